@@ -1,0 +1,97 @@
+/**
+ * The kernel interface: the only place that loops over numbers in bulk.
+ *
+ * Layers never allocate typed arrays in the training path and never know which
+ * backend runs. Every bulk buffer (parameters, gradients, optimizer state,
+ * activations, deltas, workspace) is a `Slot` carved from an `Arena`, and every
+ * bulk operation is a call on the arena's `Kernels`.
+ *
+ * Why arenas own the memory: a WebAssembly backend keeps its arena inside its
+ * `WebAssembly.Memory`, so a kernel reads and writes the very views the layers
+ * hold, with no copy per call. When an arena grows (only while a model is being
+ * compiled for a batch size, never in the hot loop) the backing buffer may be
+ * replaced; the arena then re-derives `slot.a` for every slot it handed out.
+ * So: hold the `Slot`, read `slot.a` at the start of each call, never keep the
+ * typed array across calls.
+ *
+ * Dimension legend used throughout the kernels:
+ *   m  rows (the batch), n  columns (units), k  the inner dimension of a product.
+ *   All matrices are dense, row-major and contiguous.
+ */
+
+import type { Activation } from '../activations.js';
+
+export type DType = 'float32' | 'float64';
+export type Vec = Float32Array | Float64Array;
+
+/** A region of an arena. `a` is re-derived by the arena whenever its memory moves. */
+export interface Slot {
+  /** Offset in elements from the start of the arena. */
+  readonly offset: number;
+  /** Number of elements. */
+  readonly length: number;
+  /** The live view; re-read it at the start of every call. */
+  a: Vec;
+}
+
+export interface Kernels {
+  /**
+   * C ← α·op(A)·op(B) + β·C, with op(X) = X or Xᵀ.
+   * op(A) is m×k, op(B) is k×n, C is m×n. When transA, A is stored k×m; when transB, B is stored n×k.
+   * β = 0 overwrites C (NaNs already in C do not leak through).
+   */
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
+       alpha: number, A: Vec, B: Vec, beta: number, C: Vec): void;
+  /** Y[i,:] += b for i < m (Y is m×n). */
+  addRowVector(Y: Vec, b: Vec, m: number, n: number): void;
+  /** db ← β·db + Σ_i dY[i,:] (the column sums of an m×n matrix). */
+  sumRows(dY: Vec, m: number, n: number, db: Vec, beta: number): void;
+  /** O[i] = f(I[i]) for i < len. */
+  map(f: Activation, I: Vec, O: Vec, len: number): void;
+  /** dI[i] = β·dI[i] + dO[i]·f′(I[i]) for i < len (O = f(I) is passed so f′ can reuse it). */
+  mapGrad(f: Activation, I: Vec, O: Vec, dO: Vec, dI: Vec, len: number, beta: number): void;
+  /** As `map`, restricted to the listed columns of an m×n matrix (per-unit activations). */
+  mapCols(f: Activation, I: Vec, O: Vec, m: number, n: number, cols: Int32Array): void;
+  /** As `mapGrad`, restricted to the listed columns of an m×n matrix. */
+  mapGradCols(f: Activation, I: Vec, O: Vec, dO: Vec, dI: Vec, m: number, n: number, cols: Int32Array, beta: number): void;
+  /** O[i,:] = softmax(I[i,:]) computed as exp(I − max) / Σ exp(I − max). */
+  softmaxRows(I: Vec, O: Vec, m: number, n: number): void;
+  /** out[i] = log Σ_j exp(I[i,j]), stable. */
+  logSumExpRows(I: Vec, out: Vec, m: number, n: number): void;
+  /** y ← y + α·x over len elements. */
+  axpy(len: number, alpha: number, x: Vec, y: Vec): void;
+  /** x ← α·x over len elements. */
+  scale(len: number, alpha: number, x: Vec): void;
+  /** x[i] = v for i < len. */
+  fill(x: Vec, v: number, len: number): void;
+  /** dst[i] = src[i] for i < len. */
+  copy(src: Vec, dst: Vec, len: number): void;
+  /** out[i] = a[i]·b[i] for i < len. */
+  mul(a: Vec, b: Vec, out: Vec, len: number): void;
+  /** Σ x[i]·y[i]. Accumulates in float64. */
+  dot(x: Vec, y: Vec, len: number): number;
+  /** Σ x[i]. Accumulates in float64. */
+  sum(x: Vec, len: number): number;
+  /** Σ x[i]². Accumulates in float64. */
+  sumSq(x: Vec, len: number): number;
+  /** Σ |x[i]|. Accumulates in float64. */
+  sumAbs(x: Vec, len: number): number;
+}
+
+export interface Arena {
+  readonly dtype: DType;
+  readonly kernels: Kernels;
+  /** Elements handed out so far. */
+  readonly used: number;
+  /** Allocate a zeroed slot of `length` elements (may grow, and so move, the arena). */
+  alloc(length: number): Slot;
+  /** A slot that aliases `length` elements of `parent` starting at element `start` of it. */
+  sub(parent: Slot, start: number, length: number): Slot;
+}
+
+export interface Backend {
+  readonly name: string;
+  /** Which dtypes this backend can run. */
+  supports(dtype: DType): boolean;
+  createArena(dtype: DType, initialCapacity?: number): Arena;
+}

@@ -1,0 +1,213 @@
+/**
+ * The portable TypeScript backend: the reference every faster backend is tested against.
+ * Plain loops, float64 accumulation in reductions, no allocation per call.
+ */
+
+import type { Activation } from '../activations.js';
+import type { Arena, Backend, DType, Kernels, Slot, Vec } from './backend.js';
+
+function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
+              alpha: number, A: Vec, B: Vec, beta: number, C: Vec): void {
+  const mn = m * n;
+  if (beta === 0) C.fill(0, 0, mn);
+  else if (beta !== 1) for (let i = 0; i < mn; i++) C[i]! *= beta;
+  if (alpha === 0 || k === 0) return;
+  if (!transA && !transB) {
+    // C[i,:] += α·A[i,p]·B[p,:]  (i-p-j order: B and C are read along rows)
+    for (let i = 0; i < m; i++) {
+      const ci = i * n;
+      const ai = i * k;
+      for (let p = 0; p < k; p++) {
+        const a = alpha * A[ai + p]!;
+        if (a === 0) continue;
+        const bp = p * n;
+        for (let j = 0; j < n; j++) C[ci + j]! += a * B[bp + j]!;
+      }
+    }
+  } else if (transA && !transB) {
+    // A is k×m: C[i,:] += α·A[p,i]·B[p,:]
+    for (let p = 0; p < k; p++) {
+      const ap = p * m;
+      const bp = p * n;
+      for (let i = 0; i < m; i++) {
+        const a = alpha * A[ap + i]!;
+        if (a === 0) continue;
+        const ci = i * n;
+        for (let j = 0; j < n; j++) C[ci + j]! += a * B[bp + j]!;
+      }
+    }
+  } else if (!transA && transB) {
+    // B is n×k: C[i,j] += α·Σ_p A[i,p]·B[j,p]  (dot products along rows of both)
+    for (let i = 0; i < m; i++) {
+      const ai = i * k;
+      const ci = i * n;
+      for (let j = 0; j < n; j++) {
+        const bj = j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += A[ai + p]! * B[bj + p]!;
+        C[ci + j]! += alpha * s;
+      }
+    }
+  } else {
+    // A is k×m, B is n×k.
+    for (let i = 0; i < m; i++) {
+      const ci = i * n;
+      for (let j = 0; j < n; j++) {
+        const bj = j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += A[p * m + i]! * B[bj + p]!;
+        C[ci + j]! += alpha * s;
+      }
+    }
+  }
+}
+
+function mapLoop(f: Activation, I: Vec, O: Vec, len: number): void {
+  switch (f.name) {
+    case 'identity': if (I !== O) O.set(I.subarray(0, len)); return;
+    case 'relu': for (let i = 0; i < len; i++) { const x = I[i]!; O[i] = x > 0 ? x : 0; } return;
+    case 'tanh': for (let i = 0; i < len; i++) O[i] = Math.tanh(I[i]!); return;
+    default: { const fn = f.f; for (let i = 0; i < len; i++) O[i] = fn(I[i]!); }
+  }
+}
+
+function mapGradLoop(f: Activation, I: Vec, O: Vec, dO: Vec, dI: Vec, len: number, beta: number): void {
+  if (beta === 0) {
+    switch (f.name) {
+      case 'identity': if (dO !== dI) dI.set(dO.subarray(0, len)); return;
+      case 'relu': for (let i = 0; i < len; i++) dI[i] = I[i]! > 0 ? dO[i]! : 0; return;
+      case 'sigmoid': for (let i = 0; i < len; i++) { const y = O[i]!; dI[i] = dO[i]! * y * (1 - y); } return;
+      case 'tanh': for (let i = 0; i < len; i++) { const y = O[i]!; dI[i] = dO[i]! * (1 - y * y); } return;
+      default: { const df = f.df; for (let i = 0; i < len; i++) dI[i] = dO[i]! * df(I[i]!, O[i]!); }
+    }
+    return;
+  }
+  const df = f.df;
+  for (let i = 0; i < len; i++) dI[i] = beta * dI[i]! + dO[i]! * df(I[i]!, O[i]!);
+}
+
+export const tsKernels: Kernels = {
+  gemm,
+  addRowVector(Y, b, m, n) {
+    for (let i = 0; i < m; i++) {
+      const r = i * n;
+      for (let j = 0; j < n; j++) Y[r + j]! += b[j]!;
+    }
+  },
+  sumRows(dY, m, n, db, beta) {
+    if (beta === 0) db.fill(0, 0, n);
+    else if (beta !== 1) for (let j = 0; j < n; j++) db[j]! *= beta;
+    for (let i = 0; i < m; i++) {
+      const r = i * n;
+      for (let j = 0; j < n; j++) db[j]! += dY[r + j]!;
+    }
+  },
+  map: mapLoop,
+  mapGrad: mapGradLoop,
+  mapCols(f, I, O, m, n, cols) {
+    const fn = f.f;
+    for (let i = 0; i < m; i++) {
+      const r = i * n;
+      for (let c = 0; c < cols.length; c++) { const j = r + cols[c]!; O[j] = fn(I[j]!); }
+    }
+  },
+  mapGradCols(f, I, O, dO, dI, m, n, cols, beta) {
+    const df = f.df;
+    for (let i = 0; i < m; i++) {
+      const r = i * n;
+      for (let c = 0; c < cols.length; c++) {
+        const j = r + cols[c]!;
+        const g = dO[j]! * df(I[j]!, O[j]!);
+        dI[j] = beta === 0 ? g : beta * dI[j]! + g;
+      }
+    }
+  },
+  softmaxRows(I, O, m, n) {
+    for (let i = 0; i < m; i++) {
+      const r = i * n;
+      let mx = -Infinity;
+      for (let j = 0; j < n; j++) if (I[r + j]! > mx) mx = I[r + j]!;
+      let s = 0;
+      for (let j = 0; j < n; j++) { const e = Math.exp(I[r + j]! - mx); O[r + j] = e; s += e; }
+      const inv = 1 / s;
+      for (let j = 0; j < n; j++) O[r + j]! *= inv;
+    }
+  },
+  logSumExpRows(I, out, m, n) {
+    for (let i = 0; i < m; i++) {
+      const r = i * n;
+      let mx = -Infinity;
+      for (let j = 0; j < n; j++) if (I[r + j]! > mx) mx = I[r + j]!;
+      let s = 0;
+      for (let j = 0; j < n; j++) s += Math.exp(I[r + j]! - mx);
+      out[i] = mx + Math.log(s);
+    }
+  },
+  axpy(len, alpha, x, y) { for (let i = 0; i < len; i++) y[i]! += alpha * x[i]!; },
+  scale(len, alpha, x) { for (let i = 0; i < len; i++) x[i]! *= alpha; },
+  fill(x, v, len) { x.fill(v, 0, len); },
+  copy(src, dst, len) { if (src !== dst) dst.set(src.subarray(0, len)); },
+  mul(a, b, out, len) { for (let i = 0; i < len; i++) out[i] = a[i]! * b[i]!; },
+  dot(x, y, len) { let s = 0; for (let i = 0; i < len; i++) s += x[i]! * y[i]!; return s; },
+  sum(x, len) { let s = 0; for (let i = 0; i < len; i++) s += x[i]!; return s; },
+  sumSq(x, len) { let s = 0; for (let i = 0; i < len; i++) { const v = x[i]!; s += v * v; } return s; },
+  sumAbs(x, len) { let s = 0; for (let i = 0; i < len; i++) s += Math.abs(x[i]!); return s; },
+};
+
+interface MutableSlot extends Slot { a: Vec }
+
+/** An arena over an ordinary (or shared) ArrayBuffer that doubles when it runs out. */
+export class TypedArena implements Arena {
+  readonly kernels: Kernels;
+  private buf: Vec;
+  private usedElems = 0;
+  private readonly slots: { slot: MutableSlot; }[] = [];
+
+  constructor(readonly dtype: DType, initialCapacity = 1024, kernels: Kernels = tsKernels) {
+    this.kernels = kernels;
+    this.buf = TypedArena.make(dtype, Math.max(16, initialCapacity));
+  }
+
+  private static make(dtype: DType, n: number): Vec {
+    return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+  }
+
+  get used(): number { return this.usedElems; }
+
+  alloc(length: number): Slot {
+    if (!Number.isInteger(length) || length < 0) throw new Error(`arena: cannot allocate ${length} elements`);
+    // Align every slot to 16 elements (64 bytes in float32) so SIMD kernels see aligned rows.
+    const offset = Math.ceil(this.usedElems / 16) * 16;
+    const end = offset + length;
+    if (end > this.buf.length) this.grow(end);
+    this.usedElems = end;
+    const slot: MutableSlot = { offset, length, a: this.buf.subarray(offset, end) };
+    this.slots.push({ slot });
+    return slot;
+  }
+
+  sub(parent: Slot, start: number, length: number): Slot {
+    if (start < 0 || start + length > parent.length) {
+      throw new Error(`arena: sub-slot [${start}, ${start + length}) outside a slot of ${parent.length}`);
+    }
+    const offset = parent.offset + start;
+    const slot: MutableSlot = { offset, length, a: this.buf.subarray(offset, offset + length) };
+    this.slots.push({ slot });
+    return slot;
+  }
+
+  private grow(atLeast: number): void {
+    let cap = this.buf.length;
+    while (cap < atLeast) cap *= 2;
+    const next = TypedArena.make(this.dtype, cap);
+    next.set(this.buf);
+    this.buf = next;
+    for (const { slot } of this.slots) slot.a = this.buf.subarray(slot.offset, slot.offset + slot.length);
+  }
+}
+
+export const tsBackend: Backend = {
+  name: 'ts',
+  supports: () => true,
+  createArena: (dtype, initialCapacity) => new TypedArena(dtype, initialCapacity),
+};
