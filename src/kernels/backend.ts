@@ -68,6 +68,18 @@ export interface Kernels {
   copy(src: Vec, dst: Vec, len: number): void;
   /** out[i] = a[i]·b[i] for i < len. */
   mul(a: Vec, b: Vec, out: Vec, len: number): void;
+  /** out[i] += a[i]·b[i] for i < len. */
+  mulAcc(a: Vec, b: Vec, out: Vec, len: number): void;
+  /**
+   * Copy an m×w block between matrices of different widths (concatenation of columns):
+   * dst[i·dstStride + dstOffset + j] = β·dst[…] + src[i·srcStride + srcOffset + j], i < m, j < w.
+   */
+  copyBlock(m: number, w: number, src: Vec, srcStride: number, srcOffset: number,
+            dst: Vec, dstStride: number, dstOffset: number, beta: number): void;
+  /** O[i,j] = β·O[i,j] + X[i,j]·scale[j] + (shift ? shift[j] : 0), an m×n matrix scaled per column. */
+  scaleShiftCols(X: Vec, scale: Vec, shift: Vec | null, O: Vec, m: number, n: number, beta: number): void;
+  /** Softmax backward per row: dI[i,j] = β·dI[i,j] + O[i,j]·(dO[i,j] − Σ_k dO[i,k]·O[i,k]). */
+  softmaxRowsGrad(O: Vec, dO: Vec, dI: Vec, m: number, n: number, beta: number): void;
   /** Σ x[i]·y[i]. Accumulates in float64. */
   dot(x: Vec, y: Vec, len: number): number;
   /** Σ x[i]. Accumulates in float64. */
@@ -76,6 +88,20 @@ export interface Kernels {
   sumSq(x: Vec, len: number): number;
   /** Σ |x[i]|. Accumulates in float64. */
   sumAbs(x: Vec, len: number): number;
+  /**
+   * Batch normalization statistics and normalization of an m×n matrix X, per column j:
+   * mean[j] = Σ_i X[i,j]/m, variance[j] = Σ_i (X[i,j] − mean[j])²/m (biased, as the batch statistic),
+   * invStd[j] = 1/√(variance[j] + ε), xhat[i,j] = (X[i,j] − mean[j])·invStd[j].
+   */
+  batchNormStats(X: Vec, m: number, n: number, epsilon: number, mean: Vec, variance: Vec, invStd: Vec, xhat: Vec): void;
+  /**
+   * Backward of y = γ·xhat + β through the batch statistics, per column j:
+   * dGamma[j] += Σ_i dY·xhat, dBeta[j] += Σ_i dY,
+   * dX[i,j] (+)= γ[j]·invStd[j]/m · (m·dY[i,j] − Σ_i dY[i,j] − xhat[i,j]·Σ_i dY[i,j]·xhat[i,j]).
+   * dX is overwritten when betaDX = 0 and accumulated into when betaDX = 1.
+   */
+  batchNormBackward(dY: Vec, xhat: Vec, gamma: Vec, invStd: Vec, m: number, n: number,
+                    dX: Vec, dGamma: Vec, dBeta: Vec, betaDX: number): void;
 }
 
 export interface Arena {

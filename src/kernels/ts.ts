@@ -148,10 +148,68 @@ export const tsKernels: Kernels = {
   fill(x, v, len) { x.fill(v, 0, len); },
   copy(src, dst, len) { if (src !== dst) dst.set(src.subarray(0, len)); },
   mul(a, b, out, len) { for (let i = 0; i < len; i++) out[i] = a[i]! * b[i]!; },
+  mulAcc(a, b, out, len) { for (let i = 0; i < len; i++) out[i]! += a[i]! * b[i]!; },
+  copyBlock(m, w, src, srcStride, srcOffset, dst, dstStride, dstOffset, beta) {
+    for (let i = 0; i < m; i++) {
+      const s0 = i * srcStride + srcOffset;
+      const d0 = i * dstStride + dstOffset;
+      if (beta === 0) for (let j = 0; j < w; j++) dst[d0 + j] = src[s0 + j]!;
+      else for (let j = 0; j < w; j++) dst[d0 + j] = beta * dst[d0 + j]! + src[s0 + j]!;
+    }
+  },
+  scaleShiftCols(X, scale, shift, O, m, n, beta) {
+    for (let i = 0; i < m; i++) {
+      const r = i * n;
+      for (let j = 0; j < n; j++) {
+        const v = X[r + j]! * scale[j]! + (shift === null ? 0 : shift[j]!);
+        O[r + j] = beta === 0 ? v : beta * O[r + j]! + v;
+      }
+    }
+  },
+  softmaxRowsGrad(O, dO, dI, m, n, beta) {
+    for (let i = 0; i < m; i++) {
+      const r = i * n;
+      let s = 0;
+      for (let j = 0; j < n; j++) s += dO[r + j]! * O[r + j]!;
+      for (let j = 0; j < n; j++) {
+        const v = O[r + j]! * (dO[r + j]! - s);
+        dI[r + j] = beta === 0 ? v : beta * dI[r + j]! + v;
+      }
+    }
+  },
   dot(x, y, len) { let s = 0; for (let i = 0; i < len; i++) s += x[i]! * y[i]!; return s; },
   sum(x, len) { let s = 0; for (let i = 0; i < len; i++) s += x[i]!; return s; },
   sumSq(x, len) { let s = 0; for (let i = 0; i < len; i++) { const v = x[i]!; s += v * v; } return s; },
   sumAbs(x, len) { let s = 0; for (let i = 0; i < len; i++) s += Math.abs(x[i]!); return s; },
+  batchNormStats(X, m, n, epsilon, mean, variance, invStd, xhat) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < m; i++) s += X[i * n + j]!;
+      const mu = s / m;
+      // Two-pass variance: no catastrophic cancellation when |mean| ≫ std.
+      let v = 0;
+      for (let i = 0; i < m; i++) { const d = X[i * n + j]! - mu; v += d * d; }
+      v /= m;
+      const is = 1 / Math.sqrt(v + epsilon);
+      mean[j] = mu; variance[j] = v; invStd[j] = is;
+      for (let i = 0; i < m; i++) xhat[i * n + j] = (X[i * n + j]! - mu) * is;
+    }
+  },
+  batchNormBackward(dY, xhat, gamma, invStd, m, n, dX, dGamma, dBeta, betaDX) {
+    for (let j = 0; j < n; j++) {
+      let sdy = 0;
+      let sdyx = 0;
+      for (let i = 0; i < m; i++) { const g = dY[i * n + j]!; sdy += g; sdyx += g * xhat[i * n + j]!; }
+      dGamma[j]! += sdyx;
+      dBeta[j]! += sdy;
+      const c = gamma[j]! * invStd[j]! / m;
+      for (let i = 0; i < m; i++) {
+        const k = i * n + j;
+        const g = c * (m * dY[k]! - sdy - xhat[k]! * sdyx);
+        dX[k] = betaDX === 0 ? g : dX[k]! + g;
+      }
+    }
+  },
 };
 
 interface MutableSlot extends Slot { a: Vec }

@@ -1,0 +1,194 @@
+/**
+ * Losses L(ŷ, y), averaged over the batch, each with its value and gradient side by side.
+ *
+ * Notation (the lecture's): for the output layer, I is the pre-activation and O = f(I) the output.
+ * `grad` writes ∂L/∂O into `dst` — except for the two losses fused with their output activation
+ * (binary cross-entropy with sigmoid, categorical cross-entropy with softmax), whose `grad` writes
+ * δ = ∂L/∂I directly: δ = (O − y)/N. The fused forms are computed from I, so there is no log(0)
+ * and no overflow even at |I| ≥ 100.
+ *
+ * Optional per-sample weights w (class weights) multiply each sample's term; the mean stays over N.
+ *
+ * Dimension legend: m samples in the batch, k outputs.
+ */
+
+import type { Vec } from './kernels/backend.js';
+
+export const LOSS_NAMES = [
+  'mse', 'halfSquaredError', 'mae', 'huber', 'binaryCrossEntropy', 'categoricalCrossEntropy',
+] as const;
+export type LossName = (typeof LOSS_NAMES)[number];
+
+export interface Loss {
+  readonly name: LossName;
+  /** The output activation this loss is fused with, which it then requires. */
+  readonly fusedWith: 'sigmoid' | 'softmax' | null;
+  value(O: Vec, I: Vec, Y: Vec, m: number, k: number, w?: Vec): number;
+  grad(O: Vec, I: Vec, Y: Vec, m: number, k: number, dst: Vec, w?: Vec): void;
+}
+
+const weight = (w: Vec | undefined, i: number): number => (w === undefined ? 1 : w[i]!);
+
+/** The lecture's regression loss, 1/(NK) Σ_n Σ_k (ŷ_nk − y_nk)². */
+const mse: Loss = {
+  name: 'mse', fusedWith: null,
+  value(O, _I, Y, m, k, w) {
+    let s = 0;
+    for (let i = 0; i < m; i++) {
+      let r = 0;
+      for (let j = i * k; j < (i + 1) * k; j++) { const d = O[j]! - Y[j]!; r += d * d; }
+      s += weight(w, i) * r;
+    }
+    return s / (m * k);
+  },
+  grad(O, _I, Y, m, k, dst, w) {
+    const c = 2 / (m * k);
+    for (let i = 0; i < m; i++) {
+      const wi = c * weight(w, i);
+      for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * (O[j]! - Y[j]!);
+    }
+  },
+};
+
+/** The lecture's backpropagation example, L = ½ Σ_j (O_j − y_j)², summed over outputs and averaged over samples. */
+const halfSquaredError: Loss = {
+  name: 'halfSquaredError', fusedWith: null,
+  value(O, _I, Y, m, k, w) {
+    let s = 0;
+    for (let i = 0; i < m; i++) {
+      let r = 0;
+      for (let j = i * k; j < (i + 1) * k; j++) { const d = O[j]! - Y[j]!; r += d * d; }
+      s += weight(w, i) * r;
+    }
+    return (0.5 * s) / m;
+  },
+  grad(O, _I, Y, m, k, dst, w) {
+    for (let i = 0; i < m; i++) {
+      const wi = weight(w, i) / m;
+      for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * (O[j]! - Y[j]!);
+    }
+  },
+};
+
+/** Mean absolute error; its derivative at a zero residual is taken as 0. */
+const mae: Loss = {
+  name: 'mae', fusedWith: null,
+  value(O, _I, Y, m, k, w) {
+    let s = 0;
+    for (let i = 0; i < m; i++) {
+      let r = 0;
+      for (let j = i * k; j < (i + 1) * k; j++) r += Math.abs(O[j]! - Y[j]!);
+      s += weight(w, i) * r;
+    }
+    return s / (m * k);
+  },
+  grad(O, _I, Y, m, k, dst, w) {
+    const c = 1 / (m * k);
+    for (let i = 0; i < m; i++) {
+      const wi = c * weight(w, i);
+      for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * Math.sign(O[j]! - Y[j]!);
+    }
+  },
+};
+
+/** Huber loss with threshold 1: ½r² for |r| ≤ 1, |r| − ½ beyond. */
+export const HUBER_DELTA = 1;
+const huber: Loss = {
+  name: 'huber', fusedWith: null,
+  value(O, _I, Y, m, k, w) {
+    let s = 0;
+    for (let i = 0; i < m; i++) {
+      let r = 0;
+      for (let j = i * k; j < (i + 1) * k; j++) {
+        const a = Math.abs(O[j]! - Y[j]!);
+        r += a <= HUBER_DELTA ? 0.5 * a * a : HUBER_DELTA * (a - 0.5 * HUBER_DELTA);
+      }
+      s += weight(w, i) * r;
+    }
+    return s / (m * k);
+  },
+  grad(O, _I, Y, m, k, dst, w) {
+    const c = 1 / (m * k);
+    for (let i = 0; i < m; i++) {
+      const wi = c * weight(w, i);
+      for (let j = i * k; j < (i + 1) * k; j++) {
+        const d = O[j]! - Y[j]!;
+        dst[j] = wi * (Math.abs(d) <= HUBER_DELTA ? d : HUBER_DELTA * Math.sign(d));
+      }
+    }
+  },
+};
+
+/**
+ * The lecture's two-class log-likelihood, negated and averaged: −[y log σ(I) + (1 − y) log(1 − σ(I))].
+ * Written from the logit as max(I, 0) − I·y + log(1 + e^(−|I|)), which never takes log(0) or overflows.
+ * δ = ∂L/∂I = (σ(I) − y)/(NK).
+ */
+const binaryCrossEntropy: Loss = {
+  name: 'binaryCrossEntropy', fusedWith: 'sigmoid',
+  value(_O, I, Y, m, k, w) {
+    let s = 0;
+    for (let i = 0; i < m; i++) {
+      let r = 0;
+      for (let j = i * k; j < (i + 1) * k; j++) {
+        const x = I[j]!;
+        r += Math.max(x, 0) - x * Y[j]! + Math.log1p(Math.exp(-Math.abs(x)));
+      }
+      s += weight(w, i) * r;
+    }
+    return s / (m * k);
+  },
+  grad(O, _I, Y, m, k, dst, w) {
+    const c = 1 / (m * k);
+    for (let i = 0; i < m; i++) {
+      const wi = c * weight(w, i);
+      for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * (O[j]! - Y[j]!);
+    }
+  },
+};
+
+/**
+ * The lecture's C-class log-likelihood, negated and averaged: −Σ_c y_c log softmax(I)_c
+ * = Σ_c y_c (logΣexp(I) − I_c), with logΣexp taken after subtracting the row maximum.
+ * δ_c = ∂L/∂I_c = (O_c·Σ_c′ y_c′ − y_c)/N, which is (O − y)/N for one-hot targets.
+ */
+const categoricalCrossEntropy: Loss = {
+  name: 'categoricalCrossEntropy', fusedWith: 'softmax',
+  value(_O, I, Y, m, k, w) {
+    let s = 0;
+    for (let i = 0; i < m; i++) {
+      const r = i * k;
+      let mx = -Infinity;
+      for (let j = 0; j < k; j++) if (I[r + j]! > mx) mx = I[r + j]!;
+      let se = 0;
+      for (let j = 0; j < k; j++) se += Math.exp(I[r + j]! - mx);
+      const lse = mx + Math.log(se);
+      let li = 0;
+      for (let j = 0; j < k; j++) { const y = Y[r + j]!; if (y !== 0) li += y * (lse - I[r + j]!); }
+      s += weight(w, i) * li;
+    }
+    return s / m;
+  },
+  grad(O, _I, Y, m, k, dst, w) {
+    for (let i = 0; i < m; i++) {
+      const r = i * k;
+      let sy = 0;
+      for (let j = 0; j < k; j++) sy += Y[r + j]!;
+      const wi = weight(w, i) / m;
+      for (let j = 0; j < k; j++) dst[r + j] = wi * (O[r + j]! * sy - Y[r + j]!);
+    }
+  },
+};
+
+export const LOSSES: Readonly<Record<LossName, Loss>> = {
+  mse, halfSquaredError, mae, huber, binaryCrossEntropy, categoricalCrossEntropy,
+};
+
+export function isLossName(x: unknown): x is LossName {
+  return typeof x === 'string' && (LOSS_NAMES as readonly string[]).includes(x);
+}
+
+export function lossByName(name: string): Loss {
+  if (!isLossName(name)) throw new Error(`loss: unknown loss '${name}'; expected one of ${LOSS_NAMES.join(', ')}`);
+  return LOSSES[name];
+}
