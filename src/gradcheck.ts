@@ -9,8 +9,8 @@
  *
  * Kinks (ReLU at 0, hard sigmoid at ±3, |w| in L1): when a perturbation crosses one, the loss is not
  * differentiable inside the stencil and no finite difference is meaningful. Such components are found
- * by evaluating the stencil at h and at h/2: a smooth function gives the same value at both, a kink does
- * not. They are counted in `skippedAtKinks` and left out, never silently passed.
+ * by evaluating the stencil at h and at h/2: a smooth function gives the same value at both (to ~1e-13),
+ * a kink does not. They are counted in `skippedAtKinks` and left out, never silently passed.
  *
  * Stochastic layers (dropout, noise) see the same random draws in every evaluation: the generator is
  * re-seeded before each forward pass.
@@ -93,7 +93,8 @@ export function gradCheck(model: Model, x: MatrixLike, y: MatrixLike, options: G
   const check = (where: string, analytic: number, set: (delta: number) => void): void => {
     const n1 = stencil(set, h);
     const n2 = stencil(set, h / 2);
-    if (relativeError(n1, n2) > 1e-7) { skipped++; return; }
+    // Rounding noise is ~1e-13; a kink inside the stencil shifts the estimate by ~h·(jump in slope).
+    if (Math.abs(n1 - n2) > 1e-6 * Math.max(Math.abs(n1), Math.abs(n2), 1e-4)) { skipped++; return; }
     entries.push({ where, analytic, numeric: n1, relError: relativeError(analytic, n1) });
   };
 
