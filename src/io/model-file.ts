@@ -1,0 +1,311 @@
+/**
+ * The model file: versioned JSON holding the spec, the weights and batch-norm state (base64 of the
+ * typed arrays, so a reload is bit for bit), and open sections for preprocessing and training metadata.
+ *
+ *   { format: 'mlpkit-model', version: 1, spec, weights: { dtype, length, base64 }, state: { dtype, length, base64 },
+ *     task?, classes?, preprocessing?, training?, metadata? }
+ *
+ * Reading validates every field before anything is built, and every error names the field by its JSON
+ * path (`$.spec.layers[1].units: expected an integer ≥ 1, got 0`).
+ */
+
+import { ACTIVATION_NAMES } from '../activations.js';
+import type { Task } from '../graph/builders.js';
+import { Model, type ModelOptions } from '../graph/model.js';
+import { INIT_NAMES } from '../init.js';
+import type { DType } from '../kernels/backend.js';
+import { LOSS_NAMES } from '../losses.js';
+import { resolveSpec, type LayerKind, type ModelSpec } from '../spec.js';
+import { bytesPerValue, decodeFloats, encodeFloats } from './base64.js';
+import {
+  checkArray, checkBoolean, checkFinite, checkInt, checkJsonObject, checkObject, checkOneOf, checkString, childPath,
+  fail, show, type JsonObject,
+} from './json-check.js';
+
+export const MODEL_FILE_FORMAT = 'mlpkit-model';
+export const MODEL_FILE_VERSION = 1;
+
+/** A typed array as base64 of its little-endian bytes. */
+export interface EncodedArray {
+  readonly dtype: DType;
+  /** Number of values (not bytes). */
+  readonly length: number;
+  readonly base64: string;
+}
+
+export interface ModelFile {
+  readonly format: typeof MODEL_FILE_FORMAT;
+  readonly version: typeof MODEL_FILE_VERSION;
+  readonly spec: ModelSpec;
+  /** Every parameter in the model's layout order (`model.getWeights()`). */
+  readonly weights: EncodedArray;
+  /** Non-trainable state: batch-norm running means and variances (`model.getState()`). */
+  readonly state: EncodedArray;
+  readonly task?: Task;
+  /** Class labels in output order, for classifiers. */
+  readonly classes?: readonly (number | string)[];
+  /** Fitted feature transforms (scalers, encoders) as their JSON; see `featurePipeline` for what ONNX export reads. */
+  readonly preprocessing?: JsonObject;
+  /** How the model was trained: options, history summary, seeds. */
+  readonly training?: JsonObject;
+  /** Free-form description: name, author, dataset, notes. */
+  readonly metadata?: JsonObject;
+}
+
+export type ModelFileExtras = Pick<ModelFile, 'task' | 'classes' | 'preprocessing' | 'training' | 'metadata'>;
+
+const TOP_KEYS = ['format', 'version', 'spec', 'weights', 'state', 'task', 'classes', 'preprocessing', 'training', 'metadata'];
+const TASKS: readonly Task[] = ['regression', 'binary', 'multiclass'];
+
+/** The model as a file object (plain JSON: `JSON.stringify` it, or `saveModelFile` in Node). */
+export function modelToFile(model: Model, extras: ModelFileExtras = {}): ModelFile {
+  const dtype = model.dtype;
+  const weights = model.getWeights();
+  const state = model.getState();
+  const file: ModelFile = {
+    format: MODEL_FILE_FORMAT,
+    version: MODEL_FILE_VERSION,
+    spec: plainSpec(model.spec),
+    weights: { dtype, length: weights.length, base64: encodeFloats(weights, dtype) },
+    state: { dtype, length: state.length, base64: encodeFloats(state, dtype) },
+    ...extras,
+  };
+  // Validate what we write with the reader's rules, so a file we produce always loads.
+  return parseModelFile(JSON.parse(JSON.stringify(file)));
+}
+
+/** The spec as JSON data: the resolved spec has every default filled in, which is what a reader wants. */
+function plainSpec(spec: ModelSpec): ModelSpec {
+  return JSON.parse(JSON.stringify(spec)) as ModelSpec;
+}
+
+export interface ModelFromFileOptions extends Omit<ModelOptions, 'seed'> {
+  /** Prefix for error messages, e.g. the file name. */
+  readonly source?: string;
+}
+
+/** Validate a model file (object or JSON text) and build the model with its weights and state. */
+export function modelFromFile(json: unknown, options: ModelFromFileOptions = {}): Model {
+  const file = parseModelFile(json, options.source);
+  return buildModel(file, options);
+}
+
+function buildModel(file: ModelFile, options: ModelFromFileOptions): Model {
+  const where = options.source === undefined ? '' : `${options.source}: `;
+  const trainable = options.trainable ?? !usesStep(file.spec);
+  let model: Model;
+  try {
+    model = new Model(file.spec, {
+      trainable,
+      ...(options.backend === undefined ? {} : { backend: options.backend }),
+      ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+    });
+  } catch (e) {
+    throw new Error(`${where}$.spec: ${(e as Error).message}`);
+  }
+  if (file.weights.length !== model.parameterCount) {
+    throw new Error(`${where}$.weights.length: the spec has ${model.parameterCount} parameters, the file holds ${file.weights.length}`);
+  }
+  if (file.state.length !== model.getState().length) {
+    throw new Error(`${where}$.state.length: the spec has ${model.getState().length} state values, the file holds ${file.state.length}`);
+  }
+  const weights = decodeFloats(file.weights.base64, file.weights.dtype, `${where}$.weights.base64`);
+  const state = decodeFloats(file.state.base64, file.state.dtype, `${where}$.state.base64`);
+  const bad = weights.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0) throw new Error(`${where}$.weights.base64: value ${bad} is ${weights[bad]}; weights must be finite`);
+  model.paramBuffer.a.set(weights);
+  model.stateBuffer.a.set(state);
+  return model;
+}
+
+function usesStep(spec: ModelSpec): boolean {
+  return spec.layers.some((l) => {
+    const a = l.kind === 'dense' || l.kind === 'activation' ? l.activation : undefined;
+    return a === 'step' || (Array.isArray(a) && a.includes('step'));
+  });
+}
+
+/** Validate a model file (object or JSON text) and return it typed; nothing is built. */
+export function parseModelFile(json: unknown, source?: string): ModelFile {
+  try {
+    return parseUnprefixed(typeof json === 'string' ? parseJsonText(json) : json);
+  } catch (e) {
+    if (source === undefined) throw e;
+    throw new Error(`${source}: ${(e as Error).message}`);
+  }
+}
+
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new Error(`not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function parseUnprefixed(json: unknown): ModelFile {
+  const o = checkObject(json, '$');
+  if (o.format !== MODEL_FILE_FORMAT) fail('$.format', `expected ${JSON.stringify(MODEL_FILE_FORMAT)}, got ${show(o.format)}; this is not an mlpkit model file`);
+  if (typeof o.version === 'number' && Number.isInteger(o.version) && o.version > MODEL_FILE_VERSION) {
+    fail('$.version', `this file has format version ${o.version}, newer than this mlpkit reads (${MODEL_FILE_VERSION}); upgrade mlpkit`);
+  }
+  if (o.version !== MODEL_FILE_VERSION) fail('$.version', `expected ${MODEL_FILE_VERSION}, got ${show(o.version)}`);
+  checkObject(json, '$', TOP_KEYS);
+  const spec: unknown = o.spec;
+  checkSpec(spec, '$.spec');
+  try {
+    resolveSpec(spec);
+  } catch (e) {
+    fail('$.spec', (e as Error).message);
+  }
+  const dtype = spec.dtype ?? 'float32';
+  const weights = checkEncoded(o.weights, '$.weights', dtype);
+  const state = checkEncoded(o.state, '$.state', dtype);
+  const file: { -readonly [K in keyof ModelFile]: ModelFile[K] } = {
+    format: MODEL_FILE_FORMAT, version: MODEL_FILE_VERSION, spec, weights, state,
+  };
+  if (o.task !== undefined) file.task = checkOneOf(o.task, '$.task', TASKS);
+  if (o.classes !== undefined) file.classes = checkClasses(o.classes, '$.classes', file.task);
+  for (const key of ['preprocessing', 'training', 'metadata'] as const) {
+    if (o[key] !== undefined) file[key] = checkJsonObject(o[key], `$.${key}`);
+  }
+  return file;
+}
+
+function checkEncoded(v: unknown, path: string, dtype: DType): EncodedArray {
+  const o = checkObject(v, path, ['dtype', 'length', 'base64']);
+  const d = checkOneOf(o.dtype, `${path}.dtype`, ['float32', 'float64'] as const);
+  if (d !== dtype) fail(`${path}.dtype`, `is ${d} but the spec's dtype is ${dtype}`);
+  const length = checkInt(o.length, `${path}.length`, 0);
+  const base64 = checkString(o.base64, `${path}.base64`, false);
+  const bytes = (base64.length / 4) * 3 - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
+  if (base64.length % 4 !== 0 || bytes !== length * bytesPerValue(d)) {
+    fail(`${path}.base64`, `holds ${Math.max(0, Math.floor(bytes))} bytes, expected ${length} ${d} values (${length * bytesPerValue(d)} bytes)`);
+  }
+  // Decode once here so that a corrupt character is reported by the reader, not the builder.
+  decodeFloats(base64, d, `${path}.base64`);
+  return { dtype: d, length, base64 };
+}
+
+function checkClasses(v: unknown, path: string, task: Task | undefined): (number | string)[] {
+  const a = checkArray(v, path, true);
+  const kind = typeof a[0];
+  const out = a.map((c, i) => {
+    const p = childPath(path, i);
+    if (typeof c !== 'number' && typeof c !== 'string') fail(p, `expected a number or a string, got ${show(c)}`);
+    if (typeof c !== kind) fail(p, `class labels must all be numbers or all strings; ${path}[0] is a ${kind}, this is a ${typeof c}`);
+    if (typeof c === 'number') checkFinite(c, p);
+    return c;
+  });
+  const seen = new Set<number | string>();
+  out.forEach((c, i) => {
+    if (seen.has(c)) fail(childPath(path, i), `duplicate class label ${JSON.stringify(c)}`);
+    seen.add(c);
+  });
+  if (task === 'regression') fail(path, `a regression model has no classes`);
+  if (task === 'binary' && out.length !== 2) fail(path, `a binary classifier has exactly 2 classes, got ${out.length}`);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The spec, field by field
+
+const COMMON_KEYS = ['kind', 'name', 'inputs'];
+const LAYER_KEYS: Record<LayerKind, readonly string[]> = {
+  dense: ['units', 'activation', 'useBias', 'init', 'biasInit', 'mask', 'biasMask', 'nonNegative', 'maxNorm', 'shareWeightsWith', 'l1', 'l2'],
+  activation: ['activation'],
+  dropout: ['rate'],
+  batchNorm: ['momentum', 'epsilon'],
+  add: [],
+  concat: [],
+  gaussianNoise: ['stddev'],
+};
+const LAYER_KINDS = Object.keys(LAYER_KEYS) as LayerKind[];
+const OUTPUT_ACTIVATIONS = [...ACTIVATION_NAMES, 'softmax'] as const;
+
+/** Types of every field; shapes and cross-references are left to `resolveSpec`, whose messages name the layer. */
+function checkSpec(v: unknown, path: string): asserts v is ModelSpec {
+  const o = checkObject(v, path, ['inputSize', 'layers', 'output', 'loss', 'dtype', 'l1', 'l2', 'ties']);
+  checkInt(o.inputSize, `${path}.inputSize`, 1);
+  checkOneOf(o.loss, `${path}.loss`, LOSS_NAMES);
+  if (o.dtype !== undefined) checkOneOf(o.dtype, `${path}.dtype`, ['float32', 'float64'] as const);
+  if (o.output !== undefined) checkString(o.output, `${path}.output`);
+  for (const k of ['l1', 'l2'] as const) if (o[k] !== undefined) checkNonNegative(o[k], `${path}.${k}`);
+  checkArray(o.layers, `${path}.layers`, true).forEach((l, i) => checkLayer(l, `${path}.layers[${i}]`));
+  if (o.ties !== undefined) {
+    checkArray(o.ties, `${path}.ties`).forEach((g, i) => {
+      checkArray(g, `${path}.ties[${i}]`, true).forEach((r, j) => {
+        const p = `${path}.ties[${i}][${j}]`;
+        const ref = checkObject(r, p, ['layer', 'row', 'col']);
+        checkString(ref.layer, `${p}.layer`);
+        checkInt(ref.row, `${p}.row`, 0);
+        checkInt(ref.col, `${p}.col`, 0);
+      });
+    });
+  }
+}
+
+function checkNonNegative(v: unknown, path: string): number {
+  const x = checkFinite(v, path);
+  if (x < 0) fail(path, `expected a number ≥ 0, got ${x}`);
+  return x;
+}
+
+function checkLayer(v: unknown, path: string): void {
+  const o = checkObject(v, path);
+  const kind = checkOneOf(o.kind, `${path}.kind`, LAYER_KINDS);
+  checkObject(v, path, [...COMMON_KEYS, ...LAYER_KEYS[kind]]);
+  if (o.name !== undefined) checkString(o.name, `${path}.name`);
+  if (o.inputs !== undefined) checkArray(o.inputs, `${path}.inputs`, true).forEach((s, i) => checkString(s, `${path}.inputs[${i}]`));
+  const at = (k: string): string => `${path}.${k}`;
+  switch (kind) {
+    case 'dense':
+      checkInt(o.units, at('units'), 1);
+      if (o.activation !== undefined) checkActivationField(o.activation, at('activation'));
+      if (o.useBias !== undefined) checkBoolean(o.useBias, at('useBias'));
+      if (o.init !== undefined) checkOneOf(o.init, at('init'), INIT_NAMES);
+      if (o.biasInit !== undefined) checkOneOf(o.biasInit, at('biasInit'), INIT_NAMES);
+      if (o.mask !== undefined) check01Matrix(o.mask, at('mask'));
+      if (o.biasMask !== undefined) checkArray(o.biasMask, at('biasMask')).forEach((x, j) => check01(x, `${at('biasMask')}[${j}]`));
+      if (o.nonNegative !== undefined && typeof o.nonNegative !== 'boolean') check01Matrix(o.nonNegative, at('nonNegative'));
+      if (o.maxNorm !== undefined) checkFinite(o.maxNorm, at('maxNorm'));
+      if (o.shareWeightsWith !== undefined) checkString(o.shareWeightsWith, at('shareWeightsWith'));
+      for (const k of ['l1', 'l2']) if (o[k] !== undefined) checkNonNegative(o[k], at(k));
+      break;
+    case 'activation':
+      checkActivationField(o.activation, at('activation'));
+      break;
+    case 'dropout':
+      checkFinite(o.rate, at('rate'));
+      break;
+    case 'batchNorm':
+      if (o.momentum !== undefined) checkFinite(o.momentum, at('momentum'));
+      if (o.epsilon !== undefined) checkFinite(o.epsilon, at('epsilon'));
+      break;
+    case 'gaussianNoise':
+      checkNonNegative(o.stddev, at('stddev'));
+      break;
+    case 'add':
+    case 'concat':
+      if (o.inputs === undefined) fail(at('inputs'), `an ${kind} layer needs the list of layers it joins`);
+      break;
+  }
+}
+
+function checkActivationField(v: unknown, path: string): void {
+  if (Array.isArray(v)) {
+    v.forEach((a, j) => checkOneOf(a, `${path}[${j}]`, ACTIVATION_NAMES));
+    return;
+  }
+  checkOneOf(v, path, OUTPUT_ACTIVATIONS);
+}
+
+function check01(v: unknown, path: string): void {
+  if (v !== 0 && v !== 1) fail(path, `expected 0 or 1, got ${show(v)}`);
+}
+
+function check01Matrix(v: unknown, path: string): void {
+  checkArray(v, path).forEach((row, i) => {
+    checkArray(row, `${path}[${i}]`).forEach((x, j) => check01(x, `${path}[${i}][${j}]`));
+  });
+}
