@@ -27,7 +27,7 @@ import { BatchNorm } from '../layers/batchnorm.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Add, Concat } from '../layers/merge.js';
-import { InputNode, Node, type Ctx, type Mode, type Param } from '../layers/node.js';
+import { InputNode, Node, type Mode, type Param } from '../layers/node.js';
 import { GaussianNoise } from '../layers/noise.js';
 import { applyConstraints, compileTies, sumTiedGradients, type TieGroup } from './constraints.js';
 import { addPenaltyGradients, penaltyValue } from './penalties.js';
@@ -87,6 +87,10 @@ export class Model {
   private hasTargets = false;
   private hasWeights = false;
   private defaultRng = new Rng(0);
+  /** One context object reused by every pass, so the training step allocates nothing. */
+  private readonly ctx: { mode: Mode; m: number; rng: Rng } = { mode: 'eval', m: 0, rng: this.defaultRng };
+  /** Dense layers owning a weight matrix, with their penalty coefficients (fixed at construction). */
+  readonly penalized: readonly { readonly dense: Dense; readonly l1: number; readonly l2: number }[];
 
   constructor(spec: ModelSpec, options: ModelOptions = {}) {
     this.spec = resolveSpec(spec);
@@ -202,6 +206,10 @@ export class Model {
     for (const n of this.live) n.bindState(stateByNode.get(n) ?? []);
 
     this.ties = compileTies(this.spec.ties ?? [], this.denseNodes);
+    this.penalized = this.denseNodes
+      .filter((d) => d.spec.shareWeightsWith === undefined && needed.has(d))
+      .map((d) => ({ dense: d, l1: d.spec.l1 ?? this.spec.l1 ?? 0, l2: d.spec.l2 ?? this.spec.l2 ?? 0 }))
+      .filter((p) => p.l1 !== 0 || p.l2 !== 0);
     this.compile(options.maxBatch ?? 256);
     for (const d of this.denseNodes) d.applyMaskToWeights(this.arena);
     // Tied weights start equal: every member takes the first member's initial value.
@@ -259,21 +267,20 @@ export class Model {
   /** Copy the rows `idx[start..start+m)` of `data` (a row-major table) into the input buffer (batch gather). */
   gatherInputRows(data: Vec, idx: Int32Array, start: number, m: number): void {
     this.compile(m);
-    const w = this.inputSize;
-    const dst = this.input.O.a;
-    for (let r = 0; r < m; r++) {
-      const s = idx[start + r]! * w;
-      dst.set(data.subarray(s, s + w), r * w);
-    }
+    copyRows(data, idx, start, m, this.inputSize, this.input.O.a);
   }
 
-  /** Run the graph on the rows already in the input buffer. */
+  /** Run the graph on the rows already in the input buffer. Returns the output (m × outputs) as a view. */
   forwardRows(m: number, options: ForwardOptions = {}): Vec {
-    const ctx: Ctx = { mode: options.mode ?? 'eval', m, rng: options.rng ?? this.defaultRng };
+    const ctx = this.ctx;
+    ctx.mode = options.mode ?? 'eval';
+    ctx.m = m;
+    ctx.rng = options.rng ?? this.defaultRng;
     this.lastRows = m;
     this.lastMode = ctx.mode;
     this.hasTargets = false;
-    for (const n of this.live) n.forward(this.arena, ctx);
+    const live = this.live;
+    for (let i = 0; i < live.length; i++) live[i]!.forward(this.arena, ctx);
     return this.output.O.a.subarray(0, m * this.output.width);
   }
 
@@ -343,12 +350,10 @@ export class Model {
 
   /** Write target rows `idx[start..start+m)` of a row-major table into the target buffer. */
   gatherTargetRows(data: Vec, idx: Int32Array, start: number, m: number, weights?: Vec): void {
-    const k = this.output.width;
-    const dst = this.targets.a;
-    for (let r = 0; r < m; r++) {
-      const s = idx[start + r]! * k;
-      dst.set(data.subarray(s, s + k), r * k);
-      if (weights !== undefined) this.sampleWeights.a[r] = weights[idx[start + r]!]!;
+    copyRows(data, idx, start, m, this.output.width, this.targets.a);
+    if (weights !== undefined) {
+      const w = this.sampleWeights.a;
+      for (let r = 0; r < m; r++) w[r] = weights[idx[start + r]!]!;
     }
   }
 
@@ -401,7 +406,9 @@ export class Model {
 
   private backpropagate(options: BackwardOptions): void {
     if (!this.trainable) throw new Error('model.backward: this model was built with { trainable: false } (it has a step activation), so it has no gradients');
-    const ctx: Ctx = { mode: this.lastMode, m: this.lastRows, rng: this.defaultRng };
+    const ctx = this.ctx;
+    ctx.mode = this.lastMode;
+    ctx.m = this.lastRows;
     const inputGradient = options.inputGradient ?? false;
     if (inputGradient) this.setGradientPlan(true);
     try {
@@ -409,7 +416,8 @@ export class Model {
     } finally {
       if (inputGradient) this.setGradientPlan(false);
     }
-    for (const d of this.denseNodes) d.applyMaskToGrads(this.arena);
+    const dense = this.denseNodes;
+    for (let i = 0; i < dense.length; i++) dense[i]!.applyMaskToGrads(this.arena);
     sumTiedGradients(this.ties);
     addPenaltyGradients(this);
   }
@@ -514,6 +522,15 @@ export class Model {
     });
     lines.push(`total ${this.parameterCount.toLocaleString('en-US')} trainable parameters; loss ${this.lossFn.name}; ${this.dtype}`);
     return lines.join('\n');
+  }
+}
+
+/** dst row r ← data row idx[start + r], rows of width w (a plain loop: no view objects per row). */
+function copyRows(data: Vec, idx: Int32Array, start: number, m: number, w: number, dst: Vec): void {
+  for (let r = 0; r < m; r++) {
+    const s = idx[start + r]! * w;
+    const d = r * w;
+    for (let j = 0; j < w; j++) dst[d + j] = data[s + j]!;
   }
 }
 

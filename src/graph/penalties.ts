@@ -6,23 +6,15 @@
  * L1's derivative at w = 0 is taken as 0.
  */
 
-import type { Dense } from '../layers/dense.js';
 import type { Model } from './model.js';
-
-function lambdas(model: Model, d: Dense): { l1: number; l2: number } {
-  return { l1: d.spec.l1 ?? model.spec.l1 ?? 0, l2: d.spec.l2 ?? model.spec.l2 ?? 0 };
-}
-
-function owners(model: Model): Dense[] {
-  return model.dense.filter((d) => d.spec.shareWeightsWith === undefined && model.live.includes(d));
-}
 
 export function penaltyValue(model: Model): number {
   let s = 0;
   const k = model.arena.kernels;
-  for (const d of owners(model)) {
-    const { l1, l2 } = lambdas(model, d);
-    const W = d.W.value;
+  const list = model.penalized;
+  for (let i = 0; i < list.length; i++) {
+    const { dense, l1, l2 } = list[i]!;
+    const W = dense.W.value;
     if (l2 !== 0) s += l2 * k.sumSq(W.a, W.length);
     if (l1 !== 0) s += l1 * k.sumAbs(W.a, W.length);
   }
@@ -31,11 +23,12 @@ export function penaltyValue(model: Model): number {
 
 export function addPenaltyGradients(model: Model): void {
   const k = model.arena.kernels;
-  for (const d of owners(model)) {
-    const { l1, l2 } = lambdas(model, d);
-    const W = d.W.value.a;
-    const G = d.W.grad.a;
-    const len = d.W.value.length;
+  const list = model.penalized;
+  for (let p = 0; p < list.length; p++) {
+    const { dense, l1, l2 } = list[p]!;
+    const W = dense.W.value.a;
+    const G = dense.W.grad.a;
+    const len = dense.W.value.length;
     if (l2 !== 0) k.axpy(len, 2 * l2, W, G);
     if (l1 !== 0) for (let i = 0; i < len; i++) G[i]! += l1 * Math.sign(W[i]!);
   }

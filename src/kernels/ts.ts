@@ -64,7 +64,7 @@ function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
 
 function mapLoop(f: Activation, I: Vec, O: Vec, len: number): void {
   switch (f.name) {
-    case 'identity': if (I !== O) O.set(I.subarray(0, len)); return;
+    case 'identity': if (I !== O) for (let i = 0; i < len; i++) O[i] = I[i]!; return;
     case 'relu': for (let i = 0; i < len; i++) { const x = I[i]!; O[i] = x > 0 ? x : 0; } return;
     case 'tanh': for (let i = 0; i < len; i++) O[i] = Math.tanh(I[i]!); return;
     default: { const fn = f.f; for (let i = 0; i < len; i++) O[i] = fn(I[i]!); }
@@ -74,7 +74,7 @@ function mapLoop(f: Activation, I: Vec, O: Vec, len: number): void {
 function mapGradLoop(f: Activation, I: Vec, O: Vec, dO: Vec, dI: Vec, len: number, beta: number): void {
   if (beta === 0) {
     switch (f.name) {
-      case 'identity': if (dO !== dI) dI.set(dO.subarray(0, len)); return;
+      case 'identity': if (dO !== dI) for (let i = 0; i < len; i++) dI[i] = dO[i]!; return;
       case 'relu': for (let i = 0; i < len; i++) dI[i] = I[i]! > 0 ? dO[i]! : 0; return;
       case 'sigmoid': for (let i = 0; i < len; i++) { const y = O[i]!; dI[i] = dO[i]! * y * (1 - y); } return;
       case 'tanh': for (let i = 0; i < len; i++) { const y = O[i]!; dI[i] = dO[i]! * (1 - y * y); } return;
@@ -146,7 +146,7 @@ export const tsKernels: Kernels = {
   axpy(len, alpha, x, y) { for (let i = 0; i < len; i++) y[i]! += alpha * x[i]!; },
   scale(len, alpha, x) { for (let i = 0; i < len; i++) x[i]! *= alpha; },
   fill(x, v, len) { x.fill(v, 0, len); },
-  copy(src, dst, len) { if (src !== dst) dst.set(src.subarray(0, len)); },
+  copy(src, dst, len) { if (src !== dst) for (let i = 0; i < len; i++) dst[i] = src[i]!; },
   mul(a, b, out, len) { for (let i = 0; i < len; i++) out[i] = a[i]! * b[i]!; },
   mulAcc(a, b, out, len) { for (let i = 0; i < len; i++) out[i]! += a[i]! * b[i]!; },
   copyBlock(m, w, src, srcStride, srcOffset, dst, dstStride, dstOffset, beta) {

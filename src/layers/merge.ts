@@ -23,11 +23,12 @@ export class Add extends Node {
   backward(arena: Arena, ctx: Ctx): void {
     const k = arena.kernels;
     const len = ctx.m * this.width;
-    this.inputs.forEach((input, i) => {
-      if (!this.inputNeedsGrad[i]) return;
+    for (let i = 0; i < this.inputs.length; i++) {
+      if (!this.inputNeedsGrad[i]) continue;
+      const input = this.inputs[i]!;
       if (this.inputBeta[i] === 0) k.copy(this.dO.a, input.dO.a, len);
       else k.axpy(len, 1, this.dO.a, input.dO.a);
-    });
+    }
   }
 
   override describe(): string { return `add(${this.inputs.map((n) => n.name).join(' + ')})`; }
@@ -45,17 +46,19 @@ export class Concat extends Node {
 
   forward(arena: Arena, ctx: Ctx): void {
     const k = arena.kernels;
-    this.inputs.forEach((input, i) => {
+    for (let i = 0; i < this.inputs.length; i++) {
+      const input = this.inputs[i]!;
       k.copyBlock(ctx.m, input.width, input.O.a, input.width, 0, this.O.a, this.width, this.offsets[i]!, 0);
-    });
+    }
   }
 
   backward(arena: Arena, ctx: Ctx): void {
     const k = arena.kernels;
-    this.inputs.forEach((input, i) => {
-      if (!this.inputNeedsGrad[i]) return;
+    for (let i = 0; i < this.inputs.length; i++) {
+      if (!this.inputNeedsGrad[i]) continue;
+      const input = this.inputs[i]!;
       k.copyBlock(ctx.m, input.width, this.dO.a, this.width, this.offsets[i]!, input.dO.a, input.width, 0, this.inputBeta[i]!);
-    });
+    }
   }
 
   override describe(): string { return `concat(${this.inputs.map((n) => n.name).join(' | ')})`; }
