@@ -1,0 +1,278 @@
+/**
+ * The backpropagation trace: one sample through the network, neuron by neuron, in the lecture's notation.
+ *
+ *   forward   I_j = Σ_{k∈inc(j)} w_kj O_k + w_0j,   O_j = f_j(I_j)
+ *   output    δ_j = ∂L/∂O_j · f′(I_j)                              (1)
+ *   hidden    δ_j = Σ_{k∈out(j)} δ_k w_jk · f′(I_j)                (2)
+ *   weights   ∂L/∂w_ij = δ_j O_i                                    (3)
+ *
+ * Neurons are numbered j = 1, 2, … in topological order (inputs first); j = 0 is the constant unit
+ * O_const ≡ 1 whose edges are the biases w_0j. Each weight's δ_j·O_i is printed beside the engine's
+ * gradient and a finite difference of the loss (the engine's float64 gradient check), so the three
+ * can be compared on any model. The trace runs in 'eval' mode (no dropout, batch norm on its
+ * running statistics) on a float64 copy of the model.
+ */
+
+import { Model } from '../graph/model.js';
+import { neuronGraph } from '../graph/builders.js';
+import { gradCheck } from '../gradcheck.js';
+import { ActivationLayer } from '../layers/activation.js';
+import { unitActivationName } from '../layers/act.js';
+import { Dense } from '../layers/dense.js';
+import { Concat } from '../layers/merge.js';
+import { InputNode, type Node } from '../layers/node.js';
+
+export interface TraceNeuron {
+  /** The lecture's neuron number (0 is the constant unit). */
+  readonly j: number;
+  readonly name: string;
+  readonly layer: string;
+  readonly unit: number;
+  /** f_j, 'input', or the kind of a layer without an activation (batchNorm, add, dropout, …). */
+  readonly f: string;
+  /** I_j (null for inputs and for nodes without a pre-activation). */
+  readonly I: number | null;
+  readonly O: number;
+  /** ∂L/∂O_j = Σ_{k∈out(j)} δ_k w_jk (null for inputs, and for an output whose loss gives δ directly). */
+  readonly dLdO: number | null;
+  /** δ_j = ∂L/∂I_j (null where there is no I_j). */
+  readonly delta: number | null;
+}
+
+export interface TraceWeight {
+  /** Source neuron i (0 = the constant unit: a bias w_0j) and target neuron j. */
+  readonly i: number;
+  readonly j: number;
+  readonly from: string;
+  readonly to: string;
+  /** Where the weight lives: `layer.W[row,col]` or `layer.b[col]`. */
+  readonly where: string;
+  readonly w: number;
+  readonly Oi: number;
+  readonly deltaJ: number;
+  /** Equation (3): δ_j·O_i. */
+  readonly product: number;
+  /** The engine's ∂L/∂w_ij (includes any L1/L2 penalty term). */
+  readonly backprop: number;
+  /** The fourth-order central difference of L; null where the loss has a kink (ReLU at 0). */
+  readonly numeric: number | null;
+  readonly relError: number | null;
+}
+
+export interface Trace {
+  readonly x: readonly number[];
+  readonly y: readonly number[];
+  readonly output: readonly number[];
+  readonly loss: number;
+  readonly lossName: string;
+  readonly neurons: readonly TraceNeuron[];
+  readonly weights: readonly TraceWeight[];
+  /** Largest relative error between backprop and the finite difference. */
+  readonly maxRelError: number;
+  /** Largest |δ_j·O_i − backprop| over the weights without a penalty term. */
+  readonly maxProductGap: number;
+}
+
+export interface TraceOptions {
+  /** A display name per unit (e.g. the ids of a neuron graph); default `layer[unit]`, inputs `x1…`. */
+  readonly names?: (layer: string, unit: number) => string | undefined;
+  /** Input feature names (default x1, x2, …). */
+  readonly inputNames?: readonly string[];
+}
+
+/** A float64 copy of a model with the same weights and state (finite differences need float64). */
+function float64Twin(model: Model): Model {
+  if (model.dtype === 'float64') return model;
+  const twin = new Model({ ...model.spec, dtype: 'float64' }, { trainable: model.trainable });
+  twin.setWeights(model.getWeights());
+  twin.setState(model.getState());
+  return twin;
+}
+
+export function traceSample(source: Model, x: readonly number[], y: readonly number[], options: TraceOptions = {}): Trace {
+  if (x.length !== source.inputSize) throw new Error(`trace: the sample has ${x.length} features, the model takes ${source.inputSize}`);
+  if (y.length !== source.outputSize) throw new Error(`trace: the target has ${y.length} values, the model has ${source.outputSize} outputs`);
+  const model = float64Twin(source);
+  // The finite differences first: they leave perturbed activations in the buffers, which the pass below overwrites.
+  const check = gradCheck(model, [x], [y], { mode: 'eval', inputs: false });
+  model.forward([x], { mode: 'eval' });
+  const loss = model.loss([y]);
+  model.zeroGrad();
+  model.backward();
+  const output = Array.from(model.output.O.a.subarray(0, model.outputSize));
+
+  // Number every unit; a concat's units are its sources' units.
+  const numberOf = new Map<Node, number[]>();
+  const neurons: TraceNeuron[] = [];
+  let next = 1;
+  const inputName = (u: number): string => options.inputNames?.[u] ?? `x${u + 1}`;
+  for (const n of model.live) {
+    if (n instanceof Concat) {
+      numberOf.set(n, n.inputs.flatMap((src) => numberOf.get(src) ?? []));
+      continue;
+    }
+    const nums: number[] = [];
+    for (let u = 0; u < n.width; u++) {
+      const j = next++;
+      nums.push(j);
+      const name = options.names?.(n.name, u) ?? (n instanceof InputNode ? inputName(u) : `${n.name}[${u}]`);
+      neurons.push(describeUnit(n, u, j, name, model));
+    }
+    numberOf.set(n, nums);
+  }
+
+  const numeric = new Map(check.entries.map((e) => [e.where, e]));
+  const nameOf = new Map(neurons.map((n) => [n.j, n.name]));
+  const weights: TraceWeight[] = [];
+  let maxProductGap = 0;
+  const penalized = (model.spec.l1 ?? 0) > 0 || (model.spec.l2 ?? 0) > 0;
+  for (const d of model.live) {
+    if (!(d instanceof Dense)) continue;
+    const src = d.inputs[0]!;
+    const srcNums = numberOf.get(src)!;
+    const dstNums = numberOf.get(d)!;
+    const owner = d.spec.shareWeightsWith ?? d.name;
+    const layerPenalized = penalized || (d.spec.l1 ?? 0) > 0 || (d.spec.l2 ?? 0) > 0;
+    const add = (i: number, row: number | null, col: number, w: number, Oi: number, backprop: number, where: string): void => {
+      const deltaJ = d.delta.a[col]!;
+      const product = deltaJ * Oi;
+      const e = numeric.get(where);
+      if (!layerPenalized && row !== null) maxProductGap = Math.max(maxProductGap, Math.abs(product - backprop));
+      weights.push({
+        i, j: dstNums[col]!, from: i === 0 ? 'const' : nameOf.get(i)!, to: nameOf.get(dstNums[col]!)!, where,
+        w, Oi, deltaJ, product, backprop, numeric: e?.numeric ?? null, relError: e?.relError ?? null,
+      });
+    };
+    for (let col = 0; col < d.units; col++) {
+      for (let row = 0; row < d.fanIn; row++) {
+        if (d.maskRows !== null && d.maskRows[row]![col] === 0) continue;
+        const k = row * d.units + col;
+        // A weight shared with another layer is checked under its owner's name.
+        add(srcNums[row]!, row, col, d.W.value.a[k]!, src.O.a[row]!, d.W.grad.a[k]!, `${owner}.W[${row},${col}]`);
+      }
+      if (d.b !== null && (d.biasMaskRow === null || d.biasMaskRow[col] === 1)) {
+        add(0, null, col, d.b.value.a[col]!, 1, d.b.grad.a[col]!, `${d.name}.b[${col}]`);
+      }
+    }
+  }
+  let maxRelError = 0;
+  for (const w of weights) if (w.relError !== null) maxRelError = Math.max(maxRelError, w.relError);
+  return { x: [...x], y: [...y], output, loss, lossName: model.lossFn.name, neurons, weights, maxRelError, maxProductGap };
+}
+
+function describeUnit(n: Node, u: number, j: number, name: string, model: Model): TraceNeuron {
+  const base = { j, name, layer: n.name, unit: u, O: n.O.a[u]! };
+  if (n instanceof InputNode) return { ...base, f: 'input', I: null, dLdO: null, delta: null };
+  if (n instanceof Dense || n instanceof ActivationLayer) {
+    const f = unitActivationName(n.act, u);
+    const I = n.I.a[u]!;
+    const delta = n instanceof Dense ? n.delta.a[u]! : n.inputs[0]!.dO.a[u]!;
+    // A loss fused with its output activation writes δ from I directly; ∂L/∂O_j is not formed.
+    const dLdO = n.fusedOutput ? null : n.dO.a[u]!;
+    return { ...base, f, I, dLdO, delta };
+  }
+  const dLdO = n === model.output ? null : n.dO.a[u]!;
+  return { ...base, f: n.kind, I: null, dLdO, delta: null };
+}
+
+/** The built-in example: a 2-2-1 sigmoid network with L = ½Σ(O_j − y_j)², as in the lecture's derivation. */
+export function lectureExample(): { model: Model; x: number[]; y: number[]; names: (layer: string, unit: number) => string | undefined } {
+  const g = neuronGraph({
+    inputs: ['x1', 'x2'],
+    neurons: [
+      { id: 'h1', from: ['x1', 'x2'] },
+      { id: 'h2', from: ['x1', 'x2'] },
+      { id: 'o1', from: ['h1', 'h2'], activation: 'sigmoid' },
+    ],
+    outputs: ['o1'], loss: 'halfSquaredError', dtype: 'float64',
+  });
+  const model = new Model(g.spec);
+  const w: Record<string, number> = { 'x1>h1': 0.15, 'x2>h1': 0.2, 'x1>h2': 0.25, 'x2>h2': 0.3, 'h1>o1': 0.4, 'h2>o1': 0.45 };
+  for (const e of g.edges) {
+    const W = model.param(e.layer, 'W');
+    W.value.a[e.row * W.cols + e.col] = w[`${e.from}>${e.to}`]!;
+  }
+  model.param('layer1', 'b').value.a.set([0.35, 0.35]);
+  model.param('output', 'b').value.a.set([0.6]);
+  const byPlace = new Map<string, string>();
+  for (const [id, p] of g.neurons) byPlace.set(`${p.layer}:${p.unit}`, id);
+  return { model, x: [0.05, 0.1], y: [0.01], names: (layer, unit) => byPlace.get(`${layer}:${unit}`) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting
+
+/** Six significant digits without trailing zeros (0.05, not 0.0500000). */
+const num = (v: number | null, digits = 6): string => (v === null ? '—' : String(Number(v.toPrecision(digits))));
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+  const line = (r: readonly string[]): string => r.map((s, c) => (c < 2 ? s.padEnd(widths[c]!) : s.padStart(widths[c]!))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)];
+}
+
+function neuronRows(t: Trace): string[][] {
+  return [
+    ['0', 'const', '—', '—', '1', '—', '—'],
+    ...t.neurons.map((n) => [String(n.j), n.name, n.f, num(n.I), num(n.O), num(n.dLdO), num(n.delta)]),
+  ];
+}
+
+function weightRows(t: Trace): string[][] {
+  return t.weights.map((w) => [
+    `w_${w.i},${w.j}`, `${w.from} → ${w.to}`, num(w.w), num(w.Oi), num(w.deltaJ), num(w.product), num(w.backprop), num(w.numeric),
+    w.relError === null ? 'kink' : w.relError.toExponential(1),
+  ]);
+}
+
+const NEURON_HEADERS = ['j', 'neuron', 'f_j', 'I_j', 'O_j', '∂L/∂O_j', 'δ_j'] as const;
+const WEIGHT_HEADERS = ['w_ij', 'edge i → j', 'w_ij', 'O_i', 'δ_j', 'δ_j·O_i', 'backprop', 'finite diff.', 'rel. error'] as const;
+
+function summaryLines(t: Trace): string[] {
+  return [
+    `x = (${t.x.map((v) => num(v)).join(', ')})   y = (${t.y.map((v) => num(v)).join(', ')})   ŷ = (${t.output.map((v) => num(v)).join(', ')})`,
+    `L = ${num(t.loss, 8)} (${t.lossName})`,
+  ];
+}
+
+export function formatTraceText(t: Trace): string {
+  return [
+    'Backpropagation trace of one sample',
+    ...summaryLines(t),
+    '',
+    'Neurons: I_j = Σ_{k∈inc(j)} w_kj O_k + w_0j, O_j = f_j(I_j); δ_j = ∂L/∂O_j · f′(I_j)   (j = 0 is the constant unit O ≡ 1)',
+    ...table(NEURON_HEADERS, neuronRows(t)),
+    '',
+    'Weights: ∂L/∂w_ij = δ_j·O_i (3), beside the engine\'s gradient and a finite difference of L',
+    ...table(WEIGHT_HEADERS, weightRows(t)),
+    '',
+    `largest relative error, backprop vs finite difference: ${t.maxRelError.toExponential(2)}`,
+  ].join('\n') + '\n';
+}
+
+function mdTable(headers: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const esc = (s: string): string => s.replace(/\|/g, '\\|');
+  return [`| ${headers.map(esc).join(' | ')} |`, `|${headers.map((_, c) => (c < 2 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)];
+}
+
+export function formatTraceMarkdown(t: Trace): string {
+  return [
+    '## Backpropagation trace of one sample',
+    '',
+    ...summaryLines(t).map((l) => `${l}  `),
+    '',
+    '### Neurons',
+    '',
+    '$I_j = \\sum_{k\\in inc(j)} w_{kj} O_k + w_{0j}$, $O_j = f_j(I_j)$, $\\delta_j = \\frac{\\partial L}{\\partial O_j} f\'(I_j)$; $j = 0$ is the constant unit.',
+    '',
+    ...mdTable(NEURON_HEADERS, neuronRows(t)),
+    '',
+    '### Weights',
+    '',
+    '$\\frac{\\partial L}{\\partial w_{ij}} = \\delta_j O_i$ (3), beside the engine\'s gradient and a finite difference of $L$.',
+    '',
+    ...mdTable(WEIGHT_HEADERS, weightRows(t)),
+    '',
+    `Largest relative error, backprop vs finite difference: ${t.maxRelError.toExponential(2)}.`,
+  ].join('\n') + '\n';
+}
