@@ -1,0 +1,237 @@
+/**
+ * Optimizers as small rules over flat buffers: `init(rule, n) → state`, then
+ * `apply(rule, state, params, grads, lr, t)` once per step (t = 1, 2, … counts steps).
+ *
+ * params and grads are the model's `paramBuffer.a` and `gradBuffer.a` (one flat loop each); the state
+ * is a few Float64Arrays of the same length plus the step count, so a step allocates nothing and the
+ * state survives JSON (`optimizerStateToJSON`) for checkpoints. After a step the caller projects the
+ * parameters back onto their constraints (`model.applyConstraints()`).
+ *
+ * Every rule follows PyTorch's `torch.optim` update equations (written out on each case below), so
+ * that the first steps can be compared with it number for number. Notation: θ parameters, g gradient,
+ * η learning rate, t the step (from 1).
+ */
+
+import type { Vec } from '../kernels/backend.js';
+
+/**
+ * Plain gradient descent (momentum 0) — the lecture's w_{k+1} = w_k − α ∇L(w_k) — or SGD with
+ * (heavy-ball or Nesterov) momentum μ, as `torch.optim.SGD` (dampening 0):
+ *
+ *   v ← μ v + g                      (v₀ = 0, so v₁ = g)
+ *   θ ← θ − η v                      (classical momentum)
+ *   θ ← θ − η (g + μ v)              (Nesterov)
+ *
+ * scikit-learn writes the same method as v ← μ v − η g, θ ← θ + v; with a constant η the two agree.
+ */
+export interface SgdSpec { readonly kind: 'sgd'; readonly learningRate: number; readonly momentum?: number; readonly nesterov?: boolean }
+
+/**
+ * Adam (Kingma & Ba), bias-corrected, ε outside the square root as `torch.optim.Adam`:
+ *
+ *   m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²
+ *   m̂ = m / (1 − β₁ᵗ),       v̂ = v / (1 − β₂ᵗ)
+ *   θ ← θ − η m̂ / (√v̂ + ε)
+ *
+ * Defaults β₁ = 0.9, β₂ = 0.999, ε = 1e-8. (scikit-learn puts ε next to the uncorrected √v, which
+ * differs only while v is tiny.)
+ */
+export interface AdamSpec { readonly kind: 'adam'; readonly learningRate: number; readonly beta1?: number; readonly beta2?: number; readonly epsilon?: number }
+
+/**
+ * AdamW (Loshchilov & Hutter): decoupled weight decay composed with Adam, as `torch.optim.AdamW`:
+ *
+ *   θ ← θ (1 − η λ)      then the Adam step above.
+ *
+ * Default λ = 0.01. Unlike an L2 penalty the decay does not pass through Adam's scaling, and it
+ * applies to every parameter of the flat buffer (biases included, as PyTorch with a single group).
+ */
+export interface AdamWSpec { readonly kind: 'adamw'; readonly learningRate: number; readonly beta1?: number; readonly beta2?: number; readonly epsilon?: number; readonly weightDecay?: number }
+
+/**
+ * RMSprop (Tieleman & Hinton), as `torch.optim.RMSprop` (not centered):
+ *
+ *   s ← ρ s + (1 − ρ) g²
+ *   θ ← θ − η g / (√s + ε)                        (momentum 0)
+ *   b ← μ b + g / (√s + ε),  θ ← θ − η b           (momentum μ)
+ *
+ * Defaults ρ = 0.99 (PyTorch's `alpha`), ε = 1e-8.
+ */
+export interface RmspropSpec { readonly kind: 'rmsprop'; readonly learningRate: number; readonly rho?: number; readonly epsilon?: number; readonly momentum?: number }
+
+/**
+ * Adagrad (Duchi et al.), as `torch.optim.Adagrad` (lr_decay 0):
+ *
+ *   s ← s + g²,   θ ← θ − η g / (√s + ε)
+ *
+ * Defaults: s₀ = initialAccumulator = 0, ε = 1e-10.
+ */
+export interface AdagradSpec { readonly kind: 'adagrad'; readonly learningRate: number; readonly epsilon?: number; readonly initialAccumulator?: number }
+
+/** A rule that updates parameters from one gradient at a time (everything but L-BFGS). */
+export type StepRuleSpec = SgdSpec | AdamSpec | AdamWSpec | RmspropSpec | AdagradSpec;
+
+/** A rule's state: the step count and its moment buffers (Float64Array, one per moment). */
+export interface OptimizerState {
+  readonly kind: StepRuleSpec['kind'];
+  t: number;
+  readonly buffers: Float64Array[];
+}
+
+const positive = (what: string, v: number): void => {
+  if (!(Number.isFinite(v) && v > 0)) throw new Error(`${what} must be a finite number > 0, got ${v}`);
+};
+const inUnit = (what: string, v: number): void => {
+  if (!(Number.isFinite(v) && v >= 0 && v < 1)) throw new Error(`${what} must be in [0, 1), got ${v}`);
+};
+
+/** Check a rule's hyperparameters; errors name the option and the bad value. */
+export function validateRule(rule: StepRuleSpec): void {
+  positive(`optimizer '${rule.kind}': learningRate`, rule.learningRate);
+  switch (rule.kind) {
+    case 'sgd':
+      inUnit("optimizer 'sgd': momentum", rule.momentum ?? 0);
+      if (rule.nesterov === true && (rule.momentum ?? 0) === 0) throw new Error("optimizer 'sgd': nesterov needs momentum > 0");
+      return;
+    case 'adam':
+    case 'adamw':
+      inUnit(`optimizer '${rule.kind}': beta1`, rule.beta1 ?? 0.9);
+      inUnit(`optimizer '${rule.kind}': beta2`, rule.beta2 ?? 0.999);
+      positive(`optimizer '${rule.kind}': epsilon`, rule.epsilon ?? 1e-8);
+      if (rule.kind === 'adamw') {
+        const wd = rule.weightDecay ?? 0.01;
+        if (!(Number.isFinite(wd) && wd >= 0)) throw new Error(`optimizer 'adamw': weightDecay must be ≥ 0, got ${wd}`);
+      }
+      return;
+    case 'rmsprop':
+      inUnit("optimizer 'rmsprop': rho", rule.rho ?? 0.99);
+      positive("optimizer 'rmsprop': epsilon", rule.epsilon ?? 1e-8);
+      inUnit("optimizer 'rmsprop': momentum", rule.momentum ?? 0);
+      return;
+    case 'adagrad':
+      positive("optimizer 'adagrad': epsilon", rule.epsilon ?? 1e-10);
+      if (!((rule.initialAccumulator ?? 0) >= 0)) throw new Error(`optimizer 'adagrad': initialAccumulator must be ≥ 0, got ${rule.initialAccumulator}`);
+      return;
+  }
+}
+
+/** Fresh state for n parameters. */
+export function init(rule: StepRuleSpec, n: number): OptimizerState {
+  validateRule(rule);
+  const buf = (fill = 0): Float64Array => new Float64Array(n).fill(fill);
+  switch (rule.kind) {
+    case 'sgd': return { kind: 'sgd', t: 0, buffers: (rule.momentum ?? 0) > 0 ? [buf()] : [] };
+    case 'adam':
+    case 'adamw': return { kind: rule.kind, t: 0, buffers: [buf(), buf()] };
+    case 'rmsprop': return { kind: 'rmsprop', t: 0, buffers: (rule.momentum ?? 0) > 0 ? [buf(), buf()] : [buf()] };
+    case 'adagrad': return { kind: 'adagrad', t: 0, buffers: [buf(rule.initialAccumulator ?? 0)] };
+  }
+}
+
+/** One step of `rule` with learning rate `lr` (the schedule's current value); `t` is the step number from 1. */
+export function apply(rule: StepRuleSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number, t: number): void {
+  const n = params.length;
+  state.t = t;
+  switch (rule.kind) {
+    case 'sgd': {
+      const mu = rule.momentum ?? 0;
+      if (mu === 0) {
+        for (let i = 0; i < n; i++) params[i]! -= lr * grads[i]!;
+        return;
+      }
+      const v = state.buffers[0]!;
+      const nesterov = rule.nesterov ?? false;
+      for (let i = 0; i < n; i++) {
+        const g = grads[i]!;
+        const vi = mu * v[i]! + g;
+        v[i] = vi;
+        params[i]! -= lr * (nesterov ? g + mu * vi : vi);
+      }
+      return;
+    }
+    case 'adamw':
+      decoupledDecay(params, lr * (rule.weightDecay ?? 0.01));
+      adam(rule, state, params, grads, lr, t);
+      return;
+    case 'adam':
+      adam(rule, state, params, grads, lr, t);
+      return;
+    case 'rmsprop': {
+      const rho = rule.rho ?? 0.99;
+      const eps = rule.epsilon ?? 1e-8;
+      const mu = rule.momentum ?? 0;
+      const s = state.buffers[0]!;
+      const b = state.buffers[1];
+      for (let i = 0; i < n; i++) {
+        const g = grads[i]!;
+        const si = rho * s[i]! + (1 - rho) * g * g;
+        s[i] = si;
+        const u = g / (Math.sqrt(si) + eps);
+        if (b === undefined) params[i]! -= lr * u;
+        else { const bi = mu * b[i]! + u; b[i] = bi; params[i]! -= lr * bi; }
+      }
+      return;
+    }
+    case 'adagrad': {
+      const eps = rule.epsilon ?? 1e-10;
+      const s = state.buffers[0]!;
+      for (let i = 0; i < n; i++) {
+        const g = grads[i]!;
+        const si = s[i]! + g * g;
+        s[i] = si;
+        params[i]! -= lr * g / (Math.sqrt(si) + eps);
+      }
+      return;
+    }
+  }
+}
+
+/** θ ← θ (1 − η λ): the decoupled weight decay that AdamW composes with Adam. */
+function decoupledDecay(params: Vec, rate: number): void {
+  if (rate === 0) return;
+  const c = 1 - rate;
+  for (let i = 0; i < params.length; i++) params[i]! *= c;
+}
+
+function adam(rule: AdamSpec | AdamWSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number, t: number): void {
+  const b1 = rule.beta1 ?? 0.9;
+  const b2 = rule.beta2 ?? 0.999;
+  const eps = rule.epsilon ?? 1e-8;
+  const m = state.buffers[0]!;
+  const v = state.buffers[1]!;
+  // PyTorch's arrangement: θ ← θ − (η / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε), equal to η m̂ / (√v̂ + ε).
+  const c1 = 1 - b1 ** t;
+  const sqrtC2 = Math.sqrt(1 - b2 ** t);
+  const stepSize = lr / c1;
+  for (let i = 0; i < params.length; i++) {
+    const g = grads[i]!;
+    const mi = b1 * m[i]! + (1 - b1) * g;
+    const vi = b2 * v[i]! + (1 - b2) * g * g;
+    m[i] = mi;
+    v[i] = vi;
+    params[i]! -= stepSize * mi / (Math.sqrt(vi) / sqrtC2 + eps);
+  }
+}
+
+/** The state as plain JSON (numbers round-trip exactly through JSON as shortest decimal doubles). */
+export interface OptimizerStateJSON { readonly kind: string; readonly t: number; readonly buffers: number[][] }
+
+export function optimizerStateToJSON(s: OptimizerState): OptimizerStateJSON {
+  return { kind: s.kind, t: s.t, buffers: s.buffers.map((b) => Array.from(b)) };
+}
+
+export function optimizerStateFromJSON(json: OptimizerStateJSON, rule: StepRuleSpec, n: number): OptimizerState {
+  const fresh = init(rule, n);
+  if (json.kind !== rule.kind) throw new Error(`optimizer state: kind '${json.kind}' does not match the optimizer '${rule.kind}'`);
+  if (!Number.isInteger(json.t) || json.t < 0) throw new Error(`optimizer state: t must be a non-negative integer, got ${json.t}`);
+  if (json.buffers.length !== fresh.buffers.length) throw new Error(`optimizer state: expected ${fresh.buffers.length} buffers, got ${json.buffers.length}`);
+  json.buffers.forEach((b, i) => {
+    if (b.length !== n) throw new Error(`optimizer state: buffers[${i}] has ${b.length} values, expected ${n}`);
+    fresh.buffers[i]!.set(b);
+  });
+  fresh.t = json.t;
+  return fresh;
+}
+
+/** Any optimizer `fit` accepts: a per-step rule, or L-BFGS (full batch, one iteration per epoch). */
+export type OptimizerSpec = StepRuleSpec | import('./lbfgs.js').LbfgsSpec;
