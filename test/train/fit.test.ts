@@ -1,0 +1,153 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Model } from '../../src/graph/model.js';
+import { mlp } from '../../src/graph/builders.js';
+import { apply, init } from '../../src/optim/rules.js';
+import { fit } from '../../src/train/fit.js';
+import { TrainingDivergedError, type Checkpoint } from '../../src/train/types.js';
+import { twoSpirals, xor } from '../../src/data/generators.js';
+
+const XOR_X = [[0, 0], [0, 1], [1, 0], [1, 1]];
+const XOR_Y = [[0], [1], [1], [0]];
+const small = (seed = 1, hidden = [8]): Model => new Model(mlp({ inputSize: 2, outputSize: 1, task: 'binary', hidden, activation: 'tanh', dtype: 'float64' }), { seed });
+
+test('batch = N with plain SGD is the lecture\'s gradient descent: fit equals the five calls by hand', async () => {
+  const a = small();
+  const b = small();
+  await fit(a, { x: XOR_X, y: XOR_Y }, { epochs: 5, batchSize: 4, shuffle: false, optimizer: { kind: 'sgd', learningRate: 0.5 } });
+  const rule = { kind: 'sgd', learningRate: 0.5 } as const;
+  const st = init(rule, b.parameterCount);
+  for (let t = 1; t <= 5; t++) {
+    b.forward(XOR_X, { mode: 'train' });
+    b.loss(XOR_Y);
+    b.zeroGrad();
+    b.backward();
+    apply(rule, st, b.paramBuffer.a, b.gradBuffer.a, 0.5, t);
+    b.applyConstraints();
+  }
+  assert.deepEqual(Array.from(a.getWeights()), Array.from(b.getWeights()));
+});
+
+test('the same seed gives the same weights and a different seed different ones', async () => {
+  const d = xor({ n: 64, seed: 2 });
+  const y = d.y.map((v) => [Number(v)]);
+  const run = async (seed: number): Promise<number[]> => {
+    const m = small();
+    await fit(m, { x: d.x, y }, { epochs: 3, batchSize: 8, seed, optimizer: { kind: 'adam', learningRate: 0.01 } });
+    return Array.from(m.getWeights());
+  };
+  assert.deepEqual(await run(5), await run(5));
+  assert.notDeepEqual(await run(5), await run(6));
+});
+
+test('fit learns XOR and records per-layer gradient norms and mean |f′(I)| each epoch', async () => {
+  const m = small(3);
+  const h = await fit(m, { x: XOR_X, y: XOR_Y }, { epochs: 300, batchSize: 4, optimizer: { kind: 'adam', learningRate: 0.05 } });
+  assert.equal(h.epochs.length, 300);
+  assert.ok(h.epochs.at(-1)!.trainLoss < 0.05, `final loss ${h.epochs.at(-1)!.trainLoss}`);
+  const r = h.epochs[0]!;
+  assert.deepEqual(Object.keys(r.gradNorms).sort(), ['hidden1', 'output']);
+  assert.ok(r.gradNorms.hidden1! > 0 && r.meanAbsDerivative.hidden1! > 0 && r.meanAbsDerivative.hidden1! <= 1);
+  const p = m.predict(XOR_X).data;
+  assert.deepEqual(Array.from(p, (v) => (v > 0.5 ? 1 : 0)), [0, 1, 1, 0]);
+});
+
+test('divergence throws an error naming epoch, batch and layer and leaves finite weights', async () => {
+  const m = new Model(mlp({ inputSize: 2, outputSize: 1, task: 'regression', hidden: [8], activation: 'relu', dtype: 'float64' }), { seed: 1 });
+  const x = Array.from({ length: 32 }, (_, i) => [i, 2 * i]);
+  const y = x.map((r) => [r[0]! * 1000]);
+  await assert.rejects(
+    fit(m, { x, y }, { epochs: 50, batchSize: 8, optimizer: { kind: 'sgd', learningRate: 10 } }),
+    (e: unknown) => {
+      assert.ok(e instanceof TrainingDivergedError);
+      assert.match(e.message, /^training diverged at epoch \d+, batch \d+: .*(layer '(hidden1|output)'|the loss is)/);
+      assert.ok(e.epoch >= 1 && e.batch >= 1);
+      return true;
+    },
+  );
+  assert.ok(Array.from(m.getWeights()).every(Number.isFinite));
+});
+
+test('early stopping stops after `patience` epochs without improvement and restores the best weights', async () => {
+  const d = twoSpirals({ n: 120, seed: 1, noise: 0.3 });
+  const y = d.y.map((v) => [Number(v)]);
+  const m = new Model(mlp({ inputSize: 2, outputSize: 1, task: 'binary', hidden: [64, 64], activation: 'relu' }), { seed: 1 });
+  const h = await fit(m, { x: d.x, y }, {
+    epochs: 400, batchSize: 16, optimizer: { kind: 'adam', learningRate: 0.01 },
+    validation: { fraction: 0.3 }, earlyStopping: { patience: 10 },
+  });
+  assert.equal(h.stopReason, 'earlyStopping');
+  assert.equal(h.epochs.length, h.bestEpoch + 10);
+  const best = h.epochs[h.bestEpoch - 1]!.valLoss!;
+  assert.ok(h.epochs.slice(h.bestEpoch).every((r) => r.valLoss! >= best));
+  // The restored model reproduces the best validation loss: refit 0 epochs is not possible, so evaluate directly.
+  const again = await fit(m, { x: d.x, y }, { epochs: 1, optimizer: { kind: 'sgd', learningRate: 1e-12 }, validation: { fraction: 0.3 } });
+  assert.ok(Math.abs(again.epochs[0]!.valLoss! - best) < 1e-4, `${again.epochs[0]!.valLoss} vs ${best}`);
+});
+
+test('a run resumed from a checkpoint reaches the same weights as an uninterrupted run', async () => {
+  const d = twoSpirals({ n: 80, seed: 3 });
+  const y = d.y.map((v) => [Number(v)]);
+  const build = (): Model => new Model(mlp({ inputSize: 2, outputSize: 1, task: 'binary', hidden: [16], dropout: 0.2, activation: 'relu' }), { seed: 4 });
+  const opts = { epochs: 12, batchSize: 10, seed: 9, optimizer: { kind: 'adam', learningRate: 0.01 }, schedule: { kind: 'plateau', patience: 1 }, validation: { fraction: 0.25 } } as const;
+  const full = build();
+  const cps: Checkpoint[] = [];
+  const h1 = await fit(full, { x: d.x, y }, { ...opts, checkpoint: { every: 5, write: (cp) => { cps.push(JSON.parse(JSON.stringify(cp)) as Checkpoint); } } });
+  assert.deepEqual(cps.map((c) => c.epoch), [5, 10]);
+  const resumed = build();
+  const h2 = await fit(resumed, { x: d.x, y }, { ...opts, resumeFrom: cps[0]! });
+  assert.deepEqual(Array.from(resumed.getWeights()), Array.from(full.getWeights()));
+  assert.equal(h2.epochs.length, 12);
+  assert.deepEqual(h2.epochs.map((r) => r.trainLoss), h1.epochs.map((r) => r.trainLoss));
+});
+
+test('an AbortSignal stops training at the next batch with stopReason aborted', async () => {
+  const ac = new AbortController();
+  const m = small();
+  const h = await fit(m, { x: XOR_X, y: XOR_Y }, {
+    epochs: 1000, batchSize: 1, optimizer: { kind: 'sgd', learningRate: 0.1 }, signal: ac.signal,
+    onEpochEnd: (r) => { if (r.epoch === 3) ac.abort(); },
+  });
+  assert.equal(h.stopReason, 'aborted');
+  assert.equal(h.epochs.length, 4);
+});
+
+test('a training loss stalled for nIterNoChange epochs stops with noImprovement', async () => {
+  const m = small();
+  const h = await fit(m, { x: XOR_X, y: XOR_Y }, { epochs: 500, batchSize: 4, optimizer: { kind: 'sgd', learningRate: 1e-9 }, tolerance: 1e-4, nIterNoChange: 5 });
+  assert.equal(h.stopReason, 'noImprovement');
+  assert.equal(h.epochs.length, 6); // the first epoch sets the reference, then 5 without improvement
+});
+
+test('class weights act as per-sample weights on the rows of each class', async () => {
+  const d = xor({ n: 40, seed: 5 });
+  const y = d.y.map((v) => [Number(v)]);
+  const a = small();
+  const b = small();
+  const o = { epochs: 3, batchSize: 8, optimizer: { kind: 'sgd', learningRate: 0.1 } } as const;
+  await fit(a, { x: d.x, y }, { ...o, classWeights: [1, 3] });
+  await fit(b, { x: d.x, y, sampleWeights: y.map((r) => (r[0] === 1 ? 3 : 1)) }, o);
+  assert.deepEqual(Array.from(a.getWeights()), Array.from(b.getWeights()));
+});
+
+test('L-BFGS fits XOR over the full batch, one iteration per epoch', async () => {
+  const m = small(2);
+  const h = await fit(m, { x: XOR_X, y: XOR_Y }, { epochs: 200, optimizer: { kind: 'lbfgs' } });
+  assert.ok(h.epochs.at(-1)!.trainLoss < 1e-3, `loss ${h.epochs.at(-1)!.trainLoss}`);
+  assert.equal(h.epochs[0]!.learningRate, null);
+});
+
+test('L-BFGS refuses a model with dropout (its objective must be deterministic)', async () => {
+  const m = new Model(mlp({ inputSize: 2, outputSize: 1, task: 'binary', hidden: [4], dropout: 0.5 }));
+  await assert.rejects(fit(m, { x: XOR_X, y: XOR_Y }, { epochs: 1, optimizer: { kind: 'lbfgs' } }), /L-BFGS needs a deterministic objective, but layer 'hidden1_dropout'/);
+});
+
+test('bad data into fit names the row and column', async () => {
+  const m = small();
+  const o = { epochs: 1, optimizer: { kind: 'sgd', learningRate: 0.1 } } as const;
+  await assert.rejects(fit(m, { x: [[0, 0], [0, NaN]], y: [[0], [1]] }, o), /fit\.x: row 1, column 1 is NaN/);
+  await assert.rejects(fit(m, { x: [[0, 0], [0]], y: [[0], [1]] }, o), /fit\.x: row 1 has 1 values, expected 2/);
+  await assert.rejects(fit(m, { x: [[0, 0, 1]], y: [[0]] }, o), /fit\.x: row 0 has 3 values, expected 2/);
+  await assert.rejects(fit(m, { x: [], y: [] }, o), /fit\.x: no rows \(empty data\)/);
+  await assert.rejects(fit(m, { x: [[0, 0], [1, 1]], y: [[0]] }, o), /fit\.y: has 1 rows, expected 2/);
+});
