@@ -1,0 +1,250 @@
+/**
+ * ONNX export: the model in its inference form as an ONNX graph (default opset 17, IR version 8).
+ *
+ *   input 'input' float32 [N, F] raw features
+ *     → preprocessing (one-hot: Gather + Equal + Cast; scaling: Sub, Div, Add)
+ *     → dense: Gemm(x, W, b) (MatMul without a bias), masks and ties already in W
+ *     → activations: native operators where ONNX has one, otherwise composed (GELU = x·½(1 + erf(x/√2)),
+ *       SiLU = x·σ(x), mish = x·tanh(softplus x), gaussian = exp(−x²), step = Cast(x ≥ 0));
+ *       per-unit activations: Gather each group of columns, apply, Concat, Gather back into unit order
+ *     → batch norm: BatchNormalization with the running statistics; dropout and noise: removed
+ *     → add: Sum; concat: Concat on axis 1
+ *   output 'output' [N, K]; for classifiers 'probabilities' [N, C] (binary: [1 − p, p]) and 'label' (int64 index).
+ */
+
+import type { ActivationName } from '../../activations.js';
+import { Model } from '../../graph/model.js';
+import type { Task } from '../../graph/builders.js';
+import { ActivationLayer } from '../../layers/activation.js';
+import type { CompiledActivation } from '../../layers/act.js';
+import { BatchNorm } from '../../layers/batchnorm.js';
+import { Dense } from '../../layers/dense.js';
+import { Dropout } from '../../layers/dropout.js';
+import { Add, Concat } from '../../layers/merge.js';
+import { GaussianNoise } from '../../layers/noise.js';
+import { InputNode, type Node } from '../../layers/node.js';
+import { affineOf, featurePipeline, pipelineWidth, type FeatureStep } from '../features.js';
+import { modelFromFile, type ModelFile } from '../model-file.js';
+import { AttrType, DataType, encodeModel, type AttributeData, type NodeData, type TensorData } from './proto.js';
+
+export interface OnnxExportOptions {
+  /** Feature transforms to compile in front of the model; default: those of the model file, if any. */
+  readonly preprocessing?: readonly FeatureStep[];
+  /** Classifier outputs ('probabilities', 'label') for 'binary' and 'multiclass'; default the file's task. */
+  readonly task?: Task;
+  /** Default 17; 13 is the oldest with every operator used here in its current form. */
+  readonly opset?: number;
+  /** Stored as the graph's name. */
+  readonly name?: string;
+}
+
+export const ONNX_MIN_OPSET = 13;
+export const ONNX_MAX_OPSET = 21;
+const PRODUCER_VERSION = '0.1.0';
+
+class GraphBuilder {
+  readonly nodes: NodeData[] = [];
+  readonly initializers: TensorData[] = [];
+  private readonly used = new Set<string>();
+
+  fresh(hint: string): string {
+    let name = hint;
+    for (let i = 1; this.used.has(name); i++) name = `${hint}_${i}`;
+    this.used.add(name);
+    return name;
+  }
+
+  floats(hint: string, dims: readonly number[], values: ArrayLike<number>): string {
+    const name = this.fresh(hint);
+    this.initializers.push({ name, dims, dataType: DataType.FLOAT, floatData: Array.from(values, (v) => Math.fround(v)) });
+    return name;
+  }
+
+  int64s(hint: string, values: readonly number[]): string {
+    const name = this.fresh(hint);
+    this.initializers.push({ name, dims: [values.length], dataType: DataType.INT64, int64Data: values });
+    return name;
+  }
+
+  op(opType: string, inputs: readonly string[], outHint: string, attribute: readonly AttributeData[] = []): string {
+    const out = this.fresh(outHint);
+    this.nodes.push({ opType, input: inputs, output: [out], name: this.fresh(`${opType}_${outHint}`), attribute });
+    return out;
+  }
+}
+
+const attrFloat = (name: string, f: number): AttributeData => ({ name, type: AttrType.FLOAT, f });
+const attrInt = (name: string, i: number): AttributeData => ({ name, type: AttrType.INT, i });
+
+/** The ONNX file (ModelProto bytes) of a model or of a model file (which brings its preprocessing and task). */
+export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions = {}): Uint8Array {
+  const model = source instanceof Model ? source : modelFromFile(source);
+  const file = source instanceof Model ? undefined : source;
+  const steps = options.preprocessing ?? featurePipeline(file?.preprocessing);
+  const task = options.task ?? file?.task;
+  const opset = options.opset ?? 17;
+  if (!Number.isInteger(opset) || opset < ONNX_MIN_OPSET || opset > ONNX_MAX_OPSET) {
+    throw new Error(`exportOnnx: opset must be an integer from ${ONNX_MIN_OPSET} to ${ONNX_MAX_OPSET}, got ${opset}`);
+  }
+  const rawWidth = rawFeatureCount(steps, model.inputSize);
+
+  const b = new GraphBuilder();
+  const input = b.fresh('input');
+  let x = input;
+  steps.forEach((s, i) => { x = emitStep(b, s, x, i, pipelineWidth(steps.slice(0, i), rawWidth)); });
+
+  const tensorOf = new Map<Node, string>();
+  for (const n of model.live) {
+    if (n instanceof InputNode) { tensorOf.set(n, x); continue; }
+    const ins = n.inputs.map((src) => tensorOf.get(src)!);
+    tensorOf.set(n, emitNode(b, n, ins));
+  }
+  const y = tensorOf.get(model.output)!;
+  const k = model.outputSize;
+
+  const outputs: { name: string; elemType: number; shape: (number | string)[] }[] = [];
+  if (task === 'binary' || task === 'multiclass') {
+    let probs = y;
+    if (task === 'binary') {
+      if (k !== 1) throw new Error(`exportOnnx: a binary classifier has one output unit (the probability of the second class), this model has ${k}`);
+      const q = b.op('Sub', [b.floats('one', [1], [1]), y], 'p_first');
+      probs = b.op('Concat', [q, y], 'probabilities', [attrInt('axis', 1)]);
+    } else {
+      probs = b.op('Identity', [y], 'probabilities');
+    }
+    const label = b.op('ArgMax', [probs], 'label', [attrInt('axis', 1), attrInt('keepdims', 0)]);
+    outputs.push({ name: probs, elemType: DataType.FLOAT, shape: ['N', task === 'binary' ? 2 : k] });
+    outputs.push({ name: label, elemType: DataType.INT64, shape: ['N'] });
+  } else {
+    outputs.push({ name: b.op('Identity', [y], 'output'), elemType: DataType.FLOAT, shape: ['N', k] });
+  }
+
+  const metadata = [{ key: 'mlpkit.spec', value: JSON.stringify(model.spec) }];
+  if (task !== undefined) metadata.push({ key: 'mlpkit.task', value: task });
+  if (file?.classes !== undefined) metadata.push({ key: 'mlpkit.classes', value: JSON.stringify(file.classes) });
+  return encodeModel({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: opset }],
+    producerName: 'mlpkit',
+    producerVersion: PRODUCER_VERSION,
+    graph: {
+      name: options.name ?? 'mlpkit',
+      node: b.nodes,
+      initializer: b.initializers,
+      input: [{ name: input, elemType: DataType.FLOAT, shape: ['N', rawWidth] }],
+      output: outputs,
+    },
+    metadataProps: metadata,
+  });
+}
+
+/** Raw feature count that the pipeline maps onto the model's inputs. */
+function rawFeatureCount(steps: readonly FeatureStep[], modelInputs: number): number {
+  // One-hot widens; scaling keeps the width. Count the raw width backwards from the first step.
+  let raw = modelInputs;
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const s = steps[i]!;
+    if (s.kind === 'oneHot') raw -= s.categories.reduce((a, c) => a + c.length - 1, 0);
+  }
+  const w = pipelineWidth(steps, raw);
+  if (w !== modelInputs) throw new Error(`exportOnnx: the preprocessing gives ${w} features but the model takes ${modelInputs}`);
+  return raw;
+}
+
+function emitStep(b: GraphBuilder, s: FeatureStep, x: string, i: number, width: number): string {
+  if (s.kind === 'oneHot') {
+    const pieces: string[] = [];
+    let run: number[] = [];
+    const flush = (): void => {
+      if (run.length > 0) pieces.push(b.op('Gather', [x, b.int64s(`pre${i}_cols`, run)], `pre${i}_pass`, [attrInt('axis', 1)]));
+      run = [];
+    };
+    for (let j = 0; j < width; j++) {
+      const c = s.columns.indexOf(j);
+      if (c < 0) { run.push(j); continue; }
+      flush();
+      const col = b.op('Gather', [x, b.int64s(`pre${i}_col`, [j])], `pre${i}_code`, [attrInt('axis', 1)]);
+      const hit = b.op('Equal', [col, b.floats(`pre${i}_categories`, [s.categories[c]!.length], s.categories[c]!)], `pre${i}_equal`);
+      pieces.push(b.op('Cast', [hit], `pre${i}_onehot`, [attrInt('to', DataType.FLOAT)]));
+    }
+    flush();
+    return b.op('Concat', pieces, `pre${i}_out`, [attrInt('axis', 1)]);
+  }
+  const { shift, divisor, offset } = affineOf(s);
+  const n = shift.length;
+  let z = x;
+  if (shift.some((v) => v !== 0)) z = b.op('Sub', [z, b.floats(`pre${i}_shift`, [n], shift)], `pre${i}_centred`);
+  if (divisor.some((v) => v !== 1)) z = b.op('Div', [z, b.floats(`pre${i}_divisor`, [n], divisor)], `pre${i}_scaled`);
+  if (offset !== 0) z = b.op('Add', [z, b.floats(`pre${i}_offset`, [1], [offset])], `pre${i}_shifted`);
+  return z;
+}
+
+function emitNode(b: GraphBuilder, n: Node, ins: readonly string[]): string {
+  const x = ins[0]!;
+  if (n instanceof Dense) {
+    const W = b.floats(`${n.name}_W`, [n.fanIn, n.units], n.W.value.a.subarray(0, n.fanIn * n.units));
+    const I = n.b === null
+      ? b.op('MatMul', [x, W], `${n.name}_I`)
+      : b.op('Gemm', [x, W, b.floats(`${n.name}_b`, [n.units], n.b.value.a.subarray(0, n.units))], `${n.name}_I`);
+    return emitActivation(b, n.act, I, n.name);
+  }
+  if (n instanceof ActivationLayer) return emitActivation(b, n.act, x, n.name);
+  if (n instanceof BatchNorm) {
+    const w = n.width;
+    const gamma = b.floats(`${n.name}_gamma`, [w], n.gamma.value.a.subarray(0, w));
+    const beta = b.floats(`${n.name}_beta`, [w], n.beta.value.a.subarray(0, w));
+    const mean = b.floats(`${n.name}_mean`, [w], n.runningMean.a.subarray(0, w));
+    const variance = b.floats(`${n.name}_var`, [w], n.runningVar.a.subarray(0, w));
+    return b.op('BatchNormalization', [x, gamma, beta, mean, variance], n.name, [attrFloat('epsilon', n.epsilon)]);
+  }
+  if (n instanceof Dropout || n instanceof GaussianNoise) return x;
+  if (n instanceof Add) return b.op('Sum', ins, n.name);
+  if (n instanceof Concat) return b.op('Concat', ins, n.name, [attrInt('axis', 1)]);
+  throw new Error(`exportOnnx: layer '${n.name}' of kind '${n.kind}' has no ONNX form`);
+}
+
+function emitActivation(b: GraphBuilder, act: CompiledActivation, I: string, layer: string): string {
+  switch (act.type) {
+    case 'softmax': return b.op('Softmax', [I], layer, [attrInt('axis', -1)]);
+    case 'uniform': return emitElementwise(b, act.f.name, I, layer);
+    case 'perUnit': {
+      const order: number[] = [];
+      const parts = act.groups.map((g) => {
+        order.push(...g.cols);
+        const cols = b.op('Gather', [I, b.int64s(`${layer}_${g.f.name}_cols`, Array.from(g.cols))], `${layer}_${g.f.name}_in`, [attrInt('axis', 1)]);
+        return emitElementwise(b, g.f.name, cols, `${layer}_${g.f.name}`);
+      });
+      const joined = b.op('Concat', parts, `${layer}_grouped`, [attrInt('axis', 1)]);
+      const back = new Array<number>(order.length);
+      order.forEach((unit, k) => { back[unit] = k; });
+      return b.op('Gather', [joined, b.int64s(`${layer}_order`, back)], layer, [attrInt('axis', 1)]);
+    }
+  }
+}
+
+/** f(x) elementwise, as one native operator or a short composition. */
+function emitElementwise(b: GraphBuilder, f: ActivationName, x: string, out: string): string {
+  const c = (hint: string, v: number): string => b.floats(`${out}_${hint}`, [1], [v]);
+  switch (f) {
+    case 'identity': return x;
+    case 'step': return b.op('Cast', [b.op('GreaterOrEqual', [x, c('zero', 0)], `${out}_ge0`)], out, [attrInt('to', DataType.FLOAT)]);
+    case 'sigmoid': return b.op('Sigmoid', [x], out);
+    case 'tanh': return b.op('Tanh', [x], out);
+    case 'relu': return b.op('Relu', [x], out);
+    case 'leakyRelu': return b.op('LeakyRelu', [x], out, [attrFloat('alpha', 0.01)]);
+    case 'elu': return b.op('Elu', [x], out, [attrFloat('alpha', 1)]);
+    case 'selu': return b.op('Selu', [x], out, [attrFloat('alpha', 1.6732632423543772), attrFloat('gamma', 1.0507009873554805)]);
+    case 'softplus': return b.op('Softplus', [x], out);
+    case 'softsign': return b.op('Softsign', [x], out);
+    case 'gelu': {
+      const e = b.op('Erf', [b.op('Mul', [x, c('inv_sqrt2', Math.SQRT1_2)], `${out}_scaled`)], `${out}_erf`);
+      const phi = b.op('Mul', [b.op('Add', [e, c('one', 1)], `${out}_1p`), c('half', 0.5)], `${out}_phi`);
+      return b.op('Mul', [x, phi], out);
+    }
+    case 'silu': return b.op('Mul', [x, b.op('Sigmoid', [x], `${out}_sigmoid`)], out);
+    case 'mish': return b.op('Mul', [x, b.op('Tanh', [b.op('Softplus', [x], `${out}_softplus`)], `${out}_tanh`)], out);
+    case 'hardSigmoid': return b.op('HardSigmoid', [x], out, [attrFloat('alpha', 1 / 6), attrFloat('beta', 0.5)]);
+    case 'gaussian': return b.op('Exp', [b.op('Neg', [b.op('Mul', [x, x], `${out}_sq`)], `${out}_neg`)], out);
+    case 'sin': return b.op('Sin', [x], out);
+  }
+}
