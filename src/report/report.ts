@@ -1,0 +1,307 @@
+/**
+ * The training report: one self-contained HTML file (inline SVG, inline CSS, no script) built from a
+ * training history, the trained model and the data it saw. Pure: data in, an HTML string out.
+ *
+ * Sections: summary, learning curves, per-layer gradient norms (vanishing gradients show as lines
+ * falling apart on the log scale), confusion matrix or residuals, weight and activation histograms per
+ * layer, the network, each activation's f and f′, and the decision boundary for two-feature data.
+ */
+
+import { ACTIVATIONS, type ActivationName } from '../activations.js';
+import type { Model } from '../graph/model.js';
+import { ActivationLayer } from '../layers/activation.js';
+import { Dense } from '../layers/dense.js';
+import { Concat } from '../layers/merge.js';
+import { InputNode, type Node } from '../layers/node.js';
+import {
+  activationSpec, boundarySpec, confusionSpec, epochLinesSpec, histogramSpec, networkSpec, residualSpec,
+  type CurveSample, type DiagramColumn, type DiagramEdge, type DiagramNode, type GridCell, type HistogramBin,
+  type LabelledPoint, type SeriesPoint,
+} from './charts.js';
+import { renderSvg } from './render.js';
+
+/** The parts of an epoch record the report draws (the training loop's `EpochRecord` fits). */
+export interface ReportEpoch {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly valLoss?: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly valMetrics?: Readonly<Record<string, number>>;
+  readonly gradNorms: Readonly<Record<string, number>>;
+}
+
+export interface ReportHistory {
+  readonly epochs: readonly ReportEpoch[];
+  readonly stopReason?: string;
+  readonly bestEpoch?: number;
+}
+
+export interface ReportEvaluation {
+  /** Which rows these are ('training set', 'validation set', a file name). */
+  readonly setName: string;
+  /** Classification: class index per row. Regression: values, row-major rows × outputs. */
+  readonly actual: ArrayLike<number>;
+  readonly predicted: ArrayLike<number>;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+export interface ReportBoundary {
+  /** The two raw feature names. */
+  readonly names: readonly [string, string];
+  readonly x1: ArrayLike<number>;
+  readonly x2: ArrayLike<number>;
+  /** Class index of each data row. */
+  readonly labels: ArrayLike<number>;
+  /** The model's class index for raw feature rows [x1, x2] (preprocessing included). */
+  readonly predictClass: (rows: readonly (readonly [number, number])[]) => ArrayLike<number>;
+}
+
+export interface ReportInput {
+  readonly title: string;
+  readonly model: Model;
+  readonly history: ReportHistory;
+  readonly task: 'regression' | 'binary' | 'multiclass';
+  /** Class names in output order (classification). */
+  readonly classes?: readonly string[];
+  /** Output names (regression). */
+  readonly outputs?: readonly string[];
+  /** Features as the model receives them (after preprocessing): rows × inputSize, row-major. */
+  readonly x?: { readonly rows: number; readonly cols: number; readonly data: ArrayLike<number> };
+  readonly evaluation?: ReportEvaluation;
+  readonly boundary?: ReportBoundary;
+  /** Key/value lines for the summary (data file, rows, options). */
+  readonly facts?: readonly (readonly [string, string])[];
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const fmt = (v: number): string => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 1e-3 && Math.abs(v) < 1e5 ? v.toFixed(4) : v.toExponential(3));
+
+/** Equal-width bins of a set of values (a single value gets one bin around it). */
+export function binValues(layer: string, values: ArrayLike<number>, bins = 30): HistogramBin[] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < values.length; i++) { const v = values[i]!; if (v < lo) lo = v; if (v > hi) hi = v; }
+  if (values.length === 0) return [];
+  if (hi - lo < 1e-12) { lo -= 0.5; hi += 0.5; }
+  const width = (hi - lo) / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (let i = 0; i < values.length; i++) counts[Math.min(bins - 1, Math.floor((values[i]! - lo) / width))]!++;
+  return counts.map((count, b) => ({ layer, lo: lo + b * width, hi: lo + (b + 1) * width, count }));
+}
+
+function learningCurves(h: ReportHistory): SeriesPoint[][] {
+  const loss: SeriesPoint[] = [];
+  const metricNames = [...new Set(h.epochs.flatMap((e) => Object.keys(e.metrics)))];
+  const metrics = metricNames.map(() => [] as SeriesPoint[]);
+  for (const e of h.epochs) {
+    if (Number.isFinite(e.trainLoss)) loss.push({ epoch: e.epoch, series: 'training', value: e.trainLoss });
+    if (e.valLoss !== undefined && Number.isFinite(e.valLoss)) loss.push({ epoch: e.epoch, series: 'validation', value: e.valLoss });
+    metricNames.forEach((m, k) => {
+      const t = e.metrics[m];
+      if (t !== undefined && Number.isFinite(t)) metrics[k]!.push({ epoch: e.epoch, series: 'training', value: t });
+      const v = e.valMetrics?.[m];
+      if (v !== undefined && Number.isFinite(v)) metrics[k]!.push({ epoch: e.epoch, series: 'validation', value: v });
+    });
+  }
+  return [loss, ...metrics];
+}
+
+/** Layer activations' outputs on (up to 512 of) the rows, one histogram per layer with a non-linearity. */
+function activationBins(model: Model, x: NonNullable<ReportInput['x']>): HistogramBin[] {
+  const m = Math.min(512, x.rows);
+  const rows: number[][] = [];
+  for (let r = 0; r < m; r++) rows.push(Array.from({ length: x.cols }, (_, c) => x.data[r * x.cols + c]!));
+  model.forward(rows, { mode: 'eval' });
+  const out: HistogramBin[] = [];
+  for (const n of model.live) {
+    if ((n instanceof Dense || n instanceof ActivationLayer) && !(n instanceof Dense && n.act.type === 'uniform' && n.act.f.name === 'identity')) {
+      out.push(...binValues(n.name, n.O.a.subarray(0, m * n.width)));
+    }
+  }
+  return out;
+}
+
+function activationCurves(model: Model): { points: CurveSample[]; softmax: boolean } {
+  const names = new Set<ActivationName>();
+  let softmax = false;
+  for (const n of model.live) {
+    if (!(n instanceof Dense || n instanceof ActivationLayer)) continue;
+    const a = n.act;
+    if (a.type === 'uniform') names.add(a.f.name);
+    else if (a.type === 'perUnit') a.names.forEach((x) => names.add(x));
+    else softmax = true;
+  }
+  const points: CurveSample[] = [];
+  for (const name of names) {
+    const f = ACTIVATIONS[name];
+    for (let i = 0; i <= 120; i++) {
+      const x = -6 + i * 0.1;
+      const y = f.f(x);
+      points.push({ activation: name, curve: 'f', x, value: y }, { activation: name, curve: 'f′', x, value: f.df(x, y) });
+    }
+  }
+  return { points, softmax };
+}
+
+const MAX_SHOWN = 12;
+
+/** Lay the network out: one column per input or dense layer, edges from each dense layer's weights. */
+function diagram(model: Model): { nodes: DiagramNode[]; edges: DiagramEdge[]; columns: DiagramColumn[] } {
+  const cols = model.live.filter((n) => n instanceof InputNode || n instanceof Dense);
+  const colOf = new Map<Node, number>(cols.map((n, i) => [n, i]));
+  const shown = (n: Node): number => Math.min(n.width, MAX_SHOWN);
+  const rowsMax = Math.max(...cols.map(shown));
+  const yOf = (n: Node, u: number): number => u + (rowsMax - shown(n)) / 2;
+  const nodes: DiagramNode[] = [];
+  const columns: DiagramColumn[] = [];
+  for (const n of cols) {
+    const c = colOf.get(n)!;
+    const extras = model.live.filter((k) => k.inputs[0] === n && !(k instanceof Dense) && !(k instanceof Concat)).map((k) => k.kind);
+    columns.push({ x: c, title: n instanceof InputNode ? `input (${n.width})` : `${n.name} (${n.width})${extras.length ? ' + ' + extras.join(', ') : ''}` });
+    for (let u = 0; u < shown(n); u++) {
+      const last = u === MAX_SHOWN - 1 && n.width > MAX_SHOWN;
+      const f = n instanceof Dense ? (n.act.type === 'uniform' ? n.act.f.name : n.act.type) : 'input';
+      nodes.push({ x: c, y: yOf(n, u), label: last ? `+${n.width - MAX_SHOWN + 1}` : n instanceof InputNode ? `x${u + 1}` : '', kind: f });
+    }
+  }
+  // Each input unit of a layer traced back to a drawn column through pass-through layers and concats.
+  const sourceOf = (n: Node, u: number): { node: Node; unit: number } | null => {
+    if (colOf.has(n)) return { node: n, unit: u };
+    if (n instanceof Concat) {
+      for (let k = n.inputs.length - 1; k >= 0; k--) if (u >= n.offsets[k]!) return sourceOf(n.inputs[k]!, u - n.offsets[k]!);
+      return null;
+    }
+    return n.inputs[0] === undefined ? null : sourceOf(n.inputs[0], u);
+  };
+  const edges: DiagramEdge[] = [];
+  for (const d of cols) {
+    if (!(d instanceof Dense)) continue;
+    for (let i = 0; i < d.fanIn; i++) {
+      const s = sourceOf(d.inputs[0]!, i);
+      if (s === null || s.unit >= MAX_SHOWN) continue;
+      for (let j = 0; j < Math.min(d.units, MAX_SHOWN); j++) {
+        if (d.maskRows !== null && d.maskRows[i]![j] === 0) continue;
+        edges.push({ x: colOf.get(s.node)!, y: yOf(s.node, s.unit), x2: colOf.get(d)!, y2: yOf(d, j), weight: d.W.value.a[i * d.units + j]! });
+      }
+    }
+  }
+  return { nodes, edges, columns };
+}
+
+function boundaryGrid(b: ReportBoundary, classes: readonly string[]): { grid: GridCell[]; points: LabelledPoint[] } {
+  const range = (a: ArrayLike<number>): [number, number] => {
+    let lo = Infinity; let hi = -Infinity;
+    for (let i = 0; i < a.length; i++) { lo = Math.min(lo, a[i]!); hi = Math.max(hi, a[i]!); }
+    const pad = (hi - lo) * 0.05 || 0.5;
+    return [lo - pad, hi + pad];
+  };
+  const [a0, a1] = range(b.x1);
+  const [b0, b1] = range(b.x2);
+  const n = 60;
+  const rows: [number, number][] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) rows.push([a0 + (i + 0.5) * (a1 - a0) / n, b0 + (j + 0.5) * (b1 - b0) / n]);
+  const pred = b.predictClass(rows);
+  const grid = rows.map(([u, v], k) => ({
+    x1: u - (a1 - a0) / (2 * n), x1b: u + (a1 - a0) / (2 * n), x2: v - (b1 - b0) / (2 * n), x2b: v + (b1 - b0) / (2 * n),
+    label: classes[pred[k]!] ?? String(pred[k]),
+  }));
+  const points: LabelledPoint[] = [];
+  const step = Math.max(1, Math.floor(b.x1.length / 2000));
+  for (let i = 0; i < b.x1.length; i += step) points.push({ x1: b.x1[i]!, x2: b.x2[i]!, label: classes[b.labels[i]!] ?? String(b.labels[i]) });
+  return { grid, points };
+}
+
+function section(id: string, title: string, body: string, note = ''): string {
+  return `<section id="${id}"><h2>${esc(title)}</h2>${note ? `<p class="note">${esc(note)}</p>` : ''}${body}</section>`;
+}
+
+const figure = (svg: string, kind: string): string => `<figure class="plot" data-plot="${kind}">${svg}</figure>`;
+
+export async function buildReport(input: ReportInput): Promise<string> {
+  const { model, history } = input;
+  const parts: string[] = [];
+
+  const facts: (readonly [string, string])[] = [
+    ['task', input.task + (input.classes ? ` (${input.classes.length} classes: ${input.classes.join(', ')})` : '')],
+    ['parameters', model.parameterCount.toLocaleString('en-US')],
+    ['epochs run', String(history.epochs.length)],
+    ...(history.stopReason === undefined ? [] : [['stopped by', history.stopReason] as const]),
+    ...(history.bestEpoch === undefined ? [] : [['best epoch', String(history.bestEpoch)] as const]),
+    ...(input.facts ?? []),
+  ];
+  const metricRows = input.evaluation === undefined ? '' : `<h3>Metrics on the ${esc(input.evaluation.setName)}</h3><table>${Object.entries(input.evaluation.metrics).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${fmt(v)}</td></tr>`).join('')}</table>`;
+  parts.push(section('summary', 'Summary',
+    `<table>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>${metricRows}<h3>Layers</h3><pre>${esc(model.summary())}</pre>`));
+
+  const [loss, ...metrics] = learningCurves(history);
+  const curves = [figure(await renderSvg(epochLinesSpec(loss!, 'Loss', `loss (${model.lossFn.name})`)), 'learning-curve')];
+  const names = [...new Set(history.epochs.flatMap((e) => Object.keys(e.metrics)))];
+  for (let k = 0; k < metrics.length; k++) {
+    curves.push(figure(await renderSvg(epochLinesSpec(metrics[k]!, names[k]!, names[k]!)), 'learning-curve'));
+  }
+  parts.push(section('learning-curves', 'Learning curves', curves.join('')));
+
+  const grad: SeriesPoint[] = history.epochs.flatMap((e) => Object.entries(e.gradNorms).filter(([, v]) => v > 0 && Number.isFinite(v)).map(([layer, v]) => ({ epoch: e.epoch, series: layer, value: v })));
+  if (grad.length > 0) {
+    parts.push(section('gradient-norms', 'Gradient norms per layer', figure(await renderSvg(epochLinesSpec(grad, '‖∂L/∂W‖ per layer', 'gradient norm (log)', true)), 'gradient-norms'),
+      'The L2 norm of each layer\'s gradient, averaged over an epoch. Layers far below the output with norms orders of magnitude smaller are the vanishing-gradient problem.'));
+  }
+
+  const ev = input.evaluation;
+  if (ev !== undefined && input.task !== 'regression') {
+    const classes = input.classes ?? [];
+    const k = classes.length;
+    const counts = new Array<number>(k * k).fill(0);
+    for (let i = 0; i < ev.actual.length; i++) counts[ev.actual[i]! * k + ev.predicted[i]!]!++;
+    const cells = counts.map((count, idx) => ({ actual: classes[Math.floor(idx / k)]!, predicted: classes[idx % k]!, count }));
+    parts.push(section('confusion', `Confusion matrix (${ev.setName})`, figure(await renderSvg(confusionSpec(cells, classes)), 'confusion-matrix')));
+  } else if (ev !== undefined) {
+    const outs = input.outputs ?? Array.from({ length: model.outputSize }, (_, i) => `y${i + 1}`);
+    const k = outs.length;
+    const points = [];
+    const step = Math.max(1, Math.floor(ev.actual.length / (3000 * k)));
+    for (let i = 0; i < ev.actual.length; i += step) points.push({ predicted: ev.predicted[i]!, residual: ev.actual[i]! - ev.predicted[i]!, output: outs[i % k]! });
+    parts.push(section('residuals', `Residuals (${ev.setName})`, figure(await renderSvg(residualSpec(points)), 'residuals')));
+  }
+
+  const weightBins = model.params.filter((p) => p.name === 'W').flatMap((p) => binValues(p.layer, p.value.a.subarray(0, p.rows * p.cols)));
+  const hist = [figure(await renderSvg(histogramSpec(weightBins, 'Weights per layer', 'w')), 'weight-histograms')];
+  if (input.x !== undefined && input.x.rows > 0) {
+    const act = activationBins(model, input.x);
+    if (act.length > 0) hist.push(figure(await renderSvg(histogramSpec(act, 'Activations O per layer', 'O')), 'activation-histograms'));
+  }
+  parts.push(section('histograms', 'Weight and activation histograms', hist.join(''),
+    'Saturated sigmoid or tanh units pile up at the ends of their range; dead ReLUs pile up at 0.'));
+
+  const d = diagram(model);
+  parts.push(section('network', 'Network', figure(await renderSvg(networkSpec(d.nodes, d.edges, d.columns)), 'network'),
+    `Edges are coloured by the sign of w_ij and drawn thicker for larger |w_ij|; layers wider than ${MAX_SHOWN} units show their first ${MAX_SHOWN - 1}.`));
+
+  const ac = activationCurves(model);
+  if (ac.points.length > 0) {
+    parts.push(section('activations', 'Activation functions', figure(await renderSvg(activationSpec(ac.points)), 'activations'),
+      `f and its derivative f′ for each activation in the model; the sigmoid's f′ is at most 1/4, which is why deltas shrink layer by layer in deep sigmoid networks.${ac.softmax ? ' The output softmax couples its units and is not drawn.' : ''}`));
+  }
+
+  if (input.boundary !== undefined && input.classes !== undefined) {
+    const g = boundaryGrid(input.boundary, input.classes);
+    parts.push(section('decision-boundary', 'Decision boundary', figure(await renderSvg(boundarySpec(g.grid, g.points, input.boundary.names, input.classes)), 'decision-boundary')));
+  }
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(input.title)}</title>
+<style>
+body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:1100px;padding:1rem 2rem;color:#222}
+h1{font-size:1.6rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
+table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.15rem .8rem;border-bottom:1px solid #eee;text-align:left}
+td{font-variant-numeric:tabular-nums}pre{background:#f7f7f7;padding:.6rem;overflow-x:auto;font-size:12px}
+.plot{display:inline-block;margin:.5rem 1rem .5rem 0}.plot svg{max-width:100%;height:auto}.note{color:#555}
+nav a{margin-right:1rem}
+</style></head><body>
+<h1>${esc(input.title)}</h1>
+<nav>${['summary', 'learning-curves', 'gradient-norms', 'confusion', 'residuals', 'histograms', 'network', 'activations', 'decision-boundary'].filter((id) => parts.some((p) => p.startsWith(`<section id="${id}"`))).map((id) => `<a href="#${id}">${id.replace('-', ' ')}</a>`).join('')}</nav>
+${parts.join('\n')}
+</body></html>
+`;
+}
