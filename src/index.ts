@@ -25,3 +25,23 @@ export { BatchNorm } from './layers/batchnorm.js';
 export { Dropout } from './layers/dropout.js';
 export { GaussianNoise } from './layers/noise.js';
 export { Add, Concat } from './layers/merge.js';
+
+// Data: validation, scaling, encoding, splits, bundled datasets and generators.
+export {
+  toNumericMatrix, toTargetMatrix, checkLabels, matrixToRows,
+  type NumericMatrix, type MatrixInput, type MatrixInputOptions, type Label,
+} from './data/matrix-input.js';
+export { StandardScaler, MinMaxScaler, scalerFromJSON, type Scaler, type ScalerJSON, type StandardScalerJSON, type MinMaxScalerJSON } from './data/scalers.js';
+export { LabelEncoder, OneHotEncoder, type LabelEncoderJSON, type OneHotEncoderJSON, type OneHotEncoderOptions, type HandleUnknown } from './data/encoders.js';
+export { trainTestSplit, kFold, stratifiedKFold, bootstrapSample, takeRows, takeMatrixRows, type Split, type BootstrapSample } from './data/splits.js';
+export { loadDataset, listDatasets, type Dataset, type DatasetInfo, type DatasetOptions } from './data/datasets.js';
+export {
+  xor, twoSpirals, circles, moons, gaussians, sin, halfPlane, convexPolygon, polygonUnion, GEOMETRIC_SETS,
+  type GeneratorOptions, type GaussiansOptions, type Generated,
+} from './data/generators.js';
+
+// Metrics.
+export {
+  accuracy, balancedAccuracy, confusionMatrix, precisionRecallF1, precision, recall, f1, logLoss, rocAuc, mse, mae, r2,
+  type ConfusionMatrix, type ClassScores, type PrecisionRecallF1, type LogLossOptions, type RocAucOptions, type LabelsOption,
+} from './metrics.js';

@@ -3,6 +3,7 @@
  */
 
 import type { DType, Vec } from './kernels/backend.js';
+import { toNumericMatrix, type MatrixInput } from './data/matrix-input.js';
 
 export interface Matrix {
   readonly rows: number;
@@ -16,58 +17,18 @@ export function zeros(rows: number, cols: number, dtype: DType = 'float32'): Mat
   return { rows, cols, data: dtype === 'float64' ? new Float64Array(rows * cols) : new Float32Array(rows * cols) };
 }
 
-function isMatrix(x: MatrixLike): x is Matrix {
-  return typeof x === 'object' && x !== null && 'data' in x && 'rows' in x && 'cols' in x;
-}
-
 /**
- * Convert user input to a Matrix, checking every value.
+ * Convert user input to a Matrix, checking every value (see `toNumericMatrix` for the errors, which
+ * name the argument, the row and the column, 0-based as in the array).
  * A flat `number[]` is read as one column when `cols` is 1, else as a single row.
- * Errors name the argument, the row and the column (0-based, as in the array).
  */
 export function toMatrix(x: MatrixLike, dtype: DType, what = 'x', expectedCols?: number): Matrix {
-  if (isMatrix(x)) {
-    if (x.data.length !== x.rows * x.cols) {
-      throw new Error(`${what}: data has ${x.data.length} values but rows × cols = ${x.rows} × ${x.cols}`);
-    }
-    if (expectedCols !== undefined && x.cols !== expectedCols) {
-      throw new Error(`${what}: expected ${expectedCols} columns, got ${x.cols}`);
-    }
-    for (let i = 0; i < x.data.length; i++) {
-      const v = x.data[i]!;
-      if (!Number.isFinite(v)) {
-        throw new Error(`${what}: row ${Math.floor(i / x.cols)}, column ${i % x.cols} is ${v}; every value must be a finite number`);
-      }
-    }
-    if ((dtype === 'float64') === (x.data instanceof Float64Array)) return x;
-    const data = dtype === 'float64' ? new Float64Array(x.data) : new Float32Array(x.data);
-    return { rows: x.rows, cols: x.cols, data };
+  const options = { what, dtype, ...(expectedCols === undefined ? {} : { cols: expectedCols }) };
+  if (Array.isArray(x) && x.length > 0 && !Array.isArray(x[0]) && !ArrayBuffer.isView(x[0])) {
+    const flat = x as readonly number[];
+    return toNumericMatrix(expectedCols === 1 ? flat.map((v) => [v]) : [flat], options);
   }
-  if (!Array.isArray(x)) throw new Error(`${what}: expected an array of rows or a Matrix, got ${typeof x}`);
-  if (x.length === 0) throw new Error(`${what}: no rows`);
-  const rowsIn: readonly (readonly unknown[])[] = Array.isArray(x[0])
-    ? (x as readonly (readonly unknown[])[])
-    : (expectedCols === 1 ? (x as readonly unknown[]).map((v) => [v]) : [x as readonly unknown[]]);
-  const rows = rowsIn.length;
-  const cols = rowsIn[0]!.length;
-  if (expectedCols !== undefined && cols !== expectedCols) {
-    throw new Error(`${what}: expected ${expectedCols} columns, got ${cols} in row 0`);
-  }
-  if (cols === 0) throw new Error(`${what}: row 0 is empty`);
-  const data = dtype === 'float64' ? new Float64Array(rows * cols) : new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    const r = rowsIn[i];
-    if (!Array.isArray(r)) throw new Error(`${what}: row ${i} is not an array`);
-    if (r.length !== cols) throw new Error(`${what}: row ${i} has ${r.length} values, expected ${cols} (as row 0)`);
-    for (let j = 0; j < cols; j++) {
-      const v: unknown = r[j];
-      if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw new Error(`${what}: row ${i}, column ${j} is ${JSON.stringify(v) ?? String(v)}; every value must be a finite number`);
-      }
-      data[i * cols + j] = v;
-    }
-  }
-  return { rows, cols, data };
+  return toNumericMatrix(x as MatrixInput, options);
 }
 
 /** The rows of a matrix as plain arrays. */

@@ -23,16 +23,16 @@ test('predict over more rows than the compiled batch equals a single big forward
 });
 
 test('a model with inputs of the wrong width fails naming the expected and given widths', () => {
-  assert.throws(() => new Model(small).forward([[1, 2, 3]]), /x: expected 2 columns, got 3 in row 0/);
+  assert.throws(() => new Model(small).forward([[1, 2, 3]]), /x: row 0 has 3 values, expected 2/);
 });
 
 test('NaN or Infinity in the inputs fails naming row and column', () => {
-  assert.throws(() => new Model(small).forward([[1, 2], [3, NaN]]), /x: row 1, column 1 is null; every value must be a finite number/);
+  assert.throws(() => new Model(small).forward([[1, 2], [3, NaN]]), /x: row 1, column 1 is NaN; every value must be a finite number/);
   assert.throws(() => new Model(small).forward({ rows: 1, cols: 2, data: Float32Array.from([1, Infinity]) }), /x: row 0, column 1 is Infinity/);
 });
 
 test('ragged rows fail naming the row', () => {
-  assert.throws(() => new Model(small).forward([[1, 2], [3]]), /x: row 1 has 1 values, expected 2/);
+  assert.throws(() => new Model(small).forward([[1, 2], [3]]), /x: row 1 has 1 values, expected 2 as in row 0/);
 });
 
 test('an unknown activation fails naming the layer', () => {
