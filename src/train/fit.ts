@@ -21,7 +21,7 @@ import { lbfgsInit, lbfgsStateFromJSON, lbfgsStateToJSON, lbfgsStep, validateLbf
 import { learningRateAt, scheduleInit, scheduleObserve, type ScheduleSpec } from '../optim/schedules.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type FitData, type FitOptions, type History } from './types.js';
 
-interface Prepared {
+export interface Prepared {
   readonly x: NumericMatrix;
   readonly y: NumericMatrix;
   readonly w: Float64Array | null;
@@ -76,7 +76,7 @@ function take(p: Prepared, idx: ArrayLike<number>, dtype: Model['dtype']): Prepa
  * Hold out a fraction of the rows, seeded; for classification each class gives its share (so a
  * small class is not missing from validation).
  */
-function splitFraction(model: Model, p: Prepared, fraction: number, rng: Rng): { train: Prepared; val: Prepared } {
+export function splitFraction(model: Model, p: Prepared, fraction: number, rng: Rng): { train: Prepared; val: Prepared } {
   if (!(fraction > 0 && fraction < 1)) throw new Error(`fit: validation.fraction must be in (0, 1), got ${fraction}`);
   const n = p.x.rows;
   const groups: number[][] = [];
@@ -149,7 +149,7 @@ function firstNonFiniteLayer(model: Model, of: 'grad' | 'value'): string | null 
 }
 
 /** The data loss of a whole set in evaluation mode (batches of the model's maximum size). */
-function evaluateLoss(model: Model, d: Prepared, idx: Int32Array): number {
+export function evaluateLoss(model: Model, d: Prepared, idx: Int32Array): number {
   let total = 0;
   const step = model.maxBatch;
   for (let s = 0; s < d.x.rows; s += step) {
