@@ -1,0 +1,392 @@
+/**
+ * ONNX import: an MLP exported by PyTorch, scikit-learn (skl2onnx) or mlpkit, read into a ModelSpec and its
+ * weights, to predict or to continue training.
+ *
+ * Recognised, on the path from the input to the chosen output:
+ *   Gemm (any transB, alpha, beta) and MatMul [+ Add of a constant]      → dense
+ *   Relu, Sigmoid, Tanh, Softmax (last axis), LeakyRelu (α = 0.01), Elu (α = 1), Selu (standard constants),
+ *   Softplus, Softsign, HardSigmoid (α = 1/6, β = ½), Sin, Mish, Gelu, and the exported forms
+ *   x·Sigmoid(x) (SiLU) and x·Tanh(Softplus(x)) (mish)          → the dense layer's activation, or an activation layer
+ *   BatchNormalization (inference)                                 → batchNorm with its running statistics
+ *   Add / Sum of two layers → add;  Concat on axis 1 → concat;  Identity, Dropout, Flatten(axis 1) → nothing
+ * Anything else fails with one error that lists every unsupported operator.
+ */
+
+import { isActivationName, type ActivationName } from '../../activations.js';
+import { Model } from '../../graph/model.js';
+import type { DType } from '../../kernels/backend.js';
+import { BatchNorm } from '../../layers/batchnorm.js';
+import type { LossName } from '../../losses.js';
+import type { ActivationSpec, LayerSpec, ModelSpec } from '../../spec.js';
+import { DataType, decodeModel, tensorValues, type AttributeData, type NodeData } from './proto.js';
+
+export interface OnnxImportOptions {
+  /** Which tensor to read as the model's output (any tensor of the graph); default the first float graph output. */
+  readonly output?: string;
+  /** Loss of the imported model; default from the output activation (softmax → cross-entropy, sigmoid → binary). */
+  readonly loss?: LossName;
+  readonly dtype?: DType;
+}
+
+export interface OnnxImport {
+  readonly spec: ModelSpec;
+  /** Parameters in the layout of `new Model(spec)` (for `setWeights`), and the batch-norm state (`setState`). */
+  readonly weights: Float32Array | Float64Array;
+  readonly state: Float32Array | Float64Array;
+  readonly inputName: string;
+  readonly outputName: string;
+  /** The ONNX producer, e.g. 'pytorch 1.13.0'. */
+  readonly producer: string;
+}
+
+type Sym =
+  | { readonly t: 'const'; readonly values: Float64Array; readonly dims: readonly number[] }
+  | { readonly t: 'layer'; readonly layer: string; readonly width: number };
+
+/** A layer spec under construction (fields are filled in as operators are folded into it). */
+interface LayerDraft {
+  kind: LayerSpec['kind'];
+  name: string;
+  inputs: string[];
+  units?: number;
+  activation?: ActivationSpec;
+  useBias?: boolean;
+  epsilon?: number;
+  momentum?: number;
+}
+
+interface Building {
+  spec: LayerDraft;
+  W?: Float64Array;
+  b?: Float64Array;
+  bn?: { gamma: Float64Array; beta: Float64Array; mean: Float64Array; variance: Float64Array };
+  /** The tensor that is this layer's current output (a bias or activation may still be folded into it). */
+  openTensor: string | null;
+}
+
+function attr(n: NodeData, name: string): AttributeData | undefined {
+  return n.attribute?.find((a) => a.name === name);
+}
+
+const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
+
+/** Parse ONNX bytes into an mlpkit spec and weights (see the module comment for what is understood). */
+export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): OnnxImport {
+  const m = decodeModel(bytes);
+  const g = m.graph;
+  const inits = new Map(g.initializer.map((t) => [t.name, t]));
+  const graphInputs = g.input.filter((v) => !inits.has(v.name));
+  if (graphInputs.length !== 1) {
+    throw new Error(`importOnnx: expected one input tensor, the graph has ${graphInputs.length} (${graphInputs.map((v) => v.name).join(', ')})`);
+  }
+  const input = graphInputs[0]!;
+  // By default the first float output: classifiers exported by skl2onnx list an int64 'label' first.
+  const outputName = options.output ?? (g.output.find((o) => o.elemType === DataType.FLOAT) ?? g.output[0])?.name;
+  if (outputName === undefined) throw new Error('importOnnx: the graph has no output');
+
+  const producer = new Map<string, NodeData>();
+  for (const n of g.node) for (const o of n.output) producer.set(o, n);
+  if (!producer.has(outputName) && outputName !== input.name) {
+    throw new Error(`importOnnx: no tensor '${outputName}' in the graph (outputs: ${g.output.map((o) => o.name).join(', ')})`);
+  }
+  // Only the nodes that the chosen output depends on.
+  const needed = new Set<NodeData>();
+  const stack = [outputName];
+  while (stack.length > 0) {
+    const n = producer.get(stack.pop()!);
+    if (n === undefined || needed.has(n)) continue;
+    needed.add(n);
+    stack.push(...n.input.filter((s) => s !== ''));
+  }
+  const nodes = fusePatterns(g.node.filter((n) => needed.has(n)));
+  const consumers = new Map<string, number>();
+  for (const n of nodes) for (const i of n.input) consumers.set(i, (consumers.get(i) ?? 0) + 1);
+  consumers.set(outputName, (consumers.get(outputName) ?? 0) + 1);
+
+  const unsupported = new Map<string, number>();
+  const problems: string[] = [];
+  const env = new Map<string, Sym>();
+  for (const [name, t] of inits) env.set(name, { t: 'const', values: tensorValues(t), dims: t.dims });
+  const declared = input.shape?.[1];
+  const inputWidth = typeof declared === 'number' && declared > 0 ? declared : firstWeightRows(nodes, env, input.name);
+  env.set(input.name, { t: 'layer', layer: 'input', width: inputWidth });
+
+  const layers: Building[] = [];
+  const byName = new Map<string, Building>();
+  const newLayer = (kind: LayerSpec['kind'], hint: string, inputs: string[], out: string, extra: Omit<Building, 'spec' | 'openTensor'> = {}): Building => {
+    let name = hint.replace(/^[/]+/, '').replace(/[^\w.]+/g, '_') || kind;
+    for (let i = 1; byName.has(name) || name === 'input'; i++) name = `${hint}_${i}`;
+    const l: Building = { spec: { kind, name, inputs }, openTensor: out, ...extra };
+    layers.push(l);
+    byName.set(name, l);
+    return l;
+  };
+  const layerOf = (s: string, n: NodeData): Extract<Sym, { t: 'layer' }> | null => {
+    const v = env.get(s);
+    if (v?.t === 'layer') return v;
+    problems.push(`${n.opType} '${n.name ?? n.output[0]}': input '${s}' is ${v === undefined ? 'unknown' : 'a constant'}, expected activations`);
+    return null;
+  };
+  const constOf = (s: string | undefined): Extract<Sym, { t: 'const' }> | null => {
+    const v = s === undefined ? undefined : env.get(s);
+    return v?.t === 'const' ? v : null;
+  };
+  /** The dense layer whose open output is tensor s, if only one node reads s. */
+  const openDense = (s: string): Building | null => {
+    const v = env.get(s);
+    if (v?.t !== 'layer') return null;
+    const l = byName.get(v.layer);
+    return l !== undefined && l.openTensor === s && l.spec.kind === 'dense' && consumers.get(s) === 1 ? l : null;
+  };
+  const setLayer = (out: string, l: Building, width: number): void => {
+    env.set(out, { t: 'layer', layer: l.spec.name, width });
+  };
+
+  for (const n of nodes) {
+    const out = n.output[0]!;
+    const op = n.domain === '' || n.domain === undefined || n.domain === 'ai.onnx' ? n.opType : `${n.domain}.${n.opType}`;
+    const f = activationOf(n, op, problems);
+    if (f !== undefined) {
+      if (f === null) continue;
+      const x = layerOf(n.input[0]!, n);
+      if (x === null) continue;
+      const d = openDense(n.input[0]!);
+      if (d !== null && (d.spec.activation ?? 'identity') === 'identity') {
+        d.spec.activation = f;
+        d.openTensor = out;
+        setLayer(out, d, x.width);
+      } else {
+        const l = newLayer('activation', out, [x.layer], out);
+        l.spec.activation = f;
+        setLayer(out, l, x.width);
+      }
+      continue;
+    }
+    switch (op) {
+      case 'Constant': {
+        const t = attr(n, 'value')?.t;
+        if (t === undefined) { problems.push(`Constant '${out}': only tensor values are supported`); break; }
+        env.set(out, { t: 'const', values: tensorValues(t), dims: t.dims });
+        break;
+      }
+      case 'Identity': case 'Dropout': case 'Flatten': {
+        if (op === 'Flatten' && (attr(n, 'axis')?.i ?? 1) !== 1) { problems.push(`Flatten '${out}': only axis 1 is supported`); break; }
+        const v = env.get(n.input[0]!);
+        if (v === undefined) break;
+        env.set(out, v);
+        if (v.t === 'layer') {
+          const l = byName.get(v.layer);
+          // The alias is the layer's output now; the old name stays readable for other consumers.
+          if (l !== undefined && l.openTensor === n.input[0]) {
+            l.openTensor = consumers.get(n.input[0]!) === 1 ? out : null;
+          }
+        }
+        break;
+      }
+      case 'Gemm': case 'MatMul': {
+        const x = layerOf(n.input[0]!, n);
+        const B = constOf(n.input[1]);
+        if (x === null) break;
+        if (B === null || B.dims.length !== 2) { problems.push(`${op} '${out}': the weight must be a constant matrix`); break; }
+        if (op === 'Gemm' && (attr(n, 'transA')?.i ?? 0) !== 0) { problems.push(`Gemm '${out}': transA = 1 is not supported`); break; }
+        const transB = op === 'Gemm' && (attr(n, 'transB')?.i ?? 0) === 1;
+        const alpha = op === 'Gemm' ? (attr(n, 'alpha')?.f ?? 1) : 1;
+        const beta = op === 'Gemm' ? (attr(n, 'beta')?.f ?? 1) : 1;
+        const [r, c] = B.dims as [number, number];
+        const fanIn = transB ? c : r;
+        const units = transB ? r : c;
+        if (fanIn !== x.width) { problems.push(`${op} '${out}': weight takes ${fanIn} inputs but ${x.width} arrive`); break; }
+        const W = new Float64Array(fanIn * units);
+        for (let i = 0; i < fanIn; i++) for (let j = 0; j < units; j++) W[i * units + j] = alpha * B.values[transB ? j * c + i : i * c + j]!;
+        const C = op === 'Gemm' ? constOf(n.input[2]) : null;
+        if (op === 'Gemm' && n.input[2] !== undefined && n.input[2] !== '' && C === null) { problems.push(`Gemm '${out}': the bias must be a constant`); break; }
+        const b = C === null ? undefined : broadcastBias(C.values, units, beta);
+        if (C !== null && b === undefined) { problems.push(`Gemm '${out}': bias of ${C.values.length} values for ${units} units`); break; }
+        const l = newLayer('dense', out, [x.layer], out, { W, ...(b === undefined ? {} : { b }) });
+        l.spec.units = units;
+        if (b === undefined) l.spec.useBias = false;
+        setLayer(out, l, units);
+        break;
+      }
+      case 'Add': case 'Sum': {
+        const [a0, a1] = n.input;
+        const c0 = constOf(a0);
+        const c1 = constOf(a1);
+        if (op === 'Add' && (c0 === null) !== (c1 === null)) {
+          const xName = c0 === null ? a0! : a1!;
+          const C = (c0 ?? c1)!;
+          const d = openDense(xName);
+          const x = env.get(xName);
+          const b = x?.t === 'layer' ? broadcastBias(C.values, x.width, 1) : undefined;
+          if (d === null || d.b !== undefined || (d.spec.activation ?? 'identity') !== 'identity' || b === undefined || x?.t !== 'layer') {
+            problems.push(`Add '${out}': adding a constant is supported only as the bias of a MatMul`);
+            break;
+          }
+          d.b = b;
+          delete d.spec.useBias;
+          d.openTensor = out;
+          setLayer(out, d, x.width);
+          break;
+        }
+        const xs = n.input.map((s) => layerOf(s, n));
+        if (xs.some((x) => x === null)) break;
+        const widths = xs.map((x) => x!.width);
+        if (widths.some((w) => w !== widths[0])) { problems.push(`${op} '${out}': widths differ (${widths.join(', ')})`); break; }
+        setLayer(out, newLayer('add', out, xs.map((x) => x!.layer), out), widths[0]!);
+        break;
+      }
+      case 'Concat': {
+        const axis = attr(n, 'axis')?.i ?? 0;
+        if (axis !== 1 && axis !== -1) { problems.push(`Concat '${out}': only axis 1 is supported, got ${axis}`); break; }
+        const xs = n.input.map((s) => layerOf(s, n));
+        if (xs.some((x) => x === null)) break;
+        setLayer(out, newLayer('concat', out, xs.map((x) => x!.layer), out), xs.reduce((s, x) => s + x!.width, 0));
+        break;
+      }
+      case 'BatchNormalization': {
+        const x = layerOf(n.input[0]!, n);
+        const [gamma, beta, mean, variance] = n.input.slice(1, 5).map(constOf);
+        if (x === null) break;
+        if (gamma == null || beta == null || mean == null || variance == null) { problems.push(`BatchNormalization '${out}': parameters must be constants`); break; }
+        const l = newLayer('batchNorm', out, [x.layer], out, {
+          bn: { gamma: gamma.values, beta: beta.values, mean: mean.values, variance: variance.values },
+        });
+        l.spec.epsilon = attr(n, 'epsilon')?.f ?? 1e-5;
+        const momentum = attr(n, 'momentum')?.f;
+        // Stored as float32: 0.9 arrives as 0.899999976…; seven digits recover the decimal.
+        if (momentum !== undefined) l.spec.momentum = Number(momentum.toPrecision(7));
+        setLayer(out, l, x.width);
+        break;
+      }
+      default:
+        unsupported.set(op, (unsupported.get(op) ?? 0) + 1);
+    }
+  }
+  if (unsupported.size > 0) {
+    const list = [...unsupported].map(([op, k]) => (k > 1 ? `${op} (×${k})` : op)).sort().join(', ');
+    throw new Error(`importOnnx: unsupported operators on the path to '${outputName}': ${list}. mlpkit reads MLPs made of Gemm/MatMul+Add, the common activations, BatchNormalization, Add, Concat, Identity and Dropout`);
+  }
+  if (problems.length > 0) throw new Error(`importOnnx: ${problems.join('; ')}`);
+  const result = env.get(outputName);
+  if (result?.t !== 'layer' || result.layer === 'input') throw new Error(`importOnnx: output '${outputName}' is not computed by any layer`);
+
+  const last = byName.get(result.layer)!;
+  const lastAct = last.spec.activation;
+  const loss: LossName = options.loss ?? (lastAct === 'softmax' ? 'categoricalCrossEntropy' : lastAct === 'sigmoid' ? 'binaryCrossEntropy' : 'mse');
+  const spec: ModelSpec = {
+    inputSize: inputWidth, loss, output: result.layer,
+    ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
+    layers: layers.map((l) => l.spec as LayerSpec),
+  };
+  const usesStep = layers.some((l) => l.spec.activation === 'step');
+  const model = new Model(spec, { trainable: !usesStep });
+  for (const l of layers) {
+    if (l.W !== undefined) model.param(l.spec.name, 'W').value.a.set(l.W);
+    if (l.b !== undefined) model.param(l.spec.name, 'b').value.a.set(l.b);
+    if (l.bn !== undefined) {
+      model.param(l.spec.name, 'gamma').value.a.set(l.bn.gamma);
+      model.param(l.spec.name, 'beta').value.a.set(l.bn.beta);
+      const node = model.node(l.spec.name);
+      if (node instanceof BatchNorm) {
+        node.runningMean.a.set(l.bn.mean);
+        node.runningVar.a.set(l.bn.variance);
+      }
+    }
+  }
+  return {
+    spec, weights: model.getWeights(), state: model.getState(), inputName: input.name, outputName,
+    producer: `${m.producerName ?? ''} ${m.producerVersion ?? ''}`.trim(),
+  };
+}
+
+/** The imported model, ready to predict or train. */
+export function modelFromOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): Model {
+  const r = importOnnx(bytes, options);
+  const model = new Model(r.spec, { trainable: !JSON.stringify(r.spec.layers).includes('"step"') });
+  model.setWeights(r.weights);
+  model.setState(r.state);
+  return model;
+}
+
+function broadcastBias(v: Float64Array, units: number, beta: number): Float64Array | undefined {
+  if (v.length !== units && v.length !== 1) return undefined;
+  return Float64Array.from({ length: units }, (_, j) => beta * v[v.length === 1 ? 0 : j]!);
+}
+
+/** Input width from the first layer's weights, when the graph declares it symbolically. */
+function firstWeightRows(nodes: readonly NodeData[], env: Map<string, Sym>, input: string): number {
+  const n = nodes.find((x) => (x.opType === 'Gemm' || x.opType === 'MatMul') && x.input[0] === input);
+  const B = n === undefined ? undefined : env.get(n.input[1]!);
+  if (n === undefined || B?.t !== 'const' || B.dims.length !== 2) throw new Error('importOnnx: the input width is not declared and no first layer gives it');
+  return (attr(n, 'transB')?.i ?? 0) === 1 ? B.dims[1]! : B.dims[0]!;
+}
+
+/**
+ * The mlpkit activation of an elementwise node: a name, null for a node that turned out invalid (reported in
+ * `problems`), or undefined when the node is not an activation.
+ */
+function activationOf(n: NodeData, op: string, problems: string[]): ActivationSpec | null | undefined {
+  const simple: Record<string, ActivationName | 'softmax'> = {
+    Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Sin: 'sin', Mish: 'mish',
+    'mlpkit.silu': 'silu', 'mlpkit.mish': 'mish', Softmax: 'softmax',
+  };
+  const bad = (why: string): null => { problems.push(`${op} '${n.output[0]}': ${why}`); return null; };
+  switch (op) {
+    case 'Softmax': {
+      const axis = attr(n, 'axis')?.i ?? -1;
+      return axis === -1 || axis === 1 ? 'softmax' : bad(`only the last axis is supported, got axis ${axis}`);
+    }
+    case 'LeakyRelu':
+      return near(attr(n, 'alpha')?.f ?? 0.01, 0.01) ? 'leakyRelu' : bad(`mlpkit's leakyRelu has slope 0.01, this one ${attr(n, 'alpha')?.f}`);
+    case 'Elu':
+      return near(attr(n, 'alpha')?.f ?? 1, 1) ? 'elu' : bad(`mlpkit's elu has α = 1, this one ${attr(n, 'alpha')?.f}`);
+    case 'Selu': {
+      const a = attr(n, 'alpha')?.f ?? 1.67326319217681884765625;
+      const g = attr(n, 'gamma')?.f ?? 1.05070102214813232421875;
+      return near(a, 1.6732632423543772) && near(g, 1.0507009873554805) ? 'selu' : bad('only the standard SELU constants are supported');
+    }
+    case 'HardSigmoid': {
+      const a = attr(n, 'alpha')?.f ?? 0.2;
+      const b = attr(n, 'beta')?.f ?? 0.5;
+      return near(a, 1 / 6) && near(b, 0.5) ? 'hardSigmoid' : bad(`mlpkit's hardSigmoid is clip(x/6 + ½, 0, 1), this one has α = ${a}, β = ${b}`);
+    }
+    case 'Gelu':
+      return (attr(n, 'approximate')?.s === undefined || new TextDecoder().decode(attr(n, 'approximate')!.s) === 'none') ? 'gelu' : bad('only the exact (erf) GELU is supported');
+    default: {
+      const name = simple[op];
+      return name !== undefined && (name === 'softmax' || isActivationName(name)) ? name : undefined;
+    }
+  }
+}
+
+/** Rewrite the exported forms of SiLU (x·σ(x)) and mish (x·tanh(softplus x)) into single pseudo-operators. */
+function fusePatterns(nodes: readonly NodeData[]): NodeData[] {
+  const producer = new Map<string, NodeData>();
+  const uses = new Map<string, number>();
+  for (const n of nodes) {
+    for (const o of n.output) producer.set(o, n);
+    for (const i of n.input) uses.set(i, (uses.get(i) ?? 0) + 1);
+  }
+  const drop = new Set<NodeData>();
+  const replace = new Map<NodeData, NodeData>();
+  for (const n of nodes) {
+    if (n.opType !== 'Mul' || n.input.length !== 2) continue;
+    for (const [x, y] of [[n.input[0]!, n.input[1]!], [n.input[1]!, n.input[0]!]] as const) {
+      const p = producer.get(y);
+      if (p === undefined || uses.get(y) !== 1) continue;
+      if (p.opType === 'Sigmoid' && p.input[0] === x) {
+        drop.add(p);
+        replace.set(n, { opType: 'silu', domain: 'mlpkit', input: [x], output: n.output, name: n.name ?? '' });
+        break;
+      }
+      const q = p.opType === 'Tanh' ? producer.get(p.input[0]!) : undefined;
+      if (q !== undefined && q.opType === 'Softplus' && q.input[0] === x && uses.get(p.input[0]!) === 1) {
+        drop.add(p);
+        drop.add(q);
+        replace.set(n, { opType: 'mish', domain: 'mlpkit', input: [x], output: n.output, name: n.name ?? '' });
+        break;
+      }
+    }
+  }
+  return nodes.filter((n) => !drop.has(n)).map((n) => replace.get(n) ?? n);
+}
