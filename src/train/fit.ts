@@ -271,6 +271,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     return Number.isFinite(loss) && allFinite(grads) ? loss : Infinity;
   };
 
+  const trainMode = { mode: 'train', rng } as const;
   const t0 = now();
   let lastYield = t0;
   const epochs = options.epochs;
@@ -301,7 +302,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
         model.gatherInputRows(train.x.data, perm, start, m);
         model.gatherTargetRows(train.y.data, perm, start, m, train.w ?? undefined);
         // The five calls.
-        model.forwardRows(m, { mode: 'train', rng });
+        model.forwardRows(m, trainMode);
         const loss = model.lossOnTargets(m, train.w !== null);
         model.zeroGrad();
         model.backward();
