@@ -5,6 +5,7 @@ import { loadDataset } from '../src/data/datasets.js';
 import { stratifiedKFold, takeRows } from '../src/data/splits.js';
 import { moons, sin, twoSpirals } from '../src/data/generators.js';
 import { Rng } from '../src/rng.js';
+import { parallelRunner } from '../src/node/restarts-worker.js';
 
 test('iris, standardized: at least 95% mean accuracy in 5-fold stratified cross-validation', async () => {
   const iris = await loadDataset('iris');
@@ -89,6 +90,14 @@ test('restarts keep one network and ensemble keeps all of them, and both predict
   await e.fit(d.x, d.y);
   assert.equal(e.ensembleModel!.members.length, 3);
   assert.ok(e.score(d.x, d.y) > 0.8 && r.score(d.x, d.y) > 0.8);
+});
+
+test('an ensemble trained on worker threads predicts exactly as one trained sequentially', async () => {
+  const d = moons({ n: 80, seed: 9, noise: 0.2 });
+  const o = { hiddenLayerSizes: [8], maxIter: 10, ensemble: 3, bootstrap: true } as const;
+  const seq = await new MLPClassifier(o).fit(d.x, d.y);
+  const par = await new MLPClassifier({ ...o, runner: parallelRunner({ threads: 2 }) }).fit(d.x, d.y);
+  assert.deepEqual(par.predictProba(d.x), seq.predictProba(d.x));
 });
 
 test('toJSON → fromJSON predicts identically, for a single network and for an ensemble', async () => {
