@@ -99,6 +99,7 @@ export function networkSpec(nodes: readonly DiagramNode[], edges: readonly Diagr
   const y = { field: 'y', type: 'quantitative' as const, axis: null, scale: { domain: [rows, -1.2] } };
   return {
     ...base, title: 'Network', width, height,
+    resolve: { scale: { color: 'independent' } },
     layer: [
       {
         data: { values: edges.map((e) => ({ ...e, sign: e.weight >= 0 ? 'w ≥ 0' : 'w < 0', strength: Math.abs(e.weight) / maxAbs })) },

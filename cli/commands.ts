@@ -1,0 +1,179 @@
+/**
+ * The commands besides `train`: predict, evaluate, info, trace, gradcheck, datasets, demo, export.
+ */
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { listDatasets, loadDataset } from '../src/data/datasets.js';
+import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample } from '../src/explain/trace.js';
+import { runGradCheckSuite } from '../src/gradcheck-suite.js';
+import { exportOnnx } from '../src/io/onnx/export.js';
+import { findColumn } from './csv.js';
+import { CliError, usageError } from './errors.js';
+import { encodeTarget } from './features.js';
+import { checkOutputPath, csvCell, inputsFor, loadCliModel, metricsOf, predictTable, readForModel, writeAll } from './model-io.js';
+import { Progress, outputMode } from './progress.js';
+import { predictionsCsv, train } from './train.js';
+
+export async function predict(modelPath: string, dataPath: string, o: { out?: string; proba?: boolean; quiet?: boolean }): Promise<void> {
+  const progress = new Progress(outputMode(o));
+  const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
+  const m = await loadCliModel(modelPath);
+  const table = await readForModel(dataPath, m, progress);
+  const pred = predictTable(m, table);
+  const csv = predictionsCsv(m.prep, pred, table.rows, o.proba === true);
+  if (outPath === null) process.stdout.write(csv);
+  else {
+    await writeAll([{ path: outPath, data: csv }]);
+    progress.note(`${table.rows} predictions: ${outPath}`);
+  }
+}
+
+export async function evaluate(modelPath: string, dataPath: string, o: { target?: string; json?: boolean; quiet?: boolean }): Promise<void> {
+  const progress = new Progress(outputMode({ quiet: o.quiet === true || o.json === true }));
+  const m = await loadCliModel(modelPath);
+  const plan = { ...m.prep.target, name: o.target ?? m.prep.target.name };
+  const table = await readForModel(dataPath, m, progress);
+  findColumn(table, plan.name, 'the target (--target)');
+  const pred = predictTable(m, table);
+  const { y, labels } = encodeTarget(table, plan);
+  const values = plan.task === 'regression' ? Float64Array.from(y.data, (v) => v * plan.scale + plan.mean) : null;
+  const metrics = metricsOf(plan, pred, labels, values);
+  if (o.json === true) {
+    process.stdout.write(`${JSON.stringify(metrics)}\n`);
+    return;
+  }
+  const w = Math.max(...Object.keys(metrics).map((k) => k.length));
+  process.stdout.write(`${basename(dataPath)}: ${table.rows} rows, target '${plan.name}'\n`);
+  for (const [k, v] of Object.entries(metrics)) process.stdout.write(`  ${k.padEnd(w)}  ${v.toFixed(4)}\n`);
+}
+
+export async function info(modelPath: string, o: { json?: boolean }): Promise<void> {
+  const m = await loadCliModel(modelPath);
+  if (o.json === true) {
+    process.stdout.write(`${JSON.stringify({ task: m.file.task ?? null, classes: m.file.classes ?? null, parameters: m.model.parameterCount, spec: m.file.spec, preprocessing: m.file.preprocessing ?? null, training: m.file.training ?? null })}\n`);
+    return;
+  }
+  const t = m.prep.target;
+  const lines = [
+    `${modelPath}`,
+    `task: ${t.task}${t.task === 'regression' ? '' : ` — classes ${t.classes.join(', ')}`}; target column '${t.name}'`,
+    '',
+    m.model.summary(),
+    '',
+    'preprocessing:',
+    ...m.prep.columns.map((c) => `  ${c.name}: ${c.kind === 'numeric' ? 'numeric' : `categorical, one-hot over ${c.levels.length} levels`}${c.impute === null ? '' : `, missing → ${c.impute}`}`),
+    `  ${m.prep.features.some((s) => s.kind === 'standard') ? 'standardized: z = (x − μ)/σ with the training file\'s μ, σ' : 'not standardized'}`,
+  ];
+  const tr = m.file.training;
+  if (tr !== undefined) {
+    lines.push('', 'training:');
+    for (const k of ['data', 'rows', 'epochs', 'stopReason', 'bestEpoch', 'finalTrainLoss', 'finalValLoss'] as const) {
+      if (tr[k] !== undefined && tr[k] !== null) lines.push(`  ${k}: ${String(tr[k])}`);
+    }
+    const metrics = tr.metrics;
+    if (typeof metrics === 'object' && metrics !== null && !Array.isArray(metrics)) {
+      lines.push(`  metrics on the training file: ${Object.entries(metrics).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(4) : String(v)}`).join(', ')}`);
+    }
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export async function trace(modelPath: string | undefined, dataPath: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean }): Promise<void> {
+  let result;
+  if (modelPath === undefined) {
+    const ex = lectureExample();
+    result = traceSample(ex.model, ex.x, ex.y, { names: ex.names });
+  } else {
+    if (dataPath === undefined) throw usageError('trace MODEL.json needs a data file: mlpkit trace MODEL.json DATA.csv --row N (or no arguments for the built-in example)');
+    const m = await loadCliModel(modelPath);
+    const progress = new Progress('quiet');
+    const table = await readForModel(dataPath, m, progress);
+    const row = o.row ?? 1;
+    if (!Number.isInteger(row) || row < 1 || row > table.rows) throw usageError(`--row ${row}: ${basename(dataPath)} has data rows 1 to ${table.rows}`);
+    const x = inputsFor(table, m.prep);
+    const sample = Array.from(x.data.subarray((row - 1) * x.cols, row * x.cols));
+    const hasTarget = table.columns.some((c) => c.name === m.prep.target.name);
+    if (!hasTarget) throw new CliError(`${basename(dataPath)}: the trace needs the target column '${m.prep.target.name}' to compute the loss`);
+    const { y } = encodeTarget(table, m.prep.target);
+    const target = Array.from(y.data.subarray((row - 1) * y.cols, row * y.cols));
+    result = traceSample(m.model, sample, target, { inputNames: m.prep.featureNames });
+  }
+  if (o.json === true) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else if (o.markdown === true) process.stdout.write(formatTraceMarkdown(result));
+  else process.stdout.write(formatTraceText(result));
+}
+
+export function gradcheck(o: { json?: boolean; seed?: number }): void {
+  const s = runGradCheckSuite(o.seed ?? 0);
+  const pass = s.maxRelError < 1e-6;
+  if (o.json === true) {
+    process.stdout.write(`${JSON.stringify({ cases: s.cases.map((c) => ({ name: c.name, checked: c.checked, maxRelError: c.maxRelError, skippedAtKinks: c.skippedAtKinks, worst: c.worst?.where ?? null })), checked: s.checked, maxRelError: s.maxRelError, skippedAtKinks: s.skippedAtKinks, pass })}\n`);
+  } else {
+    const w = Math.max(...s.cases.map((c) => c.name.length));
+    for (const c of s.cases) {
+      process.stdout.write(`${c.name.padEnd(w)}  ${String(c.checked).padStart(5)} checked  max rel. error ${c.maxRelError.toExponential(2)}${c.skippedAtKinks > 0 ? `  (${c.skippedAtKinks} at kinks)` : ''}\n`);
+    }
+    process.stdout.write(`\n${s.cases.length} cases, ${s.checked} gradient components checked against finite differences; largest relative error ${s.maxRelError.toExponential(2)}; ${s.skippedAtKinks} skipped at kinks\n${pass ? 'PASS' : 'FAIL'}\n`);
+  }
+  if (!pass) throw new CliError(`gradient check failed: largest relative error ${s.maxRelError.toExponential(2)}`);
+}
+
+export function datasetsList(): void {
+  const list = listDatasets();
+  const w = Math.max(...list.map((d) => d.name.length));
+  for (const d of list) process.stdout.write(`${d.name.padEnd(w)}  ${d.task.padEnd(14)} ${d.kind.padEnd(9)} ${d.description}\n`);
+}
+
+/** A bundled data set as CSV text: a header, the features, the target last. */
+export async function datasetCsv(name: string): Promise<{ csv: string; target: string; task: string }> {
+  let d;
+  try {
+    d = await loadDataset(name);
+  } catch (e) {
+    throw usageError(`datasets export: ${(e as Error).message.replace(/^loadDataset: /, '')}`);
+  }
+  const lines = [[...d.featureNames, d.targetName].map(csvCell).join(',')];
+  d.x.forEach((r, i) => lines.push([...r.map(String), csvCell(String(d.y[i]))].join(',')));
+  return { csv: `${lines.join('\n')}\n`, target: d.targetName, task: d.task };
+}
+
+export async function datasetsExport(name: string, o: { out?: string }): Promise<void> {
+  const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
+  const { csv } = await datasetCsv(name);
+  if (outPath === null) process.stdout.write(csv);
+  else await writeAll([{ path: outPath, data: csv }]);
+}
+
+export async function demo(o: { dataset?: string; dir?: string; quiet?: boolean; epochs?: number }): Promise<void> {
+  const name = o.dataset ?? 'iris';
+  const dir = o.dir === undefined ? mkdtempSync(join(tmpdir(), 'mlpkit-demo-')) : resolve(o.dir);
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(dir, { recursive: true });
+  const { csv, target, task } = await datasetCsv(name);
+  const dataPath = join(dir, `${name}.csv`);
+  await writeAll([{ path: dataPath, data: csv }]);
+  const progress = new Progress(outputMode(o));
+  progress.note(`demo: training on the bundled '${name}' data set (${task})`);
+  await train(dataPath, {
+    target, hidden: [16], activation: 'tanh', optimizer: 'adam', lr: 0.01, batchSize: 16, epochs: o.epochs ?? 150,
+    standardize: true, drop: [], seed: 0, out: join(dir, 'model.json'), report: join(dir, 'report.html'),
+    predictions: join(dir, 'predictions.csv'), ...(o.quiet === true ? { quiet: true } : {}),
+  });
+  process.stdout.write(`${dir}\n`);
+}
+
+export async function exportModel(modelPath: string, o: { onnx?: string }): Promise<void> {
+  if (o.onnx === undefined) throw usageError('export: say which format, e.g. --onnx model.onnx');
+  const outPath = checkOutputPath(o.onnx, '--onnx');
+  const m = await loadCliModel(modelPath);
+  let bytes: Uint8Array;
+  try {
+    bytes = exportOnnx(m.file);
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  await writeAll([{ path: outPath, data: bytes }]);
+  process.stdout.write(`${outPath}\n`);
+}

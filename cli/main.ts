@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+/**
+ * The `mlpkit` command. Errors print one line `mlpkit: …` (no stack trace) and exit with 1 (bad input,
+ * failed training) or 2 (bad command line).
+ */
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../src/activations.js';
+import { INIT_NAMES, isInitName, type InitName } from '../src/init.js';
+import { LOSS_NAMES, isLossName, type LossName } from '../src/losses.js';
+import { datasetsExport, datasetsList, demo, evaluate, exportModel, gradcheck, info, predict, trace } from './commands.js';
+import { CliError } from './errors.js';
+import type { Impute } from './features.js';
+import { train } from './train.js';
+
+const number = (what: string, lo: number, hi: number, integer = false) => (s: string): number => {
+  const v = Number(s);
+  if (s.trim() === '' || !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))) {
+    throw new InvalidArgumentError(`${what} must be ${integer ? 'an integer' : 'a number'} in [${lo}, ${hi}], got '${s}'`);
+  }
+  return v;
+};
+
+const hiddenList = (s: string): number[] => {
+  if (s.trim() === '' || s === '0' || s === 'none') return [];
+  const units = s.split(',').map((p) => Number(p.trim()));
+  if (units.some((u) => !Number.isInteger(u) || u < 1)) throw new InvalidArgumentError(`--hidden takes layer widths like 64,32, got '${s}'`);
+  return units;
+};
+
+const oneOf = <T extends string>(what: string, names: readonly T[], check: (s: string) => s is T) => (s: string): T => {
+  if (!check(s)) throw new InvalidArgumentError(`unknown ${what} '${s}'; expected one of ${names.join(', ')}`);
+  return s;
+};
+
+const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lbfgs'] as const;
+
+export function program(): Command {
+  const p = new Command('mlpkit')
+    .description('Multilayer perceptrons from CSV files: train, predict, evaluate, inspect and trace backpropagation.')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  p.command('train')
+    .description('train a network on a CSV/TSV file and save the model (and a report)')
+    .argument('<data>', 'CSV or TSV file with a header row')
+    .requiredOption('--target <column>', 'the column to predict')
+    .addOption(new Option('--task <task>', 'inferred from the target when not given').choices(['classification', 'regression']))
+    .option('--hidden <units>', 'hidden layer widths, e.g. 64,32', hiddenList, [32])
+    .option('--activation <f>', `hidden activation (${ACTIVATION_NAMES.join(', ')})`, oneOf('activation', ACTIVATION_NAMES, isActivationName), 'relu' as ActivationName)
+    .option('--loss <loss>', `loss (default: the task's; ${LOSS_NAMES.join(', ')})`, oneOf('loss', LOSS_NAMES, isLossName))
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default('adam'))
+    .option('--lr <rate>', 'learning rate (default: the optimizer\'s usual)', number('--lr', 1e-12, 100))
+    .option('--momentum <m>', 'momentum for sgd/rmsprop', number('--momentum', 0, 0.9999))
+    .option('--batch-size <n>', 'rows per mini-batch', number('--batch-size', 1, 1e9, true), 32)
+    .option('--epochs <n>', 'passes over the data', number('--epochs', 1, 1e7, true), 200)
+    .option('--l1 <lambda>', 'L1 penalty', number('--l1', 0, 1e6))
+    .option('--l2 <lambda>', 'L2 penalty', number('--l2', 0, 1e6))
+    .option('--dropout <rate>', 'dropout after each hidden layer', number('--dropout', 0, 0.99))
+    .addOption(new Option('--batchnorm <where>', 'batch normalization before or after f').choices(['before', 'after']))
+    .option('--init <name>', `weight initializer (${INIT_NAMES.join(', ')})`, oneOf('initializer', INIT_NAMES, isInitName))
+    .option('--early-stopping <patience>', 'stop after this many epochs without validation improvement (0: off; default 20 with validation)', number('--early-stopping', 0, 1e7, true))
+    .option('--validation <fraction>', 'rows held out for validation (default 0.2 with ≥ 30 rows)', number('--validation', 0, 0.9))
+    .option('--restarts <k>', 'train k times from different seeds and keep the best by validation loss', number('--restarts', 1, 1000, true))
+    .option('--ensemble', 'keep all restarts as an ensemble')
+    .option('--standardize', 'standardize the inputs (default)', true)
+    .option('--no-standardize', 'feed the inputs as they are')
+    .addOption(new Option('--impute <how>', 'fill missing feature cells').choices(['mean', 'median', 'most-frequent']))
+    .option('--drop <columns>', 'columns to leave out, comma-separated', (s: string) => s.split(',').map((c) => c.trim()).filter((c) => c !== ''), [] as string[])
+    .option('--seed <s>', 'seed of initialization, shuffling and the split', number('--seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--out <file>', 'model file to write', 'model.json')
+    .option('--report <file>', 'HTML report to write')
+    .option('--predictions <file>', 'also write predictions for the training file')
+    .option('--checkpoint <dir>', 'write a checkpoint after every epoch into this folder')
+    .option('--resume', 'continue from the checkpoint in --checkpoint DIR')
+    .option('--quiet', 'print nothing but errors')
+    .option('--json', 'print one JSON object per epoch on stdout')
+    .action(async (data: string, o: Record<string, unknown>) => {
+      await train(data, {
+        target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
+        optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
+        standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
+        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'impute', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json']),
+      } as Parameters<typeof train>[1]);
+    });
+
+  p.command('predict')
+    .description('predict every row of a CSV file, in order')
+    .argument('<model>', 'model file from mlpkit train')
+    .argument('<data>', 'CSV or TSV file with the training columns (the target may be absent)')
+    .option('--out <file>', 'write the predictions here instead of stdout')
+    .option('--proba', 'add one probability column per class')
+    .option('--quiet', 'print nothing but errors')
+    .action(async (model: string, data: string, o: { out?: string; proba?: boolean; quiet?: boolean }) => predict(model, data, o));
+
+  p.command('evaluate')
+    .description('metrics of a model on a labelled CSV file')
+    .argument('<model>').argument('<data>')
+    .option('--target <column>', 'the target column (default: the one the model was trained on)')
+    .option('--json', 'one JSON object of metric names and values')
+    .action(async (model: string, data: string, o: { target?: string; json?: boolean }) => evaluate(model, data, o));
+
+  p.command('info')
+    .description('architecture, parameter count, preprocessing and training summary of a model file')
+    .argument('<model>')
+    .option('--json', 'as one JSON object')
+    .action(async (model: string, o: { json?: boolean }) => info(model, o));
+
+  p.command('trace')
+    .description('backpropagation for one sample: I_j, O_j, δ_j per neuron and ∂L/∂w_ij = δ_j·O_i per weight (no arguments: the built-in 2-2-1 example)')
+    .argument('[model]').argument('[data]')
+    .option('--row <n>', 'data row (1 = the first row after the header)', number('--row', 1, 1e12, true))
+    .option('--json', 'as JSON')
+    .option('--markdown', 'as Markdown tables')
+    .action(async (model: string | undefined, data: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean }) => trace(model, data, o));
+
+  p.command('gradcheck')
+    .description('check every layer, activation and loss against finite differences')
+    .option('--json', 'as JSON')
+    .option('--seed <s>', 'seed', number('--seed', 0, 2 ** 32 - 1, true))
+    .action((o: { json?: boolean; seed?: number }) => gradcheck(o));
+
+  const ds = p.command('datasets').description('list the bundled data sets, or export one as CSV');
+  ds.command('list', { isDefault: true }).description('list the bundled data sets').action(() => datasetsList());
+  ds.command('export').description('write a data set as CSV (header, target last)').argument('<name>')
+    .option('--out <file>', 'file to write (default stdout)')
+    .action(async (name: string, o: { out?: string }) => datasetsExport(name, o));
+
+  p.command('demo')
+    .description('train on a bundled data set; write model, predictions and report into a folder and print its path')
+    .option('--dataset <name>', 'bundled data set', 'iris')
+    .option('--dir <folder>', 'folder to write into (default: a new temporary folder)')
+    .option('--epochs <n>', 'epochs', number('--epochs', 1, 1e6, true))
+    .option('--quiet', 'print only the folder')
+    .action(async (o: { dataset?: string; dir?: string; epochs?: number; quiet?: boolean }) => demo(o));
+
+  p.command('export')
+    .description('export a model file to another format')
+    .argument('<model>')
+    .option('--onnx <file>', 'write an ONNX model (inputs: raw features, category columns as codes)')
+    .action(async (model: string, o: { onnx?: string }) => exportModel(model, o));
+
+  return p;
+}
+
+function pick(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await program().parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are not errors; commander has already printed its message.
+      return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.help' ? 0 : 2;
+    }
+    if (e instanceof CliError) {
+      process.stderr.write(`mlpkit: ${e.message}\n`);
+      return e.exitCode;
+    }
+    process.stderr.write(`mlpkit: ${(e as Error).stack ?? String(e)}\n`);
+    return 1;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && /(?:^|[\\/])(?:main\.(?:ts|js)|mlpkit)$/.test(process.argv[1]);
+if (isEntry) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,142 @@
+/**
+ * Loading a model file for the command, applying its preprocessing to a table, predicting, and the
+ * metrics of a prediction. Output files are written atomically (a temporary file renamed into place).
+ */
+
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Model } from '../src/graph/model.js';
+import { modelFromFile, type ModelFile } from '../src/io/model-file.js';
+import { loadModelFile, writeFileAtomic } from '../src/io/node/files.js';
+import { accuracy, balancedAccuracy, logLoss, mae, mse, precisionRecallF1, r2, rocAuc } from '../src/metrics.js';
+import { readTable, type Table } from './csv.js';
+import { CliError } from './errors.js';
+import { encodeColumns, kindsOf, preprocessingFromJson, standardizeInPlace, type Encoded, type Preprocessing, type TargetPlan } from './features.js';
+import type { Progress } from './progress.js';
+
+export interface LoadedModel {
+  readonly path: string;
+  readonly file: ModelFile;
+  readonly model: Model;
+  readonly prep: Preprocessing;
+}
+
+export async function loadCliModel(path: string): Promise<LoadedModel> {
+  if (!existsSync(path)) throw new CliError(`${path}: no such model file`);
+  let file: ModelFile;
+  let model: Model;
+  try {
+    file = await loadModelFile(path);
+    model = modelFromFile(file, { source: path });
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
+  return { path, file, model, prep: preprocessingFromJson(file.preprocessing, path) };
+}
+
+/** Read a data file with the column kinds the model was trained on. */
+export async function readForModel(path: string, m: LoadedModel, progress: Progress): Promise<Table> {
+  const table = await readTable(path, { kinds: kindsOf(m.prep.columns), onProgress: progress.readProgress(path) });
+  progress.readDone();
+  return table;
+}
+
+/** The model's inputs for a table: the columns encoded and standardized as in training. */
+export function inputsFor(table: Table, prep: Preprocessing): Encoded {
+  const x = encodeColumns(table, prep.columns);
+  standardizeInPlace(x, prep.features);
+  return x;
+}
+
+export interface Prediction {
+  /** Classification: class index per row and the probabilities (rows × classes). */
+  readonly labels: Int32Array | null;
+  readonly proba: Float64Array | null;
+  /** Regression: values on the target's own scale (rows × outputs). */
+  readonly values: Float64Array | null;
+}
+
+/** Turn the model's raw outputs into classes and probabilities, or values on the target's scale. */
+export function interpret(out: ArrayLike<number>, rows: number, target: TargetPlan): Prediction {
+  if (target.task === 'regression') {
+    const values = Float64Array.from(out, (v) => v * target.scale + target.mean);
+    return { labels: null, proba: null, values };
+  }
+  const k = target.classes.length;
+  const proba = new Float64Array(rows * k);
+  const labels = new Int32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    if (k === 2) {
+      const p = out[r]!;
+      proba[2 * r] = 1 - p;
+      proba[2 * r + 1] = p;
+      labels[r] = p >= 0.5 ? 1 : 0;
+    } else {
+      let best = 0;
+      for (let j = 0; j < k; j++) {
+        proba[r * k + j] = out[r * k + j]!;
+        if (out[r * k + j]! > out[r * k + best]!) best = j;
+      }
+      labels[r] = best;
+    }
+  }
+  return { labels, proba, values: null };
+}
+
+export function predictTable(m: LoadedModel, table: Table): Prediction {
+  const x = inputsFor(table, m.prep);
+  const out = m.model.predict(x).data;
+  return interpret(out, table.rows, m.prep.target);
+}
+
+/** The metrics of a prediction against true class indices or values (regression on the original scale). */
+export function metricsOf(target: TargetPlan, pred: Prediction, trueLabels: Int32Array | null, trueValues: Float64Array | null): Record<string, number> {
+  if (target.task === 'regression') {
+    const t = trueValues!;
+    const p = pred.values!;
+    return { mse: mse(t, p), rmse: Math.sqrt(mse(t, p)), mae: mae(t, p), r2: r2(t, p) };
+  }
+  const y = trueLabels!;
+  const yp = pred.labels!;
+  const k = target.classes.length;
+  const labels = Array.from({ length: k }, (_, i) => i);
+  const prf = precisionRecallF1(y, yp, { labels });
+  const rows: number[][] = [];
+  for (let r = 0; r < y.length; r++) rows.push(Array.from(pred.proba!.subarray(r * k, (r + 1) * k)));
+  const out: Record<string, number> = {
+    accuracy: accuracy(y, yp), balancedAccuracy: balancedAccuracy(y, yp),
+    precision: prf.macro.precision, recall: prf.macro.recall, f1: prf.macro.f1,
+    logLoss: logLoss(y, rows),
+  };
+  if (k === 2 && new Set(y).size === 2) out.rocAuc = rocAuc(y, rows.map((r) => r[1]!));
+  return out;
+}
+
+/** Refuse an output path whose folder does not exist (before any long work), or that is a folder. */
+export function checkOutputPath(path: string, what: string): string {
+  const full = resolve(path);
+  const dir = dirname(full);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CliError(`${what} ${path}: the folder ${dir} does not exist`, 2);
+  if (existsSync(full) && statSync(full).isDirectory()) throw new CliError(`${what} ${path}: is a folder; give a file name`, 2);
+  return full;
+}
+
+/** Write files all or nothing: each atomically; if a later one fails, the earlier ones are removed. */
+export async function writeAll(files: readonly { path: string; data: string | Uint8Array }[]): Promise<void> {
+  const { unlink } = await import('node:fs/promises');
+  const done: string[] = [];
+  try {
+    for (const f of files) {
+      await writeFileAtomic(f.path, f.data);
+      done.push(f.path);
+    }
+  } catch (e) {
+    for (const p of done) await unlink(p).catch(() => undefined);
+    throw new CliError((e as Error).message);
+  }
+}
+
+/** A CSV cell: quoted when it holds a delimiter, quote or line break. */
+export function csvCell(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
