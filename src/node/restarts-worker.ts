@@ -24,18 +24,20 @@ export function parallelRunner(options: ParallelRunnerOptions = {}): RestartRunn
     const threads = Math.max(1, Math.min(options.threads ?? availableParallelism(), jobs.length));
     const results = new Array<RestartResult>(jobs.length);
     let next = 0;
+    let failed = false;
     const work = (): Promise<void> => new Promise<void>((resolve, reject) => {
       const w = startWorker();
       const feed = (): void => {
-        if (next >= jobs.length) { void w.terminate().then(() => resolve()); return; }
+        // After a failure the other workers stop taking jobs.
+        if (next >= jobs.length || failed) { void w.terminate().then(() => resolve()); return; }
         w.postMessage(jobs[next++]);
       };
       w.on('message', (r: Reply) => {
-        if (!r.ok) { void w.terminate(); reject(new Error(`restart ${r.index}: ${r.message}`)); return; }
+        if (!r.ok) { failed = true; void w.terminate(); reject(new Error(`restart ${r.index}: ${r.message}`)); return; }
         results[r.result.index] = r.result;
         feed();
       });
-      w.on('error', reject);
+      w.on('error', (e) => { failed = true; reject(e); });
       feed();
     });
     await Promise.all(Array.from({ length: threads }, work));

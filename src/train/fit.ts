@@ -177,7 +177,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
 
 /** Train `model` on `data`; resolves to the history. Throws TrainingDivergedError on NaN/∞. */
 export async function fit(model: Model, data: FitData, options: FitOptions): Promise<History> {
-  let full = prepareData(model, data, 'fit');
+  const full = prepareData(model, data, 'fit');
   const seed = options.seed ?? 0;
   // The split has its own generator, derived from the seed: a resumed run recomputes the same split.
   const splitRng = new Rng([seed >>> 0, 0x5eed, 0x517, 1]);
@@ -188,7 +188,6 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
   else if ('fraction' in v) ({ train, val } = splitFraction(model, full, v.fraction, splitRng));
   else { train = full; val = prepareData(model, v, 'fit: validation'); }
   if (options.classWeights !== undefined) train = applyClassWeights(model, train, options.classWeights);
-  full = train;
   const n = train.x.rows;
   const { batchSize } = checkOptions(options, n);
   const lbfgs = options.optimizer.kind === 'lbfgs';

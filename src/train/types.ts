@@ -27,7 +27,7 @@ export interface EarlyStoppingOptions {
   readonly patience: number;
   /** Default 0. */
   readonly minDelta?: number;
-  /** Put back the weights of the best epoch when stopping (default true). */
+  /** Put back the weights (and batch-norm state) of the best epoch when training ends (default true). */
   readonly restoreBest?: boolean;
 }
 

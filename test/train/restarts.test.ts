@@ -67,3 +67,11 @@ test('restarts on 2 worker threads give exactly the results of a sequential run 
     assert.equal(r.valLoss, seq[i]!.valLoss);
   });
 });
+
+test('a failing run rejects the parallel runner with the run index and its error', async () => {
+  const d = moons({ n: 40, seed: 8 });
+  const jobs = restartJobs(spec, { x: d.x, y: d.y.map((v) => [Number(v)]) }, { ...fitOptions, epochs: 1 }, { runs: 3 });
+  // A run whose learning rate is invalid fails inside its worker.
+  const bad = jobs.map((j, i) => (i === 1 ? { ...j, fit: { ...j.fit, optimizer: { kind: 'adam' as const, learningRate: -1 } } } : j));
+  await assert.rejects(parallelRunner({ threads: 2 })(bad), /^Error: restart 1: optimizer 'adam': learningRate must be a finite number > 0, got -1/);
+});
