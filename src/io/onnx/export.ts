@@ -13,16 +13,13 @@
  */
 
 import type { ActivationName } from '../../activations.js';
-import { Model } from '../../graph/model.js';
+import type { Model } from '../../graph/model.js';
 import type { Task } from '../../graph/builders.js';
-import { ActivationLayer } from '../../layers/activation.js';
+import type { ActivationLayer } from '../../layers/activation.js';
 import type { CompiledActivation } from '../../layers/act.js';
-import { BatchNorm } from '../../layers/batchnorm.js';
-import { Dense } from '../../layers/dense.js';
-import { Dropout } from '../../layers/dropout.js';
-import { Add, Concat } from '../../layers/merge.js';
-import { GaussianNoise } from '../../layers/noise.js';
-import { InputNode, type Node } from '../../layers/node.js';
+import type { BatchNorm } from '../../layers/batchnorm.js';
+import type { Dense } from '../../layers/dense.js';
+import type { Node } from '../../layers/node.js';
 import { affineOf, featurePipeline, pipelineWidth, type FeatureStep } from '../features.js';
 import { modelFromFile, type ModelFile } from '../model-file.js';
 import { AttrType, DataType, encodeModel, type AttributeData, type NodeData, type TensorData } from './proto.js';
@@ -78,8 +75,9 @@ const attrInt = (name: string, i: number): AttributeData => ({ name, type: AttrT
 
 /** The ONNX file (ModelProto bytes) of a model or of a model file (which brings its preprocessing and task). */
 export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions = {}): Uint8Array {
-  const model = source instanceof Model ? source : modelFromFile(source);
-  const file = source instanceof Model ? undefined : source;
+  // Told apart by shape, not instanceof: a bundle may hold a second copy of the Model class.
+  const file = isModelFile(source) ? source : undefined;
+  const model = file === undefined ? (source as Model) : modelFromFile(file);
   const steps = options.preprocessing ?? featurePipeline(file?.preprocessing);
   const task = options.task ?? file?.task;
   const opset = options.opset ?? 17;
@@ -95,7 +93,7 @@ export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions
 
   const tensorOf = new Map<Node, string>();
   for (const n of model.live) {
-    if (n instanceof InputNode) { tensorOf.set(n, x); continue; }
+    if (n.kind === 'input') { tensorOf.set(n, x); continue; }
     const ins = n.inputs.map((src) => tensorOf.get(src)!);
     tensorOf.set(n, emitNode(b, n, ins));
   }
@@ -136,6 +134,10 @@ export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions
     },
     metadataProps: metadata,
   });
+}
+
+function isModelFile(v: Model | ModelFile): v is ModelFile {
+  return 'format' in v && v.format === 'mlpkit-model';
 }
 
 /** Raw feature count that the pipeline maps onto the model's inputs. */
@@ -179,28 +181,33 @@ function emitStep(b: GraphBuilder, s: FeatureStep, x: string, i: number, width: 
   return z;
 }
 
+/** Dispatch on `kind` (not instanceof, for the same reason as `isModelFile`). */
 function emitNode(b: GraphBuilder, n: Node, ins: readonly string[]): string {
   const x = ins[0]!;
-  if (n instanceof Dense) {
-    const W = b.floats(`${n.name}_W`, [n.fanIn, n.units], n.W.value.a.subarray(0, n.fanIn * n.units));
-    const I = n.b === null
-      ? b.op('MatMul', [x, W], `${n.name}_I`)
-      : b.op('Gemm', [x, W, b.floats(`${n.name}_b`, [n.units], n.b.value.a.subarray(0, n.units))], `${n.name}_I`);
-    return emitActivation(b, n.act, I, n.name);
+  switch (n.kind) {
+    case 'dense': {
+      const d = n as Dense;
+      const W = b.floats(`${d.name}_W`, [d.fanIn, d.units], d.W.value.a.subarray(0, d.fanIn * d.units));
+      const I = d.b === null
+        ? b.op('MatMul', [x, W], `${d.name}_I`)
+        : b.op('Gemm', [x, W, b.floats(`${d.name}_b`, [d.units], d.b.value.a.subarray(0, d.units))], `${d.name}_I`);
+      return emitActivation(b, d.act, I, d.name);
+    }
+    case 'activation': return emitActivation(b, (n as ActivationLayer).act, x, n.name);
+    case 'batchNorm': {
+      const bn = n as BatchNorm;
+      const w = bn.width;
+      const gamma = b.floats(`${bn.name}_gamma`, [w], bn.gamma.value.a.subarray(0, w));
+      const beta = b.floats(`${bn.name}_beta`, [w], bn.beta.value.a.subarray(0, w));
+      const mean = b.floats(`${bn.name}_mean`, [w], bn.runningMean.a.subarray(0, w));
+      const variance = b.floats(`${bn.name}_var`, [w], bn.runningVar.a.subarray(0, w));
+      return b.op('BatchNormalization', [x, gamma, beta, mean, variance], bn.name, [attrFloat('epsilon', bn.epsilon)]);
+    }
+    case 'dropout': case 'gaussianNoise': return x;
+    case 'add': return b.op('Sum', ins, n.name);
+    case 'concat': return b.op('Concat', ins, n.name, [attrInt('axis', 1)]);
+    default: throw new Error(`exportOnnx: layer '${n.name}' of kind '${n.kind}' has no ONNX form`);
   }
-  if (n instanceof ActivationLayer) return emitActivation(b, n.act, x, n.name);
-  if (n instanceof BatchNorm) {
-    const w = n.width;
-    const gamma = b.floats(`${n.name}_gamma`, [w], n.gamma.value.a.subarray(0, w));
-    const beta = b.floats(`${n.name}_beta`, [w], n.beta.value.a.subarray(0, w));
-    const mean = b.floats(`${n.name}_mean`, [w], n.runningMean.a.subarray(0, w));
-    const variance = b.floats(`${n.name}_var`, [w], n.runningVar.a.subarray(0, w));
-    return b.op('BatchNormalization', [x, gamma, beta, mean, variance], n.name, [attrFloat('epsilon', n.epsilon)]);
-  }
-  if (n instanceof Dropout || n instanceof GaussianNoise) return x;
-  if (n instanceof Add) return b.op('Sum', ins, n.name);
-  if (n instanceof Concat) return b.op('Concat', ins, n.name, [attrInt('axis', 1)]);
-  throw new Error(`exportOnnx: layer '${n.name}' of kind '${n.kind}' has no ONNX form`);
 }
 
 function emitActivation(b: GraphBuilder, act: CompiledActivation, I: string, layer: string): string {

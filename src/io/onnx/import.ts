@@ -15,7 +15,7 @@
 import { isActivationName, type ActivationName } from '../../activations.js';
 import { Model } from '../../graph/model.js';
 import type { DType } from '../../kernels/backend.js';
-import { BatchNorm } from '../../layers/batchnorm.js';
+import type { BatchNorm } from '../../layers/batchnorm.js';
 import type { LossName } from '../../losses.js';
 import type { ActivationSpec, LayerSpec, ModelSpec } from '../../spec.js';
 import { DataType, decodeModel, tensorValues, type AttributeData, type NodeData } from './proto.js';
@@ -286,11 +286,9 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
     if (l.bn !== undefined) {
       model.param(l.spec.name, 'gamma').value.a.set(l.bn.gamma);
       model.param(l.spec.name, 'beta').value.a.set(l.bn.beta);
-      const node = model.node(l.spec.name);
-      if (node instanceof BatchNorm) {
-        node.runningMean.a.set(l.bn.mean);
-        node.runningVar.a.set(l.bn.variance);
-      }
+      const node = model.node(l.spec.name) as BatchNorm;
+      node.runningMean.a.set(l.bn.mean);
+      node.runningVar.a.set(l.bn.variance);
     }
   }
   return {
