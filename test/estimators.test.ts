@@ -23,8 +23,8 @@ test('two spirals with early stopping and dropout: at least 97% test accuracy', 
   const train = twoSpirals({ n: 400, seed: 1 });
   const test_ = twoSpirals({ n: 400, seed: 2 });
   const c = new MLPClassifier({
-    hiddenLayerSizes: [64, 64], dropout: 0.1, earlyStopping: true, nIterNoChange: 50,
-    learningRateInit: 0.01, batchSize: 32, maxIter: 600,
+    hiddenLayerSizes: [32, 32], dropout: 0.1, earlyStopping: true, nIterNoChange: 50,
+    learningRateInit: 0.02, batchSize: 32, maxIter: 600,
   });
   await c.fit(train.x, train.y);
   assert.equal(c.history!.stopReason, 'earlyStopping');
@@ -78,6 +78,24 @@ test('alpha maps to the engine\'s L2 as scikit-learn scales it: α / (2 · batch
   const r = new MLPRegressor({ hiddenLayerSizes: [4], alpha: 0.5, batchSize: 10, maxIter: 1 });
   await r.fit(d.x, d.y.map(Number));
   assert.equal(r.model.spec.l2, 0.5 / 10);
+});
+
+test('one full-batch SGD step equals scikit-learn\'s from the same weights: same loss with the alpha term, same update', async () => {
+  // test/sklearn-reference.py ran scikit-learn 1.2 (solver 'sgd', momentum 0, batch 6, alpha 0.1, tanh) from
+  // W0 = the initial weights below (this estimator's with randomState 0) and printed these numbers.
+  const W0 = [0.8475545644760132, -1.0681138038635254, -1.0241926908493042, -1.0419697761535645, 0.246064230799675, 0.9970276951789856, 0, 0, 0, -0.17273001372814178, 0.5376929640769958, -0.15595322847366333, 0];
+  const SKLEARN = {"loss": 0.6450187056113792, "weights": [0.8503442421388214, -1.0693377621592588, -1.008953510259592, -1.0294722161699157, 0.23621108113784758, 0.9914366452365909, 0.0002980744237325271, 0.010647723413712165, 0.00046332738704101965, -0.2200030696911447, 0.6040097181085191, -0.09622882573984487, 0.014684904417888283]};
+  const x = [[0.5, -1.0], [1.5, 0.2], [-0.3, 0.8], [0.0, 0.0], [2.0, -0.5], [-1.2, -0.7]];
+  const y = [1, 0, 1, 0, 0, 1];
+  const c = new MLPClassifier({
+    hiddenLayerSizes: [3], activation: 'tanh', solver: 'sgd', momentum: 0, learningRateInit: 0.5, batchSize: 6,
+    maxIter: 1, alpha: 0.1, shuffle: false, standardize: false,
+  });
+  await c.fit(x, y);
+  const w = Array.from(c.model.getWeights());
+  assert.equal(w.length, W0.length);
+  assert.ok(Math.abs(c.history!.epochs[0]!.trainLoss - SKLEARN.loss) < 1e-6, `loss ${c.history!.epochs[0]!.trainLoss} vs ${SKLEARN.loss}`);
+  SKLEARN.weights.forEach((v, i) => assert.ok(Math.abs(w[i]! - v) < 1e-6, `weight ${i}: ${w[i]} vs ${v}`));
 });
 
 test('restarts keep one network and ensemble keeps all of them, and both predict', async () => {
