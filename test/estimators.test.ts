@@ -81,7 +81,7 @@ test('alpha maps to the engine\'s L2 as scikit-learn scales it: α / (2 · batch
 });
 
 test('one full-batch SGD step equals scikit-learn\'s from the same weights: same loss with the alpha term, same update', async () => {
-  // test/sklearn-reference.py ran scikit-learn 1.2 (solver 'sgd', momentum 0, batch 6, alpha 0.1, tanh) from
+  // test/train/sklearn-reference.py ran scikit-learn 1.2 (solver 'sgd', momentum 0, batch 6, alpha 0.1, tanh) from
   // W0 = the initial weights below (this estimator's with randomState 0) and printed these numbers.
   const W0 = [0.8475545644760132, -1.0681138038635254, -1.0241926908493042, -1.0419697761535645, 0.246064230799675, 0.9970276951789856, 0, 0, 0, -0.17273001372814178, 0.5376929640769958, -0.15595322847366333, 0];
   const SKLEARN = {"loss": 0.6450187056113792, "weights": [0.8503442421388214, -1.0693377621592588, -1.008953510259592, -1.0294722161699157, 0.23621108113784758, 0.9914366452365909, 0.0002980744237325271, 0.010647723413712165, 0.00046332738704101965, -0.2200030696911447, 0.6040097181085191, -0.09622882573984487, 0.014684904417888283]};
