@@ -14,7 +14,8 @@
  *   last, smaller batch of an epoch gets a slightly larger penalty than here.
  * - `tol` / `nIterNoChange`: training stops when the training loss has not improved by more than tol
  *   for nIterNoChange epochs; with `earlyStopping` it watches the validation loss instead (scikit-learn
- *   watches the validation score) and restores the best weights. L-BFGS stops on its own tests.
+ *   watches the validation score) and restores the best weights. For L-BFGS, tol is the gradient
+ *   tolerance max|gᵢ| ≤ tol (scipy's gtol, as scikit-learn passes it).
  * - `learningRate` ('sgd' only, as scikit-learn): 'constant'; 'invscaling' η₀ / (samples seen + 1)^powerT;
  *   'adaptive' divides η by 5 after nIterNoChange epochs without improvement, down to 1e-6.
  * - Adam's ε sits as in PyTorch (outside the bias-corrected √v̂); scikit-learn's differs while v is tiny.
@@ -186,7 +187,7 @@ abstract class MLPBase {
       ...(o.l1 === undefined ? {} : { l1: o.l1 }),
     });
     const lr = o.learningRateInit ?? 1e-3;
-    const optimizer: OptimizerSpec = solver === 'lbfgs' ? { kind: 'lbfgs' }
+    const optimizer: OptimizerSpec = solver === 'lbfgs' ? { kind: 'lbfgs', gradientTolerance: o.tol ?? 1e-4 }
       : solver === 'sgd' ? { kind: 'sgd', learningRate: lr, momentum: o.momentum ?? 0.9, nesterov: (o.nesterovsMomentum ?? true) && (o.momentum ?? 0.9) > 0 }
       : { kind: 'adam', learningRate: lr, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, epsilon: o.epsilon ?? 1e-8 };
     const adaptive = solver === 'sgd' && o.learningRate === 'adaptive';
