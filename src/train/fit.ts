@@ -305,7 +305,8 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
         const loss = model.lossOnTargets(m, train.w !== null);
         model.zeroGrad();
         model.backward();
-        if (!Number.isFinite(loss) || !allFinite(grads)) diverged(epoch, batch, loss);
+        // The per-layer gradient norms double as the finiteness check (a NaN or ∞ makes a sum non-finite).
+        if (!accumulateNorms() || !Number.isFinite(loss)) diverged(epoch, batch, loss);
         lastFinite.set(params);
         lastFiniteState.set(model.stateBuffer.a);
         step++;
@@ -316,7 +317,6 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
           params.set(lastFinite);
           throw new TrainingDivergedError(`training diverged at epoch ${epoch}, batch ${batch}: the update made weights of layer '${layer ?? '?'}' non-finite; the model keeps its last finite weights; lower the learning rate.`, epoch, batch, layer);
         }
-        accumulateNorms();
         lossSum += loss * m;
         batches++;
         samplesSeen += m;
@@ -384,7 +384,8 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
   }
   return history;
 
-  function accumulateNorms(): void {
+  /** Add each layer's gradient norm to the epoch sums; false if any gradient is NaN or infinite. */
+  function accumulateNorms(): boolean {
     sq.fill(0);
     const ps = model.params;
     for (let i = 0; i < ps.length; i++) {
@@ -393,7 +394,9 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
       for (let j = 0; j < g.length; j++) s += g[j]! * g[j]!;
       sq[layerOf[i]!]! += s;
     }
-    for (let i = 0; i < sq.length; i++) normSum[i]! += Math.sqrt(sq[i]!);
+    let total = 0;
+    for (let i = 0; i < sq.length; i++) { normSum[i]! += Math.sqrt(sq[i]!); total += sq[i]!; }
+    return Number.isFinite(total);
   }
 }
 
