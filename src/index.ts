@@ -45,3 +45,17 @@ export {
   accuracy, balancedAccuracy, confusionMatrix, precisionRecallF1, precision, recall, f1, logLoss, rocAuc, mse, mae, r2,
   type ConfusionMatrix, type ClassScores, type PrecisionRecallF1, type LogLossOptions, type RocAucOptions, type LabelsOption,
 } from './metrics.js';
+
+// Model files (versioned JSON, base64 weights) and ONNX export/import.
+export {
+  MODEL_FILE_FORMAT, MODEL_FILE_VERSION, modelToFile, modelFromFile, parseModelFile,
+  type ModelFile, type ModelFileExtras, type ModelFromFileOptions, type EncodedArray,
+} from './io/model-file.js';
+export { bytesToBase64, base64ToBytes, encodeFloats, decodeFloats } from './io/base64.js';
+export {
+  featurePipeline, applyFeaturePipeline, pipelineWidth,
+  type FeatureStep, type StandardStep, type MinMaxStep, type OneHotStep,
+} from './io/features.js';
+export type { JsonValue, JsonObject } from './io/json-check.js';
+export { exportOnnx, ONNX_MIN_OPSET, ONNX_MAX_OPSET, type OnnxExportOptions } from './io/onnx/export.js';
+export { importOnnx, modelFromOnnx, type OnnxImportOptions, type OnnxImport } from './io/onnx/import.js';

@@ -1,0 +1,2 @@
+// The Node-only part of the public API (`mlpkit/node`): files on disk and worker threads.
+export { writeFileAtomic, saveModelFile, loadModelFile, loadModel } from './io/node/files.js';
