@@ -59,3 +59,13 @@ export {
 export type { JsonValue, JsonObject } from './io/json-check.js';
 export { exportOnnx, ONNX_MIN_OPSET, ONNX_MAX_OPSET, type OnnxExportOptions } from './io/onnx/export.js';
 export { importOnnx, modelFromOnnx, type OnnxImportOptions, type OnnxImport } from './io/onnx/import.js';
+
+// Training: optimizers (rules over flat buffers), schedules, fit, restarts, ensembles, estimators.
+export { apply as applyOptimizer, init as initOptimizer, validateRule, optimizerStateToJSON, optimizerStateFromJSON, type OptimizerSpec, type StepRuleSpec, type SgdSpec, type AdamSpec, type AdamWSpec, type RmspropSpec, type AdagradSpec, type OptimizerState, type OptimizerStateJSON } from './optim/rules.js';
+export { lbfgsInit, lbfgsStep, lbfgsStateToJSON, lbfgsStateFromJSON, type LbfgsSpec, type LbfgsState, type LbfgsStateJSON, type LbfgsStepResult, type Objective } from './optim/lbfgs.js';
+export { learningRateAt, scheduleInit, scheduleObserve, validateSchedule, type ScheduleSpec, type ScheduleState } from './optim/schedules.js';
+export { fit } from './train/fit.js';
+export { TrainingDivergedError, type FitData, type FitOptions, type EpochRecord, type History, type StopReason, type Checkpoint, type BatchInfo, type EarlyStoppingOptions, type Metric } from './train/types.js';
+export { Ensemble } from './train/ensemble.js';
+export { trainRestarts, restartJobs, runRestart, sequentialRunner, type RestartOptions, type RestartsOutcome, type RestartJob, type RestartResult, type RestartRunner, type RestartFitOptions } from './train/restarts.js';
+export { MLPClassifier, MLPRegressor, type MLPOptions, type MLPClassifierOptions } from './estimators.js';

@@ -1,2 +1,3 @@
 // The Node-only part of the public API (`mlpkit/node`): files on disk and worker threads.
 export { writeFileAtomic, saveModelFile, loadModelFile, loadModel } from './io/node/files.js';
+export { parallelRunner, type ParallelRunnerOptions } from './node/restarts-worker.js';
