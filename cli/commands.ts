@@ -7,14 +7,13 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { listDatasets, loadDataset } from '../src/data/datasets.js';
 import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample } from '../src/explain/trace.js';
-import { runGradCheckSuite } from '../src/gradcheck-suite.js';
-import { exportOnnx } from '../src/io/onnx/export.js';
 import { findColumn } from './csv.js';
 import { CliError, usageError } from './errors.js';
 import { encodeTarget } from './features.js';
 import { checkOutputPath, csvCell, inputsFor, loadCliModel, metricsOf, predictTable, readForModel, writeAll } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
-import { predictionsCsv, train } from './train.js';
+import { predictionsCsv } from './predictions.js';
+import { out } from './output.js';
 
 export async function predict(modelPath: string, dataPath: string, o: { out?: string; proba?: boolean; quiet?: boolean }): Promise<void> {
   const progress = new Progress(outputMode(o));
@@ -23,7 +22,7 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
   const table = await readForModel(dataPath, m, progress);
   const pred = predictTable(m, table);
   const csv = predictionsCsv(m.prep, pred, table.rows, o.proba === true);
-  if (outPath === null) process.stdout.write(csv);
+  if (outPath === null) out(csv);
   else {
     await writeAll([{ path: outPath, data: csv }]);
     progress.note(`${table.rows} predictions: ${outPath}`);
@@ -41,18 +40,18 @@ export async function evaluate(modelPath: string, dataPath: string, o: { target?
   const values = plan.task === 'regression' ? Float64Array.from(y.data, (v) => v * plan.scale + plan.mean) : null;
   const metrics = metricsOf(plan, pred, labels, values);
   if (o.json === true) {
-    process.stdout.write(`${JSON.stringify(metrics)}\n`);
+    out(`${JSON.stringify(metrics)}\n`);
     return;
   }
   const w = Math.max(...Object.keys(metrics).map((k) => k.length));
-  process.stdout.write(`${basename(dataPath)}: ${table.rows} rows, target '${plan.name}'\n`);
-  for (const [k, v] of Object.entries(metrics)) process.stdout.write(`  ${k.padEnd(w)}  ${v.toFixed(4)}\n`);
+  out(`${basename(dataPath)}: ${table.rows} rows, target '${plan.name}'\n`);
+  for (const [k, v] of Object.entries(metrics)) out(`  ${k.padEnd(w)}  ${v.toFixed(4)}\n`);
 }
 
 export async function info(modelPath: string, o: { json?: boolean }): Promise<void> {
   const m = await loadCliModel(modelPath);
   if (o.json === true) {
-    process.stdout.write(`${JSON.stringify({ task: m.file.task ?? null, classes: m.file.classes ?? null, parameters: m.model.parameterCount, spec: m.file.spec, preprocessing: m.file.preprocessing ?? null, training: m.file.training ?? null })}\n`);
+    out(`${JSON.stringify({ task: m.file.task ?? null, classes: m.file.classes ?? null, parameters: m.model.parameterCount, spec: m.file.spec, preprocessing: m.file.preprocessing ?? null, training: m.file.training ?? null })}\n`);
     return;
   }
   const t = m.prep.target;
@@ -77,7 +76,7 @@ export async function info(modelPath: string, o: { json?: boolean }): Promise<vo
       lines.push(`  metrics on the training file: ${Object.entries(metrics).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(4) : String(v)}`).join(', ')}`);
     }
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  out(`${lines.join('\n')}\n`);
 }
 
 export async function trace(modelPath: string | undefined, dataPath: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean }): Promise<void> {
@@ -100,22 +99,23 @@ export async function trace(modelPath: string | undefined, dataPath: string | un
     const target = Array.from(y.data.subarray((row - 1) * y.cols, row * y.cols));
     result = traceSample(m.model, sample, target, { inputNames: m.prep.featureNames });
   }
-  if (o.json === true) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else if (o.markdown === true) process.stdout.write(formatTraceMarkdown(result));
-  else process.stdout.write(formatTraceText(result));
+  if (o.json === true) out(`${JSON.stringify(result)}\n`);
+  else if (o.markdown === true) out(formatTraceMarkdown(result));
+  else out(formatTraceText(result));
 }
 
-export function gradcheck(o: { json?: boolean; seed?: number }): void {
+export async function gradcheck(o: { json?: boolean; seed?: number }): Promise<void> {
+  const { runGradCheckSuite } = await import('../src/gradcheck-suite.js');
   const s = runGradCheckSuite(o.seed ?? 0);
   const pass = s.maxRelError < 1e-6;
   if (o.json === true) {
-    process.stdout.write(`${JSON.stringify({ cases: s.cases.map((c) => ({ name: c.name, checked: c.checked, maxRelError: c.maxRelError, skippedAtKinks: c.skippedAtKinks, worst: c.worst?.where ?? null })), checked: s.checked, maxRelError: s.maxRelError, skippedAtKinks: s.skippedAtKinks, pass })}\n`);
+    out(`${JSON.stringify({ cases: s.cases.map((c) => ({ name: c.name, checked: c.checked, maxRelError: c.maxRelError, skippedAtKinks: c.skippedAtKinks, worst: c.worst?.where ?? null })), checked: s.checked, maxRelError: s.maxRelError, skippedAtKinks: s.skippedAtKinks, pass })}\n`);
   } else {
     const w = Math.max(...s.cases.map((c) => c.name.length));
     for (const c of s.cases) {
-      process.stdout.write(`${c.name.padEnd(w)}  ${String(c.checked).padStart(5)} checked  max rel. error ${c.maxRelError.toExponential(2)}${c.skippedAtKinks > 0 ? `  (${c.skippedAtKinks} at kinks)` : ''}\n`);
+      out(`${c.name.padEnd(w)}  ${String(c.checked).padStart(5)} checked  max rel. error ${c.maxRelError.toExponential(2)}${c.skippedAtKinks > 0 ? `  (${c.skippedAtKinks} at kinks)` : ''}\n`);
     }
-    process.stdout.write(`\n${s.cases.length} cases, ${s.checked} gradient components checked against finite differences; largest relative error ${s.maxRelError.toExponential(2)}; ${s.skippedAtKinks} skipped at kinks\n${pass ? 'PASS' : 'FAIL'}\n`);
+    out(`\n${s.cases.length} cases, ${s.checked} gradient components checked against finite differences; largest relative error ${s.maxRelError.toExponential(2)}; ${s.skippedAtKinks} skipped at kinks\n${pass ? 'PASS' : 'FAIL'}\n`);
   }
   if (!pass) throw new CliError(`gradient check failed: largest relative error ${s.maxRelError.toExponential(2)}`);
 }
@@ -123,7 +123,7 @@ export function gradcheck(o: { json?: boolean; seed?: number }): void {
 export function datasetsList(): void {
   const list = listDatasets();
   const w = Math.max(...list.map((d) => d.name.length));
-  for (const d of list) process.stdout.write(`${d.name.padEnd(w)}  ${d.task.padEnd(14)} ${d.kind.padEnd(9)} ${d.description}\n`);
+  for (const d of list) out(`${d.name.padEnd(w)}  ${d.task.padEnd(14)} ${d.kind.padEnd(9)} ${d.description}\n`);
 }
 
 /** A bundled data set as CSV text: a header, the features, the target last. */
@@ -142,7 +142,7 @@ export async function datasetCsv(name: string): Promise<{ csv: string; target: s
 export async function datasetsExport(name: string, o: { out?: string }): Promise<void> {
   const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
   const { csv } = await datasetCsv(name);
-  if (outPath === null) process.stdout.write(csv);
+  if (outPath === null) out(csv);
   else await writeAll([{ path: outPath, data: csv }]);
 }
 
@@ -156,18 +156,20 @@ export async function demo(o: { dataset?: string; dir?: string; quiet?: boolean;
   await writeAll([{ path: dataPath, data: csv }]);
   const progress = new Progress(outputMode(o));
   progress.note(`demo: training on the bundled '${name}' data set (${task})`);
+  const { train } = await import('./train.js');
   await train(dataPath, {
     target, hidden: [16], activation: 'tanh', optimizer: 'adam', lr: 0.01, batchSize: 16, epochs: o.epochs ?? 150,
     standardize: true, drop: [], seed: 0, out: join(dir, 'model.json'), report: join(dir, 'report.html'),
     predictions: join(dir, 'predictions.csv'), ...(o.quiet === true ? { quiet: true } : {}),
   });
-  process.stdout.write(`${dir}\n`);
+  out(`${dir}\n`);
 }
 
 export async function exportModel(modelPath: string, o: { onnx?: string }): Promise<void> {
   if (o.onnx === undefined) throw usageError('export: say which format, e.g. --onnx model.onnx');
   const outPath = checkOutputPath(o.onnx, '--onnx');
   const m = await loadCliModel(modelPath);
+  const { exportOnnx } = await import('../src/io/onnx/export.js');
   let bytes: Uint8Array;
   try {
     bytes = exportOnnx(m.file);
@@ -175,5 +177,5 @@ export async function exportModel(modelPath: string, o: { onnx?: string }): Prom
     throw new CliError((e as Error).message);
   }
   await writeAll([{ path: outPath, data: bytes }]);
-  process.stdout.write(`${outPath}\n`);
+  out(`${outPath}\n`);
 }

@@ -8,8 +8,9 @@
  * - The delimiter (',' '\t' ';' '|') is sniffed from the first lines, outside quotes.
  * - UTF-8 with or without a byte-order mark; LF or CRLF line ends; quoted fields may hold delimiters,
  *   quotes ("") and line breaks.
- * - A column is numeric when every non-missing cell among the first `sampleRows` records is a number;
- *   otherwise categorical. After that, a non-number in a numeric column is an error (never a NaN).
+ * - A column is numeric when most non-missing cells among the first `sampleRows` records are numbers,
+ *   otherwise categorical (or as the caller forces it). A non-number in a numeric column is an error,
+ *   never a NaN and never a silent switch to categories.
  * - Missing cells ('', NA, N/A, NaN, null, ?) are recorded (NaN / code −1) with the first one's place,
  *   so the caller can refuse them or impute.
  * - Every error names the file, the line as an editor numbers it (1 = the header), the column and the value.
@@ -196,7 +197,7 @@ class ColumnBuilder {
       if (isMissing) { this.values[n] = NaN; } else {
         const v = parseNumber(cell);
         if (v === null) {
-          throw new CliError(`${cellPlace(file, line, this.name, this.index)}: ${showValue(cell)} is not a number, but the column is numeric (its first rows are numbers). Fix the cell, or mark it missing (empty or NA) and pass --impute`);
+          throw new CliError(`${cellPlace(file, line, this.name, this.index)}: ${showValue(cell)} is not a number, but the column is numeric (most of its cells are numbers). Fix the cell, mark it missing (empty or NA) and pass --impute, or read the column as categories with --categorical`);
         }
         this.values[n] = v;
       }
@@ -245,15 +246,15 @@ export async function readTableFrom(
     for (const b of builders) {
       const forced = options.kinds?.get(b.name);
       if (forced !== undefined) { b.decide(forced); continue; }
-      let seen = false;
-      let numeric = true;
+      // Numeric when most non-missing cells are numbers: then the others are errors, not categories.
+      let numbers = 0;
+      let texts = 0;
       for (const s of sample) {
         const cell = s.record[b.index]!;
         if (MISSING_TOKENS.has(cell)) continue;
-        seen = true;
-        if (parseNumber(cell) === null) { numeric = false; break; }
+        if (parseNumber(cell) === null) texts++; else numbers++;
       }
-      if (seen) b.decide(numeric ? 'numeric' : 'categorical');
+      if (numbers + texts > 0) b.decide(numbers > texts ? 'numeric' : 'categorical');
     }
     decided = true;
     for (const s of sample) addRow(s.record, s.line);

@@ -8,10 +8,12 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../src/activations.js';
 import { INIT_NAMES, isInitName, type InitName } from '../src/init.js';
 import { LOSS_NAMES, isLossName, type LossName } from '../src/losses.js';
-import { datasetsExport, datasetsList, demo, evaluate, exportModel, gradcheck, info, predict, trace } from './commands.js';
 import { CliError } from './errors.js';
-import type { Impute } from './features.js';
-import { train } from './train.js';
+import { err, out, withSinks, type Sinks } from './output.js';
+
+// Commands are loaded when they run, so `mlpkit trace` does not pay for the report's plotting library.
+const commands = (): Promise<typeof import('./commands.js')> => import('./commands.js');
+const trainer = (): Promise<typeof import('./train.js')> => import('./train.js');
 
 const number = (what: string, lo: number, hi: number, integer = false) => (s: string): number => {
   const v = Number(s);
@@ -40,7 +42,7 @@ export function program(): Command {
     .description('Multilayer perceptrons from CSV files: train, predict, evaluate, inspect and trace backpropagation.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) });
 
   p.command('train')
     .description('train a network on a CSV/TSV file and save the model (and a report)')
@@ -64,6 +66,7 @@ export function program(): Command {
     .option('--validation <fraction>', 'rows held out for validation (default 0.2 with ≥ 30 rows)', number('--validation', 0, 0.9))
     .option('--restarts <k>', 'train k times from different seeds and keep the best by validation loss', number('--restarts', 1, 1000, true))
     .option('--ensemble', 'keep all restarts as an ensemble')
+    .option('--categorical <columns>', 'read these columns as categories even if they hold numbers, comma-separated', (s: string) => s.split(',').map((c) => c.trim()).filter((c) => c !== ''), [] as string[])
     .option('--standardize', 'standardize the inputs (default)', true)
     .option('--no-standardize', 'feed the inputs as they are')
     .addOption(new Option('--impute <how>', 'fill missing feature cells').choices(['mean', 'median', 'most-frequent']))
@@ -77,12 +80,13 @@ export function program(): Command {
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'print one JSON object per epoch on stdout')
     .action(async (data: string, o: Record<string, unknown>) => {
+      const { train } = await trainer();
       await train(data, {
         target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'impute', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json']),
-      } as Parameters<typeof train>[1]);
+        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'impute', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json']),
+      } as import('./train.js').TrainOptions);
     });
 
   p.command('predict')
@@ -92,20 +96,20 @@ export function program(): Command {
     .option('--out <file>', 'write the predictions here instead of stdout')
     .option('--proba', 'add one probability column per class')
     .option('--quiet', 'print nothing but errors')
-    .action(async (model: string, data: string, o: { out?: string; proba?: boolean; quiet?: boolean }) => predict(model, data, o));
+    .action(async (model: string, data: string, o: { out?: string; proba?: boolean; quiet?: boolean }) => (await commands()).predict(model, data, o));
 
   p.command('evaluate')
     .description('metrics of a model on a labelled CSV file')
     .argument('<model>').argument('<data>')
     .option('--target <column>', 'the target column (default: the one the model was trained on)')
     .option('--json', 'one JSON object of metric names and values')
-    .action(async (model: string, data: string, o: { target?: string; json?: boolean }) => evaluate(model, data, o));
+    .action(async (model: string, data: string, o: { target?: string; json?: boolean }) => (await commands()).evaluate(model, data, o));
 
   p.command('info')
     .description('architecture, parameter count, preprocessing and training summary of a model file')
     .argument('<model>')
     .option('--json', 'as one JSON object')
-    .action(async (model: string, o: { json?: boolean }) => info(model, o));
+    .action(async (model: string, o: { json?: boolean }) => (await commands()).info(model, o));
 
   p.command('trace')
     .description('backpropagation for one sample: I_j, O_j, δ_j per neuron and ∂L/∂w_ij = δ_j·O_i per weight (no arguments: the built-in 2-2-1 example)')
@@ -113,19 +117,19 @@ export function program(): Command {
     .option('--row <n>', 'data row (1 = the first row after the header)', number('--row', 1, 1e12, true))
     .option('--json', 'as JSON')
     .option('--markdown', 'as Markdown tables')
-    .action(async (model: string | undefined, data: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean }) => trace(model, data, o));
+    .action(async (model: string | undefined, data: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean }) => (await commands()).trace(model, data, o));
 
   p.command('gradcheck')
     .description('check every layer, activation and loss against finite differences')
     .option('--json', 'as JSON')
     .option('--seed <s>', 'seed', number('--seed', 0, 2 ** 32 - 1, true))
-    .action((o: { json?: boolean; seed?: number }) => gradcheck(o));
+    .action(async (o: { json?: boolean; seed?: number }) => (await commands()).gradcheck(o));
 
   const ds = p.command('datasets').description('list the bundled data sets, or export one as CSV');
-  ds.command('list', { isDefault: true }).description('list the bundled data sets').action(() => datasetsList());
+  ds.command('list', { isDefault: true }).description('list the bundled data sets').action(async () => (await commands()).datasetsList());
   ds.command('export').description('write a data set as CSV (header, target last)').argument('<name>')
     .option('--out <file>', 'file to write (default stdout)')
-    .action(async (name: string, o: { out?: string }) => datasetsExport(name, o));
+    .action(async (name: string, o: { out?: string }) => (await commands()).datasetsExport(name, o));
 
   p.command('demo')
     .description('train on a bundled data set; write model, predictions and report into a folder and print its path')
@@ -133,13 +137,13 @@ export function program(): Command {
     .option('--dir <folder>', 'folder to write into (default: a new temporary folder)')
     .option('--epochs <n>', 'epochs', number('--epochs', 1, 1e6, true))
     .option('--quiet', 'print only the folder')
-    .action(async (o: { dataset?: string; dir?: string; epochs?: number; quiet?: boolean }) => demo(o));
+    .action(async (o: { dataset?: string; dir?: string; epochs?: number; quiet?: boolean }) => (await commands()).demo(o));
 
   p.command('export')
     .description('export a model file to another format')
     .argument('<model>')
     .option('--onnx <file>', 'write an ONNX model (inputs: raw features, category columns as codes)')
-    .action(async (model: string, o: { onnx?: string }) => exportModel(model, o));
+    .action(async (model: string, o: { onnx?: string }) => (await commands()).exportModel(model, o));
 
   return p;
 }
@@ -150,7 +154,9 @@ function pick(o: Record<string, unknown>, keys: readonly string[]): Record<strin
   return out;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
+/** Run the command; resolves to the exit code. `sinks` replace stdout/stderr (for in-process callers). */
+export async function main(argv: readonly string[], sinks?: Sinks): Promise<number> {
+  if (sinks !== undefined) return withSinks(sinks, () => main(argv));
   try {
     await program().parseAsync([...argv], { from: 'user' });
     return 0;
@@ -160,10 +166,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.help' ? 0 : 2;
     }
     if (e instanceof CliError) {
-      process.stderr.write(`mlpkit: ${e.message}\n`);
+      err(`mlpkit: ${e.message}\n`);
       return e.exitCode;
     }
-    process.stderr.write(`mlpkit: ${(e as Error).stack ?? String(e)}\n`);
+    err(`mlpkit: ${(e as Error).stack ?? String(e)}\n`);
     return 1;
   }
 }

@@ -9,6 +9,7 @@
 
 import { SingleBar } from 'cli-progress';
 import type { EpochRecord } from '../src/train/types.js';
+import { err, out } from './output.js';
 
 export type OutputMode = 'tty' | 'plain' | 'json' | 'quiet';
 
@@ -30,12 +31,12 @@ export class Progress {
 
   /** A message for the user (stderr), shown in tty and plain modes. */
   note(message: string): void {
-    if (this.mode === 'tty' || this.mode === 'plain') process.stderr.write(`${message}\n`);
+    if (this.mode === 'tty' || this.mode === 'plain') err(`${message}\n`);
   }
 
   /** A result line (stdout), shown unless quiet or json. */
   result(message: string): void {
-    if (this.mode === 'tty' || this.mode === 'plain') process.stdout.write(`${message}\n`);
+    if (this.mode === 'tty' || this.mode === 'plain') out(`${message}\n`);
   }
 
   readProgress(file: string): (bytes: number, total: number, rows: number) => void {
@@ -57,7 +58,7 @@ export class Progress {
         // Small files read in a blink; large ones report every few seconds.
         if (total < 50 * 1048576 || now - this.lastLine < 5000) return;
         this.lastLine = now;
-        process.stderr.write(`reading ${file}: ${mb(bytes)} of ${mb(total)}, ${rows} rows\n`);
+        err(`reading ${file}: ${mb(bytes)} of ${mb(total)}, ${rows} rows\n`);
       };
     }
     return () => undefined;
@@ -85,7 +86,7 @@ export class Progress {
     const metricText = metric === undefined ? '' : `${r.valMetrics ? 'val ' : ''}${metric[0]} ${fmt(metric[1])}`;
     switch (this.mode) {
       case 'json':
-        process.stdout.write(`${JSON.stringify(r)}\n`);
+        out(`${JSON.stringify(r)}\n`);
         return;
       case 'tty':
         this.bar?.update(r.epoch, { loss: fmt(r.trainLoss), val: fmt(r.valLoss), metric: metricText });
@@ -94,7 +95,7 @@ export class Progress {
         // About 20 lines for a whole run, plus the first epoch.
         const every = Math.max(1, Math.round(this.epochs / 20));
         if (r.epoch === 1 || r.epoch % every === 0 || r.epoch === this.epochs) {
-          process.stderr.write(`epoch ${r.epoch}/${this.epochs}  loss ${fmt(r.trainLoss)}  val loss ${fmt(r.valLoss)}  ${metricText}\n`);
+          err(`epoch ${r.epoch}/${this.epochs}  loss ${fmt(r.trainLoss)}  val loss ${fmt(r.valLoss)}  ${metricText}\n`);
         }
         return;
       }

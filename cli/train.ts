@@ -14,17 +14,18 @@ import { modelToFile } from '../src/io/model-file.js';
 import { writeFileAtomic } from '../src/io/node/files.js';
 import type { Matrix } from '../src/matrix.js';
 import type { OptimizerSpec } from '../src/optim/rules.js';
-import { buildReport, type ReportBoundary } from '../src/report/report.js';
+import type { ReportBoundary } from '../src/report/report.js';
 import { fit } from '../src/train/fit.js';
 import { trainRestarts } from '../src/train/restarts.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type FitOptions, type History, type Metric } from '../src/train/types.js';
-import { readTable, type Table } from './csv.js';
+import { findColumn, readTable, type ColumnKind, type Table } from './csv.js';
 import { CliError, usageError } from './errors.js';
 import {
   encodeColumns, encodeTarget, featureNames, planColumns, planFeatureSteps, planTarget, preprocessingToJson, standardizeInPlace,
   type Impute, type Preprocessing,
 } from './features.js';
-import { checkOutputPath, csvCell, interpret, metricsOf, writeAll } from './model-io.js';
+import { checkOutputPath, interpret, metricsOf, writeAll } from './model-io.js';
+import { predictionsCsv } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
 
 export interface TrainOptions {
@@ -50,6 +51,7 @@ export interface TrainOptions {
   readonly standardize: boolean;
   readonly impute?: Impute;
   readonly drop: readonly string[];
+  readonly categorical?: readonly string[];
   readonly seed: number;
   readonly out: string;
   readonly report?: string;
@@ -131,7 +133,9 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
   if (o.resume === true && o.checkpoint === undefined) throw usageError('--resume needs --checkpoint DIR (the folder the checkpoints were written to)');
 
-  const table = await readTable(dataPath, { onProgress: progress.readProgress(basename(dataPath)) });
+  const kinds = new Map<string, ColumnKind>((o.categorical ?? []).map((c) => [c, 'categorical']));
+  const table = await readTable(dataPath, { kinds, onProgress: progress.readProgress(basename(dataPath)) });
+  for (const c of o.categorical ?? []) findColumn(table, c, '--categorical');
   progress.readDone();
   const target = planTarget(table, o.target, o.task ?? null);
   const columns = planColumns(table, o.target, o.impute ?? null, o.drop);
@@ -252,25 +256,6 @@ function checkpointOptions(o: TrainOptions): Pick<FitOptions, 'checkpoint' | 're
   };
 }
 
-/** Predictions as CSV: the predicted target, then (classification) one probability column per class. */
-export function predictionsCsv(prep: Preprocessing, pred: ReturnType<typeof interpret>, rows: number, proba = true): string {
-  const t = prep.target;
-  const lines: string[] = [];
-  if (t.task === 'regression') {
-    lines.push(csvCell(t.name));
-    for (let r = 0; r < rows; r++) lines.push(String(pred.values![r]));
-  } else {
-    const k = t.classes.length;
-    lines.push([t.name, ...(proba ? t.classes : [])].map(csvCell).join(','));
-    for (let r = 0; r < rows; r++) {
-      const cells = [csvCell(t.classes[pred.labels![r]!]!)];
-      if (proba) for (let j = 0; j < k; j++) cells.push(String(pred.proba![r * k + j]));
-      lines.push(cells.join(','));
-    }
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 async function reportFor(
   model: Model, history: History, table: Table, prep: Preprocessing, x: { rows: number; cols: number; data: Float64Array },
   labels: Int32Array | null, pred: ReturnType<typeof interpret>, trueValues: Float64Array | null, metrics: Record<string, number>, dataName: string,
@@ -292,6 +277,7 @@ async function reportFor(
       };
     }
   }
+  const { buildReport } = await import('../src/report/report.js');
   return buildReport({
     title: `mlpkit: ${t.name} from ${dataName}`, model, history, task: t.task,
     ...(t.task === 'regression' ? { outputs: [t.name] } : { classes: t.classes }),
