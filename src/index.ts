@@ -69,3 +69,9 @@ export { TrainingDivergedError, type FitData, type FitOptions, type EpochRecord,
 export { Ensemble } from './train/ensemble.js';
 export { trainRestarts, restartJobs, runRestart, sequentialRunner, type RestartOptions, type RestartsOutcome, type RestartJob, type RestartResult, type RestartRunner, type RestartFitOptions } from './train/restarts.js';
 export { MLPClassifier, MLPRegressor, type MLPOptions, type MLPClassifierOptions } from './estimators.js';
+
+// The neuron-level backpropagation trace in the lecture's notation (I_j, O_j, δ_j, ∂L/∂w_ij = δ_j·O_i).
+export {
+  traceSample, lectureExample, formatTraceText, formatTraceMarkdown,
+  type Trace, type TraceNeuron, type TraceWeight, type TraceOptions,
+} from './explain/trace.js';
