@@ -14,6 +14,7 @@ import { err, out, withSinks, type Sinks } from './output.js';
 // Commands are loaded when they run, so `mlpkit trace` does not pay for the report's plotting library.
 const commands = (): Promise<typeof import('./commands.js')> => import('./commands.js');
 const trainer = (): Promise<typeof import('./train.js')> => import('./train.js');
+const explainer = (): Promise<typeof import('./explain.js')> => import('./explain.js');
 
 const number = (what: string, lo: number, hi: number, integer = false) => (s: string): number => {
   const v = Number(s);
@@ -138,6 +139,57 @@ export function program(): Command {
     .option('--epochs <n>', 'epochs', number('--epochs', 1, 1e6, true))
     .option('--quiet', 'print only the folder')
     .action(async (o: { dataset?: string; dir?: string; epochs?: number; quiet?: boolean }) => (await commands()).demo(o));
+
+  p.command('explain')
+    .description('permutation importance, input saliency and partial dependence of a model on labelled data (and hidden-unit maps for two inputs)')
+    .argument('<model>').argument('<data>')
+    .option('--target <column>', 'the target column (default: the one the model was trained on)')
+    .option('--feature <name>', 'feature of the partial-dependence curve (default: the most important)')
+    .option('--repeats <n>', 'shuffles per feature', number('--repeats', 1, 1000, true), 10)
+    .option('--seed <s>', 'seed of the shuffles', number('--seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--dir <folder>', 'write the pictures (SVG) into this folder')
+    .option('--json', 'as one JSON object')
+    .action(async (model: string, data: string, o: Parameters<typeof import('./explain.js').explain>[2]) => (await explainer()).explain(model, data, o));
+
+  p.command('lr-find')
+    .description('learning-rate range test: train briefly while raising the rate geometrically; print loss against rate and a suggested rate')
+    .argument('<data>')
+    .requiredOption('--target <column>', 'the column to predict')
+    .option('--hidden <units>', 'hidden layer widths, e.g. 64,32', hiddenList, [32])
+    .option('--activation <f>', 'hidden activation', oneOf('activation', ACTIVATION_NAMES, isActivationName), 'relu' as ActivationName)
+    .addOption(new Option('--optimizer <name>', 'optimizer').choices(['adam', 'sgd']).default('adam'))
+    .option('--batch-size <n>', 'rows per mini-batch', number('--batch-size', 1, 1e9, true), 32)
+    .option('--steps <n>', 'rates tried', number('--steps', 3, 1000, true), 60)
+    .option('--min-lr <rate>', 'first rate', number('--min-lr', 1e-12, 100), 1e-5)
+    .option('--max-lr <rate>', 'last rate', number('--max-lr', 1e-12, 1000), 1)
+    .option('--seed <s>', 'seed', number('--seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--plot <file>', 'write the loss-against-rate plot (SVG)')
+    .option('--json', 'as one JSON object')
+    .action(async (data: string, o: Parameters<typeof import('./explain.js').lrFind>[1]) => (await explainer()).lrFind(data, o));
+
+  p.command('tune')
+    .description('hyperparameter search over hidden sizes, activation, learning rate, L2 and dropout, scored by k-fold cross-validation on worker threads')
+    .argument('<data>')
+    .requiredOption('--target <column>', 'the column to predict')
+    .addOption(new Option('--strategy <s>', 'search strategy').choices(['random', 'grid']).default('random'))
+    .option('--trials <n>', 'candidates (besides the defaults)', number('--trials', 1, 10000, true), 12)
+    .option('--folds <k>', 'cross-validation folds', number('--folds', 2, 100, true), 3)
+    .option('--max-iter <n>', 'epochs per fit', number('--max-iter', 1, 1e6, true), 200)
+    .option('--time-budget <seconds>', 'start no candidate after this many seconds', number('--time-budget', 0.001, 1e9))
+    .option('--threads <n>', 'worker threads (default: available cores)', number('--threads', 1, 256, true))
+    .option('--seed <s>', 'seed', number('--seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--out <file>', 'write the best model, refitted on all rows')
+    .option('--json', 'as one JSON object')
+    .action(async (data: string, o: Parameters<typeof import('./explain.js').tune>[1]) => (await explainer()).tune(data, o));
+
+  p.command('depth')
+    .description(`the lecture's number-of-layers demos: ${['half-plane', 'convex-polygon', 'polygon-union', 'non-convex', 'universal', 'all'].join(', ')}`)
+    .argument('<name>')
+    .option('--epochs <n>', 'epochs per trained network', number('--epochs', 1, 1e6, true))
+    .option('--seed <s>', 'seed', number('--seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--dir <folder>', 'write the pictures (SVG) into this folder')
+    .option('--json', 'as one JSON object')
+    .action(async (name: string, o: Parameters<typeof import('./explain.js').depth>[1]) => (await explainer()).depth(name, o));
 
   p.command('export')
     .description('export a model file to another format')

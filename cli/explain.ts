@@ -1,0 +1,173 @@
+/**
+ * The commands that answer the lecture's "disadvantages": explain (importance, saliency, partial
+ * dependence, hidden units), lr-find, tune, and depth (the number-of-layers demos).
+ */
+
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Model } from '../src/graph/model.js';
+import { mlp } from '../src/graph/builders.js';
+import type { ActivationName } from '../src/activations.js';
+import { permutationImportance } from '../src/explain/importance.js';
+import { saliency } from '../src/explain/saliency.js';
+import { partialDependence } from '../src/explain/partial-dependence.js';
+import { hiddenUnitMaps } from '../src/explain/hidden-units.js';
+import { lrRangeTest } from '../src/tune/lr-range.js';
+import { formatTuneTable, tune as runTune, type Candidate } from '../src/tune/search.js';
+import { parallelTuneRunner } from '../src/node/tune-worker.js';
+import { depthDemo, formatDepthTable, GEOMETRIC_SET_NAMES, type GeometricSetName } from '../src/demos/depth.js';
+import { formatUniversalTable, universalApproximation } from '../src/demos/universal.js';
+import { depthDemoPictures, hiddenUnitPictures, lrRangePicture, partialDependencePicture, universalPictures } from '../src/demos/pictures.js';
+import { readTable, type Table } from './csv.js';
+import { CliError, usageError } from './errors.js';
+import { encodeColumns, encodeTarget, featureNames, planColumns, planFeatureSteps, planTarget, standardizeInPlace } from './features.js';
+import { checkOutputPath, inputsFor, loadCliModel, readForModel, writeAll } from './model-io.js';
+import { Progress, outputMode } from './progress.js';
+import { out } from './output.js';
+
+function outputDir(dir: string): string {
+  const full = resolve(dir);
+  if (existsSync(full) && !statSync(full).isDirectory()) throw new CliError(`--dir ${dir}: is a file; give a folder`, 2);
+  mkdirSync(full, { recursive: true });
+  return full;
+}
+
+async function writePictures(dir: string | undefined, pictures: Record<string, string>): Promise<string | null> {
+  if (dir === undefined) return null;
+  const full = outputDir(dir);
+  await writeAll(Object.entries(pictures).map(([name, data]) => ({ path: join(full, name), data })));
+  return full;
+}
+
+export async function explain(modelPath: string, dataPath: string, o: { target?: string; feature?: string; repeats?: number; seed?: number; json?: boolean; dir?: string }): Promise<void> {
+  const progress = new Progress(outputMode({ quiet: o.json === true }));
+  const m = await loadCliModel(modelPath);
+  const plan = { ...m.prep.target, name: o.target ?? m.prep.target.name };
+  const table = await readForModel(dataPath, m, progress);
+  const x = inputsFor(table, m.prep);
+  const { y } = encodeTarget(table, plan);
+  const names = [...m.prep.featureNames];
+  const imp = permutationImportance(m.model, x, y, { repeats: o.repeats ?? 10, seed: o.seed ?? 0, featureNames: names });
+  // The model sees standardized inputs z = (x − μ)/σ, so ∂ŷ/∂x = ∂ŷ/∂z / σ.
+  const std = m.prep.features.find((s) => s.kind === 'standard');
+  const inputScale = std === undefined || std.kind !== 'standard' ? undefined : std.scale.map((s) => 1 / s);
+  const sal = m.model.trainable ? saliency(m.model, x, inputScale === undefined ? {} : { inputScale }) : null;
+  let feature = imp.ranking[0]!;
+  if (o.feature !== undefined) {
+    feature = names.indexOf(o.feature);
+    if (feature < 0) throw usageError(`--feature '${o.feature}' is not an input of the model (inputs: ${names.join(', ')})`);
+  }
+  const pd = partialDependence(m.model, x, feature, { grid: 20 });
+  // Report the grid on the feature's own scale.
+  const toRaw = (z: number): number => (std === undefined || std.kind !== 'standard' ? z : z * std.scale[feature]! + std.mean[feature]!);
+  const pdRaw = { ...pd, grid: pd.grid.map(toRaw) };
+  const outputNames = plan.task === 'multiclass' ? plan.classes.map((c) => `P(${c})`) : plan.task === 'binary' ? [`P(${plan.classes[1]})`] : [plan.name];
+  const pictures: Record<string, string> = { [`partial-dependence-${names[feature]!.replace(/[^A-Za-z0-9_.-]/g, '_')}.svg`]: partialDependencePicture(pdRaw, names[feature]!, outputNames) };
+  if (m.model.inputSize === 2) Object.assign(pictures, hiddenUnitPictures(hiddenUnitMaps(m.model, { xRange: [-2.5, 2.5], yRange: [-2.5, 2.5] })));
+  const written = await writePictures(o.dir, pictures);
+  if (o.json === true) {
+    out(`${JSON.stringify({
+      importance: imp, saliency: sal === null ? null : { meanAbs: sal.meanAbs, features: names },
+      partialDependence: { feature: names[feature], grid: pdRaw.grid, curves: pd.curves, outputs: outputNames },
+      pictures: written,
+    })}\n`);
+    return;
+  }
+  out(`permutation importance on ${table.rows} rows (${imp.score} ${imp.baseline.toFixed(4)}; drop over ${imp.repeats} shuffles)\n`);
+  const w = Math.max(...names.map((n) => n.length), 7);
+  out(`  rank  ${'feature'.padEnd(w)}  drop     ± std    mean |∂ŷ/∂x|\n`);
+  for (const j of imp.ranking) {
+    const f = imp.features[j]!;
+    out(`  ${String(f.rank).padStart(4)}  ${f.name.padEnd(w)}  ${f.mean.toFixed(4).padStart(7)}  ${f.std.toFixed(4)}   ${sal === null ? '-' : sal.meanAbs[j]!.toPrecision(3)}\n`);
+  }
+  out(`partial dependence on ${names[feature]} (${outputNames.join(', ')}):\n`);
+  pdRaw.grid.forEach((g, i) => { if (i % 4 === 0 || i === pdRaw.grid.length - 1) out(`  ${g.toPrecision(4).padStart(10)}  ${pd.curves.map((c) => c[i]!.toFixed(4)).join('  ')}\n`); });
+  if (written !== null) out(`pictures: ${written}\n`);
+}
+
+/** A training table as the command's train encodes it (categories one-hot, inputs standardized). */
+async function trainingTable(dataPath: string, target: string, standardize: boolean): Promise<{ table: Table; x: ReturnType<typeof encodeColumns>; names: string[] }> {
+  const table = await readTable(dataPath);
+  const columns = planColumns(table, target, null);
+  const x = encodeColumns(table, columns);
+  if (standardize) standardizeInPlace(x, planFeatureSteps(columns, x, true));
+  return { table, x, names: featureNames(columns) };
+}
+
+export async function lrFind(dataPath: string, o: { target: string; hidden: number[]; activation: ActivationName; optimizer: 'adam' | 'sgd'; batchSize: number; steps: number; minLr: number; maxLr: number; seed: number; json?: boolean; plot?: string }): Promise<void> {
+  const plotPath = o.plot === undefined ? null : checkOutputPath(o.plot, '--plot');
+  const { table, x } = await trainingTable(dataPath, o.target, true);
+  const plan = planTarget(table, o.target, null);
+  const { y } = encodeTarget(table, plan);
+  const task = plan.task === 'regression' ? 'regression' : plan.task;
+  const model = new Model(mlp({ inputSize: x.cols, outputSize: y.cols, task, hidden: o.hidden, activation: o.activation }), { seed: o.seed });
+  const r = await lrRangeTest(model, { x, y }, {
+    minLearningRate: o.minLr, maxLearningRate: o.maxLr, steps: o.steps, batchSize: o.batchSize, seed: o.seed,
+    optimizer: o.optimizer === 'sgd' ? { kind: 'sgd', learningRate: o.minLr, momentum: 0.9 } : { kind: 'adam', learningRate: o.minLr },
+  });
+  if (plotPath !== null) await writeAll([{ path: plotPath, data: lrRangePicture(r) }]);
+  if (o.json === true) { out(`${JSON.stringify(r)}\n`); return; }
+  out(`learning-rate range test (${o.optimizer}, ${r.learningRates.length} rates, ${r.stopReason === 'diverged' ? 'stopped when the loss blew up' : 'completed'})\n`);
+  out('  learning rate   loss      smoothed\n');
+  r.learningRates.forEach((lr, i) => { if (i % 5 === 0 || i === r.learningRates.length - 1) out(`  ${lr.toExponential(2).padStart(13)}   ${r.losses[i]!.toFixed(4).padStart(8)}  ${r.smoothed[i]!.toFixed(4)}\n`); });
+  out(`lowest smoothed loss at ${r.minLossLearningRate.toPrecision(3)}; steepest descent at ${r.steepestLearningRate.toPrecision(3)}\n`);
+  out(`suggested learning rate: ${r.suggested.toPrecision(3)}   (mlpkit train ${dataPath} --target ${o.target} --optimizer ${o.optimizer} --lr ${r.suggested.toPrecision(3)})\n`);
+  if (plotPath !== null) out(`plot: ${plotPath}\n`);
+}
+
+export async function tune(dataPath: string, o: { target: string; trials: number; folds: number; strategy: 'random' | 'grid'; maxIter: number; seed: number; threads?: number; timeBudget?: number; out?: string; json?: boolean }): Promise<void> {
+  const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
+  // The estimators standardize inside each fold, so the search sees the encoded, unscaled inputs.
+  const { table, x } = await trainingTable(dataPath, o.target, false);
+  const plan = planTarget(table, o.target, null);
+  const { y, labels } = encodeTarget(table, plan);
+  const rows = Array.from({ length: x.rows }, (_, r) => Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)));
+  const classification = plan.task !== 'regression';
+  const targets = plan.task === 'regression'
+    ? Array.from(y.data, (v) => v * plan.scale + plan.mean)
+    : Array.from(labels!, (k) => plan.classes[k]!);
+  const r = await runTune(rows, targets, {
+    task: classification ? 'classification' : 'regression', trials: o.trials, folds: o.folds, strategy: o.strategy, seed: o.seed,
+    base: { maxIter: o.maxIter }, ...(o.timeBudget === undefined ? {} : { timeBudgetSeconds: o.timeBudget }),
+    runner: parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }),
+  });
+  if (outPath !== null) await writeAll([{ path: outPath, data: JSON.stringify(r.estimator.toJSON()) }]);
+  if (o.json === true) {
+    out(`${JSON.stringify({ score: r.score, ranked: r.ranked.map((c) => ({ ...c, mean: Number.isFinite(c.mean) ? c.mean : null })), best: r.best.params, skipped: r.skipped, seconds: r.seconds, out: outPath })}\n`);
+    return;
+  }
+  out(`${formatTuneTable(r)}\n`);
+  out(`best: ${describeFlags(r.best.params)} (${o.folds}-fold ${r.score} ${r.best.mean.toFixed(4)} ± ${r.best.std.toFixed(4)}); ${r.seconds.toFixed(1)} s\n`);
+  if (outPath !== null) out(`best model (refitted on all ${x.rows} rows, estimator format): ${outPath}\n`);
+}
+
+function describeFlags(c: Candidate): string {
+  return Object.entries(c).map(([k, v]) => `${k}=${Array.isArray(v) ? v.join(',') : typeof v === 'number' ? v.toPrecision(3) : String(v)}`).join(' ') || '(defaults)';
+}
+
+export async function depth(name: string, o: { epochs?: number; seed: number; dir?: string; json?: boolean }): Promise<void> {
+  const all = [...GEOMETRIC_SET_NAMES, 'universal'] as const;
+  if (name !== 'all' && !(all as readonly string[]).includes(name)) throw usageError(`unknown demo '${name}'; expected one of ${all.join(', ')}, all`);
+  const names = name === 'all' ? all : [name];
+  const pictures: Record<string, string> = {};
+  const results: unknown[] = [];
+  for (const n of names) {
+    if (n === 'universal') {
+      const u = await universalApproximation({ seed: o.seed });
+      Object.assign(pictures, universalPictures(u));
+      results.push({ demo: 'universal', runs: u.runs.map(({ width, maxError, rmse }) => ({ width, maxError, rmse })) });
+      if (o.json !== true) out(`universal approximation of sin(2x) + 0.3x on [−π, π], one tanh hidden layer:\n${formatUniversalTable(u)}\n\n`);
+      continue;
+    }
+    const r = await depthDemo({ set: n as GeometricSetName, seed: o.seed, ...(o.epochs === undefined ? {} : { epochs: o.epochs }) });
+    Object.assign(pictures, depthDemoPictures(r));
+    results.push({
+      demo: n, runs: r.runs.map(({ depth: d, activation, hidden, trainAccuracy, testAccuracy }) => ({ depth: d, activation, hidden, trainAccuracy, testAccuracy })),
+      constructed: { depth: r.constructed.depth, widths: r.constructed.widths, stepAccuracy: r.constructed.stepAccuracy, steepSigmoidAccuracy: r.constructed.steepSigmoidAccuracy },
+    });
+    if (o.json !== true) out(`${formatDepthTable(r)}\n\n`);
+  }
+  const written = await writePictures(o.dir, pictures);
+  if (o.json === true) out(`${JSON.stringify({ results, pictures: written })}\n`);
+  else if (written !== null) out(`pictures: ${written}\n`);
+}
