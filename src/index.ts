@@ -75,3 +75,21 @@ export {
   traceSample, lectureExample, formatTraceText, formatTraceMarkdown,
   type Trace, type TraceNeuron, type TraceWeight, type TraceOptions,
 } from './explain/trace.js';
+
+// Answers to the lecture's disadvantages: interpretation, guided optimization, the perceptron rule, depth demos.
+export { permutationImportance, type PermutationImportance, type PermutationImportanceOptions, type FeatureImportance } from './explain/importance.js';
+export { saliency, type Saliency, type SaliencyOptions } from './explain/saliency.js';
+export { partialDependence, type PartialDependence, type PartialDependenceOptions } from './explain/partial-dependence.js';
+export { hiddenUnitMaps, type HiddenUnitMaps, type HiddenUnitOptions, type LayerMaps, type UnitMap } from './explain/hidden-units.js';
+export { accuracyScore, r2Score, negMseScore, type PredictFn, type Scorer, type ScoreName } from './explain/predictor.js';
+export { lrRangeTest, type LrRangeOptions, type LrRangeResult } from './tune/lr-range.js';
+export {
+  tune, candidates, evaluateCandidate, sequentialTuneRunner, formatTuneTable, DEFAULT_SPACE,
+  type TuneOptions, type TuneResult, type TuneRunner, type TuneJob, type SearchSpace, type Candidate, type CandidateResult, type RankedCandidate, type Range,
+} from './tune/search.js';
+export { trainPerceptron, perceptronPredict, perceptronModel, type PerceptronOptions, type PerceptronResult } from './perceptron.js';
+export { depthDemo, formatDepthTable, sampleSet, setPolygons, GEOMETRIC_SET_NAMES, type DepthDemoOptions, type DepthDemoResult, type DepthRun, type ConstructedRun, type GeometricSetName } from './demos/depth.js';
+export { constructNetwork, edgeHalfPlanes, insideConvex, insideUnion, type Construction, type Polygon, type HalfPlane } from './demos/geometry.js';
+export { universalApproximation, formatUniversalTable, type UniversalOptions, type UniversalResult, type UniversalRun } from './demos/universal.js';
+export { depthDemoPictures, universalPictures, lrRangePicture, hiddenUnitPictures, partialDependencePicture } from './demos/pictures.js';
+export { heatmapSvg, lineChartSvg } from './demos/svg.js';
