@@ -29,95 +29,49 @@ export interface Loss {
 
 const weight = (w: Vec | undefined, i: number): number => (w === undefined ? 1 : w[i]!);
 
+/**
+ * A loss that is a sum of one term per output, ℓ(r) of the residual r = ŷ − y, with ℓ and ℓ′ side by
+ * side, divided by N·K (a mean over samples and outputs) or by N (summed over outputs, mean over samples).
+ */
+function residualLoss(name: LossName, term: (r: number) => number, dterm: (r: number) => number, perOutput: boolean): Loss {
+  return {
+    name, fusedWith: null,
+    value(O, _I, Y, m, k, w) {
+      let s = 0;
+      for (let i = 0; i < m; i++) {
+        let r = 0;
+        for (let j = i * k; j < (i + 1) * k; j++) r += term(O[j]! - Y[j]!);
+        s += weight(w, i) * r;
+      }
+      return s / (perOutput ? m * k : m);
+    },
+    grad(O, _I, Y, m, k, dst, w) {
+      const c = 1 / (perOutput ? m * k : m);
+      for (let i = 0; i < m; i++) {
+        const wi = c * weight(w, i);
+        for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * dterm(O[j]! - Y[j]!);
+      }
+    },
+  };
+}
+
 /** The lecture's regression loss, 1/(NK) Σ_n Σ_k (ŷ_nk − y_nk)². */
-const mse: Loss = {
-  name: 'mse', fusedWith: null,
-  value(O, _I, Y, m, k, w) {
-    let s = 0;
-    for (let i = 0; i < m; i++) {
-      let r = 0;
-      for (let j = i * k; j < (i + 1) * k; j++) { const d = O[j]! - Y[j]!; r += d * d; }
-      s += weight(w, i) * r;
-    }
-    return s / (m * k);
-  },
-  grad(O, _I, Y, m, k, dst, w) {
-    const c = 2 / (m * k);
-    for (let i = 0; i < m; i++) {
-      const wi = c * weight(w, i);
-      for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * (O[j]! - Y[j]!);
-    }
-  },
-};
+const mse = residualLoss('mse', (r) => r * r, (r) => 2 * r, true);
 
 /** The lecture's backpropagation example, L = ½ Σ_j (O_j − y_j)², summed over outputs and averaged over samples. */
-const halfSquaredError: Loss = {
-  name: 'halfSquaredError', fusedWith: null,
-  value(O, _I, Y, m, k, w) {
-    let s = 0;
-    for (let i = 0; i < m; i++) {
-      let r = 0;
-      for (let j = i * k; j < (i + 1) * k; j++) { const d = O[j]! - Y[j]!; r += d * d; }
-      s += weight(w, i) * r;
-    }
-    return (0.5 * s) / m;
-  },
-  grad(O, _I, Y, m, k, dst, w) {
-    for (let i = 0; i < m; i++) {
-      const wi = weight(w, i) / m;
-      for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * (O[j]! - Y[j]!);
-    }
-  },
-};
+const halfSquaredError = residualLoss('halfSquaredError', (r) => 0.5 * r * r, (r) => r, false);
 
 /** Mean absolute error; its derivative at a zero residual is taken as 0. */
-const mae: Loss = {
-  name: 'mae', fusedWith: null,
-  value(O, _I, Y, m, k, w) {
-    let s = 0;
-    for (let i = 0; i < m; i++) {
-      let r = 0;
-      for (let j = i * k; j < (i + 1) * k; j++) r += Math.abs(O[j]! - Y[j]!);
-      s += weight(w, i) * r;
-    }
-    return s / (m * k);
-  },
-  grad(O, _I, Y, m, k, dst, w) {
-    const c = 1 / (m * k);
-    for (let i = 0; i < m; i++) {
-      const wi = c * weight(w, i);
-      for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * Math.sign(O[j]! - Y[j]!);
-    }
-  },
-};
+const mae = residualLoss('mae', Math.abs, Math.sign, true);
 
 /** Huber loss with threshold 1: ½r² for |r| ≤ 1, |r| − ½ beyond. */
 export const HUBER_DELTA = 1;
-const huber: Loss = {
-  name: 'huber', fusedWith: null,
-  value(O, _I, Y, m, k, w) {
-    let s = 0;
-    for (let i = 0; i < m; i++) {
-      let r = 0;
-      for (let j = i * k; j < (i + 1) * k; j++) {
-        const a = Math.abs(O[j]! - Y[j]!);
-        r += a <= HUBER_DELTA ? 0.5 * a * a : HUBER_DELTA * (a - 0.5 * HUBER_DELTA);
-      }
-      s += weight(w, i) * r;
-    }
-    return s / (m * k);
-  },
-  grad(O, _I, Y, m, k, dst, w) {
-    const c = 1 / (m * k);
-    for (let i = 0; i < m; i++) {
-      const wi = c * weight(w, i);
-      for (let j = i * k; j < (i + 1) * k; j++) {
-        const d = O[j]! - Y[j]!;
-        dst[j] = wi * (Math.abs(d) <= HUBER_DELTA ? d : HUBER_DELTA * Math.sign(d));
-      }
-    }
-  },
-};
+const huber = residualLoss(
+  'huber',
+  (r) => { const a = Math.abs(r); return a <= HUBER_DELTA ? 0.5 * a * a : HUBER_DELTA * (a - 0.5 * HUBER_DELTA); },
+  (r) => (Math.abs(r) <= HUBER_DELTA ? r : HUBER_DELTA * Math.sign(r)),
+  true,
+);
 
 /**
  * The lecture's two-class log-likelihood, negated and averaged: −[y log σ(I) + (1 − y) log(1 − σ(I))].
