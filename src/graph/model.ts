@@ -238,6 +238,8 @@ export class Model {
     if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new Error(`model.compile: maxBatch must be a positive integer, got ${maxBatch}`);
     if (maxBatch <= this.maxBatchRows) return;
     this.maxBatchRows = maxBatch;
+    // The widest product: a layer's units, its inputs (δ·Wᵀ), or the batch itself.
+    this.arena.reserveWorkspace(Math.max(maxBatch, ...this.nodes.map((n) => n.width)));
     for (const n of this.nodes) n.allocate(this.arena, maxBatch);
     this.targets = this.arena.alloc(maxBatch * this.output.width);
     this.sampleWeights = this.arena.alloc(maxBatch);

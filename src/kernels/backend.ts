@@ -113,6 +113,12 @@ export interface Arena {
   alloc(length: number): Slot;
   /** A slot that aliases `length` elements of `parent` starting at element `start` of it. */
   sub(parent: Slot, start: number, length: number): Slot;
+  /**
+   * Called when a model is compiled, before any kernel runs, with the widest matrix (columns) its
+   * products will see. A backend that needs scratch space (e.g. to pack gemm operands) allocates it
+   * now, so that the hot loop never grows, and so never moves, the arena.
+   */
+  reserveWorkspace(maxColumns: number): void;
 }
 
 export interface Backend {

@@ -254,6 +254,9 @@ export class TypedArena implements Arena {
     return slot;
   }
 
+  /** The TypeScript kernels need no scratch space. */
+  reserveWorkspace(): void { /* nothing to reserve */ }
+
   private grow(atLeast: number): void {
     let cap = this.buf.length;
     while (cap < atLeast) cap *= 2;

@@ -1,0 +1,323 @@
+// WebAssembly SIMD kernels for mlpkit (AssemblyScript). The JS side (src/kernels/wasm.ts) owns the
+// memory: every pointer is a byte offset of a float32 array in it. Dimension legend as in
+// src/kernels/backend.ts: m rows, n columns, k the inner dimension; all matrices row-major.
+//
+// Built twice (scripts/build-wasm.mjs): with relaxed SIMD, where f32x4.relaxed_madd is one fused
+// multiply-add, and without, where it is a multiply then an add.
+
+// The first TMP_BYTES of memory are this module's scratch (edge tiles); the arena starts after them.
+const TMP: usize = 0;
+
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// ---------------------------------------------------------------------------------------------
+// gemm: C ← α·op(A)·op(B) + β·C, blocked GotoBLAS-style: for each block of KC inner indices, op(B)
+// is packed into panels of NR = 8 columns (kc × 8, contiguous), op(A) into panels of MR = 4 rows
+// (kc × 4, interleaved), and a 4×8 register tile of C (8 f32x4 accumulators) is computed per pair.
+
+const MR = 4;
+const NR = 8;
+const KC = 256;
+
+/** Bytes of packing space gemm needs for n columns (passed in as `work`). */
+export function gemmWorkBytes(n: i32): i32 {
+  const panels = (n + NR - 1) / NR;
+  return (KC * NR * panels + KC * MR) * 4;
+}
+
+// @ts-ignore: decorator
+@inline function packB(transB: bool, k0: i32, kc: i32, n: i32, B: usize, ldb: i32, Bp: usize): void {
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    const full = j0 + NR <= n;
+    const panel = Bp + <usize>(j0 * kc) * 4;
+    if (!transB) {
+      let src = B + (<usize>k0 * ldb + j0) * 4;
+      const stride = <usize>ldb * 4;
+      if (full) {
+        for (let p = 0; p < kc; p++) {
+          v128.store(panel + <usize>p * 32, v128.load(src));
+          v128.store(panel + <usize>p * 32, v128.load(src, 16), 16);
+          src += stride;
+        }
+      } else {
+        for (let p = 0; p < kc; p++) {
+          for (let c = 0; c < NR; c++) {
+            f32.store(panel + <usize>(p * NR + c) * 4, j0 + c < n ? f32.load(src + <usize>c * 4) : 0);
+          }
+          src += stride;
+        }
+      }
+    } else {
+      // op(B)[p][j] = B[j][p]: B is n × k with row stride ldb.
+      for (let c = 0; c < NR; c++) {
+        const j = j0 + c;
+        if (j < n) {
+          const src = B + (<usize>j * ldb + k0) * 4;
+          for (let p = 0; p < kc; p++) f32.store(panel + <usize>(p * NR + c) * 4, f32.load(src + <usize>p * 4));
+        } else {
+          for (let p = 0; p < kc; p++) f32.store(panel + <usize>(p * NR + c) * 4, 0);
+        }
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function packA(transA: bool, i0: i32, m: i32, k0: i32, kc: i32, A: usize, lda: i32, Ap: usize): void {
+  for (let r = 0; r < MR; r++) {
+    const i = i0 + r;
+    if (i >= m) {
+      for (let p = 0; p < kc; p++) f32.store(Ap + <usize>(p * MR + r) * 4, 0);
+    } else if (!transA) {
+      const src = A + (<usize>i * lda + k0) * 4;
+      for (let p = 0; p < kc; p++) f32.store(Ap + <usize>(p * MR + r) * 4, f32.load(src + <usize>p * 4));
+    } else {
+      // op(A)[i][p] = A[p][i]: A is k × m with row stride lda.
+      const src = A + (<usize>k0 * lda + i) * 4;
+      const stride = <usize>lda * 4;
+      for (let p = 0; p < kc; p++) f32.store(Ap + <usize>(p * MR + r) * 4, f32.load(src + <usize>p * stride));
+    }
+  }
+}
+
+/** C[i0.., j0..] += α·(Ap · Bpanel), a 4 × 8 tile; rows/cols < 4/8 at the edges. */
+// @ts-ignore: decorator
+@inline function tile(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: i32, alpha: f32, rows: i32, cols: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let a = Ap;
+  let b = Bp;
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a);
+    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    x = v128.load32_splat(a, 4);
+    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    x = v128.load32_splat(a, 8);
+    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    x = v128.load32_splat(a, 12);
+    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
+    a += 16;
+    b += 32;
+  }
+  const al = f32x4.splat(alpha);
+  const row = <usize>ldc * 4;
+  if (rows == MR && cols == NR) {
+    let c = C;
+    v128.store(c, madd(c00, al, v128.load(c))); v128.store(c, madd(c01, al, v128.load(c, 16)), 16); c += row;
+    v128.store(c, madd(c10, al, v128.load(c))); v128.store(c, madd(c11, al, v128.load(c, 16)), 16); c += row;
+    v128.store(c, madd(c20, al, v128.load(c))); v128.store(c, madd(c21, al, v128.load(c, 16)), 16); c += row;
+    v128.store(c, madd(c30, al, v128.load(c))); v128.store(c, madd(c31, al, v128.load(c, 16)), 16);
+    return;
+  }
+  v128.store(TMP, c00); v128.store(TMP, c01, 16);
+  v128.store(TMP, c10, 32); v128.store(TMP, c11, 48);
+  v128.store(TMP, c20, 64); v128.store(TMP, c21, 80);
+  v128.store(TMP, c30, 96); v128.store(TMP, c31, 112);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const dst = C + <usize>r * row + <usize>c * 4;
+      f32.store(dst, f32.load(dst) + alpha * f32.load(TMP + <usize>(r * NR + c) * 4));
+    }
+  }
+}
+
+export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32,
+                     A: usize, B: usize, beta: f32, C: usize, work: usize): void {
+  const mn = m * n;
+  if (beta == 0) memory.fill(C, 0, <usize>mn * 4);
+  else if (beta != 1) scale(mn, beta, C);
+  if (alpha == 0 || k == 0 || m == 0 || n == 0) return;
+  const lda = transA ? m : k;
+  const ldb = transB ? k : n;
+  const panels = (n + NR - 1) / NR;
+  const Bp = work;
+  const Ap = work + <usize>(KC * NR * panels) * 4;
+  for (let k0 = 0; k0 < k; k0 += KC) {
+    const kc = min(KC, k - k0);
+    packB(transB, k0, kc, n, B, ldb, Bp);
+    for (let i0 = 0; i0 < m; i0 += MR) {
+      packA(transA, i0, m, k0, kc, A, lda, Ap);
+      const rows = min(MR, m - i0);
+      for (let j0 = 0; j0 < n; j0 += NR) {
+        tile(kc, Ap, Bp + <usize>(j0 * kc) * 4, C + (<usize>i0 * n + j0) * 4, n, alpha, rows, min(NR, n - j0));
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elementwise kernels: a vector body over groups of 4, a scalar tail.
+
+export function scale(len: i32, alpha: f32, x: usize): void {
+  const a = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) { const p = x + <usize>i * 4; v128.store(p, f32x4.mul(v128.load(p), a)); }
+  for (; i < len; i++) { const p = x + <usize>i * 4; f32.store(p, f32.load(p) * alpha); }
+}
+
+export function axpy(len: i32, alpha: f32, x: usize, y: usize): void {
+  const a = f32x4.splat(alpha);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i * 4;
+    v128.store(y + o, madd(v128.load(x + o), a, v128.load(y + o)));
+  }
+  for (; i < len; i++) { const o = <usize>i * 4; f32.store(y + o, f32.load(y + o) + alpha * f32.load(x + o)); }
+}
+
+export function copy(src: usize, dst: usize, len: i32): void {
+  memory.copy(dst, src, <usize>len * 4);
+}
+
+export function mul(a: usize, b: usize, out: usize, len: i32): void {
+  let i = 0;
+  for (; i + 4 <= len; i += 4) { const o = <usize>i * 4; v128.store(out + o, f32x4.mul(v128.load(a + o), v128.load(b + o))); }
+  for (; i < len; i++) { const o = <usize>i * 4; f32.store(out + o, f32.load(a + o) * f32.load(b + o)); }
+}
+
+export function mulAcc(a: usize, b: usize, out: usize, len: i32): void {
+  let i = 0;
+  for (; i + 4 <= len; i += 4) { const o = <usize>i * 4; v128.store(out + o, madd(v128.load(a + o), v128.load(b + o), v128.load(out + o))); }
+  for (; i < len; i++) { const o = <usize>i * 4; f32.store(out + o, f32.load(out + o) + f32.load(a + o) * f32.load(b + o)); }
+}
+
+/** Y[i,:] += b. */
+export function addRowVector(Y: usize, b: usize, m: i32, n: i32): void {
+  for (let i = 0; i < m; i++) {
+    const r = Y + <usize>(i * n) * 4;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) { const o = <usize>j * 4; v128.store(r + o, f32x4.add(v128.load(r + o), v128.load(b + o))); }
+    for (; j < n; j++) { const o = <usize>j * 4; f32.store(r + o, f32.load(r + o) + f32.load(b + o)); }
+  }
+}
+
+/** db ← β·db + Σ_i dY[i,:]. */
+export function sumRows(dY: usize, m: i32, n: i32, db: usize, beta: f32): void {
+  if (beta == 0) memory.fill(db, 0, <usize>n * 4);
+  else if (beta != 1) scale(n, beta, db);
+  for (let i = 0; i < m; i++) {
+    const r = dY + <usize>(i * n) * 4;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) { const o = <usize>j * 4; v128.store(db + o, f32x4.add(v128.load(db + o), v128.load(r + o))); }
+    for (; j < n; j++) { const o = <usize>j * 4; f32.store(db + o, f32.load(db + o) + f32.load(r + o)); }
+  }
+}
+
+/** O = relu(I). */
+export function relu(I: usize, O: usize, len: i32): void {
+  const z = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) { const o = <usize>i * 4; v128.store(O + o, f32x4.max(v128.load(I + o), z)); }
+  for (; i < len; i++) { const o = <usize>i * 4; const x = f32.load(I + o); f32.store(O + o, x > 0 ? x : 0); }
+}
+
+/** dI = β·dI + dO·[I > 0] (ReLU′(0) = 0, as the TypeScript reference). */
+export function reluGrad(I: usize, dO: usize, dI: usize, len: i32, beta: f32): void {
+  const z = f32x4.splat(0);
+  const bt = f32x4.splat(beta);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i * 4;
+    const g = v128.and(v128.load(dO + o), f32x4.gt(v128.load(I + o), z));
+    v128.store(dI + o, beta == 0 ? g : madd(v128.load(dI + o), bt, g));
+  }
+  for (; i < len; i++) {
+    const o = <usize>i * 4;
+    const g: f32 = f32.load(I + o) > 0 ? f32.load(dO + o) : 0;
+    f32.store(dI + o, beta == 0 ? g : beta * f32.load(dI + o) + g);
+  }
+}
+
+/** O = σ(I), computed on both branches without overflow. */
+export function sigmoid(I: usize, O: usize, len: i32): void {
+  for (let i = 0; i < len; i++) {
+    const o = <usize>i * 4;
+    const x = f32.load(I + o);
+    let y: f32;
+    if (x >= 0) y = 1 / (1 + Mathf.exp(-x));
+    else { const e = Mathf.exp(x); y = e / (1 + e); }
+    f32.store(O + o, y);
+  }
+}
+
+/** dI = β·dI + dO·O(1 − O). */
+export function sigmoidGrad(O: usize, dO: usize, dI: usize, len: i32, beta: f32): void {
+  const one = f32x4.splat(1);
+  const bt = f32x4.splat(beta);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i * 4;
+    const y = v128.load(O + o);
+    const g = f32x4.mul(v128.load(dO + o), f32x4.mul(y, f32x4.sub(one, y)));
+    v128.store(dI + o, beta == 0 ? g : madd(v128.load(dI + o), bt, g));
+  }
+  for (; i < len; i++) {
+    const o = <usize>i * 4;
+    const y = f32.load(O + o);
+    const g = f32.load(dO + o) * y * (1 - y);
+    f32.store(dI + o, beta == 0 ? g : beta * f32.load(dI + o) + g);
+  }
+}
+
+/** O = tanh(I). */
+export function tanh(I: usize, O: usize, len: i32): void {
+  for (let i = 0; i < len; i++) { const o = <usize>i * 4; f32.store(O + o, Mathf.tanh(f32.load(I + o))); }
+}
+
+/** dI = β·dI + dO·(1 − O²). */
+export function tanhGrad(O: usize, dO: usize, dI: usize, len: i32, beta: f32): void {
+  const one = f32x4.splat(1);
+  const bt = f32x4.splat(beta);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i * 4;
+    const y = v128.load(O + o);
+    const g = f32x4.mul(v128.load(dO + o), f32x4.sub(one, f32x4.mul(y, y)));
+    v128.store(dI + o, beta == 0 ? g : madd(v128.load(dI + o), bt, g));
+  }
+  for (; i < len; i++) {
+    const o = <usize>i * 4;
+    const y = f32.load(O + o);
+    const g = f32.load(dO + o) * (1 - y * y);
+    f32.store(dI + o, beta == 0 ? g : beta * f32.load(dI + o) + g);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reductions accumulate in float64 (f64x2), as the TypeScript reference does.
+
+export function sumSq(x: usize, len: i32): f64 {
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const v = v128.load(x + <usize>i * 4);
+    const lo = f64x2.promote_low_f32x4(v);
+    const hi = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+    acc = f64x2.add(acc, f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi)));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < len; i++) { const v = <f64>f32.load(x + <usize>i * 4); s += v * v; }
+  return s;
+}
+
+export function dot(x: usize, y: usize, len: i32): f64 {
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const a = v128.load(x + <usize>i * 4);
+    const b = v128.load(y + <usize>i * 4);
+    acc = f64x2.add(acc, f64x2.mul(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b)));
+    acc = f64x2.add(acc, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(a, a, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(b, b, 2, 3, 0, 1))));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < len; i++) s += <f64>f32.load(x + <usize>i * 4) * <f64>f32.load(y + <usize>i * 4);
+  return s;
+}

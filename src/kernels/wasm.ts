@@ -1,0 +1,265 @@
+/**
+ * The WebAssembly SIMD backend. Each arena is one `WebAssembly.Memory` with its own instance of the
+ * kernel module, so every slot a layer holds is a view of wasm memory and a kernel call passes only
+ * byte offsets: no copy per call. Kernels the module does not implement (softmax, batch norm,
+ * per-unit activations, the rarer activations, …) run the TypeScript reference on the same views,
+ * which works because the views are ordinary Float32Arrays over the wasm memory.
+ *
+ * float32 only: a float64 arena (gradient checks) is the TypeScript backend's.
+ *
+ * Relaxed SIMD (a fused multiply-add) is used when the runtime validates it, the plain SIMD build
+ * otherwise; `wasmBackendInfo()` says which.
+ */
+
+import type { Activation } from '../activations.js';
+import type { Arena, Backend, DType, Kernels, Slot, Vec } from './backend.js';
+import { TypedArena, tsKernels } from './ts.js';
+import { WASM_RELAXED_SIMD, WASM_SIMD } from './wasm-binary.js';
+
+interface Exports {
+  readonly gemmWorkBytes: (n: number) => number;
+  readonly gemm: (tA: number, tB: number, m: number, n: number, k: number, alpha: number,
+                  A: number, B: number, beta: number, C: number, work: number) => void;
+  readonly scale: (len: number, alpha: number, x: number) => void;
+  readonly axpy: (len: number, alpha: number, x: number, y: number) => void;
+  readonly copy: (src: number, dst: number, len: number) => void;
+  readonly mul: (a: number, b: number, out: number, len: number) => void;
+  readonly mulAcc: (a: number, b: number, out: number, len: number) => void;
+  readonly addRowVector: (Y: number, b: number, m: number, n: number) => void;
+  readonly sumRows: (dY: number, m: number, n: number, db: number, beta: number) => void;
+  readonly relu: (I: number, O: number, len: number) => void;
+  readonly reluGrad: (I: number, dO: number, dI: number, len: number, beta: number) => void;
+  readonly sigmoid: (I: number, O: number, len: number) => void;
+  readonly sigmoidGrad: (O: number, dO: number, dI: number, len: number, beta: number) => void;
+  readonly tanh: (I: number, O: number, len: number) => void;
+  readonly tanhGrad: (O: number, dO: number, dI: number, len: number, beta: number) => void;
+  readonly sumSq: (x: number, len: number) => number;
+  readonly dot: (x: number, y: number, len: number) => number;
+}
+
+/** Bytes at the start of memory that the module uses as scratch (edge tiles of gemm). */
+const SCRATCH_BYTES = 1024;
+const PAGE = 65536;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(base64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+let simdBytes: Uint8Array<ArrayBuffer> | null = null;
+let relaxedBytes: Uint8Array<ArrayBuffer> | null = null;
+const modules = new Map<boolean, WebAssembly.Module>();
+
+function bytesFor(relaxed: boolean): Uint8Array<ArrayBuffer> {
+  if (relaxed) return (relaxedBytes ??= decode(WASM_RELAXED_SIMD));
+  return (simdBytes ??= decode(WASM_SIMD));
+}
+
+/** Whether this runtime runs WebAssembly SIMD (and so this backend). */
+export function wasmSimdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(bytesFor(false));
+}
+
+/** Whether this runtime also has relaxed SIMD (fused multiply-add). */
+export function relaxedSimdSupported(): boolean {
+  return typeof WebAssembly === 'object' && WebAssembly.validate(bytesFor(true));
+}
+
+export interface WasmBackendOptions {
+  /** Use the relaxed-SIMD build: 'auto' (default) when the runtime supports it. */
+  readonly relaxed?: boolean | 'auto';
+}
+
+function resolveRelaxed(o: WasmBackendOptions): boolean {
+  const r = o.relaxed ?? 'auto';
+  if (r === 'auto') return relaxedSimdSupported();
+  if (r && !relaxedSimdSupported()) throw new Error('wasm backend: relaxed SIMD was asked for but this runtime does not support it');
+  return r;
+}
+
+function backendFor(module: WebAssembly.Module, relaxed: boolean): Backend {
+  return {
+    name: relaxed ? 'wasm-relaxed-simd' : 'wasm-simd',
+    supports: () => true,
+    createArena: (dtype: DType, initialCapacity?: number): Arena => (dtype === 'float64'
+      ? new TypedArena('float64', initialCapacity)
+      : new WasmArena(module, initialCapacity ?? 1024)),
+  };
+}
+
+/**
+ * The WebAssembly backend, compiled synchronously (fine in Node and in Web Workers; a browser's
+ * main thread refuses synchronous compilation of modules this size: use `loadWasmBackend` there).
+ */
+export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
+  if (!wasmSimdSupported()) throw new Error('wasm backend: this runtime does not support WebAssembly SIMD; use the TypeScript backend');
+  const relaxed = resolveRelaxed(options);
+  let module = modules.get(relaxed);
+  if (module === undefined) {
+    module = new WebAssembly.Module(bytesFor(relaxed));
+    modules.set(relaxed, module);
+  }
+  return backendFor(module, relaxed);
+}
+
+/** The WebAssembly backend, compiled asynchronously (any thread of any runtime). */
+export async function loadWasmBackend(options: WasmBackendOptions = {}): Promise<Backend> {
+  if (!wasmSimdSupported()) throw new Error('wasm backend: this runtime does not support WebAssembly SIMD; use the TypeScript backend');
+  const relaxed = resolveRelaxed(options);
+  let module = modules.get(relaxed);
+  if (module === undefined) {
+    module = await WebAssembly.compile(bytesFor(relaxed));
+    modules.set(relaxed, module);
+  }
+  return backendFor(module, relaxed);
+}
+
+interface MutableSlot extends Slot { a: Vec }
+
+export class WasmArena implements Arena {
+  readonly dtype: DType = 'float32';
+  readonly kernels: Kernels;
+  readonly memory: WebAssembly.Memory;
+  private readonly ex: Exports;
+  private usedElems = SCRATCH_BYTES / 4;
+  private readonly slots: MutableSlot[] = [];
+  private work = 0;
+  private workBytes = 0;
+  /** gemm calls that ran in TypeScript because an operand was not in this memory or scratch was short. */
+  fallbacks = 0;
+
+  constructor(module: WebAssembly.Module, initialCapacity: number) {
+    const pages = Math.max(1, Math.ceil((SCRATCH_BYTES + initialCapacity * 4) / PAGE));
+    this.memory = new WebAssembly.Memory({ initial: pages });
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.ex = instance.exports as unknown as Exports;
+    this.kernels = this.makeKernels();
+  }
+
+  get used(): number { return this.usedElems; }
+
+  alloc(length: number): Slot {
+    if (!Number.isInteger(length) || length < 0) throw new Error(`arena: cannot allocate ${length} elements`);
+    const offset = Math.ceil(this.usedElems / 16) * 16;
+    const end = offset + length;
+    this.ensureBytes(end * 4);
+    this.usedElems = end;
+    const slot: MutableSlot = { offset, length, a: new Float32Array(this.memory.buffer, offset * 4, length) };
+    this.slots.push(slot);
+    return slot;
+  }
+
+  sub(parent: Slot, start: number, length: number): Slot {
+    if (start < 0 || start + length > parent.length) {
+      throw new Error(`arena: sub-slot [${start}, ${start + length}) outside a slot of ${parent.length}`);
+    }
+    const offset = parent.offset + start;
+    const slot: MutableSlot = { offset, length, a: new Float32Array(this.memory.buffer, offset * 4, length) };
+    this.slots.push(slot);
+    return slot;
+  }
+
+  /** Packing space for products up to `maxColumns` wide, allocated now so that the hot loop never grows memory. */
+  reserveWorkspace(maxColumns: number): void {
+    const bytes = this.ex.gemmWorkBytes(Math.max(1, maxColumns));
+    if (bytes <= this.workBytes) return;
+    const slot = this.alloc(Math.ceil(bytes / 4));
+    this.work = slot.offset * 4;
+    this.workBytes = bytes;
+  }
+
+  private ensureBytes(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes <= have) return;
+    // Grow geometrically so a model compiled layer by layer moves memory a few times only.
+    const want = Math.max(bytes, have * 2);
+    this.memory.grow(Math.ceil((want - have) / PAGE));
+    const buf = this.memory.buffer;
+    for (const s of this.slots) s.a = new Float32Array(buf, s.offset * 4, s.length);
+  }
+
+  private makeKernels(): Kernels {
+    const ex = this.ex;
+    const mem = this.memory;
+    const ts = tsKernels;
+    // A view's byte offset when it lives in this memory, else -1 (then the TypeScript kernel runs).
+    const at = (v: Vec): number => (v.buffer === mem.buffer && v instanceof Float32Array ? v.byteOffset : -1);
+    const arena = this;
+    const unary = (f: Activation, I: Vec, O: Vec, len: number): boolean => {
+      const pi = at(I);
+      const po = at(O);
+      if (pi < 0 || po < 0) return false;
+      switch (f.name) {
+        case 'identity': if (pi !== po) ex.copy(pi, po, len); return true;
+        case 'relu': ex.relu(pi, po, len); return true;
+        case 'sigmoid': ex.sigmoid(pi, po, len); return true;
+        case 'tanh': ex.tanh(pi, po, len); return true;
+        default: return false;
+      }
+    };
+    const unaryGrad = (f: Activation, I: Vec, O: Vec, dO: Vec, dI: Vec, len: number, beta: number): boolean => {
+      const pi = at(I);
+      const po = at(O);
+      const pg = at(dO);
+      const pd = at(dI);
+      if (pi < 0 || po < 0 || pg < 0 || pd < 0) return false;
+      switch (f.name) {
+        case 'identity':
+          if (beta === 0) { if (pg !== pd) ex.copy(pg, pd, len); } else { if (beta !== 1) ex.scale(len, beta, pd); ex.axpy(len, 1, pg, pd); }
+          return true;
+        case 'relu': ex.reluGrad(pi, pg, pd, len, beta); return true;
+        case 'sigmoid': ex.sigmoidGrad(po, pg, pd, len, beta); return true;
+        case 'tanh': ex.tanhGrad(po, pg, pd, len, beta); return true;
+        default: return false;
+      }
+    };
+    return {
+      ...ts,
+      gemm(transA, transB, m, n, k, alpha, A, B, beta, C) {
+        const pa = at(A);
+        const pb = at(B);
+        const pc = at(C);
+        if (pa < 0 || pb < 0 || pc < 0 || ex.gemmWorkBytes(n) > arena.workBytes) {
+          arena.fallbacks++;
+          ts.gemm(transA, transB, m, n, k, alpha, A, B, beta, C);
+          return;
+        }
+        ex.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, pb, beta, pc, arena.work);
+      },
+      addRowVector(Y, b, m, n) {
+        const py = at(Y); const pb = at(b);
+        if (py < 0 || pb < 0) ts.addRowVector(Y, b, m, n); else ex.addRowVector(py, pb, m, n);
+      },
+      sumRows(dY, m, n, db, beta) {
+        const py = at(dY); const pb = at(db);
+        if (py < 0 || pb < 0) ts.sumRows(dY, m, n, db, beta); else ex.sumRows(py, m, n, pb, beta);
+      },
+      map(f, I, O, len) { if (!unary(f, I, O, len)) ts.map(f, I, O, len); },
+      mapGrad(f, I, O, dO, dI, len, beta) { if (!unaryGrad(f, I, O, dO, dI, len, beta)) ts.mapGrad(f, I, O, dO, dI, len, beta); },
+      axpy(len, alpha, x, y) {
+        const px = at(x); const py = at(y);
+        if (px < 0 || py < 0) ts.axpy(len, alpha, x, y); else ex.axpy(len, alpha, px, py);
+      },
+      scale(len, alpha, x) { const p = at(x); if (p < 0) ts.scale(len, alpha, x); else ex.scale(len, alpha, p); },
+      copy(src, dst, len) {
+        const ps = at(src); const pd = at(dst);
+        if (ps < 0 || pd < 0) ts.copy(src, dst, len); else if (ps !== pd) ex.copy(ps, pd, len);
+      },
+      mul(a, b, out, len) {
+        const pa = at(a); const pb = at(b); const po = at(out);
+        if (pa < 0 || pb < 0 || po < 0) ts.mul(a, b, out, len); else ex.mul(pa, pb, po, len);
+      },
+      mulAcc(a, b, out, len) {
+        const pa = at(a); const pb = at(b); const po = at(out);
+        if (pa < 0 || pb < 0 || po < 0) ts.mulAcc(a, b, out, len); else ex.mulAcc(pa, pb, po, len);
+      },
+      sumSq(x, len) { const p = at(x); return p < 0 ? ts.sumSq(x, len) : ex.sumSq(p, len); },
+      dot(x, y, len) {
+        const px = at(x); const py = at(y);
+        return px < 0 || py < 0 ? ts.dot(x, y, len) : ex.dot(px, py, len);
+      },
+    };
+  }
+}
