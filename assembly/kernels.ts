@@ -5,8 +5,14 @@
 // Built twice (scripts/build-wasm.mjs): with relaxed SIMD, where f32x4.relaxed_madd is one fused
 // multiply-add, and without, where it is a multiply then an add.
 
-// The first TMP_BYTES of memory are this module's scratch (edge tiles); the arena starts after them.
-const TMP: usize = 0;
+// Scratch for gemm's edge tiles, in the module's static data. The JS arena starts at `heapBase()`,
+// after all static data (the tables behind Mathf.exp and Mathf.tanh live there too).
+const TMP: usize = memory.data(128, 16);
+
+/** The first byte the JS side may use: everything below belongs to the module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
 
 // @ts-ignore: decorator
 @inline function madd(a: v128, b: v128, c: v128): v128 {

@@ -15,7 +15,7 @@
 
 import { ACTIVATIONS } from '../activations.js';
 import type { Arena, Backend, DType, Slot, Vec } from '../kernels/backend.js';
-import { tsBackend } from '../kernels/ts.js';
+import { defaultBackend } from '../kernels/default.js';
 import { initialize } from '../init.js';
 import { LOSSES, type Loss } from '../losses.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
@@ -33,7 +33,7 @@ import { applyConstraints, compileTies, sumTiedGradients, type TieGroup } from '
 import { addPenaltyGradients, penaltyValue } from './penalties.js';
 
 export interface ModelOptions {
-  /** Kernel backend; the portable TypeScript one by default. */
+  /** Kernel backend; by default WebAssembly SIMD where available, else the portable TypeScript one. */
   readonly backend?: Backend;
   /** Seed (or generator) for the initial weights. Default 0. */
   readonly seed?: number | Rng;
@@ -95,7 +95,7 @@ export class Model {
   constructor(spec: ModelSpec, options: ModelOptions = {}) {
     this.spec = resolveSpec(spec);
     this.dtype = this.spec.dtype;
-    this.backend = options.backend ?? tsBackend;
+    this.backend = options.backend ?? defaultBackend();
     if (!this.backend.supports(this.dtype)) {
       throw new Error(`model: backend '${this.backend.name}' does not support ${this.dtype}`);
     }

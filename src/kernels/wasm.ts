@@ -17,6 +17,7 @@ import { TypedArena, tsKernels } from './ts.js';
 import { WASM_RELAXED_SIMD, WASM_SIMD } from './wasm-binary.js';
 
 interface Exports {
+  readonly heapBase: () => number;
   readonly gemmWorkBytes: (n: number) => number;
   readonly gemm: (tA: number, tB: number, m: number, n: number, k: number, alpha: number,
                   A: number, B: number, beta: number, C: number, work: number) => void;
@@ -37,8 +38,6 @@ interface Exports {
   readonly dot: (x: number, y: number, len: number) => number;
 }
 
-/** Bytes at the start of memory that the module uses as scratch (edge tiles of gemm). */
-const SCRATCH_BYTES = 1024;
 const PAGE = 65536;
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
@@ -123,7 +122,8 @@ export class WasmArena implements Arena {
   readonly kernels: Kernels;
   readonly memory: WebAssembly.Memory;
   private readonly ex: Exports;
-  private usedElems = SCRATCH_BYTES / 4;
+  /** Elements below this belong to the module's static data (tables, scratch). */
+  private usedElems: number;
   private readonly slots: MutableSlot[] = [];
   private work = 0;
   private workBytes = 0;
@@ -131,10 +131,11 @@ export class WasmArena implements Arena {
   fallbacks = 0;
 
   constructor(module: WebAssembly.Module, initialCapacity: number) {
-    const pages = Math.max(1, Math.ceil((SCRATCH_BYTES + initialCapacity * 4) / PAGE));
-    this.memory = new WebAssembly.Memory({ initial: pages });
+    this.memory = new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.ex = instance.exports as unknown as Exports;
+    this.usedElems = Math.ceil(this.ex.heapBase() / 64) * 16;
+    this.ensureBytes(this.usedElems * 4 + initialCapacity * 4);
     this.kernels = this.makeKernels();
   }
 

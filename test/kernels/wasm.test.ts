@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { ACTIVATIONS } from '../../src/activations.js';
-import { tsKernels, TypedArena } from '../../src/kernels/ts.js';
+import { tsBackend, tsKernels } from '../../src/kernels/ts.js';
 import { createWasmBackend, WasmArena } from '../../src/kernels/wasm.js';
 import type { Slot, Vec } from '../../src/kernels/backend.js';
 import { Model } from '../../src/graph/model.js';
@@ -151,4 +151,16 @@ test('a model trains on the wasm backend to the same weights as on the TypeScrip
 test('the committed wasm binaries are built from the committed AssemblyScript sources', () => {
   const out = execFileSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], { encoding: 'utf8' });
   assert.match(out, /up to date/);
+});
+
+test('tiny sigmoid and tanh nets (gemm edge tiles, exp tables in static data) agree with the TypeScript backend', () => {
+  for (const f of ['sigmoid', 'tanh'] as const) {
+    const spec = { inputSize: 2, layers: [{ kind: 'dense' as const, units: 2, activation: f }, { kind: 'dense' as const, units: 1, activation: 'sigmoid' as const }], loss: 'binaryCrossEntropy' as const };
+    const a = new Model(spec, { seed: 0, backend: tsBackend });
+    const b = new Model(spec, { seed: 0, backend });
+    const x = [[0, 0], [0, 1], [1, 0], [1, 1]];
+    for (const m of [a, b]) { m.forward(x); m.loss([[0], [1], [1], [0]]); m.zeroGrad(); m.backward(); }
+    close(b.output.O.a, a.output.O.a, 4, `${f} outputs`);
+    close(b.gradBuffer.a, a.gradBuffer.a, a.gradBuffer.length, `${f} gradients`);
+  }
 });

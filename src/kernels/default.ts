@@ -1,0 +1,22 @@
+/**
+ * The backend a model gets when none is given: the WebAssembly SIMD kernels where the runtime can
+ * compile them synchronously (Node, Web Workers), the TypeScript reference otherwise (no SIMD, or a
+ * browser's main thread, which refuses synchronous compilation of modules this size).
+ */
+
+import type { Backend } from './backend.js';
+import { tsBackend } from './ts.js';
+import { createWasmBackend, wasmSimdSupported } from './wasm.js';
+
+let chosen: Backend | null = null;
+
+export function defaultBackend(): Backend {
+  if (chosen === null) {
+    try {
+      chosen = wasmSimdSupported() ? createWasmBackend() : tsBackend;
+    } catch {
+      chosen = tsBackend;
+    }
+  }
+  return chosen;
+}
