@@ -93,3 +93,7 @@ export { constructNetwork, edgeHalfPlanes, insideConvex, insideUnion, type Const
 export { universalApproximation, formatUniversalTable, type UniversalOptions, type UniversalResult, type UniversalRun } from './demos/universal.js';
 export { depthDemoPictures, universalPictures, lrRangePicture, hiddenUnitPictures, partialDependencePicture } from './demos/pictures.js';
 export { heatmapSvg, lineChartSvg } from './demos/svg.js';
+
+// Kernel backends: WebAssembly SIMD (the default where it compiles) and the portable TypeScript reference.
+export { createWasmBackend, loadWasmBackend, wasmSimdSupported, relaxedSimdSupported, WasmArena, type WasmBackendOptions } from './kernels/wasm.js';
+export { defaultBackend } from './kernels/default.js';
