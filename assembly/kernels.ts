@@ -327,3 +327,31 @@ export function dot(x: usize, y: usize, len: i32): f64 {
   for (; i < len; i++) s += <f64>f32.load(x + <usize>i * 4) * <f64>f32.load(y + <usize>i * 4);
   return s;
 }
+
+/** One Adam step (see Kernels.adamStep): f32x4 over the flat parameter buffer, moments in place. */
+export function adamStep(len: i32, params: usize, grads: usize, m: usize, v: usize, stepSize: f32,
+                         beta1: f32, beta2: f32, epsilon: f32, sqrtC2: f32): void {
+  const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1);
+  const b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
+  const step = f32x4.splat(stepSize), eps = f32x4.splat(epsilon), inv = f32x4.splat(1 / sqrtC2);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i * 4;
+    const g = v128.load(grads + o);
+    const mi = madd(b1, v128.load(m + o), f32x4.mul(c1, g));
+    const vi = madd(b2, v128.load(v + o), f32x4.mul(c2, f32x4.mul(g, g)));
+    v128.store(m + o, mi);
+    v128.store(v + o, vi);
+    const den = madd(f32x4.sqrt(vi), inv, eps);
+    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.div(f32x4.mul(step, mi), den)));
+  }
+  for (; i < len; i++) {
+    const o = <usize>i * 4;
+    const g = f32.load(grads + o);
+    const mi = beta1 * f32.load(m + o) + (1 - beta1) * g;
+    const vi = beta2 * f32.load(v + o) + (1 - beta2) * g * g;
+    f32.store(m + o, mi);
+    f32.store(v + o, vi);
+    f32.store(params + o, f32.load(params + o) - stepSize * mi / (Mathf.sqrt(vi) / sqrtC2 + epsilon));
+  }
+}

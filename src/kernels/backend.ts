@@ -78,6 +78,13 @@ export interface Kernels {
             dst: Vec, dstStride: number, dstOffset: number, beta: number): void;
   /** O[i,j] = β·O[i,j] + X[i,j]·scale[j] + (shift ? shift[j] : 0), an m×n matrix scaled per column. */
   scaleShiftCols(X: Vec, scale: Vec, shift: Vec | null, O: Vec, m: number, n: number, beta: number): void;
+  /**
+   * One Adam step over len parameters (PyTorch's arrangement), with the moments m, v updated in place:
+   * m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², θ ← θ − stepSize·m/(√v/sqrtC2 + ε),
+   * where stepSize = η/(1 − β₁ᵗ) and sqrtC2 = √(1 − β₂ᵗ).
+   */
+  adamStep(len: number, params: Vec, grads: Vec, m: Vec, v: Vec, stepSize: number,
+           beta1: number, beta2: number, epsilon: number, sqrtC2: number): void;
   /** Softmax backward per row: dI[i,j] = β·dI[i,j] + O[i,j]·(dO[i,j] − Σ_k dO[i,k]·O[i,k]). */
   softmaxRowsGrad(O: Vec, dO: Vec, dI: Vec, m: number, n: number, beta: number): void;
   /** Σ x[i]·y[i]. Accumulates in float64. */

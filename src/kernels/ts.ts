@@ -166,6 +166,16 @@ export const tsKernels: Kernels = {
       }
     }
   },
+  adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2) {
+    for (let i = 0; i < len; i++) {
+      const g = grads[i]!;
+      const mi = beta1 * m[i]! + (1 - beta1) * g;
+      const vi = beta2 * v[i]! + (1 - beta2) * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      params[i]! -= stepSize * mi / (Math.sqrt(vi) / sqrtC2 + epsilon);
+    }
+  },
   softmaxRowsGrad(O, dO, dI, m, n, beta) {
     for (let i = 0; i < m; i++) {
       const r = i * n;

@@ -36,6 +36,8 @@ interface Exports {
   readonly tanhGrad: (O: number, dO: number, dI: number, len: number, beta: number) => void;
   readonly sumSq: (x: number, len: number) => number;
   readonly dot: (x: number, y: number, len: number) => number;
+  readonly adamStep: (len: number, params: number, grads: number, m: number, v: number, stepSize: number,
+                      beta1: number, beta2: number, epsilon: number, sqrtC2: number) => void;
 }
 
 const PAGE = 65536;
@@ -255,6 +257,11 @@ export class WasmArena implements Arena {
       mulAcc(a, b, out, len) {
         const pa = at(a); const pb = at(b); const po = at(out);
         if (pa < 0 || pb < 0 || po < 0) ts.mulAcc(a, b, out, len); else ex.mulAcc(pa, pb, po, len);
+      },
+      adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2) {
+        const pp = at(params); const pg = at(grads); const pm = at(m); const pv = at(v);
+        if (pp < 0 || pg < 0 || pm < 0 || pv < 0) ts.adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2);
+        else ex.adamStep(len, pp, pg, pm, pv, stepSize, beta1, beta2, epsilon, sqrtC2);
       },
       sumSq(x, len) { const p = at(x); return p < 0 ? ts.sumSq(x, len) : ex.sumSq(p, len); },
       dot(x, y, len) {

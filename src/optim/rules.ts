@@ -12,7 +12,7 @@
  * η learning rate, t the step (from 1).
  */
 
-import type { Vec } from '../kernels/backend.js';
+import type { Arena, Kernels, Slot, Vec } from '../kernels/backend.js';
 
 /**
  * Plain gradient descent (momentum 0) — the lecture's w_{k+1} = w_k − α ∇L(w_k) — or SGD with
@@ -71,11 +71,16 @@ export interface AdagradSpec { readonly kind: 'adagrad'; readonly learningRate: 
 /** A rule that updates parameters from one gradient at a time (everything but L-BFGS). */
 export type StepRuleSpec = SgdSpec | AdamSpec | AdamWSpec | RmspropSpec | AdagradSpec;
 
-/** A rule's state: the step count and its moment buffers (Float64Array, one per moment). */
+/**
+ * A rule's state: the step count and its moment buffers, one per moment: Float64Arrays, or slots of a
+ * model's arena (so that a WebAssembly backend updates them in place; `buffers` then holds the slots'
+ * current views, refreshed at every step because an arena that grows moves its memory).
+ */
 export interface OptimizerState {
   readonly kind: StepRuleSpec['kind'];
   t: number;
-  readonly buffers: Float64Array[];
+  readonly buffers: Vec[];
+  readonly slots?: readonly Slot[];
 }
 
 const positive = (what: string, v: number): void => {
@@ -115,23 +120,39 @@ export function validateRule(rule: StepRuleSpec): void {
   }
 }
 
-/** Fresh state for n parameters. */
-export function init(rule: StepRuleSpec, n: number): OptimizerState {
-  validateRule(rule);
-  const buf = (fill = 0): Float64Array => new Float64Array(n).fill(fill);
+/** How many moment buffers a rule keeps, and their initial value. */
+function moments(rule: StepRuleSpec): { count: number; fill: number } {
   switch (rule.kind) {
-    case 'sgd': return { kind: 'sgd', t: 0, buffers: (rule.momentum ?? 0) > 0 ? [buf()] : [] };
+    case 'sgd': return { count: (rule.momentum ?? 0) > 0 ? 1 : 0, fill: 0 };
     case 'adam':
-    case 'adamw': return { kind: rule.kind, t: 0, buffers: [buf(), buf()] };
-    case 'rmsprop': return { kind: 'rmsprop', t: 0, buffers: (rule.momentum ?? 0) > 0 ? [buf(), buf()] : [buf()] };
-    case 'adagrad': return { kind: 'adagrad', t: 0, buffers: [buf(rule.initialAccumulator ?? 0)] };
+    case 'adamw': return { count: 2, fill: 0 };
+    case 'rmsprop': return { count: (rule.momentum ?? 0) > 0 ? 2 : 1, fill: 0 };
+    case 'adagrad': return { count: 1, fill: rule.initialAccumulator ?? 0 };
   }
 }
 
-/** One step of `rule` with learning rate `lr` (the schedule's current value); `t` is the step number from 1. */
-export function apply(rule: StepRuleSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number, t: number): void {
+/**
+ * Fresh state for n parameters: Float64Array moments, or, given the model's arena, moments in it
+ * (the arena's dtype), which the arena's kernels update in place.
+ */
+export function init(rule: StepRuleSpec, n: number, arena?: Arena): OptimizerState {
+  validateRule(rule);
+  const { count, fill } = moments(rule);
+  if (arena === undefined) {
+    return { kind: rule.kind, t: 0, buffers: Array.from({ length: count }, () => new Float64Array(n).fill(fill)) };
+  }
+  const slots = Array.from({ length: count }, () => { const s = arena.alloc(n); s.a.fill(fill); return s; });
+  return { kind: rule.kind, t: 0, buffers: slots.map((s) => s.a), slots };
+}
+
+/**
+ * One step of `rule` with learning rate `lr` (the schedule's current value); `t` is the step number
+ * from 1. With `kernels` (the model's arena's), Adam runs as one kernel call.
+ */
+export function apply(rule: StepRuleSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number, t: number, kernels?: Kernels): void {
   const n = params.length;
   state.t = t;
+  if (state.slots !== undefined) for (let i = 0; i < state.slots.length; i++) state.buffers[i] = state.slots[i]!.a;
   switch (rule.kind) {
     case 'sgd': {
       const mu = rule.momentum ?? 0;
@@ -151,10 +172,10 @@ export function apply(rule: StepRuleSpec, state: OptimizerState, params: Vec, gr
     }
     case 'adamw':
       decoupledDecay(params, lr * (rule.weightDecay ?? 0.01));
-      adam(rule, state, params, grads, lr, t);
+      adam(rule, state, params, grads, lr, t, kernels);
       return;
     case 'adam':
-      adam(rule, state, params, grads, lr, t);
+      adam(rule, state, params, grads, lr, t, kernels);
       return;
     case 'rmsprop': {
       const rho = rule.rho ?? 0.99;
@@ -193,7 +214,7 @@ function decoupledDecay(params: Vec, rate: number): void {
   for (let i = 0; i < params.length; i++) params[i]! *= c;
 }
 
-function adam(rule: AdamSpec | AdamWSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number, t: number): void {
+function adam(rule: AdamSpec | AdamWSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number, t: number, kernels?: Kernels): void {
   const b1 = rule.beta1 ?? 0.9;
   const b2 = rule.beta2 ?? 0.999;
   const eps = rule.epsilon ?? 1e-8;
@@ -203,6 +224,10 @@ function adam(rule: AdamSpec | AdamWSpec, state: OptimizerState, params: Vec, gr
   const c1 = 1 - b1 ** t;
   const sqrtC2 = Math.sqrt(1 - b2 ** t);
   const stepSize = lr / c1;
+  if (kernels !== undefined) {
+    kernels.adamStep(params.length, params, grads, m, v, stepSize, b1, b2, eps, sqrtC2);
+    return;
+  }
   for (let i = 0; i < params.length; i++) {
     const g = grads[i]!;
     const mi = b1 * m[i]! + (1 - b1) * g;
@@ -220,8 +245,8 @@ export function optimizerStateToJSON(s: OptimizerState): OptimizerStateJSON {
   return { kind: s.kind, t: s.t, buffers: s.buffers.map((b) => Array.from(b)) };
 }
 
-export function optimizerStateFromJSON(json: OptimizerStateJSON, rule: StepRuleSpec, n: number): OptimizerState {
-  const fresh = init(rule, n);
+export function optimizerStateFromJSON(json: OptimizerStateJSON, rule: StepRuleSpec, n: number, arena?: Arena): OptimizerState {
+  const fresh = init(rule, n, arena);
   if (json.kind !== rule.kind) throw new Error(`optimizer state: kind '${json.kind}' does not match the optimizer '${rule.kind}'`);
   if (!Number.isInteger(json.t) || json.t < 0) throw new Error(`optimizer state: t must be a non-negative integer, got ${json.t}`);
   if (json.buffers.length !== fresh.buffers.length) throw new Error(`optimizer state: expected ${fresh.buffers.length} buffers, got ${json.buffers.length}`);

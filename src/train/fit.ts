@@ -201,10 +201,11 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
   const rule = lbfgs ? null : (options.optimizer as StepRuleSpec);
   const schedule: ScheduleSpec = options.schedule ?? { kind: 'constant' };
   const baseLr = rule?.learningRate ?? 1;
-  const params = model.paramBuffer.a;
-  const grads = model.gradBuffer.a;
-  let opt: OptimizerState | null = rule === null ? null : init(rule, params.length);
-  let lb: LbfgsState | null = lbfgs ? lbfgsInit(params) : null;
+  // Always the current views: an arena that grows (a callback running a larger batch) moves its memory.
+  const params = (): Vec => model.paramBuffer.a;
+  // Moments live in the model's arena, so the backend's kernels update them in place.
+  let opt: OptimizerState | null = rule === null ? null : init(rule, params().length, model.arena);
+  let lb: LbfgsState | null = lbfgs ? lbfgsInit(params()) : null;
   const sched = scheduleInit(schedule, baseLr);
   let rng = new Rng(seed);
 
@@ -237,7 +238,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     model.setWeights(cp.weights);
     model.setState(cp.state);
     rng = new Rng(cp.rng);
-    if (rule !== null) opt = optimizerStateFromJSON(cp.optimizer as OptimizerStateJSON, rule, params.length);
+    if (rule !== null) opt = optimizerStateFromJSON(cp.optimizer as OptimizerStateJSON, rule, params().length, model.arena);
     else lb = lbfgsStateFromJSON(cp.optimizer as LbfgsStateJSON);
     sched.lr = cp.schedule.lr; sched.best = cp.schedule.best ?? Infinity; sched.wait = cp.schedule.wait;
     history.epochs.push(...cp.history.epochs);
@@ -250,7 +251,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
 
   const diverged = (epoch: number, batch: number, loss: number): never => {
     const layer = firstNonFiniteLayer(model, 'grad');
-    params.set(lastFinite);
+    params().set(lastFinite);
     model.setState(lastFiniteState);
     const what = !Number.isFinite(loss) ? `the loss is ${loss}` : 'a gradient is not finite';
     const where = layer === null ? 'no layer has a non-finite gradient' : `first layer with a non-finite gradient: '${layer}'`;
@@ -259,13 +260,14 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
 
   // L-BFGS objective: the full-batch loss and gradient at x.
   const objective = (x: Float64Array, g: Float64Array): number => {
-    params.set(x);
+    params().set(x);
     model.gatherInputRows(train.x.data, perm, 0, n);
     model.gatherTargetRows(train.y.data, perm, 0, n, train.w ?? undefined);
     model.forwardRows(n, { mode: 'train', rng });
     const loss = model.lossOnTargets(n, train.w !== null);
     model.zeroGrad();
     model.backward();
+    const grads = model.gradBuffer.a;
     g.set(grads);
     return Number.isFinite(loss) && allFinite(grads) ? loss : Infinity;
   };
@@ -283,12 +285,12 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     let batches = 0;
     if (lb !== null) {
       const r = lbfgsStep(options.optimizer as Extract<FitOptions['optimizer'], { kind: 'lbfgs' }>, lb, objective);
-      params.set(lb.x);
+      params().set(lb.x);
       if (!Number.isFinite(r.f)) diverged(epoch, 1, r.f);
       // Gradient at the accepted point, for the diagnostics.
       objective(lb.x, lb.g);
       model.applyConstraints();
-      lb.x.set(params);
+      lb.x.set(params());
       lossSum = r.f * n;
       batches = 1;
       accumulateNorms();
@@ -307,14 +309,15 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
         model.backward();
         // The per-layer gradient norms double as the finiteness check (a NaN or ∞ makes a sum non-finite).
         if (!accumulateNorms() || !Number.isFinite(loss)) diverged(epoch, batch, loss);
-        lastFinite.set(params);
+        lastFinite.set(params());
         lastFiniteState.set(model.stateBuffer.a);
         step++;
-        apply(rule!, opt!, params, grads, lr, step);
+        // Fresh views: a callback that runs a larger batch may have grown (and so moved) the arena.
+        apply(rule!, opt!, model.paramBuffer.a, model.gradBuffer.a, lr, step, model.arena.kernels);
         model.applyConstraints();
-        if (!allFinite(params)) {
+        if (!allFinite(params())) {
           const layer = firstNonFiniteLayer(model, 'value');
-          params.set(lastFinite);
+          params().set(lastFinite);
           throw new TrainingDivergedError(`training diverged at epoch ${epoch}, batch ${batch}: the update made weights of layer '${layer ?? '?'}' non-finite; the model keeps its last finite weights; lower the learning rate.`, epoch, batch, layer);
         }
         lossSum += loss * m;
@@ -347,7 +350,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     const monitored = valLoss ?? trainLoss;
     if (monitored < bestLoss - (options.earlyStopping?.minDelta ?? 0)) {
       bestLoss = monitored; wait = 0; history.bestEpoch = epoch;
-      if (options.earlyStopping !== undefined) { bestWeights.set(params); bestState.set(model.stateBuffer.a); haveBest = true; }
+      if (options.earlyStopping !== undefined) { bestWeights.set(params()); bestState.set(model.stateBuffer.a); haveBest = true; }
     } else {
       wait++;
       if (options.earlyStopping !== undefined && wait >= options.earlyStopping.patience && stop === null) stop = 'earlyStopping';
@@ -364,7 +367,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     if (options.checkpoint !== undefined && epoch % options.checkpoint.every === 0) {
       await options.checkpoint.write({
         format: 'mlpkit-checkpoint', version: 1, epoch, step, samplesSeen,
-        weights: Array.from(params), state: Array.from(model.stateBuffer.a), rng: rng.state(),
+        weights: Array.from(params()), state: Array.from(model.stateBuffer.a), rng: rng.state(),
         optimizer: opt !== null ? optimizerStateToJSON(opt) : lbfgsStateToJSON(lb!),
         schedule: { lr: sched.lr, best: finiteNum(sched.best), wait: sched.wait },
         history: structuredClone(history),
@@ -379,7 +382,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
   }
   history.stopReason = stop ?? 'maxEpochs';
   if (options.earlyStopping !== undefined && (options.earlyStopping.restoreBest ?? true) && haveBest) {
-    params.set(bestWeights);
+    params().set(bestWeights);
     model.setState(bestState);
   }
   return history;

@@ -164,3 +164,17 @@ test('tiny sigmoid and tanh nets (gemm edge tiles, exp tables in static data) ag
     close(b.gradBuffer.a, a.gradBuffer.a, a.gradBuffer.length, `${f} gradients`);
   }
 });
+
+test('the Adam kernel matches the reference step, moments included', () => {
+  const arena = backend.createArena('float32', 1 << 16) as WasmArena;
+  const len = 1031;
+  const [p, g, m, v] = [filled(arena, len), filled(arena, len), filled(arena, len), filled(arena, len)];
+  for (let i = 0; i < len; i++) v.a[i] = Math.abs(v.a[i]!);
+  const ref = [p, g, m, v].map((s) => Float32Array.from(s.a));
+  for (const [k, P, G, M, V] of [[arena.kernels, p.a, g.a, m.a, v.a], [tsKernels, ...ref]] as const) {
+    k.adamStep(len, P, G, M, V, 1e-3 / (1 - 0.9 ** 3), 0.9, 0.999, 1e-8, Math.sqrt(1 - 0.999 ** 3));
+  }
+  close(p.a, ref[0]!, len, 'θ', 1e-6);
+  close(m.a, ref[2]!, len, 'm', 1e-6);
+  close(v.a, ref[3]!, len, 'v', 1e-6);
+});
