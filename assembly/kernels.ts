@@ -135,13 +135,16 @@ export function gemmWorkBytes(n: i32): i32 {
   }
 }
 
+/**
+ * C ← α·op(A)·op(B) + β·C for C of m contiguous rows of n. `lda` is A's row stride, so that a caller
+ * can hand a block of A's rows (or, with transA, columns) to each of several threads.
+ */
 export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: f32,
-                     A: usize, B: usize, beta: f32, C: usize, work: usize): void {
+                     A: usize, lda: i32, B: usize, beta: f32, C: usize, work: usize): void {
   const mn = m * n;
   if (beta == 0) memory.fill(C, 0, <usize>mn * 4);
   else if (beta != 1) scale(mn, beta, C);
   if (alpha == 0 || k == 0 || m == 0 || n == 0) return;
-  const lda = transA ? m : k;
   const ldb = transB ? k : n;
   const panels = (n + NR - 1) / NR;
   const Bp = work;

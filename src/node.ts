@@ -2,3 +2,4 @@
 export { writeFileAtomic, saveModelFile, loadModelFile, loadModel } from './io/node/files.js';
 export { parallelRunner, type ParallelRunnerOptions } from './node/restarts-worker.js';
 export { parallelTuneRunner, type ParallelTuneOptions } from './node/tune-worker.js';
+export { createThreadedBackend, type ThreadedBackendOptions } from './node/threads.js';

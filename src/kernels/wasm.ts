@@ -14,13 +14,13 @@
 import type { Activation } from '../activations.js';
 import type { Arena, Backend, DType, Kernels, Slot, Vec } from './backend.js';
 import { TypedArena, tsKernels } from './ts.js';
-import { WASM_RELAXED_SIMD, WASM_SIMD } from './wasm-binary.js';
+import { WASM_RELAXED_SIMD, WASM_SIMD, WASM_SIMD_SHARED } from './wasm-binary.js';
 
 interface Exports {
   readonly heapBase: () => number;
   readonly gemmWorkBytes: (n: number) => number;
   readonly gemm: (tA: number, tB: number, m: number, n: number, k: number, alpha: number,
-                  A: number, B: number, beta: number, C: number, work: number) => void;
+                  A: number, lda: number, B: number, beta: number, C: number, work: number) => void;
   readonly scale: (len: number, alpha: number, x: number) => void;
   readonly axpy: (len: number, alpha: number, x: number, y: number) => void;
   readonly copy: (src: number, dst: number, len: number) => void;
@@ -50,6 +50,12 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 }
 
 let simdBytes: Uint8Array<ArrayBuffer> | null = null;
+let sharedModule: WebAssembly.Module | null = null;
+
+/** The kernel module built for a shared memory (worker threads), compiled once. */
+export function sharedMemoryModule(): WebAssembly.Module {
+  return (sharedModule ??= new WebAssembly.Module(decode(WASM_SIMD_SHARED)));
+}
 let relaxedBytes: Uint8Array<ArrayBuffer> | null = null;
 const modules = new Map<boolean, WebAssembly.Module>();
 
@@ -119,6 +125,28 @@ export async function loadWasmBackend(options: WasmBackendOptions = {}): Promise
 
 interface MutableSlot extends Slot { a: Vec }
 
+/** The raw module entry points, for code that drives the kernels from other threads. */
+export type WasmExports = Exports;
+
+/**
+ * Splits large products over threads that share the arena's memory (Node: src/node/threads.ts).
+ * `gemm` gets byte offsets and returns false to let the arena run the product on this thread.
+ */
+export interface GemmTeam {
+  /** Called once by the arena, when its memory and exports exist. */
+  attach(arena: WasmArena, exports: WasmExports): void;
+  /** Scratch bytes each helper thread needs for products `maxColumns` wide. */
+  reserve(bytesPerThread: number): void;
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+       A: number, B: number, beta: number, C: number, work: number): boolean;
+}
+
+export interface WasmArenaOptions {
+  /** A shared memory with this maximum (in 64 KiB pages), for `team`; the module must be the shared build. */
+  readonly sharedMaximumPages?: number;
+  readonly team?: GemmTeam;
+}
+
 export class WasmArena implements Arena {
   readonly dtype: DType = 'float32';
   readonly kernels: Kernels;
@@ -132,13 +160,20 @@ export class WasmArena implements Arena {
   /** gemm calls that ran in TypeScript because an operand was not in this memory or scratch was short. */
   fallbacks = 0;
 
-  constructor(module: WebAssembly.Module, initialCapacity: number) {
-    this.memory = new WebAssembly.Memory({ initial: 1 });
+  private readonly team: GemmTeam | null;
+
+  constructor(module: WebAssembly.Module, initialCapacity: number, options: WasmArenaOptions = {}) {
+    const max = options.sharedMaximumPages;
+    this.memory = max === undefined
+      ? new WebAssembly.Memory({ initial: 1 })
+      : new WebAssembly.Memory({ initial: 1, maximum: max, shared: true });
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.ex = instance.exports as unknown as Exports;
     this.usedElems = Math.ceil(this.ex.heapBase() / 64) * 16;
     this.ensureBytes(this.usedElems * 4 + initialCapacity * 4);
+    this.team = options.team ?? null;
     this.kernels = this.makeKernels();
+    this.team?.attach(this, this.ex);
   }
 
   get used(): number { return this.usedElems; }
@@ -171,6 +206,7 @@ export class WasmArena implements Arena {
     const slot = this.alloc(Math.ceil(bytes / 4));
     this.work = slot.offset * 4;
     this.workBytes = bytes;
+    this.team?.reserve(bytes);
   }
 
   private ensureBytes(bytes: number): void {
@@ -189,6 +225,7 @@ export class WasmArena implements Arena {
     const ts = tsKernels;
     // A view's byte offset when it lives in this memory, else -1 (then the TypeScript kernel runs).
     const at = (v: Vec): number => (v.buffer === mem.buffer && v instanceof Float32Array ? v.byteOffset : -1);
+    // (For a shared memory, \`buffer\` is the same object until the memory grows, as for a plain one.)
     const arena = this;
     const unary = (f: Activation, I: Vec, O: Vec, len: number): boolean => {
       const pi = at(I);
@@ -229,7 +266,8 @@ export class WasmArena implements Arena {
           ts.gemm(transA, transB, m, n, k, alpha, A, B, beta, C);
           return;
         }
-        ex.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, pb, beta, pc, arena.work);
+        if (arena.team !== null && arena.team.gemm(transA, transB, m, n, k, alpha, pa, pb, beta, pc, arena.work)) return;
+        ex.gemm(transA ? 1 : 0, transB ? 1 : 0, m, n, k, alpha, pa, transA ? m : k, pb, beta, pc, arena.work);
       },
       addRowVector(Y, b, m, n) {
         const py = at(Y); const pb = at(b);
