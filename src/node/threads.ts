@@ -27,8 +27,9 @@ export interface ThreadedBackendOptions {
   /** Threads per product, the caller's included (default: the machine's available parallelism). */
   readonly threads?: number;
   /**
-   * Products with fewer multiply-adds (m·n·k) than this stay on one thread. The default, 2¹⁸, is where
-   * two threads start to win on this kind of machine (see bench/threads.ts).
+   * Products with fewer multiply-adds (m·n·k) than this stay on one thread. The default, 2¹⁸, was the
+   * best threshold for the W1 training step on 2 cores (samples/s at 2¹⁵: 40k, 2¹⁷: 42k, 2¹⁸: 45k,
+   * 2²⁰: 38k, 2²²: 37k; one thread: 34k).
    */
   readonly minMultiplyAdds?: number;
 }
