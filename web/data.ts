@@ -1,0 +1,227 @@
+/**
+ * The playground's data: the classic 2-D sets (from the library's seeded generators), two regression
+ * surfaces, or a CSV the user drops in; all scaled so every column lies in [−1, 1], split into train and
+ * test rows, and turned into network inputs by the selected feature functions.
+ */
+
+import { Rng, circles, gaussians, twoSpirals, xor } from '../src/index.js';
+import { featureValue } from './features.js';
+import type { DatasetName, FeatureName, PlaygroundState } from './state.js';
+
+export type ProblemTask = 'binary' | 'multiclass' | 'regression';
+
+export interface Problem {
+  readonly task: ProblemTask;
+  /** Class labels in output order (empty for regression). */
+  readonly classes: readonly string[];
+  /** Column names of X. */
+  readonly names: readonly string[];
+  /** n × cols, row-major, every column scaled to [−1, 1]. */
+  readonly X: Float64Array;
+  readonly cols: number;
+  /** Class index, or the target scaled to [−1, 1]. */
+  readonly y: Float64Array;
+  readonly n: number;
+  /** Column means (the value a 2-D view holds the columns it does not show at). */
+  readonly means: Float64Array;
+  readonly train: Int32Array;
+  readonly test: Int32Array;
+  /** The columns shown as x₁ and x₂. */
+  readonly viewX: number;
+  readonly viewY: number;
+  /** Target column and the columns left out of a CSV (not numeric), for the notice. */
+  readonly targetName: string;
+  readonly dropped: readonly string[];
+}
+
+const ROWS = 400;
+
+interface Raw { x: number[][]; y: number[]; task: ProblemTask; classes: string[]; names: string[]; targetName: string; dropped: string[] }
+
+function generated(name: Exclude<DatasetName, 'csv'>, noise: number, seed: number): Raw {
+  const r = noise / 100;
+  const cls = (g: { x: number[][]; y: number[] }): Raw => ({
+    x: g.x, y: g.y, task: 'binary', classes: ['0', '1'], names: ['x₁', 'x₂'], targetName: 'class', dropped: [],
+  });
+  switch (name) {
+    case 'circle': return cls(circles({ n: ROWS, noise: 0.05 + 0.5 * r, seed }));
+    case 'xor': return cls(xor({ n: ROWS, noise: 0.5 * r, seed }));
+    case 'gauss': return cls(gaussians({ n: ROWS, classes: 2, noise: 0.4 + 1.6 * r, seed }));
+    case 'spiral': return cls(twoSpirals({ n: ROWS, noise: 0.3 * r, seed }));
+    case 'plane':
+    case 'bumps': {
+      const rng = new Rng(seed);
+      const x: number[][] = [];
+      const y: number[] = [];
+      for (let i = 0; i < ROWS; i++) {
+        const a = rng.range(-1, 1);
+        const b = rng.range(-1, 1);
+        const clean = name === 'plane' ? (a + b) / 2 : bumps(a, b);
+        x.push([a, b]);
+        y.push(clean + r * rng.normal());
+      }
+      return { x, y, task: 'regression', classes: [], names: ['x₁', 'x₂'], targetName: 'y', dropped: [] };
+    }
+  }
+}
+
+/** A sum of signed Gaussian bumps: a surface no plane fits. */
+function bumps(a: number, b: number): number {
+  const centres: readonly [number, number, number][] = [[-0.5, -0.5, 1], [0.5, 0.5, 1], [-0.5, 0.5, -1], [0.5, -0.5, -1]];
+  let s = 0;
+  for (const [cx, cy, sign] of centres) s += sign * Math.exp(-((a - cx) ** 2 + (b - cy) ** 2) / 0.18);
+  return s;
+}
+
+export interface ParsedCsv { readonly header: string[]; readonly rows: string[][] }
+
+/** Split CSV/TSV text (comma, semicolon or tab; double quotes) into a header and rows of cells. */
+export function parseCsv(text: string): ParsedCsv {
+  const lines = text.replace(/\r\n?/g, '\n').split('\n').filter((l) => l.trim() !== '');
+  if (lines.length < 2) throw new Error('the CSV needs a header row and at least one data row');
+  const first = lines[0]!;
+  const counts = [',', ';', '\t'].map((d) => ({ d, c: first.split(d).length }));
+  const delim = counts.reduce((a, b) => (b.c > a.c ? b : a)).d;
+  const split = (line: string): string[] => {
+    const out: string[] = [];
+    let cur = '';
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i]!;
+      if (quoted) {
+        if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
+      } else if (ch === '"') quoted = true;
+      else if (ch === delim) { out.push(cur.trim()); cur = ''; } else cur += ch;
+    }
+    out.push(cur.trim());
+    return out;
+  };
+  const header = split(first);
+  const rows = lines.slice(1).map(split);
+  rows.forEach((r, i) => {
+    if (r.length !== header.length) throw new Error(`row ${i + 2} has ${r.length} cells, the header has ${header.length}`);
+  });
+  return { header, rows };
+}
+
+/** A CSV as a problem: numeric feature columns, the target (default the last column) as classes or values. */
+function fromCsv(text: string, targetIndex: number): Raw {
+  const { header, rows } = parseCsv(text);
+  const t = targetIndex >= 0 && targetIndex < header.length ? targetIndex : header.length - 1;
+  const isNum = (s: string): boolean => s !== '' && Number.isFinite(Number(s));
+  const numeric = header.map((_, j) => rows.every((r) => isNum(r[j]!)));
+  const featureCols = header.map((_, j) => j).filter((j) => j !== t && numeric[j]);
+  const dropped = header.filter((_, j) => j !== t && !numeric[j]);
+  if (featureCols.length === 0) throw new Error('the CSV has no numeric feature column besides the target');
+  const targets = rows.map((r) => r[t]!);
+  const distinct = [...new Set(targets)];
+  const integerLabels = numeric[t] === true && targets.every((s) => Number.isInteger(Number(s)));
+  const classification = numeric[t] !== true || (integerLabels && distinct.length <= 10);
+  const x = rows.map((r) => featureCols.map((j) => Number(r[j])));
+  if (classification) {
+    if (distinct.length < 2) throw new Error(`the target '${header[t]}' has a single value`);
+    const classes = distinct.sort((a, b) => (isNum(a) && isNum(b) ? Number(a) - Number(b) : a.localeCompare(b)));
+    const index = new Map(classes.map((c, i) => [c, i]));
+    return {
+      x, y: targets.map((s) => index.get(s)!), task: classes.length === 2 ? 'binary' : 'multiclass', classes,
+      names: featureCols.map((j) => header[j]!), targetName: header[t]!, dropped,
+    };
+  }
+  return { x, y: targets.map(Number), task: 'regression', classes: [], names: featureCols.map((j) => header[j]!), targetName: header[t]!, dropped };
+}
+
+/** Build the problem the state describes (`csv` is the dropped file's text when the data set is 'csv'). */
+export function makeProblem(s: PlaygroundState, csv: string | null): Problem {
+  if (s.dataset === 'csv' && csv === null) throw new Error('drop a CSV file first');
+  const raw = s.dataset === 'csv' ? fromCsv(csv ?? '', s.target) : generated(s.dataset, s.noise, s.seed);
+  const n = raw.x.length;
+  const cols = raw.x[0]!.length;
+  const X = new Float64Array(n * cols);
+  const means = new Float64Array(cols);
+  // 2-D sets share one scale for both axes (so circles stay round); a CSV scales each column.
+  const shared = s.dataset !== 'csv';
+  let sharedHalf = 0;
+  const lo: number[] = [];
+  const hi: number[] = [];
+  for (let j = 0; j < cols; j++) {
+    let a = Infinity;
+    let b = -Infinity;
+    for (let i = 0; i < n; i++) { const v = raw.x[i]![j]!; a = Math.min(a, v); b = Math.max(b, v); }
+    lo.push(a); hi.push(b);
+    sharedHalf = Math.max(sharedHalf, Math.abs(a), Math.abs(b));
+  }
+  for (let j = 0; j < cols; j++) {
+    const centre = shared ? 0 : (lo[j]! + hi[j]!) / 2;
+    const half = (shared ? sharedHalf : (hi[j]! - lo[j]!) / 2) * 1.1 || 1;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const v = (raw.x[i]![j]! - centre) / half;
+      X[i * cols + j] = v;
+      m += v;
+    }
+    means[j] = m / n;
+  }
+  const y = Float64Array.from(raw.y);
+  if (raw.task === 'regression' && s.dataset === 'csv') {
+    // Targets to [−1, 1] as well, so one learning rate suits every file.
+    const a = Math.min(...y);
+    const b = Math.max(...y);
+    const half = (b - a) / 2 || 1;
+    for (let i = 0; i < n; i++) y[i] = (y[i]! - (a + b) / 2) / half;
+  }
+  const perm = new Rng(s.seed + 7919).permutation(n);
+  const nTrain = Math.max(1, Math.min(n - 1, Math.round((n * s.trainRatio) / 100)));
+  const vx = Math.min(s.viewX, cols - 1);
+  const vy = cols === 1 ? 0 : Math.min(s.viewY === vx ? (vx + 1) % cols : s.viewY, cols - 1);
+  return {
+    task: raw.task, classes: raw.classes, names: raw.names, X, cols, y, n, means,
+    train: perm.slice(0, nTrain), test: perm.slice(nTrain), viewX: vx, viewY: vy,
+    targetName: raw.targetName, dropped: raw.dropped,
+  };
+}
+
+/** Names of the network's inputs: the selected features, then a CSV's columns not on the view. */
+export function inputNames(p: Problem, features: readonly FeatureName[], labels: Record<FeatureName, string>): string[] {
+  const others = p.names.filter((_, j) => j !== p.viewX && j !== p.viewY);
+  const rename = (f: FeatureName): string => labels[f].replace('x₁', p.names[p.viewX] ?? 'x₁').replace('x₂', p.names[p.viewY] ?? 'x₂');
+  return [...features.map((f) => (p.names.length > 2 ? rename(f) : labels[f])), ...others];
+}
+
+/** Number of network inputs. */
+export function inputWidth(p: Problem, features: readonly FeatureName[]): number {
+  return features.length + p.names.filter((_, j) => j !== p.viewX && j !== p.viewY).length;
+}
+
+/**
+ * Write the network inputs of a row into out[o..): the features of (x1, x2), then the other columns of
+ * `row` (a full row of X, or the column means for a point of the view's grid).
+ */
+export function writeInputs(p: Problem, features: readonly FeatureName[], x1: number, x2: number, row: ArrayLike<number>, out: Float32Array | Float64Array, o: number): void {
+  let k = o;
+  for (const f of features) out[k++] = featureValue(f, x1, x2);
+  for (let j = 0; j < p.cols; j++) if (j !== p.viewX && j !== p.viewY) out[k++] = row[j]!;
+}
+
+/** The input matrix of the rows `idx` (row-major, `inputWidth` columns). */
+export function inputsOf(p: Problem, features: readonly FeatureName[], idx: Int32Array): Float32Array {
+  const w = inputWidth(p, features);
+  const out = new Float32Array(idx.length * w);
+  for (let r = 0; r < idx.length; r++) {
+    const i = idx[r]!;
+    const row = p.X.subarray(i * p.cols, (i + 1) * p.cols);
+    writeInputs(p, features, row[p.viewX]!, row[p.viewY]!, row, out, r * w);
+  }
+  return out;
+}
+
+/** The target matrix of the rows `idx`: one column (binary class or value) or one-hot for k classes. */
+export function targetsOf(p: Problem, idx: Int32Array): Float32Array {
+  const k = p.task === 'multiclass' ? p.classes.length : 1;
+  const out = new Float32Array(idx.length * k);
+  for (let r = 0; r < idx.length; r++) {
+    const v = p.y[idx[r]!]!;
+    if (k === 1) out[r] = v;
+    else out[r * k + v] = 1;
+  }
+  return out;
+}
