@@ -197,6 +197,15 @@ export function program(): Command {
     .option('--onnx <file>', 'write an ONNX model (inputs: raw features, category columns as codes)')
     .action(async (model: string, o: { onnx?: string }) => (await commands()).exportModel(model, o));
 
+  p.command('playground')
+    .description('serve the browser playground on 127.0.0.1 (no internet needed; built into dist/web if missing)')
+    .option('--port <n>', 'port to listen on (0: any free one)', number('--port', 0, 65535, true), 8080)
+    .option('--no-open', 'do not open a browser')
+    .action(async (o: { port: number; open: boolean }) => {
+      const s = await (await import('./playground.js')).startPlayground({ port: o.port, open: o.open });
+      out(`mlpkit playground: ${s.url}  (Ctrl-C to stop)\n`);
+    });
+
   return p;
 }
 

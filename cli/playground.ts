@@ -78,7 +78,8 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
     }, () => { res.writeHead(404, { 'content-type': 'text/plain' }).end('not found'); });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE'
+      ? new Error(`port ${options.port ?? 0} on ${host} is in use; choose another with --port (0: any free one)`) : e));
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const a = server.address();

@@ -5,19 +5,14 @@
 
 import { CLASS_COLOURS, css, diverging, fmt, heatmap, lineChart, points } from './draw.js';
 import { featureValue } from './features.js';
+import type {} from './hooks.js';
 import type { LayerView } from './network.js';
 import { GRID, NEURON_GRID, type Frame, type FromWorker, type ProblemInfo, type StepInfo, type ToWorker } from './protocol.js';
 import {
   BATCH_NORMS, DATASETS, FEATURES, FEATURE_LABELS, HIDDEN_ACTIVATIONS, INITS, MAX_LAYERS, MAX_UNITS, OPTIMIZERS, REGRESSION_SETS, REGULARIZERS,
-  defaultState, stateFromHash, stateToHash, type DatasetName, type HiddenActivation, type PlaygroundState,
+  stateFromHash, stateToHash, type DatasetName, type HiddenActivation, type PlaygroundState,
 } from './state.js';
 
-declare global {
-  interface Window {
-    /** Test hook: the worker's model's outputs for rows of network inputs. */
-    mlpkitPlayground?: { predict(x: number[][]): Promise<number[]> };
-  }
-}
 
 function byId<T extends HTMLElement | SVGElement>(id: string, type: { new (): T; prototype: T }): T {
   const e = document.getElementById(id);
@@ -565,15 +560,18 @@ class Playground {
       }
     });
     const next = this.lastFrame?.nextPhase ?? 'forward';
+    // Static markup (no user data): the lecture's equations with real subscripts.
     const says: Record<StepInfo['phase'], string> = {
-      forward: 'Forward pass: every neuron j computed I_j = Σ_{k∈inc(j)} w_kj O_k + w_0j and O_j = f_j(I_j).',
-      backward: 'Backward pass: at the output δ_j = ∂L/∂O_j · f′(I_j) (1); below it δ_j = Σ_{k∈out(j)} δ_k w_jk · f′(I_j) (2); and ∂L/∂w_ij = δ_j O_i (3).',
-      update: 'Update: the optimizer moved every weight against its gradient, w_ij ← w_ij − η ∂L/∂w_ij (for SGD).',
+      forward: '<b>Forward pass.</b> Every neuron <i>j</i> computed <i>I<sub>j</sub></i> = Σ<sub><i>k</i>∈inc(<i>j</i>)</sub> <i>w<sub>kj</sub> O<sub>k</sub></i> + <i>w</i><sub>0<i>j</i></sub> and <i>O<sub>j</sub></i> = <i>f<sub>j</sub></i>(<i>I<sub>j</sub></i>).',
+      backward: '<b>Backward pass.</b> At the output <i>δ<sub>j</sub></i> = ∂<i>L</i>/∂<i>O<sub>j</sub></i> · <i>f′</i>(<i>I<sub>j</sub></i>) (1); below it <i>δ<sub>j</sub></i> = Σ<sub><i>k</i>∈out(<i>j</i>)</sub> <i>δ<sub>k</sub> w<sub>jk</sub></i> · <i>f′</i>(<i>I<sub>j</sub></i>) (2); and ∂<i>L</i>/∂<i>w<sub>ij</sub></i> = <i>δ<sub>j</sub> O<sub>i</sub></i> (3).',
+      update: '<b>Update.</b> The optimizer moved every weight against its gradient: for SGD <i>w<sub>ij</sub></i> ← <i>w<sub>ij</sub></i> − <i>η</i> ∂<i>L</i>/∂<i>w<sub>ij</sub></i>.',
     };
+    const eq = h('p', { class: 'eq' });
+    eq.innerHTML = says[s.phase];
     panel.hidden = false;
     panel.replaceChildren(
       h('div', { class: 'phase' }, ...(['forward', 'backward', 'update'] as const).map((ph) => h('span', { class: `ph${ph === s.phase ? ' done' : ''}${ph === next ? ' next' : ''}` }, ph))),
-      h('p', {}, says[s.phase]),
+      eq,
       h('p', { class: 'hint' }, `Values shown for the first of the ${s.batchSize} row${s.batchSize === 1 ? '' : 's'} in the batch: inputs (${s.input.map((v) => fmt(v, 2)).join(', ')}), target ${s.target.map((v) => fmt(v, 2)).join(', ')}; batch loss L = ${fmt(s.loss, 4)}. δ is ∂L/∂I for the batch's mean loss. Press step for the ${next} pass.`),
     );
     this.drawInspector();
@@ -621,5 +619,3 @@ class Playground {
 
 const start = (): void => { void new Playground(); };
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start); else start();
-// A fresh link starts from the defaults: keep the URL in step with them from the first frame.
-if (location.hash === '') history.replaceState(null, '', `#${stateToHash(defaultState())}`);

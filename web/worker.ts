@@ -258,19 +258,24 @@ function loop(): void {
   worker.timer = 0;
   const s = worker.session;
   if (!worker.playing || s === null) return;
+  const started = performance.now();
   try {
-    const until = performance.now() + 40;
+    // At most one epoch per slice (about 30 epochs a second): fast enough to learn in seconds, slow
+    // enough to watch the boundary move.
+    const until = started + 30;
+    const perEpoch = Math.ceil(s.problem.train.length / (s.bx.length / s.model.inputSize));
     let loss = 0;
-    do { loss = trainStep(s); } while (performance.now() < until);
+    let k = 0;
+    do { loss = trainStep(s); k++; } while (k < perEpoch && performance.now() < until);
     if (!Number.isFinite(loss)) {
       throw new Error(`training diverged at step ${s.steps} (loss ${loss}); lower the learning rate and reset`);
     }
-    if (performance.now() - worker.lastFrame > 90) frame(s, true, null);
+    if (performance.now() - worker.lastFrame > 60) frame(s, true, null);
   } catch (e) {
     fail(e);
     return;
   }
-  worker.timer = setTimeout(loop, 0);
+  worker.timer = setTimeout(loop, Math.max(0, 33 - (performance.now() - started)));
 }
 
 function play(): void {
