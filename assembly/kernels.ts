@@ -5,9 +5,9 @@
 // Built twice (scripts/build-wasm.mjs): with relaxed SIMD, where f32x4.relaxed_madd is one fused
 // multiply-add, and without, where it is a multiply then an add.
 
-// Scratch for gemm's edge tiles, in the module's static data. The JS arena starts at `heapBase()`,
-// after all static data (the tables behind Mathf.exp and Mathf.tanh live there too).
-const TMP: usize = memory.data(128, 16);
+// The JS arena starts at `heapBase()`, after all static data (the tables behind Mathf.exp and
+// Mathf.tanh live there). Nothing writable lives in static data: with a shared memory, instances on
+// other threads see the same static data, so all scratch comes from the caller's `work`.
 
 /** The first byte the JS side may use: everything below belongs to the module's static data. */
 export function heapBase(): usize {
@@ -29,10 +29,10 @@ const MR = 4;
 const NR = 8;
 const KC = 256;
 
-/** Bytes of packing space gemm needs for n columns (passed in as `work`). */
+/** Bytes of packing space (and an edge-tile scratch) gemm needs for n columns (passed in as `work`). */
 export function gemmWorkBytes(n: i32): i32 {
   const panels = (n + NR - 1) / NR;
-  return (KC * NR * panels + KC * MR) * 4;
+  return (KC * NR * panels + KC * MR + MR * NR) * 4;
 }
 
 // @ts-ignore: decorator
@@ -92,7 +92,7 @@ export function gemmWorkBytes(n: i32): i32 {
 
 /** C[i0.., j0..] += α·(Ap · Bpanel), a 4 × 8 tile; rows/cols < 4/8 at the edges. */
 // @ts-ignore: decorator
-@inline function tile(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: i32, alpha: f32, rows: i32, cols: i32): void {
+@inline function tile(kc: i32, Ap: usize, Bp: usize, C: usize, ldc: i32, alpha: f32, rows: i32, cols: i32, tmp: usize): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -123,14 +123,14 @@ export function gemmWorkBytes(n: i32): i32 {
     v128.store(c, madd(c30, al, v128.load(c))); v128.store(c, madd(c31, al, v128.load(c, 16)), 16);
     return;
   }
-  v128.store(TMP, c00); v128.store(TMP, c01, 16);
-  v128.store(TMP, c10, 32); v128.store(TMP, c11, 48);
-  v128.store(TMP, c20, 64); v128.store(TMP, c21, 80);
-  v128.store(TMP, c30, 96); v128.store(TMP, c31, 112);
+  v128.store(tmp, c00); v128.store(tmp, c01, 16);
+  v128.store(tmp, c10, 32); v128.store(tmp, c11, 48);
+  v128.store(tmp, c20, 64); v128.store(tmp, c21, 80);
+  v128.store(tmp, c30, 96); v128.store(tmp, c31, 112);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const dst = C + <usize>r * row + <usize>c * 4;
-      f32.store(dst, f32.load(dst) + alpha * f32.load(TMP + <usize>(r * NR + c) * 4));
+      f32.store(dst, f32.load(dst) + alpha * f32.load(tmp + <usize>(r * NR + c) * 4));
     }
   }
 }
@@ -149,6 +149,7 @@ export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: 
   const panels = (n + NR - 1) / NR;
   const Bp = work;
   const Ap = work + <usize>(KC * NR * panels) * 4;
+  const tmp = Ap + <usize>(KC * MR) * 4;
   for (let k0 = 0; k0 < k; k0 += KC) {
     const kc = min(KC, k - k0);
     packB(transB, k0, kc, n, B, ldb, Bp);
@@ -156,7 +157,7 @@ export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: 
       packA(transA, i0, m, k0, kc, A, lda, Ap);
       const rows = min(MR, m - i0);
       for (let j0 = 0; j0 < n; j0 += NR) {
-        tile(kc, Ap, Bp + <usize>(j0 * kc) * 4, C + (<usize>i0 * n + j0) * 4, n, alpha, rows, min(NR, n - j0));
+        tile(kc, Ap, Bp + <usize>(j0 * kc) * 4, C + (<usize>i0 * n + j0) * 4, n, alpha, rows, min(NR, n - j0), tmp);
       }
     }
   }

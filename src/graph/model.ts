@@ -87,6 +87,7 @@ export class Model {
   private hasTargets = false;
   private hasWeights = false;
   private defaultRng = new Rng(0);
+  private readonly residentTables = new WeakMap<Vec, Slot>();
   /** One context object reused by every pass, so the training step allocates nothing. */
   private readonly ctx: { mode: Mode; m: number; rng: Rng } = { mode: 'eval', m: 0, rng: this.defaultRng };
   /** Dense layers owning a weight matrix, with their penalty coefficients (fixed at construction). */
@@ -269,7 +270,22 @@ export class Model {
   /** Copy the rows `idx[start..start+m)` of `data` (a row-major table) into the input buffer (batch gather). */
   gatherInputRows(data: Vec, idx: Int32Array, start: number, m: number): void {
     this.compile(m);
-    copyRows(data, idx, start, m, this.inputSize, this.input.O.a);
+    this.arena.kernels.gatherRows(data, idx, start, m, this.inputSize, this.input.O.a);
+  }
+
+  /**
+   * A copy of a row-major table inside the model's arena (made once per table), so that batch gathers
+   * from it run as in-memory copies of the backend (for WebAssembly: no copy across the JS boundary).
+   * Read `.a` afresh before each use: the arena may move when it grows.
+   */
+  resident(data: Vec): Slot {
+    let slot = this.residentTables.get(data);
+    if (slot === undefined) {
+      slot = this.arena.alloc(data.length);
+      slot.a.set(data);
+      this.residentTables.set(data, slot);
+    }
+    return slot;
   }
 
   /** Run the graph on the rows already in the input buffer. Returns the output (m × outputs) as a view. */
@@ -352,7 +368,7 @@ export class Model {
 
   /** Write target rows `idx[start..start+m)` of a row-major table into the target buffer. */
   gatherTargetRows(data: Vec, idx: Int32Array, start: number, m: number, weights?: Vec): void {
-    copyRows(data, idx, start, m, this.output.width, this.targets.a);
+    this.arena.kernels.gatherRows(data, idx, start, m, this.output.width, this.targets.a);
     if (weights !== undefined) {
       const w = this.sampleWeights.a;
       for (let r = 0; r < m; r++) w[r] = weights[idx[start + r]!]!;
@@ -524,15 +540,6 @@ export class Model {
     });
     lines.push(`total ${this.parameterCount.toLocaleString('en-US')} trainable parameters; loss ${this.lossFn.name}; ${this.dtype}`);
     return lines.join('\n');
-  }
-}
-
-/** dst row r ← data row idx[start + r], rows of width w (a plain loop: no view objects per row). */
-function copyRows(data: Vec, idx: Int32Array, start: number, m: number, w: number, dst: Vec): void {
-  for (let r = 0; r < m; r++) {
-    const s = idx[start + r]! * w;
-    const d = r * w;
-    for (let j = 0; j < w; j++) dst[d + j] = data[s + j]!;
   }
 }
 

@@ -66,6 +66,8 @@ export interface Kernels {
   fill(x: Vec, v: number, len: number): void;
   /** dst[i] = src[i] for i < len. */
   copy(src: Vec, dst: Vec, len: number): void;
+  /** Batch gather: row r of dst (width w) ← row idx[start + r] of src, for r < m. */
+  gatherRows(src: Vec, idx: Int32Array, start: number, m: number, w: number, dst: Vec): void;
   /** out[i] = a[i]·b[i] for i < len. */
   mul(a: Vec, b: Vec, out: Vec, len: number): void;
   /** out[i] += a[i]·b[i] for i < len. */

@@ -147,6 +147,13 @@ export const tsKernels: Kernels = {
   scale(len, alpha, x) { for (let i = 0; i < len; i++) x[i]! *= alpha; },
   fill(x, v, len) { x.fill(v, 0, len); },
   copy(src, dst, len) { if (src !== dst) for (let i = 0; i < len; i++) dst[i] = src[i]!; },
+  gatherRows(src, idx, start, m, w, dst) {
+    for (let r = 0; r < m; r++) {
+      const s = idx[start + r]! * w;
+      const d = r * w;
+      for (let j = 0; j < w; j++) dst[d + j] = src[s + j]!;
+    }
+  },
   mul(a, b, out, len) { for (let i = 0; i < len; i++) out[i] = a[i]! * b[i]!; },
   mulAcc(a, b, out, len) { for (let i = 0; i < len; i++) out[i]! += a[i]! * b[i]!; },
   copyBlock(m, w, src, srcStride, srcOffset, dst, dstStride, dstOffset, beta) {

@@ -288,6 +288,12 @@ export class WasmArena implements Arena {
         const ps = at(src); const pd = at(dst);
         if (ps < 0 || pd < 0) ts.copy(src, dst, len); else if (ps !== pd) ex.copy(ps, pd, len);
       },
+      gatherRows(src, idx, start, m, w, dst) {
+        const ps = at(src); const pd = at(dst);
+        if (ps < 0 || pd < 0) { ts.gatherRows(src, idx, start, m, w, dst); return; }
+        const rowBytes = w * 4;
+        for (let r = 0; r < m; r++) ex.copy(ps + idx[start + r]! * rowBytes, pd + r * rowBytes, w);
+      },
       mul(a, b, out, len) {
         const pa = at(a); const pb = at(b); const po = at(out);
         if (pa < 0 || pb < 0 || po < 0) ts.mul(a, b, out, len); else ex.mul(pa, pb, po, len);

@@ -272,6 +272,9 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     return Number.isFinite(loss) && allFinite(grads) ? loss : Infinity;
   };
 
+  // The training table inside the model's arena: batch gathers become in-memory copies.
+  const xResident = model.resident(train.x.data);
+  const yResident = model.resident(train.y.data);
   const trainMode = { mode: 'train', rng } as const;
   const t0 = now();
   let lastYield = t0;
@@ -300,8 +303,8 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
       if (options.shuffle ?? true) rng.permutation(n, perm);
       for (let start = 0, batch = 1; start < n; start += batchSize, batch++) {
         const m = Math.min(batchSize, n - start);
-        model.gatherInputRows(train.x.data, perm, start, m);
-        model.gatherTargetRows(train.y.data, perm, start, m, train.w ?? undefined);
+        model.gatherInputRows(xResident.a, perm, start, m);
+        model.gatherTargetRows(yResident.a, perm, start, m, train.w ?? undefined);
         // The five calls.
         model.forwardRows(m, trainMode);
         const loss = model.lossOnTargets(m, train.w !== null);

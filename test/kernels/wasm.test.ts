@@ -178,3 +178,15 @@ test('the Adam kernel matches the reference step, moments included', () => {
   close(m.a, ref[2]!, len, 'm', 1e-6);
   close(v.a, ref[3]!, len, 'v', 1e-6);
 });
+
+test('batch gathers from a table in wasm memory match the reference', () => {
+  const arena = backend.createArena('float32', 1 << 16) as WasmArena;
+  const w = 13;
+  const table = filled(arena, 40 * w);
+  const dst = arena.alloc(7 * w);
+  const idx = Int32Array.from([39, 0, 5, 5, 17, 2, 30, 11]);
+  const ref = new Float32Array(7 * w);
+  arena.kernels.gatherRows(table.a, idx, 1, 7, w, dst.a);
+  tsKernels.gatherRows(Float32Array.from(table.a), idx, 1, 7, w, ref);
+  assert.deepEqual(Array.from(dst.a), Array.from(ref));
+});
