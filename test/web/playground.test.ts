@@ -147,3 +147,17 @@ test('a dropped CSV with four features and text labels trains', { skip, timeout:
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a neuron gets its own activation from the inspector, and the link records it', { skip, timeout: 30000 }, async () => {
+  const { page, errors } = await openPage();
+  await page.click('.neuron[data-layer="0"][data-unit="2"]');
+  await page.selectOption('[data-testid="neuron-activation"]', 'relu');
+  await page.waitForSelector('.neuron.custom[data-layer="0"][data-unit="2"] .badge');
+  assert.match(decodeURIComponent(new URL(page.url()).hash), /layers=4t:2=r,2t/);
+  await page.screenshot({ path: join(shots, '6-neuron-inspector.png'), fullPage: true });
+  const reloaded = await openPage(new URL(page.url()).hash);
+  assert.equal(await reloaded.page.textContent('.neuron.custom[data-layer="0"][data-unit="2"] .badge'), 'relu');
+  assert.deepEqual([...errors, ...reloaded.errors], []);
+  await reloaded.page.close();
+  await page.close();
+});
