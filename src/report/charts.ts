@@ -79,7 +79,9 @@ export function histogramSpec(bins: readonly HistogramBin[], title: string, xTit
       encoding: {
         x: { field: 'lo', type: 'quantitative', title: xTitle, scale: { zero: false } },
         x2: { field: 'hi' },
+        // A ranged x makes the bar a rect: its base must be given, or it is drawn as a thin band at the count.
         y: { field: 'count', type: 'quantitative', title: 'count' },
+        y2: { datum: 0 },
       },
     },
   };
