@@ -114,7 +114,14 @@ export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions
     outputs.push({ name: probs, elemType: DataType.FLOAT, shape: ['N', task === 'binary' ? 2 : k] });
     outputs.push({ name: label, elemType: DataType.INT64, shape: ['N'] });
   } else {
-    outputs.push({ name: b.op('Identity', [y], 'output'), elemType: DataType.FLOAT, shape: ['N', k] });
+    // A regression target standardized for training (preprocessing.target: μ, σ) is mapped back: ŷ·σ + μ.
+    const t = regressionTargetScaling(file?.preprocessing);
+    let out = y;
+    if (t !== null) {
+      out = b.op('Mul', [out, b.floats('target_scale', [1], [t.scale])], 'target_scaled');
+      out = b.op('Add', [out, b.floats('target_mean', [1], [t.mean])], 'target_shifted');
+    }
+    outputs.push({ name: b.op('Identity', [out], 'output'), elemType: DataType.FLOAT, shape: ['N', k] });
   }
 
   const metadata = [{ key: 'mlpkit.spec', value: JSON.stringify(model.spec) }];
@@ -134,6 +141,19 @@ export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions
     },
     metadataProps: metadata,
   });
+}
+
+/** { mean, scale } from a model file's `preprocessing.target` of a regression, if it has one. */
+function regressionTargetScaling(pre: unknown): { mean: number; scale: number } | null {
+  if (typeof pre !== 'object' || pre === null) return null;
+  const t = (pre as { target?: unknown }).target;
+  if (typeof t !== 'object' || t === null) return null;
+  const { task, mean, scale } = t as { task?: unknown; mean?: unknown; scale?: unknown };
+  if (task !== 'regression' || typeof mean !== 'number' || typeof scale !== 'number') return null;
+  if (!Number.isFinite(mean) || !Number.isFinite(scale) || scale <= 0) {
+    throw new Error(`exportOnnx: preprocessing.target has mean ${mean} and scale ${scale}; expected finite numbers with scale > 0`);
+  }
+  return { mean, scale };
 }
 
 function isModelFile(v: Model | ModelFile): v is ModelFile {
