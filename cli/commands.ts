@@ -2,6 +2,7 @@
  * The commands besides `train`: predict, evaluate, info, trace, gradcheck, datasets, demo, export.
  */
 
+import { Ensemble } from '../src/train/ensemble.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -51,7 +52,7 @@ export async function evaluate(modelPath: string, dataPath: string, o: { target?
 export async function info(modelPath: string, o: { json?: boolean }): Promise<void> {
   const m = await loadCliModel(modelPath);
   if (o.json === true) {
-    out(`${JSON.stringify({ task: m.file.task ?? null, classes: m.file.classes ?? null, parameters: m.model.parameterCount, spec: m.file.spec, preprocessing: m.file.preprocessing ?? null, training: m.file.training ?? null })}\n`);
+    out(`${JSON.stringify({ task: m.file.task ?? null, classes: m.file.classes ?? null, parameters: m.model.parameterCount, networks: m.predictor instanceof Ensemble ? m.predictor.members.length : 1, spec: m.file.spec, preprocessing: m.file.preprocessing ?? null, training: m.file.training ?? null })}\n`);
     return;
   }
   const t = m.prep.target;
@@ -59,6 +60,7 @@ export async function info(modelPath: string, o: { json?: boolean }): Promise<vo
     `${modelPath}`,
     `task: ${t.task}${t.task === 'regression' ? '' : ` — classes ${t.classes.join(', ')}`}; target column '${t.name}'`,
     '',
+    ...(m.predictor instanceof Ensemble ? [`an ensemble of ${m.predictor.members.length} networks of this architecture (predictions are their mean):`] : []),
     m.model.summary(),
     '',
     'preprocessing:',

@@ -6,7 +6,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Model } from '../src/graph/model.js';
-import { modelFromFile, type ModelFile } from '../src/io/model-file.js';
+import type { ModelFile } from '../src/io/model-file.js';
+import { predictorFromFile } from '../src/io/ensemble-file.js';
+import { Ensemble } from '../src/train/ensemble.js';
 import { loadModelFile, writeFileAtomic } from '../src/io/node/files.js';
 import { accuracy, balancedAccuracy, logLoss, mae, mse, precisionRecallF1, r2, rocAuc } from '../src/metrics.js';
 import { readTable, type Table } from './csv.js';
@@ -17,21 +19,25 @@ import type { Progress } from './progress.js';
 export interface LoadedModel {
   readonly path: string;
   readonly file: ModelFile;
+  /** The network (member 0 of an ensemble). */
   readonly model: Model;
+  /** What predicts: the network, or the ensemble averaging its members. */
+  readonly predictor: Model | Ensemble;
   readonly prep: Preprocessing;
 }
 
 export async function loadCliModel(path: string): Promise<LoadedModel> {
   if (!existsSync(path)) throw new CliError(`${path}: no such model file`);
   let file: ModelFile;
-  let model: Model;
+  let predictor: Model | Ensemble;
   try {
     file = await loadModelFile(path);
-    model = modelFromFile(file, { source: path });
+    predictor = predictorFromFile(file, { source: path });
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-  return { path, file, model, prep: preprocessingFromJson(file.preprocessing, path) };
+  const model = predictor instanceof Ensemble ? predictor.members[0]! : predictor;
+  return { path, file, model, predictor, prep: preprocessingFromJson(file.preprocessing, path) };
 }
 
 /** Read a data file with the column kinds the model was trained on. */
@@ -85,7 +91,7 @@ export function interpret(out: ArrayLike<number>, rows: number, target: TargetPl
 
 export function predictTable(m: LoadedModel, table: Table): Prediction {
   const x = inputsFor(table, m.prep);
-  const out = m.model.predict(x).data;
+  const out = m.predictor.predict(x).data;
   return interpret(out, table.rows, m.prep.target);
 }
 

@@ -17,6 +17,9 @@ import type { OptimizerSpec } from '../src/optim/rules.js';
 import type { ReportBoundary } from '../src/report/report.js';
 import { fit } from '../src/train/fit.js';
 import { trainRestarts } from '../src/train/restarts.js';
+import { Ensemble } from '../src/train/ensemble.js';
+import { ensembleMembersJson } from '../src/io/ensemble-file.js';
+import { parallelRunner } from '../src/node/restarts-worker.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type FitOptions, type History, type Metric } from '../src/train/types.js';
 import { findColumn, readTable, type ColumnKind, type Table } from './csv.js';
 import { CliError, usageError } from './errors.js';
@@ -127,7 +130,7 @@ function validationFraction(o: TrainOptions, table: Table): number {
 
 export async function train(dataPath: string, o: TrainOptions): Promise<TrainResult> {
   const progress = new Progress(outputMode(o));
-  if (o.ensemble === true) throw usageError('--ensemble: the model file holds one network; use --restarts K alone to keep the best of K runs');
+  if (o.ensemble === true && (o.restarts ?? 1) < 2) throw usageError('--ensemble keeps all the runs of --restarts K: give K ≥ 2');
   const modelPath = checkOutputPath(o.out, '--out');
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
@@ -172,19 +175,30 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   if (patience > 0 && fraction === 0 && o.earlyStopping !== undefined) throw usageError('--early-stopping needs a validation split (--validation FRACTION)');
 
   let history: History;
+  let ensemble: Ensemble | null = null;
   const controller = new AbortController();
   const onSigint = (): void => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); process.once('SIGINT', () => process.exit(130)); };
   process.once('SIGINT', onSigint);
   progress.trainStart(o.epochs);
   try {
     if ((o.restarts ?? 1) > 1) {
+      // The runs go to worker threads; each is a pure function of its seed, so this equals a sequential run.
       const outcome = await trainRestarts(spec, { x, y }, base, {
-        runs: o.restarts!, seed: o.seed, ...(fraction > 0 ? { validation: { fraction } } : {}),
+        runs: o.restarts!, seed: o.seed, ...(fraction > 0 ? { validation: { fraction } } : {}), runner: parallelRunner(),
       });
-      model = outcome.model;
-      history = outcome.runs[outcome.best]!.history;
-      for (const r of history.epochs) progress.epoch(r);
-      progress.note(`restarts: kept run ${outcome.best + 1} of ${o.restarts} (validation losses ${outcome.runs.map((r) => r.valLoss.toPrecision(4)).join(', ')})`);
+      const losses = outcome.runs.map((r) => r.valLoss.toPrecision(4)).join(', ');
+      if (o.ensemble === true) {
+        ensemble = outcome.ensemble;
+        model = ensemble.members[0]!;
+        history = outcome.runs[0]!.history;
+        for (const r of history.epochs) progress.epoch(r);
+        progress.note(`ensemble: kept all ${o.restarts} runs, predictions are their mean (validation losses ${losses})`);
+      } else {
+        model = outcome.model;
+        history = outcome.runs[outcome.best]!.history;
+        for (const r of history.epochs) progress.epoch(r);
+        progress.note(`restarts: kept run ${outcome.best + 1} of ${o.restarts} (validation losses ${losses})`);
+      }
     } else {
       const checkpoint = checkpointOptions(o);
       const options: FitOptions = {
@@ -205,7 +219,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   }
 
   // Evaluate on the whole file (the validation rows are part of it; the report says so).
-  const out = model.predict(x).data;
+  const out = (ensemble ?? model).predict(x).data;
   const pred = interpret(out, table.rows, target);
   const trueValues = target.task === 'regression' ? Float64Array.from(y.data, (v) => v * target.scale + target.mean) : null;
   const metrics = metricsOf(target, pred, labels, trueValues);
@@ -218,6 +232,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
     training: JSON.parse(JSON.stringify({
       data: basename(dataPath), rows: table.rows, target: o.target, epochs: history.epochs.length, stopReason: history.stopReason,
       bestEpoch: history.bestEpoch, finalTrainLoss: last?.trainLoss ?? null, finalValLoss: last?.valLoss ?? null,
+      ...(ensemble === null ? {} : { ensembleMembers: ensembleMembersJson(ensemble) }),
       options: { ...o, quiet: undefined, json: undefined, out: undefined, report: undefined, predictions: undefined },
       metrics,
     })),

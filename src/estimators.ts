@@ -30,9 +30,9 @@ import type { InitName } from './init.js';
 import type { ModelSpec } from './spec.js';
 import { checkLabels, formatLabel, sortedUniqueLabels, toNumericMatrix, toTargetMatrix, type Label, type NumericMatrix } from './data/matrix-input.js';
 import { StandardScaler } from './data/scalers.js';
-import { decodeFloats, encodeFloats } from './io/base64.js';
+import { ensembleMembersJson, predictorFromFile } from './io/ensemble-file.js';
 import type { JsonObject } from './io/json-check.js';
-import { modelFromFile, modelToFile, type ModelFile } from './io/model-file.js';
+import { modelToFile, parseModelFile, type ModelFile } from './io/model-file.js';
 import type { OptimizerSpec } from './optim/rules.js';
 import type { ScheduleSpec } from './optim/schedules.js';
 import { fit } from './train/fit.js';
@@ -227,9 +227,7 @@ abstract class MLPBase {
 
   protected fileExtras(task: Task, classes?: readonly Label[]): Pick<ModelFile, 'task' | 'classes' | 'preprocessing' | 'training'> {
     const p = this.need('toJSON');
-    const members = p instanceof Ensemble ? p.members.slice(1).map((m) => ({
-      weights: encodeFloats(m.getWeights(), m.dtype), state: encodeFloats(m.getState(), m.dtype),
-    })) : [];
+    const members = p instanceof Ensemble ? ensembleMembersJson(p) : [];
     return {
       task,
       ...(classes === undefined ? {} : { classes }),
@@ -244,23 +242,15 @@ abstract class MLPBase {
 
   protected restore(json: unknown): ModelFile {
     const text = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
-    const model = modelFromFile(text, { source: this.name });
-    const file = text as ModelFile;
+    const file = parseModelFile(text, this.name);
+    const predictor = predictorFromFile(file, { source: this.name });
+    const model = predictor instanceof Ensemble ? predictor.members[0]! : predictor;
     const pre = file.preprocessing ?? {};
     const nf = pre.nFeatures;
     if (typeof nf !== 'number' || nf !== model.inputSize) throw new Error(`${this.name}: $.preprocessing.nFeatures must be ${model.inputSize}, got ${JSON.stringify(nf)}`);
     this.nFeatures = nf;
     this.scaler = pre.scaler === null || pre.scaler === undefined ? null : StandardScaler.fromJSON(pre.scaler);
-    const members = (file.training?.ensembleMembers ?? []) as readonly { weights: string; state: string }[];
-    if (!Array.isArray(members)) throw new Error(`${this.name}: $.training.ensembleMembers must be an array`);
-    if (members.length === 0) { this.predictor = model; return file; }
-    const all = [model, ...members.map((m, i) => {
-      const mm = new Model(file.spec);
-      mm.setWeights(decodeFloats(m.weights, mm.dtype, `$.training.ensembleMembers[${i}].weights`));
-      mm.setState(decodeFloats(m.state, mm.dtype, `$.training.ensembleMembers[${i}].state`));
-      return mm;
-    })];
-    this.predictor = new Ensemble(all);
+    this.predictor = predictor;
     return file;
   }
 }

@@ -57,7 +57,9 @@ function post(msg: FromWorker, transfer: Transferable[] = []): void {
 async function backend(): Promise<Backend> {
   if (worker.backend === null) {
     try {
-      worker.backend = await loadWasmBackend();
+      // Plain SIMD, not relaxed: its results are the same on every runtime, so a model exported from the
+      // page predicts bit for bit the same in Node (relaxed SIMD's fused multiply-add rounds differently).
+      worker.backend = await loadWasmBackend({ relaxed: false });
     } catch {
       worker.backend = tsBackend;
     }

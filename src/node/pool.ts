@@ -77,7 +77,9 @@ export function serveJobs<J, R>(role: string, handle: (job: J) => Promise<R>): v
  */
 function startWorker(moduleUrl: string, role: string): Worker {
   if (!moduleUrl.endsWith('.ts')) return new Worker(new URL(moduleUrl), { workerData: { role } });
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(moduleUrl)}); });`;
+  // tsx is resolved here, not in the worker, whose eval'd code would resolve it against the working directory.
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(moduleUrl)}); });`;
   return new Worker(boot, { eval: true, workerData: { role } });
 }
 

@@ -135,7 +135,9 @@ class Team implements GemmTeam {
 function startHelper(data: { role: string; module: WebAssembly.Module; memory: WebAssembly.Memory; ctrl: number }): Worker {
   const self = import.meta.url;
   if (!self.endsWith('.ts')) return new Worker(new URL(self), { workerData: data });
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(self)}); });`;
+  // tsx is resolved here, not in the worker, whose eval'd code would resolve it against the working directory.
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(self)}); });`;
   return new Worker(boot, { eval: true, workerData: data });
 }
 

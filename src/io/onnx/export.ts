@@ -77,6 +77,10 @@ const attrInt = (name: string, i: number): AttributeData => ({ name, type: AttrT
 export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions = {}): Uint8Array {
   // Told apart by shape, not instanceof: a bundle may hold a second copy of the Model class.
   const file = isModelFile(source) ? source : undefined;
+  const members = file?.training?.ensembleMembers;
+  if (Array.isArray(members) && members.length > 0) {
+    throw new Error(`exportOnnx: the model file holds an ensemble of ${members.length + 1} networks; export one network (train without --ensemble, or use --restarts alone to keep the best run)`);
+  }
   const model = file === undefined ? (source as Model) : modelFromFile(file);
   const steps = options.preprocessing ?? featurePipeline(file?.preprocessing);
   const task = options.task ?? file?.task;
