@@ -145,6 +145,7 @@ export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: 
   if (beta == 0) memory.fill(C, 0, <usize>mn * 4);
   else if (beta != 1) scale(mn, beta, C);
   if (alpha == 0 || k == 0 || m == 0 || n == 0) return;
+  if (m < MR && !transA && !transB) { smallRows(m, n, k, alpha, A, lda, B, C); return; }
   const ldb = transB ? k : n;
   const panels = (n + NR - 1) / NR;
   const Bp = work;
@@ -159,6 +160,39 @@ export function gemm(transA: bool, transB: bool, m: i32, n: i32, k: i32, alpha: 
       for (let j0 = 0; j0 < n; j0 += NR) {
         tile(kc, Ap, Bp + <usize>(j0 * kc) * 4, C + (<usize>i0 * n + j0) * 4, n, alpha, rows, min(NR, n - j0), tmp);
       }
+    }
+  }
+}
+
+/**
+ * C += α·A·B for fewer rows than a micro-kernel tile (inference on one sample): packing B would cost
+ * more than the product, so each row of C is built 16 columns at a time straight from B's rows.
+ */
+function smallRows(m: i32, n: i32, k: i32, alpha: f32, A: usize, lda: i32, B: usize, C: usize): void {
+  const rowB = <usize>n * 4;
+  const al = f32x4.splat(alpha);
+  for (let i = 0; i < m; i++) {
+    const a = A + <usize>(i * lda) * 4;
+    const c = C + <usize>(i * n) * 4;
+    let j0 = 0;
+    for (; j0 + 16 <= n; j0 += 16) {
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let b = B + <usize>j0 * 4;
+      for (let p = 0; p < k; p++) {
+        const x = v128.load32_splat(a + <usize>p * 4);
+        c0 = madd(x, v128.load(b), c0); c1 = madd(x, v128.load(b, 16), c1);
+        c2 = madd(x, v128.load(b, 32), c2); c3 = madd(x, v128.load(b, 48), c3);
+        b += rowB;
+      }
+      const o = c + <usize>j0 * 4;
+      v128.store(o, madd(c0, al, v128.load(o))); v128.store(o, madd(c1, al, v128.load(o, 16)), 16);
+      v128.store(o, madd(c2, al, v128.load(o, 32)), 32); v128.store(o, madd(c3, al, v128.load(o, 48)), 48);
+    }
+    for (; j0 < n; j0++) {
+      let s: f32 = 0;
+      for (let p = 0; p < k; p++) s += f32.load(a + <usize>p * 4) * f32.load(B + (<usize>p * n + j0) * 4);
+      const o = c + <usize>j0 * 4;
+      f32.store(o, f32.load(o) + alpha * s);
     }
   }
 }

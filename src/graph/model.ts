@@ -58,6 +58,9 @@ export interface BackwardOptions {
   readonly inputGradient?: boolean;
 }
 
+/** Rows per batch that `predict` sizes the buffers for. */
+const PREDICT_BATCH = 1024;
+
 export class Model {
   readonly spec: ResolvedSpec;
   readonly dtype: DType;
@@ -264,7 +267,8 @@ export class Model {
   setInputRows(data: Vec, m: number, rowOffset = 0): void {
     this.compile(m);
     const w = this.inputSize;
-    this.arena.kernels.copy(data.subarray(rowOffset * w, (rowOffset + m) * w), this.input.O.a, m * w);
+    // A native copy (the rows usually come from outside the arena, where a kernel cannot reach them).
+    this.input.O.a.set(data.subarray(rowOffset * w, (rowOffset + m) * w));
   }
 
   /** Copy the rows `idx[start..start+m)` of `data` (a row-major table) into the input buffer (batch gather). */
@@ -319,6 +323,8 @@ export class Model {
     const X = toMatrix(x, this.dtype, 'x', this.inputSize);
     const k = this.output.width;
     const out = this.dtype === 'float64' ? new Float64Array(X.rows * k) : new Float32Array(X.rows * k);
+    // Inference batches of up to PREDICT_BATCH rows: fewer, larger products (buffers grow once).
+    this.compile(Math.min(X.rows, PREDICT_BATCH));
     const step = Math.max(this.maxBatchRows, 1);
     for (let r = 0; r < X.rows; r += step) {
       const m = Math.min(step, X.rows - r);

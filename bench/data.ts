@@ -1,0 +1,108 @@
+// Benchmark data, rebuilt in the project from the workload spec (BENCHMARKS.md):
+// Fashion-MNIST from Debian's dataset-fashion-mnist (idx files, gzip), pixel/255 in float32; and the
+// portable W2 tabular set (mulberry32 seed 42, Box–Muller cosine branch, a random teacher network).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+export const FMNIST_DIR = '/usr/share/datasets/fashion-mnist';
+
+export interface Fmnist { xTrain: Float32Array; yTrain: Uint8Array; xTest: Float32Array; yTest: Uint8Array }
+export interface Tabular { x: Float32Array; y: Uint8Array; n: number; d: number }
+
+/** sha256 of the canonical bytes, from the workload spec. */
+export const SHA256: Record<string, string> = {
+  'fmnist-train-x.f32': 'c8e7985e4e6a3382c3c25c81a43502a695894fef5d797f4c58a637801efb1612',
+  'fmnist-train-y.u8': '657fbd221bfc9f4198cc14b5619cc33ec57c58dd0e47af4d99d6650759e869a7',
+  'fmnist-test-x.f32': '0c0f08b9d95e81a9c662a7e200cbb82a22e7669e3a79c4e861585d1dbf736efd',
+  'fmnist-test-y.u8': '3d0e6c6ea990b53b6f8f500a41cac93881d981b315f84578b7d915342ade01e9',
+  'tabular-x.f32': '491ab4226cbc03a9138a5365c9ddfa200839d9ee77556a75a6d6f42e0b1b5d90',
+  'tabular-y.u8': '6cbc789ef2eeb1205aaf09ee2dfdd2b52b2d877d92692472353fd3dbdb7709e9',
+};
+
+function idx(name: string): Uint8Array {
+  const path = join(FMNIST_DIR, name);
+  if (!existsSync(path)) {
+    throw new Error(`${path} is missing: install Fashion-MNIST with  apt-get install -y dataset-fashion-mnist  (Debian), then rerun`);
+  }
+  return gunzipSync(readFileSync(path));
+}
+
+function images(name: string): Float32Array {
+  const b = idx(name);
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (view.getUint32(0) !== 2051) throw new Error(`${name}: not an idx3 image file`);
+  const n = view.getUint32(4) * view.getUint32(8) * view.getUint32(12);
+  const out = new Float32Array(n);
+  // pixel/255 in float64, one rounding to float32 (as numpy's uint8.astype(float32)/255).
+  for (let i = 0; i < n; i++) out[i] = b[16 + i]! / 255;
+  return out;
+}
+
+function labels(name: string): Uint8Array {
+  const b = idx(name);
+  if (new DataView(b.buffer, b.byteOffset).getUint32(0) !== 2049) throw new Error(`${name}: not an idx1 label file`);
+  return b.slice(8);
+}
+
+export function loadFmnist(): Fmnist {
+  return {
+    xTrain: images('train-images-idx3-ubyte.gz'), yTrain: labels('train-labels-idx1-ubyte.gz'),
+    xTest: images('t10k-images-idx3-ubyte.gz'), yTest: labels('t10k-labels-idx1-ubyte.gz'),
+  };
+}
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The W2 set: y = 1 where Σ_j B_j·tanh(Σ_k X_ik A_kj) > 0, X standard normal (10000 × 20). */
+export function generateTabular(): Tabular {
+  const rng = mulberry32(42);
+  const normal = (): number => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  const n = 10000, d = 20, h = 16;
+  const A = Array.from({ length: d * h }, () => normal() / Math.sqrt(d));
+  const B = Array.from({ length: h }, () => normal() / Math.sqrt(h));
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < n * d; i++) x[i] = normal();
+  const y = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < h; j++) {
+      let z = 0;
+      for (let k = 0; k < d; k++) z += x[i * d + k]! * A[k * h + j]!;
+      s += B[j]! * Math.tanh(z);
+    }
+    y[i] = s > 0 ? 1 : 0;
+  }
+  return { x, y, n, d };
+}
+
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+
+/**
+ * Write the flat files the peer harnesses read (BENCH_DATA) and check every one against the spec's
+ * sha256. Returns the folder.
+ */
+export function writeFlatFiles(dir: string, f: Fmnist, t: Tabular): string {
+  mkdirSync(dir, { recursive: true });
+  const files: [string, Uint8Array][] = [
+    ['fmnist-train-x.f32', new Uint8Array(f.xTrain.buffer)], ['fmnist-train-y.u8', f.yTrain],
+    ['fmnist-test-x.f32', new Uint8Array(f.xTest.buffer)], ['fmnist-test-y.u8', f.yTest],
+    ['tabular-x.f32', new Uint8Array(t.x.buffer)], ['tabular-y.u8', t.y],
+  ];
+  for (const [name, bytes] of files) {
+    const got = sha(bytes);
+    if (got !== SHA256[name]) throw new Error(`${name}: sha256 ${got} differs from the spec's ${SHA256[name]}`);
+    writeFileSync(join(dir, name), bytes);
+  }
+  return dir;
+}

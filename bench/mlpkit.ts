@@ -1,0 +1,206 @@
+// mlpkit's harness for the benchmark workloads W1, W1acc, W2, W3 (spec: BENCHMARKS.md). Prints one
+// JSON record per line, as the peers' harnesses do.
+// Usage: npx tsx bench/mlpkit.ts [--workloads W1,W3,W2] [--threads 1|2] [--seed 0] [--run 1] [--backend wasm|ts]
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { applyOptimizer, createWasmBackend, initOptimizer, mlp, Model, Rng, tsBackend, type Backend } from '../src/index.js';
+import { createThreadedBackend } from '../src/node.js';
+import { generateTabular, loadFmnist } from './data.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : fallback;
+}
+
+const workloads = arg('workloads', 'W1,W3,W2').split(',');
+const threads = Number(arg('threads', '1'));
+const seed = Number(arg('seed', '0'));
+const run = Number(arg('run', '1'));
+const backendName = arg('backend', 'wasm');
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function backend(): Backend {
+  if (backendName === 'ts') return tsBackend;
+  if (backendName === 'shared') return createThreadedBackend({ threads });
+  return threads > 1 ? createThreadedBackend({ threads }) : createWasmBackend();
+}
+
+/** CPU used by other processes during a timed section (cores), as the peers' harnesses measure it. */
+function cpuWindow(): () => { foreign_cores: number; own_cores: number } {
+  const busy = (): number => {
+    const v = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return (v.slice(0, 8).reduce((a, b) => a + b, 0) - v[3]! - (v[4] ?? 0)) / 100;
+  };
+  const b0 = busy();
+  const p0 = process.cpuUsage();
+  const t0 = performance.now();
+  return () => {
+    const wall = (performance.now() - t0) / 1000;
+    const p = process.cpuUsage(p0);
+    const own = (p.user + p.system) / 1e6;
+    const r3 = (v: number): number => Math.round(v * 1000) / 1000;
+    return { foreign_cores: r3(Math.max(0, busy() - b0 - own) / wall), own_cores: r3(own / wall) };
+  };
+}
+
+function emit(rec: Record<string, unknown>): void {
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(JSON.stringify({
+    framework: 'mlpkit', version, threads, run, seed, backend: backendName === 'ts' ? 'ts' : threads > 1 ? `wasm-simd×${threads}` : 'wasm-simd',
+    cpu: cpus()[0]?.model ?? '', peak_rss_mb: peakRssMb, ...rec,
+  }));
+}
+
+/** With helper threads: let them boot (load the module, reach their wait) before anything is timed. */
+function settle(model: Model): Model {
+  if (threads > 1 && backendName !== 'ts') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  return model;
+}
+
+let fm: ReturnType<typeof loadFmnist> | null = null;
+const fmnist = (): ReturnType<typeof loadFmnist> => (fm ??= loadFmnist());
+
+function oneHot(y: Uint8Array, k: number): Float32Array {
+  const out = new Float32Array(y.length * k);
+  y.forEach((c, i) => { out[i * k + c] = 1; });
+  return out;
+}
+
+/** W1's network, trained `epochs` epochs with the spec's Adam on batches of 128; returns seconds per epoch. */
+function trainW1(epochs: number): { model: Model; seconds: number[]; foreign: number } {
+  const d = fmnist();
+  const model = settle(new Model(mlp({ inputSize: 784, outputSize: 10, task: 'multiclass', hidden: [256, 128], activation: 'relu' }), { seed, maxBatch: 128, backend: backend() }));
+  const n = 60000;
+  const X = model.resident(d.xTrain);
+  const Y = model.resident(oneHot(d.yTrain, 10));
+  const rule = { kind: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+  const state = initOptimizer(rule, model.paramBuffer.length, model.arena);
+  const rng = new Rng(seed);
+  const train = { mode: 'train', rng } as const;
+  const perm = new Int32Array(n);
+  let t = 0;
+  const step = (start: number, m: number): void => {
+    model.gatherInputRows(X.a, perm, start, m);
+    model.gatherTargetRows(Y.a, perm, start, m);
+    model.forwardRows(m, train);
+    model.lossOnTargets(m);
+    model.zeroGrad();
+    model.backward();
+    applyOptimizer(rule, state, model.paramBuffer.a, model.gradBuffer.a, 1e-3, ++t, model.arena.kernels);
+  };
+  // Warm-up: one step on samples 0–127.
+  for (let i = 0; i < n; i++) perm[i] = i;
+  step(0, 128);
+  const seconds: number[] = [];
+  const window = cpuWindow();
+  for (let e = 0; e < epochs; e++) {
+    const t0 = performance.now();
+    rng.permutation(n, perm);
+    for (let s = 0; s < n; s += 128) step(s, Math.min(128, n - s));
+    seconds.push((performance.now() - t0) / 1000);
+  }
+  return { model, seconds, foreign: window().foreign_cores };
+}
+
+function testAccuracy(model: Model): number {
+  const d = fmnist();
+  const p = model.predict({ rows: 10000, cols: 784, data: d.xTest }).data;
+  let ok = 0;
+  for (let i = 0; i < 10000; i++) {
+    let best = 0;
+    for (let c = 1; c < 10; c++) if (p[i * 10 + c]! > p[i * 10 + best]!) best = c;
+    if (best === d.yTest[i]) ok++;
+  }
+  return ok / 10000;
+}
+
+let w1Model: Model | null = null;
+
+function w1(): void {
+  const { model, seconds, foreign } = trainW1(1);
+  w1Model = model;
+  const s = seconds[0]!;
+  emit({ workload: 'W1', samples_per_s: Math.round(60000 / s), seconds: s, timed_samples: 60000, effective_gflops: Math.round(60.43 / s * 10) / 10, foreign_cores: foreign });
+}
+
+function w1acc(): void {
+  const { model, seconds, foreign } = trainW1(5);
+  const total = seconds.reduce((a, b) => a + b, 0);
+  emit({ workload: 'W1acc', accuracy: testAccuracy(model), epochs: 5, samples_per_s: Math.round(300000 / total), seconds: total, foreign_cores: foreign });
+}
+
+function w2(): void {
+  const t = generateTabular();
+  const model = new Model({
+    inputSize: 20, loss: 'binaryCrossEntropy',
+    layers: [{ kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dense', units: 1, activation: 'sigmoid' }],
+  }, { seed, maxBatch: 32, backend: backend() });
+  settle(model);
+  const X = model.resident(t.x);
+  const Y = model.resident(Float32Array.from(t.y));
+  const rule = { kind: 'sgd', learningRate: 0.1, momentum: 0.9 } as const;
+  const state = initOptimizer(rule, model.paramBuffer.length, model.arena);
+  const rng = new Rng(seed);
+  const train = { mode: 'train', rng } as const;
+  const perm = new Int32Array(t.n);
+  for (let i = 0; i < t.n; i++) perm[i] = i;
+  let step = 0;
+  const run = (start: number, m: number): void => {
+    model.gatherInputRows(X.a, perm, start, m);
+    model.gatherTargetRows(Y.a, perm, start, m);
+    model.forwardRows(m, train);
+    model.lossOnTargets(m);
+    model.zeroGrad();
+    model.backward();
+    applyOptimizer(rule, state, model.paramBuffer.a, model.gradBuffer.a, 0.1, ++step, model.arena.kernels);
+  };
+  run(0, 32);
+  const window = cpuWindow();
+  const t0 = performance.now();
+  for (let e = 0; e < 5; e++) {
+    rng.permutation(t.n, perm);
+    for (let s = 0; s < t.n; s += 32) run(s, Math.min(32, t.n - s));
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const foreign = window().foreign_cores;
+  const p = model.predict({ rows: t.n, cols: 20, data: t.x }).data;
+  let ok = 0;
+  for (let i = 0; i < t.n; i++) if ((p[i]! > 0.5 ? 1 : 0) === t.y[i]) ok++;
+  emit({ workload: 'W2', samples_per_s: Math.round(50000 / seconds), seconds, timed_samples: 50000, accuracy: ok / t.n, foreign_cores: foreign });
+}
+
+function w3(): void {
+  if (w1Model === null) w1Model = trainW1(1).model;
+  const model = w1Model;
+  const d = fmnist();
+  const one = { rows: 1, cols: 784, data: d.xTest.slice(0, 784) };
+  for (let i = 0; i < 100; i++) model.predict(one);
+  const times: number[] = [];
+  const window = cpuWindow();
+  for (let i = 0; i < 1000; i++) {
+    const t0 = performance.now();
+    model.predict(one);
+    times.push((performance.now() - t0) * 1000);
+  }
+  times.sort((a, b) => a - b);
+  const q = (f: number): number => Math.round(times[Math.floor(f * (times.length - 1))]! * 10) / 10;
+  const latency = { latency_us: q(0.5), latency_p10_us: q(0.1), latency_p90_us: q(0.9) };
+  const foreign1 = window().foreign_cores;
+  const big = { rows: 1024, cols: 784, data: d.xTest.slice(0, 1024 * 784) };
+  for (let i = 0; i < 3; i++) model.predict(big);
+  const w2win = cpuWindow();
+  let calls = 0;
+  const t0 = performance.now();
+  while (calls < 10 || performance.now() - t0 < 1000) { model.predict(big); calls++; }
+  const seconds = (performance.now() - t0) / 1000;
+  // One record, as the peers': batch-1 latency and batch-1024 throughput.
+  emit({ workload: 'W3', ...latency, samples_per_s: Math.round(calls * 1024 / seconds), batch_size: 1024, batch_calls: calls, foreign_cores: Math.max(foreign1, w2win().foreign_cores) });
+}
+
+const table: Record<string, () => void> = { W1: w1, W1acc: w1acc, W2: w2, W3: w3 };
+for (const w of workloads) {
+  const f = table[w];
+  if (f === undefined) throw new Error(`unknown workload '${w}'; expected W1, W1acc, W2, W3`);
+  f();
+}
+process.exit(0);
