@@ -73,6 +73,7 @@ export function program(): Command {
     .addOption(new Option('--impute <how>', 'fill missing feature cells').choices(['mean', 'median', 'most-frequent']))
     .option('--drop <columns>', 'columns to leave out, comma-separated', (s: string) => s.split(',').map((c) => c.trim()).filter((c) => c !== ''), [] as string[])
     .option('--seed <s>', 'seed of initialization, shuffling and the split', number('--seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--threads <n>', 'threads for large matrix products (default 1; results are identical to one thread)', number('--threads', 1, 256, true))
     .option('--out <file>', 'model file to write', 'model.json')
     .option('--report <file>', 'HTML report to write')
     .option('--predictions <file>', 'also write predictions for the training file')
@@ -86,7 +87,7 @@ export function program(): Command {
         target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'impute', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json']),
+        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'impute', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json', 'threads']),
       } as import('./train.js').TrainOptions);
     });
 

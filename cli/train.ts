@@ -20,6 +20,7 @@ import { trainRestarts } from '../src/train/restarts.js';
 import { Ensemble } from '../src/train/ensemble.js';
 import { ensembleMembersJson } from '../src/io/ensemble-file.js';
 import { parallelRunner } from '../src/node/restarts-worker.js';
+import { createThreadedBackend } from '../src/node/threads.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type FitOptions, type History, type Metric } from '../src/train/types.js';
 import { findColumn, readTable, type ColumnKind, type Table } from './csv.js';
 import { CliError, usageError } from './errors.js';
@@ -56,6 +57,8 @@ export interface TrainOptions {
   readonly drop: readonly string[];
   readonly categorical?: readonly string[];
   readonly seed: number;
+  /** Threads for large products (the multithreaded WebAssembly backend); default 1. */
+  readonly threads?: number;
   readonly out: string;
   readonly report?: string;
   readonly predictions?: string;
@@ -163,7 +166,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   });
   let model: Model;
   try {
-    model = new Model(spec, { seed: o.seed });
+    model = new Model(spec, { seed: o.seed, ...((o.threads ?? 1) > 1 ? { backend: createThreadedBackend({ threads: o.threads! }) } : {}) });
   } catch (e) {
     throw usageError((e as Error).message);
   }
