@@ -111,7 +111,13 @@ function checkMatrix(x: NumericMatrix, what: string, dtype: DType, options: Matr
     throw new Error(`${what}: has ${cols} columns, expected ${options.cols} (the width seen in training)`);
   }
   if (options.rows !== undefined && rows !== options.rows) throw new Error(`${what}: has ${rows} rows, expected ${options.rows}`);
-  for (let k = 0; k < data.length; k++) checkCell(data[k], what, Math.floor(k / cols), k % cols, dtype);
+  // Fast scan first: x·0 is 0 for every finite x and NaN for ±∞ and NaN, so one sum tells whether a
+  // cell is bad; only then find it (and a float32 matrix cannot exceed the float32 range).
+  let probe = 0;
+  for (let k = 0; k < data.length; k++) probe += data[k]! * 0;
+  if (probe !== 0 || (dtype === 'float32' && data instanceof Float64Array)) {
+    for (let k = 0; k < data.length; k++) checkCell(data[k], what, Math.floor(k / cols), k % cols, dtype);
+  }
   if ((dtype === 'float64') === (data instanceof Float64Array)) return x;
   return { rows, cols, data: dtype === 'float64' ? new Float64Array(data) : new Float32Array(data) };
 }
