@@ -3,7 +3,7 @@
 // Usage: npx tsx bench/mlpkit.ts [--workloads W1,W3,W2] [--threads 1|2] [--seed 0] [--run 1] [--backend wasm|ts]
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { applyOptimizer, createWasmBackend, initOptimizer, mlp, Model, Rng, tsBackend, type Backend } from '../src/index.js';
+import { applyOptimizer, createWasmBackend, initOptimizer, mlp, Model, Rng, tsBackend, type Backend, type Slot, type StepRuleSpec } from '../src/index.js';
 import { createThreadedBackend } from '../src/node.js';
 import { generateTabular, loadFmnist } from './data.js';
 
@@ -57,6 +57,25 @@ function settle(model: Model): Model {
   return model;
 }
 
+/**
+ * A training step as the spec times it: gather the batch from the resident tables, forward, loss,
+ * zeroGrad, backward, update.
+ */
+function stepper(model: Model, X: Slot, Y: Slot, perm: Int32Array, rule: StepRuleSpec, lr: number, rng: Rng): (start: number, m: number) => void {
+  const state = initOptimizer(rule, model.paramBuffer.length, model.arena);
+  const train = { mode: 'train', rng } as const;
+  let t = 0;
+  return (start, m) => {
+    model.gatherInputRows(X.a, perm, start, m);
+    model.gatherTargetRows(Y.a, perm, start, m);
+    model.forwardRows(m, train);
+    model.lossOnTargets(m);
+    model.zeroGrad();
+    model.backward();
+    applyOptimizer(rule, state, model.paramBuffer.a, model.gradBuffer.a, lr, ++t, model.arena.kernels);
+  };
+}
+
 let fm: ReturnType<typeof loadFmnist> | null = null;
 const fmnist = (): ReturnType<typeof loadFmnist> => (fm ??= loadFmnist());
 
@@ -73,21 +92,9 @@ function trainW1(epochs: number): { model: Model; seconds: number[]; foreign: nu
   const n = 60000;
   const X = model.resident(d.xTrain);
   const Y = model.resident(oneHot(d.yTrain, 10));
-  const rule = { kind: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
-  const state = initOptimizer(rule, model.paramBuffer.length, model.arena);
   const rng = new Rng(seed);
-  const train = { mode: 'train', rng } as const;
   const perm = new Int32Array(n);
-  let t = 0;
-  const step = (start: number, m: number): void => {
-    model.gatherInputRows(X.a, perm, start, m);
-    model.gatherTargetRows(Y.a, perm, start, m);
-    model.forwardRows(m, train);
-    model.lossOnTargets(m);
-    model.zeroGrad();
-    model.backward();
-    applyOptimizer(rule, state, model.paramBuffer.a, model.gradBuffer.a, 1e-3, ++t, model.arena.kernels);
-  };
+  const step = stepper(model, X, Y, perm, { kind: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, 1e-3, rng);
   // Warm-up: one step on samples 0–127.
   for (let i = 0; i < n; i++) perm[i] = i;
   step(0, 128);
@@ -138,22 +145,10 @@ function w2(): void {
   settle(model);
   const X = model.resident(t.x);
   const Y = model.resident(Float32Array.from(t.y));
-  const rule = { kind: 'sgd', learningRate: 0.1, momentum: 0.9 } as const;
-  const state = initOptimizer(rule, model.paramBuffer.length, model.arena);
   const rng = new Rng(seed);
-  const train = { mode: 'train', rng } as const;
   const perm = new Int32Array(t.n);
   for (let i = 0; i < t.n; i++) perm[i] = i;
-  let step = 0;
-  const run = (start: number, m: number): void => {
-    model.gatherInputRows(X.a, perm, start, m);
-    model.gatherTargetRows(Y.a, perm, start, m);
-    model.forwardRows(m, train);
-    model.lossOnTargets(m);
-    model.zeroGrad();
-    model.backward();
-    applyOptimizer(rule, state, model.paramBuffer.a, model.gradBuffer.a, 0.1, ++step, model.arena.kernels);
-  };
+  const run = stepper(model, X, Y, perm, { kind: 'sgd', learningRate: 0.1, momentum: 0.9 }, 0.1, rng);
   run(0, 32);
   const window = cpuWindow();
   const t0 = performance.now();

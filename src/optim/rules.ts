@@ -13,6 +13,7 @@
  */
 
 import type { Arena, Kernels, Slot, Vec } from '../kernels/backend.js';
+import { tsKernels } from '../kernels/ts.js';
 
 /**
  * Plain gradient descent (momentum 0) — the lecture's w_{k+1} = w_k − α ∇L(w_k) — or SGD with
@@ -224,25 +225,16 @@ function adam(rule: AdamSpec | AdamWSpec, state: OptimizerState, params: Vec, gr
   const c1 = 1 - b1 ** t;
   const sqrtC2 = Math.sqrt(1 - b2 ** t);
   const stepSize = lr / c1;
-  if (kernels !== undefined) {
-    kernels.adamStep(params.length, params, grads, m, v, stepSize, b1, b2, eps, sqrtC2);
-    return;
-  }
-  for (let i = 0; i < params.length; i++) {
-    const g = grads[i]!;
-    const mi = b1 * m[i]! + (1 - b1) * g;
-    const vi = b2 * v[i]! + (1 - b2) * g * g;
-    m[i] = mi;
-    v[i] = vi;
-    params[i]! -= stepSize * mi / (Math.sqrt(vi) / sqrtC2 + eps);
-  }
+  (kernels ?? tsKernels).adamStep(params.length, params, grads, m, v, stepSize, b1, b2, eps, sqrtC2);
 }
 
 /** The state as plain JSON (numbers round-trip exactly through JSON as shortest decimal doubles). */
 export interface OptimizerStateJSON { readonly kind: string; readonly t: number; readonly buffers: number[][] }
 
 export function optimizerStateToJSON(s: OptimizerState): OptimizerStateJSON {
-  return { kind: s.kind, t: s.t, buffers: s.buffers.map((b) => Array.from(b)) };
+  // Arena-resident moments: read the slots' current views (the arena may have moved since the last step).
+  const buffers = s.slots === undefined ? s.buffers : s.slots.map((slot) => slot.a);
+  return { kind: s.kind, t: s.t, buffers: buffers.map((b) => Array.from(b)) };
 }
 
 export function optimizerStateFromJSON(json: OptimizerStateJSON, rule: StepRuleSpec, n: number, arena?: Arena): OptimizerState {
