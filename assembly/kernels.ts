@@ -280,9 +280,56 @@ export function reluGrad(I: usize, dO: usize, dI: usize, len: i32, beta: f32): v
   }
 }
 
-/** O = σ(I), computed on both branches without overflow. */
+// ---------------------------------------------------------------------------------------------
+// exp, σ and tanh on four lanes (Cephes' single-precision approximations: relative error ~2e-7).
+
+// @ts-ignore: decorator
+@inline function exp4(x0: v128): v128 {
+  const x = f32x4.min(f32x4.max(x0, f32x4.splat(-87.3)), f32x4.splat(88.7));
+  // x = n·ln2 + r, |r| ≤ ln2/2, with ln2 split in two for an exact product n·ln2.
+  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
+  p = madd(p, f32x4.mul(r, r), f32x4.add(r, f32x4.splat(1)));
+  // 2ⁿ built from its exponent bits.
+  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, pow2);
+}
+
+// @ts-ignore: decorator
+@inline function sigmoid4(x: v128): v128 {
+  const one = f32x4.splat(1);
+  return f32x4.div(one, f32x4.add(one, exp4(f32x4.neg(x))));
+}
+
+// @ts-ignore: decorator
+@inline function tanh4(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  // |x| < 0.625: x + x·z·P(z), z = x² (no cancellation near 0); else 1 − 2/(e^{2|x|} + 1) with x's sign.
+  const z = f32x4.mul(x, x);
+  let p = f32x4.splat(-5.70498872745e-3);
+  p = madd(p, z, f32x4.splat(2.06390887954e-2));
+  p = madd(p, z, f32x4.splat(-5.37397155531e-2));
+  p = madd(p, z, f32x4.splat(1.33314422036e-1));
+  p = madd(p, z, f32x4.splat(-3.33332819422e-1));
+  const small = madd(f32x4.mul(p, z), x, x);
+  const e = exp4(f32x4.add(ax, ax));
+  const big = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(e, f32x4.splat(1))));
+  const signed = v128.or(big, v128.and(x, i32x4.splat(0x80000000)));
+  return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
+}
+
+/** O = σ(I). */
 export function sigmoid(I: usize, O: usize, len: i32): void {
-  for (let i = 0; i < len; i++) {
+  let i = 0;
+  for (; i + 4 <= len; i += 4) { const o = <usize>i * 4; v128.store(O + o, sigmoid4(v128.load(I + o))); }
+  for (; i < len; i++) {
     const o = <usize>i * 4;
     const x = f32.load(I + o);
     let y: f32;
@@ -313,7 +360,9 @@ export function sigmoidGrad(O: usize, dO: usize, dI: usize, len: i32, beta: f32)
 
 /** O = tanh(I). */
 export function tanh(I: usize, O: usize, len: i32): void {
-  for (let i = 0; i < len; i++) { const o = <usize>i * 4; f32.store(O + o, Mathf.tanh(f32.load(I + o))); }
+  let i = 0;
+  for (; i + 4 <= len; i += 4) { const o = <usize>i * 4; v128.store(O + o, tanh4(v128.load(I + o))); }
+  for (; i < len; i++) { const o = <usize>i * 4; f32.store(O + o, Mathf.tanh(f32.load(I + o))); }
 }
 
 /** dI = β·dI + dO·(1 − O²). */
