@@ -32,16 +32,23 @@ export interface Problem {
   /** Target column and the columns left out of a CSV (not numeric), for the notice. */
   readonly targetName: string;
   readonly dropped: readonly string[];
+  /** A CSV's header and its target column's index in it (empty and −1 for a generated set). */
+  readonly header: readonly string[];
+  readonly targetIndex: number;
 }
 
 const ROWS = 400;
 
-interface Raw { x: number[][]; y: number[]; task: ProblemTask; classes: string[]; names: string[]; targetName: string; dropped: string[] }
+interface Raw {
+  x: number[][]; y: number[]; task: ProblemTask; classes: string[]; names: string[]; targetName: string; dropped: string[];
+  /** A CSV's header and the index of its target column. */
+  header: string[]; targetIndex: number;
+}
 
 function generated(name: Exclude<DatasetName, 'csv'>, noise: number, seed: number): Raw {
   const r = noise / 100;
   const cls = (g: { x: number[][]; y: number[] }): Raw => ({
-    x: g.x, y: g.y, task: 'binary', classes: ['0', '1'], names: ['x₁', 'x₂'], targetName: 'class', dropped: [],
+    x: g.x, y: g.y, task: 'binary', classes: ['0', '1'], names: ['x₁', 'x₂'], targetName: 'class', dropped: [], header: [], targetIndex: -1,
   });
   switch (name) {
     case 'circle': return cls(circles({ n: ROWS, noise: 0.05 + 0.5 * r, seed }));
@@ -60,7 +67,7 @@ function generated(name: Exclude<DatasetName, 'csv'>, noise: number, seed: numbe
         x.push([a, b]);
         y.push(clean + r * rng.normal());
       }
-      return { x, y, task: 'regression', classes: [], names: ['x₁', 'x₂'], targetName: 'y', dropped: [] };
+      return { x, y, task: 'regression', classes: [], names: ['x₁', 'x₂'], targetName: 'y', dropped: [], header: [], targetIndex: -1 };
     }
   }
 }
@@ -104,19 +111,34 @@ export function parseCsv(text: string): ParsedCsv {
   return { header, rows };
 }
 
-/** A CSV as a problem: numeric feature columns, the target (default the last column) as classes or values. */
+/** Most classes a text target may have: one colour each on the views, one output neuron each. */
+export const MAX_CLASSES = 10;
+
+/**
+ * A CSV as a problem: numeric feature columns, the target as classes or values. Without a choice the
+ * target is the last column that can be one: numeric, or text with at most MAX_CLASSES values (so a
+ * trailing id or comment column is not taken for a label).
+ */
 function fromCsv(text: string, targetIndex: number): Raw {
   const { header, rows } = parseCsv(text);
-  const t = targetIndex >= 0 && targetIndex < header.length ? targetIndex : header.length - 1;
   const isNum = (s: string): boolean => s !== '' && Number.isFinite(Number(s));
   const numeric = header.map((_, j) => rows.every((r) => isNum(r[j]!)));
+  const distinctOf = (j: number): number => new Set(rows.map((r) => r[j]!)).size;
+  let t = targetIndex;
+  if (t < 0 || t >= header.length) {
+    t = header.length - 1;
+    while (t > 0 && numeric[t] !== true && distinctOf(t) > MAX_CLASSES) t--;
+  }
+  if (numeric[t] !== true && distinctOf(t) > MAX_CLASSES) {
+    throw new Error(`the target '${header[t]}' is text with ${distinctOf(t)} distinct values; a class target may have at most ${MAX_CLASSES}: choose another target column`);
+  }
   const featureCols = header.map((_, j) => j).filter((j) => j !== t && numeric[j]);
   const dropped = header.filter((_, j) => j !== t && !numeric[j]);
   if (featureCols.length === 0) throw new Error('the CSV has no numeric feature column besides the target');
   const targets = rows.map((r) => r[t]!);
   const distinct = [...new Set(targets)];
   const integerLabels = numeric[t] === true && targets.every((s) => Number.isInteger(Number(s)));
-  const classification = numeric[t] !== true || (integerLabels && distinct.length <= 10);
+  const classification = numeric[t] !== true || (integerLabels && distinct.length <= MAX_CLASSES);
   const x = rows.map((r) => featureCols.map((j) => Number(r[j])));
   if (classification) {
     if (distinct.length < 2) throw new Error(`the target '${header[t]}' has a single value`);
@@ -124,10 +146,13 @@ function fromCsv(text: string, targetIndex: number): Raw {
     const index = new Map(classes.map((c, i) => [c, i]));
     return {
       x, y: targets.map((s) => index.get(s)!), task: classes.length === 2 ? 'binary' : 'multiclass', classes,
-      names: featureCols.map((j) => header[j]!), targetName: header[t]!, dropped,
+      names: featureCols.map((j) => header[j]!), targetName: header[t]!, dropped, header, targetIndex: t,
     };
   }
-  return { x, y: targets.map(Number), task: 'regression', classes: [], names: featureCols.map((j) => header[j]!), targetName: header[t]!, dropped };
+  return {
+    x, y: targets.map(Number), task: 'regression', classes: [], names: featureCols.map((j) => header[j]!), targetName: header[t]!, dropped,
+    header, targetIndex: t,
+  };
 }
 
 /** Build the problem the state describes (`csv` is the dropped file's text when the data set is 'csv'). */
@@ -176,7 +201,7 @@ export function makeProblem(s: PlaygroundState, csv: string | null): Problem {
   return {
     task: raw.task, classes: raw.classes, names: raw.names, X, cols, y, n, means,
     train: perm.slice(0, nTrain), test: perm.slice(nTrain), viewX: vx, viewY: vy,
-    targetName: raw.targetName, dropped: raw.dropped,
+    targetName: raw.targetName, dropped: raw.dropped, header: raw.header, targetIndex: raw.targetIndex,
   };
 }
 

@@ -19,6 +19,11 @@ export function diverging(t: number): Rgb {
   return v < 0 ? mix(MID, NEG, -v) : mix(MID, POS, v);
 }
 
+/** A colour moved a fraction t of the way to white. */
+export function lighten(c: Rgb, t: number): Rgb {
+  return mix(c, [255, 255, 255], t);
+}
+
 export function css(c: Rgb, alpha = 1): string {
   return `rgba(${Math.round(c[0])},${Math.round(c[1])},${Math.round(c[2])},${alpha})`;
 }
@@ -82,10 +87,12 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
   let hi = Math.max(...all.map(f));
   if (hi - lo < 1e-9) { hi += 0.5; lo -= 0.5; }
   const pad = 4;
+  // A log chart keeps a gutter on the left for its two scale labels.
+  const left = log ? 34 : 1;
   ctx.strokeStyle = '#e3e6e8';
   ctx.lineWidth = 1;
   ctx.beginPath();
-  ctx.moveTo(0, h - pad + 0.5);
+  ctx.moveTo(left, h - pad + 0.5);
   ctx.lineTo(w, h - pad + 0.5);
   ctx.stroke();
   for (const s of series) {
@@ -98,7 +105,7 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
     let started = false;
     s.values.forEach((v, i) => {
       if (!Number.isFinite(v) || (log && v <= 0)) return;
-      const x = n === 1 ? w : (i / (n - 1)) * (w - 2) + 1;
+      const x = n === 1 ? w - 1 : (i / (n - 1)) * (w - 1 - left) + left;
       const y = pad + (1 - (f(v) - lo) / (hi - lo)) * (h - 2 * pad);
       if (started) ctx.lineTo(x, y); else { ctx.moveTo(x, y); started = true; }
     });
@@ -108,8 +115,8 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
   if (log) {
     ctx.fillStyle = '#8a9297';
     ctx.font = '10px system-ui, sans-serif';
-    ctx.fillText(`1e${hi.toFixed(1)}`, 2, 11);
-    ctx.fillText(`1e${lo.toFixed(1)}`, 2, h - 6);
+    ctx.fillText((10 ** hi).toExponential(0), 2, 11);
+    ctx.fillText((10 ** lo).toExponential(0), 2, h - 6);
   }
 }
 

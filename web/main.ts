@@ -3,7 +3,7 @@
  * trains the network it describes, and the views of what the worker reports.
  */
 
-import { CLASS_COLOURS, css, diverging, fmt, heatmap, lineChart, points } from './draw.js';
+import { CLASS_COLOURS, css, diverging, fmt, heatmap, lighten, lineChart, points } from './draw.js';
 import { featureValue } from './features.js';
 import type {} from './hooks.js';
 import type { LayerView } from './network.js';
@@ -291,10 +291,13 @@ class Playground {
         return;
       case 'export': {
         const blob = m.format === 'json' ? new Blob([m.text], { type: 'application/json' }) : new Blob([new Uint8Array(m.bytes)], { type: 'application/octet-stream' });
-        const a = h('a', { href: URL.createObjectURL(blob), download: m.format === 'json' ? 'playground-model.json' : 'playground-model.onnx' });
+        const href = URL.createObjectURL(blob);
+        const a = h('a', { href, download: m.format === 'json' ? 'playground-model.json' : 'playground-model.onnx' });
         document.body.append(a);
         a.click();
         a.remove();
+        // The download has its own copy once started; the blob need not outlive this turn by much.
+        setTimeout(() => URL.revokeObjectURL(href), 10000);
         this.status(m.format === 'json' ? 'Saved the model as mlpkit JSON (load it with modelFromFile or `mlpkit predict`).' : 'Saved the model as ONNX.');
         return;
       }
@@ -308,6 +311,8 @@ class Playground {
 
   onProblem(p: ProblemInfo): void {
     this.problem = p;
+    // The last frame's weights and heatmaps belong to the previous network; the new one's first frame follows.
+    this.lastFrame = null;
     byId('backend', HTMLElement).textContent = p.backend;
     const csvBox = byId('csvControls', HTMLDivElement);
     csvBox.hidden = this.state.dataset !== 'csv';
@@ -315,9 +320,8 @@ class Playground {
       const all = [...p.columns];
       // The target list names every column of the file; the view lists name the feature columns.
       const tSel = byId('target', HTMLSelectElement);
-      const header = this.csv === null ? [] : (this.csv.split(/\r?\n/, 1)[0] ?? '').split(/[,;\t]/).map((s) => s.trim().replace(/^"|"$/g, ''));
-      tSel.replaceChildren(...header.map((c, i) => h('option', { value: String(i) }, c)));
-      tSel.value = String(this.state.target >= 0 ? this.state.target : header.length - 1);
+      tSel.replaceChildren(...p.header.map((c, i) => h('option', { value: String(i) }, c)));
+      tSel.value = String(p.targetIndex);
       for (const [id, v] of [['viewX', p.viewX], ['viewY', p.viewY]] as const) {
         const s = byId(id, HTMLSelectElement);
         s.replaceChildren(...all.map((c, i) => h('option', { value: String(i) }, c)));
@@ -390,7 +394,8 @@ class Playground {
     const canvas = byId('heatmap', HTMLCanvasElement);
     if (p === null || f === null || f.grid === null) return;
     const grid = f.grid;
-    heatmap(canvas, GRID, (i) => this.colourOfOutput(grid, i));
+    // The surface a shade lighter than the points, so a point on its own class's side still shows.
+    heatmap(canvas, GRID, (i) => lighten(this.colourOfOutput(grid, i), 0.3));
     points(canvas, p.points, p.train, (i) => this.pointColour(p.labels[i]!), false);
     if (this.state.showTest) points(canvas, p.points, p.test, (i) => this.pointColour(p.labels[i]!), true);
     const axes = byId('axes', HTMLDivElement);

@@ -28,6 +28,9 @@ export interface ProblemInfo {
   readonly columns: readonly string[];
   readonly targetName: string;
   readonly dropped: readonly string[];
+  /** A CSV's header and its target column's index (empty and −1 for a generated set). */
+  readonly header: readonly string[];
+  readonly targetIndex: number;
   readonly inputNames: readonly string[];
   /** The view's two columns for every row (n × 2) and the label / value of every row. */
   readonly points: Float32Array;

@@ -173,7 +173,8 @@ export function stateFromHash(hash: string): PlaygroundState {
     if (list.length > 0 || f === '') s.features = [...new Set(list)];
   }
   const l = p.get('layers');
-  if (l !== null) s.layers = layersFromString(l) ?? s.layers;
+  // A '+' typed into a link reads back as a space (form encoding), so both mean a skip input.
+  if (l !== null) s.layers = layersFromString(l.replace(/ /g, '+')) ?? s.layers;
   s.init = oneOf(INITS, p.get('init')) ?? s.init;
   s.regularization = oneOf(REGULARIZERS, p.get('reg')) ?? s.regularization;
   s.regRate = num(p.get('regRate'), 0, 10, false) ?? s.regRate;

@@ -104,7 +104,7 @@ function describe(s: Session): void {
   for (let i = 0; i < p.n; i++) { points[2 * i] = p.X[i * p.cols + p.viewX]!; points[2 * i + 1] = p.X[i * p.cols + p.viewY]!; }
   post({
     type: 'problem', task: p.task, classes: p.classes, columns: p.names, targetName: p.targetName, dropped: p.dropped,
-    inputNames: inputNames(p, s.state.features, FEATURE_LABELS), points, labels: Float32Array.from(p.y),
+    header: p.header, targetIndex: p.targetIndex, inputNames: inputNames(p, s.state.features, FEATURE_LABELS), points, labels: Float32Array.from(p.y),
     train: p.train.slice(), test: p.test.slice(), viewX: p.viewX, viewY: p.viewY, layers: s.layout.layers,
     parameterCount: s.model.parameterCount, summary: s.model.summary(), backend: s.model.backend.name,
   }, [points.buffer]);

@@ -123,12 +123,13 @@ test('an exported model JSON loads in the library and predicts exactly what the 
   await page.close();
 });
 
-test('a dropped CSV with four features and text labels trains', { skip, timeout: 30000 }, async () => {
+test('a dropped CSV with four features, three text labels and a trailing note column trains', { skip, timeout: 30000 }, async () => {
   const { page, errors } = await openPage();
-  const lines = ['a,b,c,d,label'];
+  const lines = ['a,b,c,d,label,note'];
   for (let i = 0; i < 240; i++) {
     const a = Math.sin(i * 1.7), b = Math.cos(i * 2.3), c = Math.sin(i * 0.37) * 3, d = (i % 7) / 7;
-    lines.push([a, b, c, d].map((v) => v.toFixed(4)).join(',') + ',' + (a * a + b * b < 0.5 ? 'inner' : 'outer'));
+    const r = a * a + b * b;
+    lines.push([a, b, c, d].map((v) => v.toFixed(4)).join(',') + ',' + (r < 0.4 ? 'inner' : r < 0.9 ? 'middle' : 'outer') + `,"sample ${i}"`);
   }
   const csv = lines.join('\n');
   const data = await page.evaluateHandle((t) => {
@@ -139,7 +140,9 @@ test('a dropped CSV with four features and text labels trains', { skip, timeout:
   await page.dispatchEvent('[data-testid="dropzone"]', 'drop', { dataTransfer: data });
   await page.waitForFunction(() => document.querySelectorAll('.neuron.input').length === 4);
   assert.deepEqual(await page.locator('.neuron.input .iname').allTextContents(), ['a', 'b', 'c', 'd']);
-  assert.match(await page.textContent('#csvNote') ?? '', /240 rows, 4 feature columns, target 'label' \(2 classes\)/);
+  // The note column (free text, a value per row) is neither a feature nor the target.
+  assert.match(await page.textContent('#csvNote') ?? '', /240 rows, 4 feature columns, target 'label' \(3 classes\)\. Left out \(not numeric\): note\./);
+  assert.equal(await page.locator('.layer.out .neuron').count(), 3, 'one output neuron per class');
   const before = await testLoss(page);
   const afterTraining = await train(page, 2500);
   await page.screenshot({ path: join(shots, '5-csv-trained.png'), fullPage: true });

@@ -2,9 +2,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Model } from '../../src/index.js';
-import { makeProblem, inputWidth, inputsOf } from '../../web/data.js';
+import { MAX_CLASSES, makeProblem, inputWidth, inputsOf } from '../../web/data.js';
 import { buildNetwork } from '../../web/network.js';
 import { defaultState, stateFromHash, stateToHash, type PlaygroundState } from '../../web/state.js';
+// The page and the worker are bundled by esbuild, which does not type-check: these type-only imports put
+// them under the project's type check (npm test), and are erased at run time.
+import type {} from '../../web/main.js';
+import type {} from '../../web/worker.js';
 
 test('a state round-trips through its URL hash, per-neuron activations and skips included', () => {
   const s: PlaygroundState = {
@@ -45,4 +49,39 @@ test('the generated sets are scaled into [−1, 1] and split by the train ratio'
   assert.equal(p.train.length, Math.round(0.3 * p.n));
   assert.ok(Array.from(p.X).every((v) => v >= -1 && v <= 1));
   assert.deepEqual(new Set(p.y), new Set([0, 1]));
+});
+
+test('a skip written as a literal + in a link (read back as a space) still means a skip', () => {
+  const s = stateFromHash('#layers=4r,4r+,2r');
+  assert.deepEqual(s.layers.map((l) => [l.units, l.activation, l.skip]), [[4, 'relu', false], [4, 'relu', true], [2, 'relu', false]]);
+});
+
+function csvOf(header: string, rows: number, row: (i: number) => string): string {
+  return [header, ...Array.from({ length: rows }, (_, i) => row(i))].join('\n');
+}
+
+test('a CSV whose last column is a free-text note takes the last column that can be a target', () => {
+  const csv = csvOf('a,b,species,note', 60, (i) => `${Math.sin(i)},${Math.cos(i)},${['setosa', 'versicolor', 'virginica'][i % 3]},"row ${i}"`);
+  const p = makeProblem({ ...defaultState(), dataset: 'csv' }, csv);
+  assert.equal(p.targetName, 'species');
+  assert.equal(p.targetIndex, 2);
+  assert.equal(p.task, 'multiclass');
+  assert.deepEqual(p.classes, ['setosa', 'versicolor', 'virginica']);
+  assert.deepEqual(p.names, ['a', 'b']);
+  assert.deepEqual(p.dropped, ['note']);
+});
+
+test('a text target with more distinct values than the class limit is refused with its name', () => {
+  const csv = csvOf('a,b,note', 40, (i) => `${i},${i % 3},id${i}`);
+  assert.throws(() => makeProblem({ ...defaultState(), dataset: 'csv', target: 2 }, csv),
+    new RegExp(`'note' is text with 40 distinct values; a class target may have at most ${MAX_CLASSES}`));
+});
+
+test('a CSV with a numeric target of many values is a regression scaled into [−1, 1]', () => {
+  const csv = csvOf('u;v;price', 50, (i) => `${Math.sin(i)};${Math.cos(i)};${(100 + 3.5 * i).toFixed(2)}`);
+  const p = makeProblem({ ...defaultState(), dataset: 'csv' }, csv);
+  assert.equal(p.task, 'regression');
+  assert.equal(p.targetName, 'price');
+  assert.equal(Math.min(...p.y), -1);
+  assert.equal(Math.max(...p.y), 1);
 });
