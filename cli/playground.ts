@@ -66,9 +66,15 @@ export async function startPlayground(options: PlaygroundOptions = {}): Promise<
   const dir = await ensureBuilt();
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
+    } catch {
+      // A malformed escape (%E0%A4%A) names no file; it must not take the server down.
+      path = '';
+    }
     const file = normalize(join(dir, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(dir + sep) || (req.method !== 'GET' && req.method !== 'HEAD')) {
+    if (path === '' || !file.startsWith(dir + sep) || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404).end();
       return;
     }

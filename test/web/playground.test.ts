@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { modelFromFile } from '../../src/index.js';
 import { startPlayground, type PlaygroundServer } from '../../cli/playground.js';
@@ -104,7 +105,7 @@ test('step mode runs forward, then backward, and shows I, O and δ on every neur
   await page.close();
 });
 
-test('an exported model JSON loads in the library and predicts exactly what the page predicts', { skip, timeout: 30000 }, async () => {
+test('an exported model JSON loads in the library and predicts exactly what the page predicts, and its ONNX export the same in ONNX Runtime', { skip, timeout: 30000 }, async () => {
   const { page, errors } = await openPage('#layers=3r,2t:1=s&data=xor&features=x1.x2.x1x2');
   await train(page, 1000);
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-json"]')]);
@@ -116,8 +117,17 @@ test('an exported model JSON loads in the library and predicts exactly what the 
   const inNode = Array.from(model.predict(rows).data);
   assert.deepEqual(inNode, inPage);
   const [onnx] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-onnx"]')]);
-  const bytes = await readFile(await onnx.path());
-  assert.ok(bytes.length > 200, `ONNX file of ${bytes.length} bytes`);
+  const session = await InferenceSession.create(await readFile(await onnx.path()));
+  const out = await session.run({ [session.inputNames[0]!]: new Tensor('float32', Float32Array.from(rows.flat()), [rows.length, 3]) });
+  await session.release();
+  // A binary classifier's ONNX outputs: 'probabilities' [1 − p, p] and 'label' (the larger one's index).
+  const pairs = Array.from(out['probabilities']!.data as Float32Array);
+  const labels = Array.from(out['label']!.data as BigInt64Array, Number);
+  assert.equal(pairs.length, 2 * inPage.length);
+  inPage.forEach((p, i) => {
+    assert.ok(Math.abs(pairs[2 * i + 1]! - p) <= 1e-5 && Math.abs(pairs[2 * i]! - (1 - p)) <= 1e-5, `row ${i}: ONNX Runtime [${pairs[2 * i]}, ${pairs[2 * i + 1]}], page p = ${p}`);
+    if (Math.abs(p - 0.5) > 1e-5) assert.equal(labels[i], p > 0.5 ? 1 : 0, `row ${i}: label`);
+  });
   await page.screenshot({ path: join(shots, '4-xor-per-neuron-activation.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await page.close();
