@@ -88,7 +88,7 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
   if (hi - lo < 1e-9) { hi += 0.5; lo -= 0.5; }
   const pad = 4;
   // A log chart keeps a gutter on the left for its two scale labels.
-  const left = log ? 34 : 1;
+  const left = log ? 40 : 1;
   ctx.strokeStyle = '#e3e6e8';
   ctx.lineWidth = 1;
   ctx.beginPath();
@@ -115,8 +115,8 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
   if (log) {
     ctx.fillStyle = '#8a9297';
     ctx.font = '10px system-ui, sans-serif';
-    ctx.fillText((10 ** hi).toExponential(0), 2, 11);
-    ctx.fillText((10 ** lo).toExponential(0), 2, h - 6);
+    ctx.fillText((10 ** hi).toExponential(1), 2, 11);
+    ctx.fillText((10 ** lo).toExponential(1), 2, h - 6);
   }
 }
 

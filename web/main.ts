@@ -103,6 +103,17 @@ class Playground {
       }),
     };
     window.addEventListener('resize', () => this.drawEdges());
+    // A link pasted into this tab (or edited by hand) changes only the hash: rebuild from it.
+    window.addEventListener('hashchange', () => this.applyHash());
+  }
+
+  applyHash(): void {
+    const next = stateFromHash(location.hash);
+    if (next.dataset === 'csv' && this.csv === null) next.dataset = 'circle';
+    if (stateToHash(next) === stateToHash(this.state)) return;
+    this.setPlaying(false);
+    this.send({ type: 'pause' });
+    this.change((s) => { Object.assign(s, next); });
   }
 
   send(m: ToWorker): void { this.worker.postMessage(m); }
@@ -577,7 +588,7 @@ class Playground {
     panel.replaceChildren(
       h('div', { class: 'phase' }, ...(['forward', 'backward', 'update'] as const).map((ph) => h('span', { class: `ph${ph === s.phase ? ' done' : ''}${ph === next ? ' next' : ''}` }, ph))),
       eq,
-      h('p', { class: 'hint' }, `Values shown for the first of the ${s.batchSize} row${s.batchSize === 1 ? '' : 's'} in the batch: inputs (${s.input.map((v) => fmt(v, 2)).join(', ')}), target ${s.target.map((v) => fmt(v, 2)).join(', ')}; batch loss L = ${fmt(s.loss, 4)}. δ is ∂L/∂I for the batch's mean loss. Press step for the ${next} pass.`),
+      h('p', { class: 'hint' }, `Values shown for ${s.batchSize === 1 ? 'the batch’s one row' : `the first of the ${s.batchSize} rows in the batch`}: inputs (${s.input.map((v) => fmt(v, 2)).join(', ')}), target ${s.target.map((v) => fmt(v, 2)).join(', ')}; batch loss L = ${fmt(s.loss, 4)}. δ is ∂L/∂I for the batch's mean loss. Click a neuron for its weights${s.layers[0]?.dW === null ? '' : ' and their gradients (summed over the batch)'}. Press step for the ${next} pass.`),
     );
     this.drawInspector();
   }
@@ -610,12 +621,21 @@ class Playground {
     if (st !== undefined) {
       rows.push(h('p', { class: 'mono' }, `I_j = ${fmt(st.I[sel.unit]!, 5)}\nO_j = ${fmt(st.O[sel.unit]!, 5)}${st.delta === null ? '' : `\nδ_j = ${fmt(st.delta[sel.unit]!, 6)}`}`));
     }
+    const l = p.layers[sel.layer]!;
+    /** Column `unit` of a rows × units matrix: the neuron's incoming weights (or their gradients). */
+    const column = (m: ArrayLike<number>, digits: number): string =>
+      Array.from({ length: m.length / l.units }, (_, r) => fmt(m[r * l.units + sel.unit]!, digits)).join(', ');
     const wts = this.lastFrame?.weights?.[sel.layer];
     if (wts !== undefined) {
-      const l = p.layers[sel.layer]!;
-      const rowsW = wts.W.length / l.units;
-      const incoming = Array.from({ length: rowsW }, (_, r) => fmt(wts.W[r * l.units + sel.unit]!, 3)).join(', ');
-      rows.push(h('p', { class: 'mono small' }, `w_kj = ${incoming}${wts.b === null ? '' : `\nw_0j = ${fmt(wts.b[sel.unit]!, 3)}`}`));
+      const after = this.step?.phase === 'update' ? ' (after the update)' : '';
+      rows.push(h('p', { class: 'mono small' }, `w_kj = ${column(wts.W, 3)}${wts.b === null ? '' : `\nw_0j = ${fmt(wts.b[sel.unit]!, 3)}`}${after}`));
+    }
+    if (st?.dW !== null && st?.dW !== undefined) {
+      // The weights' gradient also carries the penalty's (the biases are not penalized).
+      const penalty = this.state.regularization === 'none' || this.state.regRate === 0 ? '' : this.state.regularization === 'l1' ? ' + λ sign(w)' : ' + 2λw';
+      const db = st.db?.[sel.unit];
+      rows.push(h('p', { class: 'mono small', 'data-testid': 'weight-gradients' },
+        `∂L/∂w_kj = Σ δ_j O_k${penalty} = ${column(st.dW, 4)}${db === undefined ? '' : `\n∂L/∂w_0j = Σ δ_j = ${fmt(db, 4)}`}`));
     }
     box.replaceChildren(...rows);
     box.hidden = false;

@@ -51,6 +51,9 @@ export interface StepLayer {
   readonly O: readonly number[];
   /** δ_j = ∂L/∂I_j; present once the backward pass has run. */
   readonly delta: readonly number[] | null;
+  /** ∂L/∂w_kj (rows × units, row-major) and ∂L/∂w_0j, summed over the batch (equation (3)); after the backward pass. */
+  readonly dW: readonly number[] | null;
+  readonly db: readonly number[] | null;
 }
 
 export type StepPhase = 'forward' | 'backward' | 'update';

@@ -214,6 +214,8 @@ function captureStep(s: Session, phase: StepPhase, loss: number, withDelta: bool
       I: Array.from(d.I.a.subarray(0, l.units)),
       O: Array.from(model.node(l.out).O.a.subarray(0, l.units)),
       delta: withDelta ? Array.from(d.delta.a.subarray(0, l.units)) : null,
+      dW: withDelta ? Array.from(d.W.grad.a) : null,
+      db: withDelta && d.b !== null ? Array.from(d.b.grad.a) : null,
     };
   });
   return {

@@ -174,3 +174,40 @@ test('a neuron gets its own activation from the inspector, and the link records 
   await reloaded.page.close();
   await page.close();
 });
+
+test('with a batch of one row, a neuron\'s weight gradients in step mode are δ_j O_k and δ_j (equation (3))', { skip, timeout: 30000 }, async () => {
+  const { page, errors } = await openPage('#batch=1');
+  await page.click('[data-testid="step"]');
+  await page.click('[data-testid="step"]');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="delta"]').length === 7);
+  // Hidden layer 2, neuron 1: its inputs O_k are hidden layer 1's four outputs.
+  const valuesOf = async (layer: number, unit: number): Promise<{ O: number; delta: number }> => {
+    const t = (await page.textContent(`.neuron[data-layer="${layer}"][data-unit="${unit}"] .vals`)) ?? '';
+    return { O: Number(/O(-?[\d.e+-]+)/.exec(t)?.[1]), delta: Number(/δ(-?[\d.e+-]+)/.exec(t)?.[1]) };
+  };
+  const O = await Promise.all([0, 1, 2, 3].map(async (u) => (await valuesOf(0, u)).O));
+  const { delta } = await valuesOf(1, 0);
+  await page.click('.neuron[data-layer="1"][data-unit="0"]');
+  const text = (await page.textContent('[data-testid="weight-gradients"]')) ?? '';
+  const dW = (/∂L\/∂w_kj = Σ δ_j O_k = ([^\n]+)/.exec(text)?.[1] ?? '').split(', ').map(Number);
+  const db = Number(/∂L\/∂w_0j = Σ δ_j = (\S+)/.exec(text)?.[1]);
+  assert.equal(dW.length, 4, text);
+  assert.ok(Number.isFinite(delta) && delta !== 0, `δ = ${delta}`);
+  // The page rounds what it shows (O to 3 decimals, δ and gradients to 4 or 3 significant digits).
+  const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-4 + 0.01 * Math.abs(b);
+  dW.forEach((g, k) => assert.ok(close(g, delta * O[k]!), `∂L/∂w_${k}j = ${g}, δ_j O_k = ${delta} × ${O[k]}`));
+  assert.ok(close(db, delta), `∂L/∂w_0j = ${db}, δ_j = ${delta}`);
+  await page.screenshot({ path: join(shots, '7-step-gradients.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('a link pasted into the open page rebuilds the network it names', { skip, timeout: 30000 }, async () => {
+  const { page, errors } = await openPage();
+  await page.evaluate(() => { location.hash = 'data=xor&layers=3r,3r,2r'; });
+  await page.waitForFunction(() => document.querySelectorAll('.neuron[data-layer="2"]').length === 2);
+  assert.equal(await page.locator('.dataset.selected').getAttribute('data-name'), 'xor');
+  assert.equal(await page.locator('.neuron[data-layer="0"]').count(), 3);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
