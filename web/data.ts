@@ -4,7 +4,7 @@
  * test rows, and turned into network inputs by the selected feature functions.
  */
 
-import { Rng, circles, gaussians, twoSpirals, xor } from '../src/index.js';
+import { Rng, circles, gaussians, moons, twoSpirals, xor } from '../src/index.js';
 import { featureValue } from './features.js';
 import type { DatasetName, FeatureName, PlaygroundState } from './state.js';
 
@@ -47,14 +47,17 @@ interface Raw {
 
 function generated(name: Exclude<DatasetName, 'csv'>, noise: number, seed: number): Raw {
   const r = noise / 100;
-  const cls = (g: { x: number[][]; y: number[] }): Raw => ({
-    x: g.x, y: g.y, task: 'binary', classes: ['0', '1'], names: ['x₁', 'x₂'], targetName: 'class', dropped: [], header: [], targetIndex: -1,
+  const cls = (g: { x: number[][]; y: number[] }, k = 2): Raw => ({
+    x: g.x, y: g.y, task: k === 2 ? 'binary' : 'multiclass', classes: Array.from({ length: k }, (_, i) => String(i)),
+    names: ['x₁', 'x₂'], targetName: 'class', dropped: [], header: [], targetIndex: -1,
   });
   switch (name) {
     case 'circle': return cls(circles({ n: ROWS, noise: 0.05 + 0.5 * r, seed }));
     case 'xor': return cls(xor({ n: ROWS, noise: 0.5 * r, seed }));
     case 'gauss': return cls(gaussians({ n: ROWS, classes: 2, noise: 0.4 + 1.6 * r, seed }));
     case 'spiral': return cls(twoSpirals({ n: ROWS, noise: 0.3 * r, seed }));
+    case 'moons': return cls(moons({ n: ROWS, noise: 0.05 + 0.4 * r, seed }));
+    case 'clusters': return cls(gaussians({ n: ROWS, classes: 3, noise: 0.5 + 1.5 * r, seed }), 3);
     case 'plane':
     case 'bumps': {
       const rng = new Rng(seed);
@@ -163,7 +166,8 @@ export function makeProblem(s: PlaygroundState, csv: string | null): Problem {
   const cols = raw.x[0]!.length;
   const X = new Float64Array(n * cols);
   const means = new Float64Array(cols);
-  // 2-D sets share one scale for both axes (so circles stay round); a CSV scales each column.
+  // 2-D sets share one scale for both axes (so circles stay round), each axis centred on its range's
+  // midpoint (so the moons sit in the middle); a CSV scales each column on its own.
   const shared = s.dataset !== 'csv';
   let sharedHalf = 0;
   const lo: number[] = [];
@@ -173,10 +177,10 @@ export function makeProblem(s: PlaygroundState, csv: string | null): Problem {
     let b = -Infinity;
     for (let i = 0; i < n; i++) { const v = raw.x[i]![j]!; a = Math.min(a, v); b = Math.max(b, v); }
     lo.push(a); hi.push(b);
-    sharedHalf = Math.max(sharedHalf, Math.abs(a), Math.abs(b));
+    sharedHalf = Math.max(sharedHalf, (b - a) / 2);
   }
   for (let j = 0; j < cols; j++) {
-    const centre = shared ? 0 : (lo[j]! + hi[j]!) / 2;
+    const centre = (lo[j]! + hi[j]!) / 2;
     const half = (shared ? sharedHalf : (hi[j]! - lo[j]!) / 2) * 1.1 || 1;
     let m = 0;
     for (let i = 0; i < n; i++) {

@@ -35,7 +35,8 @@ const OPTIMIZER_LABELS: Record<(typeof OPTIMIZERS)[number], string> = {
   sgd: 'SGD', momentum: 'SGD + momentum', nesterov: 'Nesterov', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop', adagrad: 'Adagrad',
 };
 const DATASET_LABELS: Record<DatasetName, string> = {
-  circle: 'Circle', xor: 'Exclusive or', gauss: 'Gaussian', spiral: 'Spiral', plane: 'Plane (regression)', bumps: 'Bumps (regression)', csv: 'Your CSV',
+  circle: 'Circle', xor: 'Exclusive or', gauss: 'Gaussian', spiral: 'Spiral', moons: 'Moons', clusters: '3 clusters',
+  plane: 'Plane (regression)', bumps: 'Bumps (regression)', csv: 'Your CSV',
 };
 const GRAD_COLOURS = ['#0877bd', '#f59322', '#2ea043', '#9c52c4', '#d62728', '#8c564b', '#e377c2', '#17becf'];
 
@@ -50,6 +51,12 @@ function datasetPattern(d: DatasetName, x: number, y: number): number {
       const a = Math.atan2(y, x);
       return Math.sin(a - 2 * Math.PI * 1.2 * r) > 0 ? 1 : -1;
     }
+    case 'moons': {
+      const up = Math.abs(Math.hypot(x + 0.25, y + 0.15) - 0.55) < 0.14 && y > -0.15;
+      const down = Math.abs(Math.hypot(x - 0.25, y - 0.15) - 0.55) < 0.14 && y < 0.15;
+      return up ? -1 : down ? 1 : 0;
+    }
+    case 'clusters': return 0; // drawn in class colours by clustersTile
     case 'plane': return (x + y) / 2;
     case 'bumps': return Math.exp(-((x + 0.5) ** 2 + (y + 0.5) ** 2) / 0.18) + Math.exp(-((x - 0.5) ** 2 + (y - 0.5) ** 2) / 0.18)
       - Math.exp(-((x + 0.5) ** 2 + (y - 0.5) ** 2) / 0.18) - Math.exp(-((x - 0.5) ** 2 + (y + 0.5) ** 2) / 0.18);
@@ -57,11 +64,20 @@ function datasetPattern(d: DatasetName, x: number, y: number): number {
   }
 }
 
-function field(canvas: HTMLCanvasElement, g: number, f: (x1: number, x2: number) => number): void {
+/** Three clusters' tile: a disc of each class colour around the centre. */
+function clustersTile(x: number, y: number): readonly [number, number, number] {
+  for (let c = 0; c < 3; c++) {
+    const a = (2 * Math.PI * c) / 3;
+    if (Math.hypot(x - 0.55 * Math.cos(a), y - 0.55 * Math.sin(a)) < 0.33) return CLASS_COLOURS[c]!;
+  }
+  return diverging(0);
+}
+
+function field(canvas: HTMLCanvasElement, g: number, f: (x1: number, x2: number) => number, colour = (x1: number, x2: number) => diverging(f(x1, x2))): void {
   heatmap(canvas, g, (i) => {
     const r = Math.floor(i / g);
     const c = i % g;
-    return diverging(f(-1 + (2 * c + 1) / g, 1 - (2 * r + 1) / g));
+    return colour(-1 + (2 * c + 1) / g, 1 - (2 * r + 1) / g);
   });
 }
 
@@ -268,7 +284,7 @@ class Playground {
     const box = byId('datasets', HTMLDivElement);
     box.replaceChildren(...DATASETS.filter((d) => d !== 'csv').map((d) => {
       const c = h('canvas', { width: '48', height: '48' });
-      field(c, 24, (x, y) => datasetPattern(d, x, y));
+      if (d === 'clusters') field(c, 24, () => 0, clustersTile); else field(c, 24, (x, y) => datasetPattern(d, x, y));
       const b = h('button', { class: 'dataset', title: DATASET_LABELS[d], 'data-name': d, 'data-testid': `dataset-${d}` }, c, h('span', {}, DATASET_LABELS[d].replace(' (regression)', '')));
       if (REGRESSION_SETS.includes(d)) b.classList.add('regression');
       b.addEventListener('click', () => this.change((s) => { s.dataset = d; }));

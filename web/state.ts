@@ -4,7 +4,7 @@
  * read and checked, and anything the URL lacks or gets wrong falls back to the default.
  */
 
-export const DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'plane', 'bumps', 'csv'] as const;
+export const DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'moons', 'clusters', 'plane', 'bumps', 'csv'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 export const REGRESSION_SETS: readonly DatasetName[] = ['plane', 'bumps'];
 

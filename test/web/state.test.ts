@@ -85,3 +85,16 @@ test('a CSV with a numeric target of many values is a regression scaled into [âˆ
   assert.equal(Math.min(...p.y), -1);
   assert.equal(Math.max(...p.y), 1);
 });
+
+test('the moons are centred in the view and the three clusters make a three-class problem', () => {
+  const moons = makeProblem({ ...defaultState(), dataset: 'moons' }, null);
+  for (const j of [0, 1]) {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < moons.n; i++) { const v = moons.X[i * 2 + j]!; lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    assert.ok(Math.abs(lo + hi) < 1e-9, `axis ${j}: [${lo}, ${hi}] is centred`);
+  }
+  const clusters = makeProblem({ ...defaultState(), dataset: 'clusters' }, null);
+  assert.equal(clusters.task, 'multiclass');
+  assert.deepEqual(clusters.classes, ['0', '1', '2']);
+  assert.deepEqual(new Set(clusters.y), new Set([0, 1, 2]));
+});
