@@ -32,10 +32,11 @@ export function css(c: Rgb, alpha = 1): string {
 export function heatmap(canvas: HTMLCanvasElement, g: number, colour: (cell: number) => Rgb, alpha = 1): void {
   const ctx = canvas.getContext('2d');
   if (ctx === null) return;
-  const off = document.createElement('canvas');
-  off.width = g;
-  off.height = g;
-  const octx = off.getContext('2d');
+  // A canvas of the field's own size takes the pixels directly; a larger one scales them (smoothed).
+  const direct = canvas.width === g && canvas.height === g;
+  const off = direct ? canvas : document.createElement('canvas');
+  if (!direct) { off.width = g; off.height = g; }
+  const octx = direct ? ctx : off.getContext('2d');
   if (octx === null) return;
   const img = octx.createImageData(g, g);
   for (let i = 0; i < g * g; i++) {
@@ -46,6 +47,7 @@ export function heatmap(canvas: HTMLCanvasElement, g: number, colour: (cell: num
     img.data[4 * i + 3] = Math.round(255 * alpha);
   }
   octx.putImageData(img, 0, 0);
+  if (direct) return;
   ctx.clearRect(0, 0, canvas.width, canvas.height);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
@@ -73,21 +75,25 @@ export function points(canvas: HTMLCanvasElement, xy: Float32Array, idx: Int32Ar
 
 export interface Series { readonly values: readonly number[]; readonly colour: string; readonly dashed?: boolean }
 
-/** Lines over a shared x (their index), y linear from 0 or logarithmic. */
-export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], log: boolean): void {
+/**
+ * Lines over a shared x (their index), y linear from 0 or logarithmic; returns the y range drawn (null
+ * when there is nothing to draw), for labels the page writes beside the canvas (text drawn on a canvas
+ * resolves its font on every frame).
+ */
+export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], log: boolean): { lo: number; hi: number } | null {
   const ctx = canvas.getContext('2d');
-  if (ctx === null) return;
+  if (ctx === null) return null;
   const w = canvas.width;
   const h = canvas.height;
   ctx.clearRect(0, 0, w, h);
   const all = series.flatMap((s) => s.values).filter((v) => Number.isFinite(v) && (!log || v > 0));
-  if (all.length === 0) return;
+  if (all.length === 0) return null;
   const f = (v: number): number => (log ? Math.log10(v) : v);
   let lo = log ? Math.min(...all.map(f)) : 0;
   let hi = Math.max(...all.map(f));
   if (hi - lo < 1e-9) { hi += 0.5; lo -= 0.5; }
   const pad = 4;
-  // A log chart keeps a gutter on the left for its two scale labels.
+  // A log chart keeps a gutter on the left for its two scale labels (written by the page).
   const left = log ? 40 : 1;
   ctx.strokeStyle = '#e3e6e8';
   ctx.lineWidth = 1;
@@ -108,16 +114,13 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
       const x = n === 1 ? w - 1 : (i / (n - 1)) * (w - 1 - left) + left;
       const y = pad + (1 - (f(v) - lo) / (hi - lo)) * (h - 2 * pad);
       if (started) ctx.lineTo(x, y); else { ctx.moveTo(x, y); started = true; }
+      // A lone point (the first step) would be a line of no length: mark it.
+      if (n === 1) ctx.arc(x, y, 1.5, 0, 2 * Math.PI);
     });
     ctx.stroke();
   }
   ctx.setLineDash([]);
-  if (log) {
-    ctx.fillStyle = '#8a9297';
-    ctx.font = '10px system-ui, sans-serif';
-    ctx.fillText((10 ** hi).toExponential(1), 2, 11);
-    ctx.fillText((10 ** lo).toExponential(1), 2, h - 6);
-  }
+  return log ? { lo: 10 ** lo, hi: 10 ** hi } : { lo, hi };
 }
 
 export function fmt(v: number, digits = 3): string {

@@ -93,6 +93,10 @@ class Playground {
   testCurve: number[] = [];
   gradCurves = new Map<string, number[]>();
   selected: { layer: number; unit: number } | null = null;
+  /** Whether step values are on the neurons now. */
+  valuesShown = false;
+  /** Where every neuron's heatmap sits in the network view (null: to be measured). */
+  neuronPositions: Map<string, { left: number; right: number; y: number }> | null = null;
   nextPredict = 1;
   readonly pending = new Map<number, (v: number[]) => void>();
   readonly worker: Worker;
@@ -118,7 +122,7 @@ class Playground {
         this.send({ type: 'predict', id, x });
       }),
     };
-    window.addEventListener('resize', () => this.drawEdges());
+    window.addEventListener('resize', () => { this.neuronPositions = null; this.drawEdges(); });
     // A link pasted into this tab (or edited by hand) changes only the hash: rebuild from it.
     window.addEventListener('hashchange', () => this.applyHash());
   }
@@ -387,9 +391,10 @@ class Playground {
       byId('trainLoss', HTMLElement).textContent = Number.isFinite(f.trainLoss) ? f.trainLoss.toFixed(4) : '';
     }
     this.drawOutput();
+    // Step values first: they move the neurons, and the edges are drawn to where the neurons are.
+    this.drawStep();
     this.drawNeurons();
     this.drawCharts();
-    this.drawStep();
   }
 
   // -------------------------------------------------------------------------------------------
@@ -452,7 +457,9 @@ class Playground {
     });
     net.append(inputs);
     p.layers.forEach((l, li) => net.append(this.layerColumn(l, li, li === p.layers.length - 1)));
-    requestAnimationFrame(() => this.drawEdges());
+    this.neuronPositions = null;
+    // Once more after the fonts and the first layout settle.
+    requestAnimationFrame(() => { this.neuronPositions = null; this.drawEdges(); });
     this.drawNeurons();
   }
 
@@ -516,49 +523,70 @@ class Playground {
     this.drawEdges();
   }
 
-  /** Weights as edges: blue positive, orange negative, width by magnitude; skip edges curve around. */
+  /**
+   * Weights as edges: blue positive, orange negative, width by magnitude; skip edges curve around.
+   * The neurons' positions are read in one pass; the paths are made once per shape of network and
+   * updated in place each frame (a few hundred edges at frame rate).
+   */
   drawEdges(): void {
     const p = this.problem;
     const f = this.lastFrame;
     const net = document.getElementById('network');
     const svg = document.getElementById('edges');
     if (p === null || net === null || !(svg instanceof SVGSVGElement)) return;
-    const box = net.getBoundingClientRect();
-    svg.setAttribute('width', String(net.scrollWidth));
-    svg.setAttribute('height', String(net.scrollHeight));
-    const centre = (layer: number, unit: number, side: 'in' | 'out'): [number, number] | null => {
-      const e = this.neuronEl(layer, unit);
-      if (e === null) return null;
-      const r = (e.querySelector('canvas') ?? e.querySelector('.iname') ?? e).getBoundingClientRect();
-      return [(side === 'out' ? r.right : r.left) - box.left + net.scrollLeft, r.top + r.height / 2 - box.top + net.scrollTop];
-    };
-    const parts: string[] = [];
+    // Reading positions forces a layout, the frame's dearest step: only after the neurons may have moved.
+    let at = this.neuronPositions;
+    if (at === null) {
+      const box = net.getBoundingClientRect();
+      svg.setAttribute('width', String(net.scrollWidth));
+      svg.setAttribute('height', String(net.scrollHeight));
+      const found = new Map<string, { left: number; right: number; y: number }>();
+      net.querySelectorAll<HTMLElement>('.neuron').forEach((e) => {
+        const r = (e.querySelector('canvas') ?? e.querySelector('.iname') ?? e).getBoundingClientRect();
+        found.set(`${e.dataset['layer']}:${e.dataset['unit']}`, {
+          left: r.left - box.left + net.scrollLeft, right: r.right - box.left + net.scrollLeft, y: r.top + r.height / 2 - box.top + net.scrollTop,
+        });
+      });
+      at = found;
+      this.neuronPositions = found;
+    }
+    const widthOf = (layer: number): number => (layer < 0 ? p.inputNames.length : p.layers[layer]?.units ?? 0);
+    const edges: { d: string; w: number; skip: boolean; scale: number }[] = [];
     p.layers.forEach((l, li) => {
       const W = f?.weights?.[li]?.W;
-      const rows = W === undefined ? 0 : W.length / l.units;
+      const rows = l.mainWidth + (l.skipFrom === null ? 0 : widthOf(l.skipFrom));
+      if (W === undefined || W.length !== rows * l.units) return;
       let max = 1e-9;
-      if (W !== undefined) for (const w of W) max = Math.max(max, Math.abs(w));
+      for (const w of W) max = Math.max(max, Math.abs(w));
       for (let r = 0; r < rows; r++) {
-        const fromSkip = r >= l.mainWidth;
-        const srcLayer = fromSkip ? (l.skipFrom ?? -1) : li - 1;
-        const srcUnit = fromSkip ? r - l.mainWidth : r;
-        const a = centre(srcLayer, srcUnit, 'out');
-        if (a === null) continue;
+        const skip = r >= l.mainWidth;
+        const a = at.get(`${skip ? (l.skipFrom ?? -1) : li - 1}:${skip ? r - l.mainWidth : r}`);
         for (let u = 0; u < l.units; u++) {
-          const b = centre(li, u, 'in');
-          if (b === null) continue;
-          const w = W![r * l.units + u]!;
-          const width = 0.4 + 4.5 * Math.min(1, Math.abs(w) / Math.max(1, max));
-          const col = css(diverging(w === 0 ? 0 : Math.sign(w) * Math.max(0.35, Math.min(1, Math.abs(w)))), 0.85);
-          const mx = (a[0] + b[0]) / 2;
-          const d = fromSkip
-            ? `M${a[0]},${a[1]} C${a[0] + 40},${a[1] - 60} ${b[0] - 40},${b[1] - 60} ${b[0]},${b[1]}`
-            : `M${a[0]},${a[1]} C${mx},${a[1]} ${mx},${b[1]} ${b[0]},${b[1]}`;
-          parts.push(`<path d="${d}" stroke="${col}" stroke-width="${width.toFixed(2)}" fill="none"${fromSkip ? ' stroke-dasharray="5 3"' : ''}><title>w = ${w.toPrecision(4)}</title></path>`);
+          const b = at.get(`${li}:${u}`);
+          if (a === undefined || b === undefined) continue;
+          const mx = (a.right + b.left) / 2;
+          const d = skip
+            ? `M${a.right},${a.y} C${a.right + 40},${a.y - 60} ${b.left - 40},${b.y - 60} ${b.left},${b.y}`
+            : `M${a.right},${a.y} C${mx},${a.y} ${mx},${b.y} ${b.left},${b.y}`;
+          edges.push({ d, w: W[r * l.units + u]!, skip, scale: Math.max(1, max) });
         }
       }
     });
-    svg.innerHTML = parts.join('');
+    let paths = svg.querySelectorAll('path');
+    if (paths.length !== edges.length) {
+      svg.innerHTML = edges.map((e) => `<path fill="none"${e.skip ? ' stroke-dasharray="5 3"' : ''}><title></title></path>`).join('');
+      paths = svg.querySelectorAll('path');
+    }
+    edges.forEach((e, i) => {
+      const path = paths[i]!;
+      const w = e.w;
+      if (path.getAttribute('d') !== e.d) path.setAttribute('d', e.d);
+      path.setAttribute('stroke', css(diverging(w === 0 ? 0 : Math.sign(w) * Math.max(0.35, Math.min(1, Math.abs(w)))), 0.85));
+      path.setAttribute('stroke-width', (0.4 + 4.5 * Math.min(1, Math.abs(w) / e.scale)).toFixed(2));
+      path.setAttribute('stroke-dasharray', e.skip ? '5 3' : 'none');
+      const title = path.firstChild;
+      if (title !== null) title.textContent = `w = ${w.toPrecision(4)}`;
+    });
   }
 
   drawCharts(): void {
@@ -567,7 +595,9 @@ class Playground {
       { values: this.testCurve, colour: '#111' },
     ], false);
     const names = [...this.gradCurves.keys()];
-    lineChart(byId('gradChart', HTMLCanvasElement), names.map((n, i) => ({ values: this.gradCurves.get(n)!, colour: GRAD_COLOURS[i % GRAD_COLOURS.length]! })), true);
+    const range = lineChart(byId('gradChart', HTMLCanvasElement), names.map((n, i) => ({ values: this.gradCurves.get(n)!, colour: GRAD_COLOURS[i % GRAD_COLOURS.length]! })), true);
+    byId('gradHi', HTMLSpanElement).textContent = range === null ? '' : range.hi.toExponential(1);
+    byId('gradLo', HTMLSpanElement).textContent = range === null ? '' : range.lo.toExponential(1);
     const last = this.lastFrame?.gradNorms ?? [];
     byId('gradLegend', HTMLDivElement).replaceChildren(...names.map((n, i) => h('span', { class: 'key' },
       h('i', { style: `background:${GRAD_COLOURS[i % GRAD_COLOURS.length]!}` }), `${n} ${fmt(last.find((g) => g.layer === n)?.norm ?? NaN, 4)}`)));
@@ -578,8 +608,15 @@ class Playground {
     const p = this.problem;
     const panel = byId('stepPanel', HTMLDivElement);
     const s = this.step;
-    document.querySelectorAll<HTMLElement>('.neuron .vals').forEach((v) => { v.replaceChildren(); });
+    // Clearing the values moves the neurons (and so the edges): only when some are shown.
+    if (this.valuesShown) {
+      document.querySelectorAll<HTMLElement>('.neuron .vals').forEach((v) => { v.replaceChildren(); });
+      this.neuronPositions = null;
+    }
+    this.valuesShown = false;
     if (p === null || s === null) { panel.hidden = true; this.drawInspector(); return; }
+    this.valuesShown = true;
+    this.neuronPositions = null;
     s.layers.forEach((l, li) => {
       for (let u = 0; u < l.I.length; u++) {
         const box = this.neuronEl(li, u)?.querySelector('.vals');
