@@ -24,6 +24,11 @@ export interface Problem {
   readonly n: number;
   /** Column means (the value a 2-D view holds the columns it does not show at). */
   readonly means: Float64Array;
+  /** The scaling that made X: X = (raw − centre)/half per column. */
+  readonly centre: Float64Array;
+  readonly half: Float64Array;
+  /** A CSV regression target's scaling, y = (raw − centre)/half (null: the target is as given). */
+  readonly targetScaling: { readonly centre: number; readonly half: number } | null;
   readonly train: Int32Array;
   readonly test: Int32Array;
   /** The columns shown as x₁ and x₂. */
@@ -139,16 +144,18 @@ function fromCsv(text: string, targetIndex: number): Raw {
   const dropped = header.filter((_, j) => j !== t && !numeric[j]);
   if (featureCols.length === 0) throw new Error('the CSV has no numeric feature column besides the target');
   const targets = rows.map((r) => r[t]!);
-  const distinct = [...new Set(targets)];
+  // Numeric labels are named by their value ('1.0' and '1' are one class, '1'), as the command names them.
+  const label = (v: string): string => (numeric[t] === true ? String(Number(v)) : v);
+  const distinct = [...new Set(targets.map(label))];
   const integerLabels = numeric[t] === true && targets.every((s) => Number.isInteger(Number(s)));
   const classification = numeric[t] !== true || (integerLabels && distinct.length <= MAX_CLASSES);
   const x = rows.map((r) => featureCols.map((j) => Number(r[j])));
   if (classification) {
     if (distinct.length < 2) throw new Error(`the target '${header[t]}' has a single value`);
-    const classes = distinct.sort((a, b) => (isNum(a) && isNum(b) ? Number(a) - Number(b) : a.localeCompare(b)));
+    const classes = distinct.sort((a, b) => (numeric[t] === true ? Number(a) - Number(b) : a.localeCompare(b)));
     const index = new Map(classes.map((c, i) => [c, i]));
     return {
-      x, y: targets.map((s) => index.get(s)!), task: classes.length === 2 ? 'binary' : 'multiclass', classes,
+      x, y: targets.map((s) => index.get(label(s))!), task: classes.length === 2 ? 'binary' : 'multiclass', classes,
       names: featureCols.map((j) => header[j]!), targetName: header[t]!, dropped, header, targetIndex: t,
     };
   }
@@ -166,6 +173,8 @@ export function makeProblem(s: PlaygroundState, csv: string | null): Problem {
   const cols = raw.x[0]!.length;
   const X = new Float64Array(n * cols);
   const means = new Float64Array(cols);
+  const centres = new Float64Array(cols);
+  const halves = new Float64Array(cols);
   // 2-D sets share one scale for both axes (so circles stay round), each axis centred on its range's
   // midpoint (so the moons sit in the middle); a CSV scales each column on its own.
   const shared = s.dataset !== 'csv';
@@ -182,6 +191,8 @@ export function makeProblem(s: PlaygroundState, csv: string | null): Problem {
   for (let j = 0; j < cols; j++) {
     const centre = (lo[j]! + hi[j]!) / 2;
     const half = (shared ? sharedHalf : (hi[j]! - lo[j]!) / 2) * 1.1 || 1;
+    centres[j] = centre;
+    halves[j] = half;
     let m = 0;
     for (let i = 0; i < n; i++) {
       const v = (raw.x[i]![j]! - centre) / half;
@@ -191,19 +202,21 @@ export function makeProblem(s: PlaygroundState, csv: string | null): Problem {
     means[j] = m / n;
   }
   const y = Float64Array.from(raw.y);
+  let targetScaling: Problem['targetScaling'] = null;
   if (raw.task === 'regression' && s.dataset === 'csv') {
     // Targets to [−1, 1] as well, so one learning rate suits every file.
     const a = Math.min(...y);
     const b = Math.max(...y);
     const half = (b - a) / 2 || 1;
-    for (let i = 0; i < n; i++) y[i] = (y[i]! - (a + b) / 2) / half;
+    targetScaling = { centre: (a + b) / 2, half };
+    for (let i = 0; i < n; i++) y[i] = (y[i]! - targetScaling.centre) / half;
   }
   const perm = new Rng(s.seed + 7919).permutation(n);
   const nTrain = Math.max(1, Math.min(n - 1, Math.round((n * s.trainRatio) / 100)));
   const vx = Math.min(s.viewX, cols - 1);
   const vy = cols === 1 ? 0 : Math.min(s.viewY === vx ? (vx + 1) % cols : s.viewY, cols - 1);
   return {
-    task: raw.task, classes: raw.classes, names: raw.names, X, cols, y, n, means,
+    task: raw.task, classes: raw.classes, names: raw.names, X, cols, y, n, means, centre: centres, half: halves, targetScaling,
     train: perm.slice(0, nTrain), test: perm.slice(nTrain), viewX: vx, viewY: vy,
     targetName: raw.targetName, dropped: raw.dropped, header: raw.header, targetIndex: raw.targetIndex,
   };

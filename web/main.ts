@@ -329,7 +329,10 @@ class Playground {
         a.remove();
         // The download has its own copy once started; the blob need not outlive this turn by much.
         setTimeout(() => URL.revokeObjectURL(href), 10000);
-        this.status(m.format === 'json' ? 'Saved the model as mlpkit JSON (load it with modelFromFile or `mlpkit predict`).' : 'Saved the model as ONNX.');
+        const inputs = m.rawColumns
+          ? `It takes the CSV's own columns${m.format === 'json' ? ': `mlpkit predict playground-model.json your.csv`' : ''}.`
+          : 'Its inputs are the features of the coordinates scaled to [−1, 1], listed in its metadata.';
+        this.status(`Saved the model as ${m.format === 'json' ? 'mlpkit JSON (modelFromFile reads it)' : 'ONNX'}. ${inputs}`);
         return;
       }
       case 'predictions': {

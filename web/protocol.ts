@@ -95,6 +95,6 @@ export type FromWorker =
   | ProblemInfo
   | Frame
   | { readonly type: 'error'; readonly message: string }
-  | { readonly type: 'export'; readonly format: 'json'; readonly text: string }
-  | { readonly type: 'export'; readonly format: 'onnx'; readonly bytes: Uint8Array }
+  | { readonly type: 'export'; readonly format: 'json'; readonly text: string; readonly rawColumns: boolean }
+  | { readonly type: 'export'; readonly format: 'onnx'; readonly bytes: Uint8Array; readonly rawColumns: boolean }
   | { readonly type: 'predictions'; readonly id: number; readonly values: readonly number[] };

@@ -6,10 +6,11 @@
  */
 
 import {
-  Dense, Model, Rng, exportOnnx, initOptimizer, applyOptimizer, loadWasmBackend, modelToFile, tsBackend,
-  type Backend, type ModelFile, type OptimizerState, type StepRuleSpec,
+  Dense, Model, Rng, exportOnnx, initOptimizer, applyOptimizer, loadWasmBackend, tsBackend,
+  type Backend, type OptimizerState, type StepRuleSpec,
 } from '../src/index.js';
 import { inputNames, inputsOf, inputWidth, makeProblem, targetsOf, writeInputs, type Problem } from './data.js';
+import { playgroundModelFile } from './export.js';
 import { buildNetwork, optimizerRule, outputUnits, type NetworkLayout } from './network.js';
 import { GRID, NEURON_GRID, type Frame, type FromWorker, type StepInfo, type StepLayer, type StepPhase, type ToWorker } from './protocol.js';
 import { FEATURE_LABELS, type PlaygroundState } from './state.js';
@@ -340,19 +341,12 @@ async function handle(msg: ToWorker): Promise<void> {
     case 'export': {
       const s = worker.session;
       if (s === null) return;
-      const file: ModelFile = modelToFile(s.model, {
-        task: s.problem.task,
-        ...(s.problem.task === 'regression' ? {} : { classes: s.problem.classes }),
-        metadata: {
-          source: 'mlpkit playground', inputs: inputNames(s.problem, s.state.features, FEATURE_LABELS), target: s.problem.targetName,
-          scaling: 'every column and a regression target scaled to [-1, 1] over the data set', playground: msg.meta,
-        },
-      });
+      const file = playgroundModelFile(s.model, s.problem, s.state, msg.meta);
       if (msg.format === 'json') {
-        post({ type: 'export', format: 'json', text: JSON.stringify(file, null, 1) });
+        post({ type: 'export', format: 'json', text: JSON.stringify(file, null, 1), rawColumns: file.preprocessing !== undefined });
       } else {
         const bytes = exportOnnx(file, { name: 'mlpkit-playground' });
-        post({ type: 'export', format: 'onnx', bytes }, [bytes.buffer]);
+        post({ type: 'export', format: 'onnx', bytes, rawColumns: file.preprocessing !== undefined }, [bytes.buffer]);
       }
       return;
     }
