@@ -205,8 +205,10 @@ export function makeProblem(s: PlaygroundState, csv: string | null): Problem {
   let targetScaling: Problem['targetScaling'] = null;
   if (raw.task === 'regression' && s.dataset === 'csv') {
     // Targets to [−1, 1] as well, so one learning rate suits every file.
-    const a = Math.min(...y);
-    const b = Math.max(...y);
+    // A loop, not Math.min(...y): a long file's rows would overflow the argument list.
+    let a = Infinity;
+    let b = -Infinity;
+    for (const v of y) { a = Math.min(a, v); b = Math.max(b, v); }
     const half = (b - a) / 2 || 1;
     targetScaling = { centre: (a + b) / 2, half };
     for (let i = 0; i < n; i++) y[i] = (y[i]! - targetScaling.centre) / half;

@@ -53,6 +53,9 @@ export function heatmap(canvas: HTMLCanvasElement, g: number, colour: (cell: num
   ctx.drawImage(off, 0, 0, canvas.width, canvas.height);
 }
 
+/** Most points drawn per set: beyond it an even sample (every k-th row) shows the shape at frame rate. */
+const MAX_POINTS = 1500;
+
 /** Data points at view coordinates in [−1, 1]²: filled circles, white-ringed; test points ringed in black. */
 export function points(canvas: HTMLCanvasElement, xy: Float32Array, idx: Int32Array, colourOf: (i: number) => Rgb, test: boolean): void {
   const ctx = canvas.getContext('2d');
@@ -60,7 +63,9 @@ export function points(canvas: HTMLCanvasElement, xy: Float32Array, idx: Int32Ar
   const w = canvas.width;
   const h = canvas.height;
   const r = Math.max(2.2, w / 110);
-  for (const i of idx) {
+  const stride = Math.ceil(idx.length / MAX_POINTS);
+  for (let k = 0; k < idx.length; k += stride) {
+    const i = idx[k]!;
     const x = ((xy[2 * i]! + 1) / 2) * w;
     const y = ((1 - xy[2 * i + 1]!) / 2) * h;
     ctx.beginPath();
@@ -86,11 +91,18 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
   const w = canvas.width;
   const h = canvas.height;
   ctx.clearRect(0, 0, w, h);
-  const all = series.flatMap((s) => s.values).filter((v) => Number.isFinite(v) && (!log || v > 0));
-  if (all.length === 0) return null;
   const f = (v: number): number => (log ? Math.log10(v) : v);
-  let lo = log ? Math.min(...all.map(f)) : 0;
-  let hi = Math.max(...all.map(f));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of series) {
+    for (const v of s.values) {
+      if (!Number.isFinite(v) || (log && v <= 0)) continue;
+      lo = Math.min(lo, f(v));
+      hi = Math.max(hi, f(v));
+    }
+  }
+  if (lo > hi) return null;
+  if (!log) lo = 0;
   if (hi - lo < 1e-9) { hi += 0.5; lo -= 0.5; }
   const pad = 4;
   // A log chart keeps a gutter on the left for its two scale labels (written by the page).
