@@ -123,7 +123,7 @@ export function lineChart(canvas: HTMLCanvasElement, series: readonly Series[], 
     let started = false;
     s.values.forEach((v, i) => {
       if (!Number.isFinite(v) || (log && v <= 0)) return;
-      const x = n === 1 ? w - 1 : (i / (n - 1)) * (w - 1 - left) + left;
+      const x = n === 1 ? left + 2 : (i / (n - 1)) * (w - 1 - left) + left;
       const y = pad + (1 - (f(v) - lo) / (hi - lo)) * (h - 2 * pad);
       if (started) ctx.lineTo(x, y); else { ctx.moveTo(x, y); started = true; }
       // A lone point (the first step) would be a line of no length: mark it.

@@ -3,29 +3,17 @@
  * trains the network it describes, and the views of what the worker reports.
  */
 
+import { byId, h } from './dom.js';
 import { CLASS_COLOURS, css, diverging, fmt, heatmap, lighten, lineChart, points } from './draw.js';
 import { featureValue } from './features.js';
 import type {} from './hooks.js';
-import type { LayerView } from './network.js';
-import { GRID, NEURON_GRID, type Frame, type FromWorker, type ProblemInfo, type StepInfo, type ToWorker } from './protocol.js';
+import { NetworkView } from './network-view.js';
+import { GRID, type Frame, type FromWorker, type ProblemInfo, type StepInfo, type ToWorker } from './protocol.js';
 import {
-  BATCH_NORMS, DATASETS, FEATURES, FEATURE_LABELS, HIDDEN_ACTIVATIONS, INITS, MAX_LAYERS, MAX_UNITS, OPTIMIZERS, REGRESSION_SETS, REGULARIZERS,
-  stateFromHash, stateToHash, type DatasetName, type HiddenActivation, type PlaygroundState,
+  BATCH_NORMS, DATASETS, FEATURES, FEATURE_LABELS, HIDDEN_ACTIVATIONS, INITS, MAX_LAYERS, OPTIMIZERS, REGRESSION_SETS, REGULARIZERS,
+  stateFromHash, stateToHash, type DatasetName, type PlaygroundState,
 } from './state.js';
-
-
-function byId<T extends HTMLElement | SVGElement>(id: string, type: { new (): T; prototype: T }): T {
-  const e = document.getElementById(id);
-  if (!(e instanceof type)) throw new Error(`the page has no #${id}`);
-  return e;
-}
-
-function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
+import { renderInspector, renderStepPanel } from './step-view.js';
 
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3];
 const REG_RATES = [0, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1];
@@ -93,10 +81,7 @@ class Playground {
   testCurve: number[] = [];
   gradCurves = new Map<string, number[]>();
   selected: { layer: number; unit: number } | null = null;
-  /** Whether step values are on the neurons now. */
-  valuesShown = false;
-  /** Where every neuron's heatmap sits in the network view (null: to be measured). */
-  neuronPositions: Map<string, { left: number; right: number; y: number }> | null = null;
+  readonly network = new NetworkView(byId('network', HTMLDivElement), byId('edges', SVGSVGElement));
   nextPredict = 1;
   readonly pending = new Map<number, (v: number[]) => void>();
   readonly worker: Worker;
@@ -122,7 +107,7 @@ class Playground {
         this.send({ type: 'predict', id, x });
       }),
     };
-    window.addEventListener('resize', () => { this.neuronPositions = null; this.drawEdges(); });
+    window.addEventListener('resize', () => this.network.relayout());
     // A link pasted into this tab (or edited by hand) changes only the hash: rebuild from it.
     window.addEventListener('hashchange', () => this.applyHash());
   }
@@ -394,9 +379,9 @@ class Playground {
       byId('trainLoss', HTMLElement).textContent = Number.isFinite(f.trainLoss) ? f.trainLoss.toFixed(4) : '';
     }
     this.drawOutput();
-    // Step values first: they move the neurons, and the edges are drawn to where the neurons are.
-    this.drawStep();
-    this.drawNeurons();
+    if (this.problem !== null) this.network.paint(this.problem, this.lastFrame, this.step);
+    renderStepPanel(byId('stepPanel', HTMLDivElement), this.step, this.lastFrame?.nextPhase ?? 'forward');
+    this.drawInspector();
     this.drawCharts();
   }
 
@@ -447,149 +432,15 @@ class Playground {
     }
   }
 
-  /** Columns: the inputs, every hidden layer, the output; neurons as small heatmaps; edges in an SVG overlay. */
+  /** The network view for a new problem, wired to the editor. */
   renderNetwork(): void {
     const p = this.problem;
     if (p === null) return;
-    const net = byId('network', HTMLDivElement);
-    const svg = byId('edges', SVGSVGElement);
-    net.replaceChildren(svg);
-    const inputs = h('div', { class: 'layer inputs' }, h('div', { class: 'layer-head' }, h('span', { class: 'title' }, 'inputs')));
-    p.inputNames.forEach((name, j) => {
-      inputs.append(h('div', { class: 'neuron input', 'data-layer': '-1', 'data-unit': String(j) }, h('span', { class: 'iname' }, name)));
+    this.network.render(p, this.state, {
+      change: (mut) => this.change(mut),
+      select: (layer, unit) => { this.selected = { layer, unit }; this.drawInspector(); },
     });
-    net.append(inputs);
-    p.layers.forEach((l, li) => net.append(this.layerColumn(l, li, li === p.layers.length - 1)));
-    this.neuronPositions = null;
-    // Once more after the fonts and the first layout settle.
-    requestAnimationFrame(() => { this.neuronPositions = null; this.drawEdges(); });
-    this.drawNeurons();
-  }
-
-  layerColumn(l: LayerView, li: number, isOutput: boolean): HTMLDivElement {
-    const col = h('div', { class: `layer${isOutput ? ' out' : ''}` });
-    const head = h('div', { class: 'layer-head' });
-    if (!isOutput) {
-      const hl = this.state.layers[li]!;
-      const plus = h('button', { class: 'round tiny', title: 'Add a neuron', 'aria-label': 'add neuron' }, '+');
-      const minus = h('button', { class: 'round tiny', title: 'Remove a neuron', 'aria-label': 'remove neuron' }, '−');
-      plus.addEventListener('click', () => { if (hl.units < MAX_UNITS) this.change((s) => { s.layers[li]!.units++; }); });
-      minus.addEventListener('click', () => { if (hl.units > 1) this.change((s) => { const x = s.layers[li]!; x.units--; delete x.perNeuron[x.units]; }); });
-      const act = h('select', { class: 'layer-act', title: 'Activation of this layer' }, ...HIDDEN_ACTIVATIONS.map((a) => h('option', { value: a }, a)));
-      act.value = hl.activation;
-      act.addEventListener('change', () => this.change((s) => { const x = s.layers[li]!; x.activation = act.value as HiddenActivation; x.perNeuron = {}; }));
-      head.append(h('div', { class: 'pm' }, plus, minus), h('span', { class: 'title' }, `${hl.units} neuron${hl.units === 1 ? '' : 's'}`), act);
-      if (li >= 1) {
-        const skip = h('input', { type: 'checkbox', title: `Also feed this layer the output of ${li === 1 ? 'the inputs' : `hidden layer ${li - 1}`}` });
-        skip.checked = hl.skip;
-        skip.addEventListener('change', () => this.change((s) => { s.layers[li]!.skip = skip.checked; }));
-        head.append(h('label', { class: 'skip' }, skip, 'skip'));
-      }
-    } else {
-      head.append(h('span', { class: 'title' }, 'output'));
-    }
-    col.append(head);
-    for (let u = 0; u < l.units; u++) {
-      const c = h('canvas', { width: String(NEURON_GRID), height: String(NEURON_GRID) });
-      const own = isOutput ? undefined : this.state.layers[li]!.perNeuron[u];
-      const n = h('div', { class: `neuron${own !== undefined ? ' custom' : ''}`, 'data-layer': String(li), 'data-unit': String(u), title: 'Click: this neuron’s activation and values' },
-        c, h('div', { class: 'vals', 'data-testid': 'neuron-values' }));
-      if (own !== undefined) n.append(h('span', { class: 'badge' }, own));
-      n.addEventListener('click', () => { this.selected = { layer: li, unit: u }; this.drawInspector(); });
-      col.append(n);
-    }
-    return col;
-  }
-
-  neuronEl(layer: number, unit: number): HTMLElement | null {
-    return document.querySelector<HTMLElement>(`.neuron[data-layer="${layer}"][data-unit="${unit}"]`);
-  }
-
-  drawNeurons(): void {
-    const p = this.problem;
-    const f = this.lastFrame;
-    if (p === null || f === null || f.neurons === null) return;
-    const cells = NEURON_GRID * NEURON_GRID;
-    p.layers.forEach((l, li) => {
-      const data = f.neurons?.[li];
-      if (data === undefined || data.length !== cells * l.units) return;
-      const isOut = li === p.layers.length - 1;
-      for (let u = 0; u < l.units; u++) {
-        const c = this.neuronEl(li, u)?.querySelector('canvas');
-        if (!(c instanceof HTMLCanvasElement)) continue;
-        heatmap(c, NEURON_GRID, (i) => {
-          const v = data[u * cells + i]!;
-          return diverging(isOut && p.task !== 'regression' ? 2 * v - 1 : v);
-        });
-      }
-    });
-    this.drawEdges();
-  }
-
-  /**
-   * Weights as edges: blue positive, orange negative, width by magnitude; skip edges curve around.
-   * The neurons' positions are read in one pass; the paths are made once per shape of network and
-   * updated in place each frame (a few hundred edges at frame rate).
-   */
-  drawEdges(): void {
-    const p = this.problem;
-    const f = this.lastFrame;
-    const net = document.getElementById('network');
-    const svg = document.getElementById('edges');
-    if (p === null || net === null || !(svg instanceof SVGSVGElement)) return;
-    // Reading positions forces a layout, the frame's dearest step: only after the neurons may have moved.
-    let at = this.neuronPositions;
-    if (at === null) {
-      const box = net.getBoundingClientRect();
-      svg.setAttribute('width', String(net.scrollWidth));
-      svg.setAttribute('height', String(net.scrollHeight));
-      const found = new Map<string, { left: number; right: number; y: number }>();
-      net.querySelectorAll<HTMLElement>('.neuron').forEach((e) => {
-        const r = (e.querySelector('canvas') ?? e.querySelector('.iname') ?? e).getBoundingClientRect();
-        found.set(`${e.dataset['layer']}:${e.dataset['unit']}`, {
-          left: r.left - box.left + net.scrollLeft, right: r.right - box.left + net.scrollLeft, y: r.top + r.height / 2 - box.top + net.scrollTop,
-        });
-      });
-      at = found;
-      this.neuronPositions = found;
-    }
-    const widthOf = (layer: number): number => (layer < 0 ? p.inputNames.length : p.layers[layer]?.units ?? 0);
-    const edges: { d: string; w: number; skip: boolean; scale: number }[] = [];
-    p.layers.forEach((l, li) => {
-      const W = f?.weights?.[li]?.W;
-      const rows = l.mainWidth + (l.skipFrom === null ? 0 : widthOf(l.skipFrom));
-      if (W === undefined || W.length !== rows * l.units) return;
-      let max = 1e-9;
-      for (const w of W) max = Math.max(max, Math.abs(w));
-      for (let r = 0; r < rows; r++) {
-        const skip = r >= l.mainWidth;
-        const a = at.get(`${skip ? (l.skipFrom ?? -1) : li - 1}:${skip ? r - l.mainWidth : r}`);
-        for (let u = 0; u < l.units; u++) {
-          const b = at.get(`${li}:${u}`);
-          if (a === undefined || b === undefined) continue;
-          const mx = (a.right + b.left) / 2;
-          const d = skip
-            ? `M${a.right},${a.y} C${a.right + 40},${a.y - 60} ${b.left - 40},${b.y - 60} ${b.left},${b.y}`
-            : `M${a.right},${a.y} C${mx},${a.y} ${mx},${b.y} ${b.left},${b.y}`;
-          edges.push({ d, w: W[r * l.units + u]!, skip, scale: Math.max(1, max) });
-        }
-      }
-    });
-    let paths = svg.querySelectorAll('path');
-    if (paths.length !== edges.length) {
-      svg.innerHTML = edges.map((e) => `<path fill="none"${e.skip ? ' stroke-dasharray="5 3"' : ''}><title></title></path>`).join('');
-      paths = svg.querySelectorAll('path');
-    }
-    edges.forEach((e, i) => {
-      const path = paths[i]!;
-      const w = e.w;
-      if (path.getAttribute('d') !== e.d) path.setAttribute('d', e.d);
-      path.setAttribute('stroke', css(diverging(w === 0 ? 0 : Math.sign(w) * Math.max(0.35, Math.min(1, Math.abs(w)))), 0.85));
-      path.setAttribute('stroke-width', (0.4 + 4.5 * Math.min(1, Math.abs(w) / e.scale)).toFixed(2));
-      path.setAttribute('stroke-dasharray', e.skip ? '5 3' : 'none');
-      const title = path.firstChild;
-      if (title !== null) title.textContent = `w = ${w.toPrecision(4)}`;
-    });
+    this.network.paint(p, this.lastFrame, this.step);
   }
 
   drawCharts(): void {
@@ -601,100 +452,31 @@ class Playground {
     const range = lineChart(byId('gradChart', HTMLCanvasElement), names.map((n, i) => ({ values: this.gradCurves.get(n)!, colour: GRAD_COLOURS[i % GRAD_COLOURS.length]! })), true);
     byId('gradHi', HTMLSpanElement).textContent = range === null ? '' : range.hi.toExponential(1);
     byId('gradLo', HTMLSpanElement).textContent = range === null ? '' : range.lo.toExponential(1);
-    const last = this.lastFrame?.gradNorms ?? [];
+    // Before the first backward pass there are no gradients to speak of.
+    const hasGradients = (this.lastFrame?.steps ?? 0) > 0 || this.step?.phase === 'backward';
+    const last = hasGradients ? this.lastFrame?.gradNorms ?? [] : [];
     byId('gradLegend', HTMLDivElement).replaceChildren(...names.map((n, i) => h('span', { class: 'key' },
       h('i', { style: `background:${GRAD_COLOURS[i % GRAD_COLOURS.length]!}` }), `${n} ${fmt(last.find((g) => g.layer === n)?.norm ?? NaN, 4)}`)));
   }
 
-  /** Step mode: I_j, O_j and δ_j under every neuron, and what the phase computed. */
-  drawStep(): void {
-    const p = this.problem;
-    const panel = byId('stepPanel', HTMLDivElement);
-    const s = this.step;
-    // Clearing the values moves the neurons (and so the edges): only when some are shown.
-    if (this.valuesShown) {
-      document.querySelectorAll<HTMLElement>('.neuron .vals').forEach((v) => { v.replaceChildren(); });
-      this.neuronPositions = null;
-    }
-    this.valuesShown = false;
-    if (p === null || s === null) { panel.hidden = true; this.drawInspector(); return; }
-    this.valuesShown = true;
-    this.neuronPositions = null;
-    s.layers.forEach((l, li) => {
-      for (let u = 0; u < l.I.length; u++) {
-        const box = this.neuronEl(li, u)?.querySelector('.vals');
-        if (!(box instanceof HTMLElement)) continue;
-        box.append(
-          h('span', { class: 'v' }, h('i', {}, 'I'), fmt(l.I[u]!)),
-          h('span', { class: 'v' }, h('i', {}, 'O'), fmt(l.O[u]!)),
-        );
-        if (l.delta !== null) box.append(h('span', { class: 'v d', 'data-testid': 'delta' }, h('i', {}, 'δ'), fmt(l.delta[u]!, 4)));
-      }
-    });
-    const next = this.lastFrame?.nextPhase ?? 'forward';
-    // Static markup (no user data): the lecture's equations with real subscripts.
-    const says: Record<StepInfo['phase'], string> = {
-      forward: '<b>Forward pass.</b> Every neuron <i>j</i> computed <i>I<sub>j</sub></i> = Σ<sub><i>k</i>∈inc(<i>j</i>)</sub> <i>w<sub>kj</sub> O<sub>k</sub></i> + <i>w</i><sub>0<i>j</i></sub> and <i>O<sub>j</sub></i> = <i>f<sub>j</sub></i>(<i>I<sub>j</sub></i>).',
-      backward: '<b>Backward pass.</b> At the output <i>δ<sub>j</sub></i> = ∂<i>L</i>/∂<i>O<sub>j</sub></i> · <i>f′</i>(<i>I<sub>j</sub></i>) (1); below it <i>δ<sub>j</sub></i> = Σ<sub><i>k</i>∈out(<i>j</i>)</sub> <i>δ<sub>k</sub> w<sub>jk</sub></i> · <i>f′</i>(<i>I<sub>j</sub></i>) (2); and ∂<i>L</i>/∂<i>w<sub>ij</sub></i> = <i>δ<sub>j</sub> O<sub>i</sub></i> (3).',
-      update: '<b>Update.</b> The optimizer moved every weight against its gradient: for SGD <i>w<sub>ij</sub></i> ← <i>w<sub>ij</sub></i> − <i>η</i> ∂<i>L</i>/∂<i>w<sub>ij</sub></i>.',
-    };
-    const eq = h('p', { class: 'eq' });
-    eq.innerHTML = says[s.phase];
-    panel.hidden = false;
-    panel.replaceChildren(
-      h('div', { class: 'phase' }, ...(['forward', 'backward', 'update'] as const).map((ph) => h('span', { class: `ph${ph === s.phase ? ' done' : ''}${ph === next ? ' next' : ''}` }, ph))),
-      eq,
-      h('p', { class: 'hint' }, `Values shown for ${s.batchSize === 1 ? 'the batch’s one row' : `the first of the ${s.batchSize} rows in the batch`}: inputs (${s.input.map((v) => fmt(v, 2)).join(', ')}), target ${s.target.map((v) => fmt(v, 2)).join(', ')}; batch loss L = ${fmt(s.loss, 4)}. δ is ∂L/∂I for the batch's mean loss. Click a neuron for its weights${s.layers[0]?.dW === null ? '' : ' and their gradients (summed over the batch)'}. Press step for the ${next} pass.`),
-    );
-    this.drawInspector();
-  }
-
-  /** The clicked neuron: its activation (per neuron) and, in step mode, its values. */
+  /** The clicked neuron's card (hidden when none is selected). */
   drawInspector(): void {
     const box = byId('inspector', HTMLDivElement);
     const sel = this.selected;
     const p = this.problem;
-    if (sel === null || p === null || sel.layer >= p.layers.length) { box.hidden = true; return; }
-    const isOut = sel.layer === p.layers.length - 1;
-    const close = h('button', { class: 'round tiny close', 'aria-label': 'close' }, '×');
-    close.addEventListener('click', () => { this.selected = null; box.hidden = true; });
-    const rows: (Node | string)[] = [close, h('h3', {}, isOut ? `Output neuron ${sel.unit + 1}` : `Hidden layer ${sel.layer + 1}, neuron ${sel.unit + 1}`)];
-    if (!isOut) {
-      const hl = this.state.layers[sel.layer]!;
-      const act = h('select', { 'data-testid': 'neuron-activation' }, h('option', { value: '' }, `layer’s (${hl.activation})`), ...HIDDEN_ACTIVATIONS.map((a) => h('option', { value: a }, a)));
-      act.value = hl.perNeuron[sel.unit] ?? '';
-      act.addEventListener('change', () => {
+    if (sel === null || p === null) { box.hidden = true; return; }
+    renderInspector(box, {
+      problem: p, state: this.state, layer: sel.layer, unit: sel.unit, step: this.step, frame: this.lastFrame,
+      setActivation: (a) => {
         const { layer, unit } = sel;
         this.change((s) => {
           const x = s.layers[layer]!;
-          if (act.value === '') delete x.perNeuron[unit]; else x.perNeuron[unit] = act.value as HiddenActivation;
+          if (a === null) delete x.perNeuron[unit]; else x.perNeuron[unit] = a;
         });
         this.selected = { layer, unit };
-      });
-      rows.push(h('label', { class: 'row' }, h('span', {}, 'Activation f_j'), act));
-    }
-    const st = this.step?.layers[sel.layer];
-    if (st !== undefined) {
-      rows.push(h('p', { class: 'mono' }, `I_j = ${fmt(st.I[sel.unit]!, 5)}\nO_j = ${fmt(st.O[sel.unit]!, 5)}${st.delta === null ? '' : `\nδ_j = ${fmt(st.delta[sel.unit]!, 6)}`}`));
-    }
-    const l = p.layers[sel.layer]!;
-    /** Column `unit` of a rows × units matrix: the neuron's incoming weights (or their gradients). */
-    const column = (m: ArrayLike<number>, digits: number): string =>
-      Array.from({ length: m.length / l.units }, (_, r) => fmt(m[r * l.units + sel.unit]!, digits)).join(', ');
-    const wts = this.lastFrame?.weights?.[sel.layer];
-    if (wts !== undefined) {
-      const after = this.step?.phase === 'update' ? ' (after the update)' : '';
-      rows.push(h('p', { class: 'mono small' }, `w_kj = ${column(wts.W, 3)}${wts.b === null ? '' : `\nw_0j = ${fmt(wts.b[sel.unit]!, 3)}`}${after}`));
-    }
-    if (st?.dW !== null && st?.dW !== undefined) {
-      // The weights' gradient also carries the penalty's (the biases are not penalized).
-      const penalty = this.state.regularization === 'none' || this.state.regRate === 0 ? '' : this.state.regularization === 'l1' ? ' + λ sign(w)' : ' + 2λw';
-      const db = st.db?.[sel.unit];
-      rows.push(h('p', { class: 'mono small', 'data-testid': 'weight-gradients' },
-        `∂L/∂w_kj = Σ δ_j O_k${penalty} = ${column(st.dW, 4)}${db === undefined ? '' : `\n∂L/∂w_0j = Σ δ_j = ${fmt(db, 4)}`}`));
-    }
-    box.replaceChildren(...rows);
-    box.hidden = false;
+      },
+      close: () => { this.selected = null; box.hidden = true; },
+    });
   }
 }
 
