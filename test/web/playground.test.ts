@@ -211,3 +211,15 @@ test('a link pasted into the open page rebuilds the network it names', { skip, t
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a regression surface trains: the test loss on the bumps set falls, drawn on the value scale', { skip, timeout: 30000 }, async () => {
+  const { page, errors } = await openPage('#data=bumps&layers=6t,4t');
+  assert.match(await page.textContent('#status') ?? '', /regression/);
+  assert.deepEqual(await page.locator('#legend span').allTextContents(), ['−1', '', '+1']);
+  const before = await testLoss(page);
+  const afterTraining = await train(page, 2500);
+  await page.screenshot({ path: join(shots, '8-regression-bumps.png'), fullPage: true });
+  assert.ok(afterTraining < 0.5 * before, `test loss ${before} → ${afterTraining}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
