@@ -17,6 +17,9 @@ import type { OptimizerSpec } from '../src/optim/rules.js';
 import type { ReportBoundary } from '../src/report/report.js';
 import { fit } from '../src/train/fit.js';
 import { trainRestarts } from '../src/train/restarts.js';
+import { permutationImportance } from '../src/explain/importance.js';
+import { saliency } from '../src/explain/saliency.js';
+import type { ReportInterpretation } from '../src/report/report.js';
 import { Ensemble } from '../src/train/ensemble.js';
 import { ensembleMembersJson } from '../src/io/ensemble-file.js';
 import { parallelRunner } from '../src/node/restarts-worker.js';
@@ -242,7 +245,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   });
   const writes: { path: string; data: string | Uint8Array }[] = [{ path: modelPath, data: `${JSON.stringify(file, null, 1)}\n` }];
   if (reportPath !== null) {
-    writes.push({ path: reportPath, data: await reportFor(model, history, table, prep, x, labels, pred, trueValues, metrics, basename(dataPath)) });
+    writes.push({ path: reportPath, data: await reportFor(model, history, table, prep, x, y, labels, pred, trueValues, metrics, basename(dataPath)) });
   }
   if (predictionsPath !== null) writes.push({ path: predictionsPath, data: predictionsCsv(prep, pred, table.rows) });
   await writeAll(writes);
@@ -274,8 +277,26 @@ function checkpointOptions(o: TrainOptions): Pick<FitOptions, 'checkpoint' | 're
   };
 }
 
+/**
+ * Permutation importance and saliency for the report, on at most 2,000 rows of the training file (the
+ * report says so): they show what the model relies on, not how it generalizes.
+ */
+function interpretationOf(model: Model, x: { rows: number; cols: number; data: Float64Array }, y: { rows: number; cols: number; data: Float64Array }, prep: Preprocessing, dataName: string): ReportInterpretation {
+  const rows = Math.min(x.rows, 2000);
+  const xs = { rows, cols: x.cols, data: x.data.subarray(0, rows * x.cols) };
+  const ys = { rows, cols: y.cols, data: y.data.subarray(0, rows * y.cols) };
+  const imp = permutationImportance(model, xs, ys, { repeats: 5, seed: 0, featureNames: prep.featureNames });
+  const sal = saliency(model, xs);
+  return {
+    setName: `${rows} rows of ${dataName}`, scoreName: imp.score,
+    importance: imp.features.map((f) => ({ name: f.name, mean: f.mean, std: f.std })),
+    saliency: sal.meanAbs.map((v, j) => ({ name: prep.featureNames[j] ?? `x${j + 1}`, meanAbs: v })),
+  };
+}
+
 async function reportFor(
   model: Model, history: History, table: Table, prep: Preprocessing, x: { rows: number; cols: number; data: Float64Array },
+  y: { rows: number; cols: number; data: Float64Array },
   labels: Int32Array | null, pred: ReturnType<typeof interpret>, trueValues: Float64Array | null, metrics: Record<string, number>, dataName: string,
 ): Promise<string> {
   const t = prep.target;
@@ -304,6 +325,7 @@ async function reportFor(
       ? { setName: `whole file (${dataName})`, actual: trueValues!, predicted: pred.values!, metrics }
       : { setName: `whole file (${dataName})`, actual: labels!, predicted: pred.labels!, metrics },
     ...(boundary === undefined ? {} : { boundary }),
+    interpretation: interpretationOf(model, x, y, prep, dataName),
     facts: [['data', `${dataName}: ${table.rows} rows, ${table.columns.length} columns`], ['features', prep.featureNames.join(', ')]],
   });
 }

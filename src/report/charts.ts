@@ -182,3 +182,21 @@ export function boundarySpec(grid: readonly GridCell[], points: readonly Labelle
     ],
   };
 }
+
+export interface FeatureBar { readonly name: string; readonly value: number; readonly spread?: number }
+
+/** Horizontal bars per feature, largest first, with ± spread whiskers when given. */
+export function featureBarsSpec(bars: readonly FeatureBar[], title: string, xTitle: string): TopLevelSpec {
+  // Sorted here, kept in data order by both layers (a sort per layer would conflict when they are unioned).
+  const values = [...bars].sort((a, b) => b.value - a.value)
+    .map((b) => ({ name: b.name, value: b.value, lo: b.value - (b.spread ?? 0), hi: b.value + (b.spread ?? 0) }));
+  const y = { field: 'name', type: 'nominal' as const, sort: null, title: null };
+  return {
+    ...base, title, width: 420, height: Math.max(60, 18 * bars.length),
+    data: { values },
+    layer: [
+      { mark: { type: 'bar', color: '#4c78a8' }, encoding: { y, x: { field: 'value', type: 'quantitative', title: xTitle } } },
+      { mark: { type: 'rule', color: '#222' }, encoding: { y, x: { field: 'lo', type: 'quantitative' }, x2: { field: 'hi' } } },
+    ],
+  };
+}

@@ -14,7 +14,7 @@ import { Dense } from '../layers/dense.js';
 import { Concat } from '../layers/merge.js';
 import { InputNode, type Node } from '../layers/node.js';
 import {
-  activationSpec, boundarySpec, confusionSpec, epochLinesSpec, histogramSpec, networkSpec, residualSpec,
+  activationSpec, featureBarsSpec, boundarySpec, confusionSpec, epochLinesSpec, histogramSpec, networkSpec, residualSpec,
   type CurveSample, type DiagramColumn, type DiagramEdge, type DiagramNode, type GridCell, type HistogramBin,
   type LabelledPoint, type SeriesPoint,
 } from './charts.js';
@@ -71,6 +71,15 @@ export interface ReportInput {
   readonly boundary?: ReportBoundary;
   /** Key/value lines for the summary (data file, rows, options). */
   readonly facts?: readonly (readonly [string, string])[];
+  /** What the model relies on: permutation importance (drop of the score) and mean |∂ŷ/∂x| per feature. */
+  readonly interpretation?: ReportInterpretation;
+}
+
+export interface ReportInterpretation {
+  readonly setName: string;
+  readonly scoreName: string;
+  readonly importance: readonly { readonly name: string; readonly mean: number; readonly std: number }[];
+  readonly saliency?: readonly { readonly name: string; readonly meanAbs: number }[];
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -283,6 +292,18 @@ export async function buildReport(input: ReportInput): Promise<string> {
       `f and its derivative f′ for each activation in the model; the sigmoid's f′ is at most 1/4, which is why deltas shrink layer by layer in deep sigmoid networks.${ac.softmax ? ' The output softmax couples its units and is not drawn.' : ''}`));
   }
 
+  if (input.interpretation !== undefined) {
+    const it = input.interpretation;
+    const figs = [figure(await renderSvg(featureBarsSpec(it.importance.map((f) => ({ name: f.name, value: f.mean, spread: f.std })),
+      'Permutation importance', `drop of ${it.scoreName} when the feature is shuffled (mean ± std)`)), 'importance')];
+    if (it.saliency !== undefined) {
+      figs.push(figure(await renderSvg(featureBarsSpec(it.saliency.map((f) => ({ name: f.name, value: f.meanAbs })),
+        'Saliency', 'mean |∂ŷ/∂x| over the rows (standardized inputs)')), 'saliency'));
+    }
+    parts.push(section('interpretation', `What the model relies on (${it.setName})`, figs.join(''),
+      'Permutation importance: how much the score falls when one feature is shuffled, breaking its link to the target. Saliency: how strongly the outputs move with each input, by backpropagation to the inputs.'));
+  }
+
   if (input.boundary !== undefined && input.classes !== undefined) {
     const g = boundaryGrid(input.boundary, input.classes);
     parts.push(section('decision-boundary', 'Decision boundary', figure(await renderSvg(boundarySpec(g.grid, g.points, input.boundary.names, input.classes)), 'decision-boundary')));
@@ -300,7 +321,7 @@ td{font-variant-numeric:tabular-nums}pre{background:#f7f7f7;padding:.6rem;overfl
 nav a{margin-right:1rem}
 </style></head><body>
 <h1>${esc(input.title)}</h1>
-<nav>${['summary', 'learning-curves', 'gradient-norms', 'confusion', 'residuals', 'histograms', 'network', 'activations', 'decision-boundary'].filter((id) => parts.some((p) => p.startsWith(`<section id="${id}"`))).map((id) => `<a href="#${id}">${id.replace('-', ' ')}</a>`).join('')}</nav>
+<nav>${['summary', 'learning-curves', 'gradient-norms', 'confusion', 'residuals', 'histograms', 'network', 'activations', 'interpretation', 'decision-boundary'].filter((id) => parts.some((p) => p.startsWith(`<section id="${id}"`))).map((id) => `<a href="#${id}">${id.replace('-', ' ')}</a>`).join('')}</nav>
 ${parts.join('\n')}
 </body></html>
 `;
