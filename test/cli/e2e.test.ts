@@ -60,7 +60,7 @@ describe('train → predict → evaluate', { concurrency: true }, () => {
     assert.ok(metrics.accuracy! > 0.9, `accuracy ${metrics.accuracy}`);
     for (const k of ['f1', 'logLoss', 'balancedAccuracy', 'precision', 'recall']) assert.equal(typeof metrics[k], 'number', k);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
-    for (const plot of ['learning-curve', 'gradient-norms', 'confusion-matrix', 'weight-histograms', 'activation-histograms', 'network', 'activations']) {
+    for (const plot of ['learning-curve', 'gradient-norms', 'confusion-matrix', 'weight-histograms', 'activation-histograms', 'network', 'activations', 'importance', 'saliency']) {
       assert.match(html, new RegExp(`data-plot="${plot}"><svg`), plot);
     }
     assert.ok(!/<script/i.test(html));
