@@ -36,6 +36,19 @@ export function gemmWorkBytes(n: i32): i32 {
 }
 
 // @ts-ignore: decorator
+@inline function transpose4(dst: usize, stride: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
+  // Rows r0..r3 (4 lanes each) stored as columns: dst + q·stride holds (r0[q], r1[q], r2[q], r3[q]).
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+  v128.store(dst + stride, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+  v128.store(dst + 2 * stride, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+  v128.store(dst + 3 * stride, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+}
+
+// @ts-ignore: decorator
 @inline function packB(transB: bool, k0: i32, kc: i32, n: i32, B: usize, ldb: i32, Bp: usize): void {
   for (let j0 = 0; j0 < n; j0 += NR) {
     const full = j0 + NR <= n;
@@ -57,8 +70,25 @@ export function gemmWorkBytes(n: i32): i32 {
           src += stride;
         }
       }
+    } else if (full) {
+      // op(B)[p][j] = B[j][p]: B is n × k with row stride ldb; 4×4 blocks transposed in registers.
+      const row = <usize>ldb * 4;
+      for (let c = 0; c < NR; c += 4) {
+        const src = B + (<usize>(j0 + c) * ldb + k0) * 4;
+        const dst = panel + <usize>c * 4;
+        let p = 0;
+        for (; p + 4 <= kc; p += 4) {
+          const s = src + <usize>p * 4;
+          transpose4(dst + <usize>p * 32, 32, v128.load(s), v128.load(s + row), v128.load(s + 2 * row), v128.load(s + 3 * row));
+        }
+        for (; p < kc; p++) {
+          const s = src + <usize>p * 4;
+          const d = dst + <usize>p * 32;
+          f32.store(d, f32.load(s)); f32.store(d, f32.load(s + row), 4);
+          f32.store(d, f32.load(s + 2 * row), 8); f32.store(d, f32.load(s + 3 * row), 12);
+        }
+      }
     } else {
-      // op(B)[p][j] = B[j][p]: B is n × k with row stride ldb.
       for (let c = 0; c < NR; c++) {
         const j = j0 + c;
         if (j < n) {
@@ -74,6 +104,29 @@ export function gemmWorkBytes(n: i32): i32 {
 
 // @ts-ignore: decorator
 @inline function packA(transA: bool, i0: i32, m: i32, k0: i32, kc: i32, A: usize, lda: i32, Ap: usize): void {
+  if (i0 + MR <= m) {
+    if (transA) {
+      // op(A)[i][p] = A[p][i]: A is k × m, so the 4 rows of a panel are contiguous in each A[p].
+      let src = A + (<usize>k0 * lda + i0) * 4;
+      const stride = <usize>lda * 4;
+      for (let p = 0; p < kc; p++) { v128.store(Ap + <usize>p * 16, v128.load(src)); src += stride; }
+    } else {
+      const row = <usize>lda * 4;
+      const src = A + (<usize>i0 * lda + k0) * 4;
+      let p = 0;
+      for (; p + 4 <= kc; p += 4) {
+        const s = src + <usize>p * 4;
+        transpose4(Ap + <usize>p * 16, 16, v128.load(s), v128.load(s + row), v128.load(s + 2 * row), v128.load(s + 3 * row));
+      }
+      for (; p < kc; p++) {
+        const s = src + <usize>p * 4;
+        const d = Ap + <usize>p * 16;
+        f32.store(d, f32.load(s)); f32.store(d, f32.load(s + row), 4);
+        f32.store(d, f32.load(s + 2 * row), 8); f32.store(d, f32.load(s + 3 * row), 12);
+      }
+    }
+    return;
+  }
   for (let r = 0; r < MR; r++) {
     const i = i0 + r;
     if (i >= m) {
@@ -82,7 +135,6 @@ export function gemmWorkBytes(n: i32): i32 {
       const src = A + (<usize>i * lda + k0) * 4;
       for (let p = 0; p < kc; p++) f32.store(Ap + <usize>(p * MR + r) * 4, f32.load(src + <usize>p * 4));
     } else {
-      // op(A)[i][p] = A[p][i]: A is k × m with row stride lda.
       const src = A + (<usize>k0 * lda + i) * 4;
       const stride = <usize>lda * 4;
       for (let p = 0; p < kc; p++) f32.store(Ap + <usize>(p * MR + r) * 4, f32.load(src + <usize>p * stride));

@@ -1,0 +1,85 @@
+// gemm throughput, TypeScript reference against the WebAssembly SIMD backend, at the products one
+// W1 training step runs (batch 128; forward X·W, weight gradients Xᵀ·δ, input gradients δ·Wᵀ), W3's
+// one-row inference product, and a square product for scale. Prints the median GFLOP/s over repeats.
+// Usage: npx tsx bench/gemm.ts [--repeats 7] [--ms 60] [--skip-ts] [--json]
+import { tsBackend } from '../src/kernels/ts.js';
+import { createWasmBackend } from '../src/kernels/wasm.js';
+import type { Backend, Kernels, Slot } from '../src/kernels/backend.js';
+import { Rng } from '../src/rng.js';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1]! : fallback;
+}
+const repeats = Number(arg('repeats', '7'));
+const minMs = Number(arg('ms', '60'));
+const skipTs = process.argv.includes('--skip-ts');
+const json = process.argv.includes('--json');
+
+interface Shape { readonly what: string; readonly tA: boolean; readonly tB: boolean; readonly m: number; readonly n: number; readonly k: number }
+const shapes: Shape[] = [
+  { what: 'W1 fwd L1  X·W', tA: false, tB: false, m: 128, n: 256, k: 784 },
+  { what: 'W1 fwd L2  X·W', tA: false, tB: false, m: 128, n: 128, k: 256 },
+  { what: 'W1 fwd L3  X·W', tA: false, tB: false, m: 128, n: 10, k: 128 },
+  { what: 'W1 dW L1  Xᵀ·δ', tA: true, tB: false, m: 784, n: 256, k: 128 },
+  { what: 'W1 dW L2  Xᵀ·δ', tA: true, tB: false, m: 256, n: 128, k: 128 },
+  { what: 'W1 dW L3  Xᵀ·δ', tA: true, tB: false, m: 128, n: 10, k: 128 },
+  { what: 'W1 dX L2  δ·Wᵀ', tA: false, tB: true, m: 128, n: 256, k: 128 },
+  { what: 'W1 dX L3  δ·Wᵀ', tA: false, tB: true, m: 128, n: 128, k: 10 },
+  { what: 'W3 batch 1 L1', tA: false, tB: false, m: 1, n: 256, k: 784 },
+  { what: 'square 512³', tA: false, tB: false, m: 512, n: 512, k: 512 },
+  { what: 'square 512³ AᵀBᵀ', tA: true, tB: true, m: 512, n: 512, k: 512 },
+];
+
+interface Case { kernels: Kernels; A: Slot; B: Slot; C: Slot }
+
+function setUp(backend: Backend, s: Shape, rng: Rng): Case {
+  const arena = backend.createArena('float32');
+  arena.reserveWorkspace(Math.max(s.n, 1024));
+  const fill = (len: number): Slot => {
+    const slot = arena.alloc(len);
+    for (let i = 0; i < len; i++) slot.a[i] = rng.normal();
+    return slot;
+  };
+  const A = fill(s.m * s.k);
+  const B = fill(s.k * s.n);
+  const C = fill(s.m * s.n);
+  return { kernels: arena.kernels, A, B, C };
+}
+
+/** Median GFLOP/s: each repeat runs the product until `minMs` have passed. */
+function measure(c: Case, s: Shape): number {
+  const flop = 2 * s.m * s.n * s.k;
+  const run = (): void => c.kernels.gemm(s.tA, s.tB, s.m, s.n, s.k, 1, c.A.a, c.B.a, 1, c.C.a);
+  run();
+  const rates: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    let calls = 0;
+    const t0 = performance.now();
+    let t = t0;
+    while (t - t0 < minMs) { run(); calls++; t = performance.now(); }
+    rates.push((flop * calls) / ((t - t0) * 1e6));
+  }
+  rates.sort((a, b) => a - b);
+  return rates[rates.length >> 1]!;
+}
+
+const rng = new Rng(1);
+const wasm = createWasmBackend();
+const rows: { shape: string; ts: number | null; wasm: number }[] = [];
+for (const s of shapes) {
+  const w = measure(setUp(wasm, s, rng), s);
+  const t = skipTs ? null : measure(setUp(tsBackend, s, rng), s);
+  rows.push({ shape: `${s.what} (${s.tA ? 'T' : 'N'}${s.tB ? 'T' : 'N'} ${s.m}×${s.n}×${s.k})`, ts: t, wasm: w });
+}
+
+if (json) {
+  for (const r of rows) console.log(JSON.stringify({ backend: wasm.name, ...r }));
+} else {
+  const f = (v: number | null): string => (v === null ? '–' : v.toFixed(2));
+  console.log(`gemm GFLOP/s, median of ${repeats} repeats of ≥ ${minMs} ms (wasm backend: ${wasm.name})`);
+  console.log(`${'product'.padEnd(44)} ${'ts'.padStart(7)} ${'wasm'.padStart(7)} ${'×'.padStart(6)}`);
+  for (const r of rows) {
+    console.log(`${r.shape.padEnd(44)} ${f(r.ts).padStart(7)} ${f(r.wasm).padStart(7)} ${(r.ts === null ? '–' : (r.wasm / r.ts).toFixed(0)).padStart(6)}`);
+  }
+}
