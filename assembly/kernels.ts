@@ -436,6 +436,109 @@ export function tanhGrad(O: usize, dO: usize, dI: usize, len: i32, beta: f32): v
   }
 }
 
+/** Lane-wise maximum of the four lanes. */
+// @ts-ignore: decorator
+@inline function hmax(v: v128): f32 {
+  const h = f32x4.max(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return max(f32x4.extract_lane(h, 0), f32x4.extract_lane(h, 1));
+}
+
+// @ts-ignore: decorator
+@inline function hsum(v: v128): f32 {
+  const h = f32x4.add(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(h, 0) + f32x4.extract_lane(h, 1);
+}
+
+/** The maximum of row r (n > 0 elements). */
+// @ts-ignore: decorator
+@inline function rowMax(r: usize, n: i32): f32 {
+  let j = 0;
+  let mx: f32 = -Infinity;
+  if (n >= 4) {
+    let v = v128.load(r);
+    for (j = 4; j + 4 <= n; j += 4) v = f32x4.max(v, v128.load(r + <usize>j * 4));
+    mx = hmax(v);
+  }
+  for (; j < n; j++) mx = max(mx, f32.load(r + <usize>j * 4));
+  return mx;
+}
+
+/** O[i,:] = exp(I[i,:] − max) / Σ exp(I[i,:] − max). */
+export function softmaxRows(I: usize, O: usize, m: i32, n: i32): void {
+  if (n <= 0) return;
+  for (let i = 0; i < m; i++) {
+    const r = I + <usize>(i * n) * 4;
+    const o = O + <usize>(i * n) * 4;
+    const mx = rowMax(r, n);
+    const vm = f32x4.splat(mx);
+    let acc = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const e = exp4(f32x4.sub(v128.load(r + <usize>j * 4), vm));
+      v128.store(o + <usize>j * 4, e);
+      acc = f32x4.add(acc, e);
+    }
+    let s = hsum(acc);
+    for (; j < n; j++) { const e = Mathf.exp(f32.load(r + <usize>j * 4) - mx); f32.store(o + <usize>j * 4, e); s += e; }
+    scale(n, 1 / s, o);
+  }
+}
+
+/** out[i] = max + log Σ exp(I[i,:] − max). */
+export function logSumExpRows(I: usize, out: usize, m: i32, n: i32): void {
+  for (let i = 0; i < m; i++) {
+    const r = I + <usize>(i * n) * 4;
+    if (n <= 0) { f32.store(out + <usize>i * 4, -Infinity); continue; }
+    const mx = rowMax(r, n);
+    const vm = f32x4.splat(mx);
+    let acc = f32x4.splat(0);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) acc = f32x4.add(acc, exp4(f32x4.sub(v128.load(r + <usize>j * 4), vm)));
+    let s = <f64>hsum(acc);
+    for (; j < n; j++) s += Math.exp(<f64>(f32.load(r + <usize>j * 4) - mx));
+    f32.store(out + <usize>i * 4, <f32>(<f64>mx + Math.log(s)));
+  }
+}
+
+export function fill(x: usize, v: f32, len: i32): void {
+  const s = f32x4.splat(v);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) v128.store(x + <usize>i * 4, s);
+  for (; i < len; i++) f32.store(x + <usize>i * 4, v);
+}
+
+/**
+ * Bias and activation fused (a dense layer's forward after its product): I[i,:] += b, then
+ * O[i,:] = f(I[i,:]), row by row while the row is in cache. `act`: 0 identity, 1 ReLU, 2 σ, 3 tanh.
+ */
+export function biasAct(I: usize, b: usize, O: usize, m: i32, n: i32, act: i32): void {
+  for (let i = 0; i < m; i++) {
+    const r = I + <usize>(i * n) * 4;
+    const o = O + <usize>(i * n) * 4;
+    let j = 0;
+    for (; j + 4 <= n; j += 4) {
+      const off = <usize>j * 4;
+      const x = f32x4.add(v128.load(r + off), v128.load(b + off));
+      v128.store(r + off, x);
+      let y = x;
+      if (act == 1) y = f32x4.max(x, f32x4.splat(0));
+      else if (act == 2) y = sigmoid4(x);
+      else if (act == 3) y = tanh4(x);
+      v128.store(o + off, y);
+    }
+    for (; j < n; j++) {
+      const off = <usize>j * 4;
+      const x = f32.load(r + off) + f32.load(b + off);
+      f32.store(r + off, x);
+      let y = x;
+      if (act == 1) y = x > 0 ? x : 0;
+      else if (act == 2) y = x >= 0 ? 1 / (1 + Mathf.exp(-x)) : Mathf.exp(x) / (1 + Mathf.exp(x));
+      else if (act == 3) y = Mathf.tanh(x);
+      f32.store(o + off, y);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reductions accumulate in float64 (f64x2), as the TypeScript reference does.
 
@@ -450,6 +553,30 @@ export function sumSq(x: usize, len: i32): f64 {
   }
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   for (; i < len; i++) { const v = <f64>f32.load(x + <usize>i * 4); s += v * v; }
+  return s;
+}
+
+export function sum(x: usize, len: i32): f64 {
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const v = v128.load(x + <usize>i * 4);
+    acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < len; i++) s += <f64>f32.load(x + <usize>i * 4);
+  return s;
+}
+
+export function sumAbs(x: usize, len: i32): f64 {
+  let acc = f64x2.splat(0);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const v = f32x4.abs(v128.load(x + <usize>i * 4));
+    acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))));
+  }
+  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  for (; i < len; i++) s += Math.abs(<f64>f32.load(x + <usize>i * 4));
   return s;
 }
 

@@ -1,8 +1,8 @@
 /**
  * The WebAssembly SIMD backend. Each arena is one `WebAssembly.Memory` with its own instance of the
  * kernel module, so every slot a layer holds is a view of wasm memory and a kernel call passes only
- * byte offsets: no copy per call. Kernels the module does not implement (softmax, batch norm,
- * per-unit activations, the rarer activations, …) run the TypeScript reference on the same views,
+ * byte offsets: no copy per call. Kernels the module does not implement (batch norm, per-unit
+ * activations, the rarer activations, …) run the TypeScript reference on the same views,
  * which works because the views are ordinary Float32Arrays over the wasm memory.
  *
  * float32 only: a float64 arena (gradient checks) is the TypeScript backend's.
@@ -35,6 +35,12 @@ interface Exports {
   readonly tanh: (I: number, O: number, len: number) => void;
   readonly tanhGrad: (O: number, dO: number, dI: number, len: number, beta: number) => void;
   readonly sumSq: (x: number, len: number) => number;
+  readonly sum: (x: number, len: number) => number;
+  readonly sumAbs: (x: number, len: number) => number;
+  readonly fill: (x: number, v: number, len: number) => void;
+  readonly softmaxRows: (I: number, O: number, m: number, n: number) => void;
+  readonly logSumExpRows: (I: number, out: number, m: number, n: number) => void;
+  readonly biasAct: (I: number, b: number, O: number, m: number, n: number, act: number) => void;
   readonly dot: (x: number, y: number, len: number) => number;
   readonly adamStep: (len: number, params: number, grads: number, m: number, v: number, stepSize: number,
                       beta1: number, beta2: number, epsilon: number, sqrtC2: number) => void;
@@ -125,6 +131,23 @@ export async function loadWasmBackend(options: WasmBackendOptions = {}): Promise
 
 interface MutableSlot extends Slot { a: Vec }
 
+/**
+ * Kernels with a fused bias and activation, an optional extra a backend may offer (the WebAssembly
+ * one does): a dense layer's forward after its product in one pass over the rows, instead of
+ * `addRowVector` then `map`. Callers test for it with `hasBiasMap`.
+ */
+export interface BiasMapKernels extends Kernels {
+  /** I[i,:] += b for i < m (I is m×n, so I keeps the pre-activation), then O = f(I). */
+  biasMap(f: Activation, I: Vec, b: Vec, O: Vec, m: number, n: number): void;
+}
+
+export function hasBiasMap(k: Kernels): k is BiasMapKernels {
+  return typeof (k as Partial<BiasMapKernels>).biasMap === 'function';
+}
+
+/** Activations with a four-lane implementation in the module, by the code `biasAct` takes. */
+const ACT_CODES: Readonly<Record<string, number>> = { identity: 0, relu: 1, sigmoid: 2, tanh: 3 };
+
 /** The raw module entry points, for code that drives the kernels from other threads. */
 export type WasmExports = Exports;
 
@@ -149,7 +172,7 @@ export interface WasmArenaOptions {
 
 export class WasmArena implements Arena {
   readonly dtype: DType = 'float32';
-  readonly kernels: Kernels;
+  readonly kernels: BiasMapKernels;
   readonly memory: WebAssembly.Memory;
   private readonly ex: Exports;
   /** Elements below this belong to the module's static data (tables, scratch). */
@@ -219,7 +242,7 @@ export class WasmArena implements Arena {
     for (const s of this.slots) s.a = new Float32Array(buf, s.offset * 4, s.length);
   }
 
-  private makeKernels(): Kernels {
+  private makeKernels(): BiasMapKernels {
     const ex = this.ex;
     const mem = this.memory;
     const ts = tsKernels;
@@ -255,7 +278,7 @@ export class WasmArena implements Arena {
         default: return false;
       }
     };
-    return {
+    const kernels: BiasMapKernels = {
       ...ts,
       gemm(transA, transB, m, n, k, alpha, A, B, beta, C) {
         const pa = at(A);
@@ -308,10 +331,32 @@ export class WasmArena implements Arena {
         else ex.adamStep(len, pp, pg, pm, pv, stepSize, beta1, beta2, epsilon, sqrtC2);
       },
       sumSq(x, len) { const p = at(x); return p < 0 ? ts.sumSq(x, len) : ex.sumSq(p, len); },
+      sum(x, len) { const p = at(x); return p < 0 ? ts.sum(x, len) : ex.sum(p, len); },
+      sumAbs(x, len) { const p = at(x); return p < 0 ? ts.sumAbs(x, len) : ex.sumAbs(p, len); },
+      fill(x, v, len) { const p = at(x); if (p < 0) ts.fill(x, v, len); else ex.fill(p, v, len); },
+      softmaxRows(I, O, m, n) {
+        const pi = at(I); const po = at(O);
+        if (pi < 0 || po < 0) ts.softmaxRows(I, O, m, n); else ex.softmaxRows(pi, po, m, n);
+      },
+      logSumExpRows(I, out, m, n) {
+        const pi = at(I); const po = at(out);
+        if (pi < 0 || po < 0) ts.logSumExpRows(I, out, m, n); else ex.logSumExpRows(pi, po, m, n);
+      },
+      biasMap(f, I, b, O, m, n) {
+        const pi = at(I); const pb = at(b); const po = at(O);
+        const code = ACT_CODES[f.name];
+        if (pi < 0 || pb < 0 || po < 0 || code === undefined) {
+          kernels.addRowVector(I, b, m, n);
+          kernels.map(f, I, O, m * n);
+        } else {
+          ex.biasAct(pi, pb, po, m, n, code);
+        }
+      },
       dot(x, y, len) {
         const px = at(x); const py = at(y);
         return px < 0 || py < 0 ? ts.dot(x, y, len) : ex.dot(px, py, len);
       },
     };
+    return kernels;
   }
 }
