@@ -311,7 +311,7 @@ export function sumRows(dY: usize, m: i32, n: i32, db: usize, beta: f32): void {
 export function relu(I: usize, O: usize, len: i32): void {
   const z = f32x4.splat(0);
   let i = 0;
-  for (; i + 4 <= len; i += 4) { const o = <usize>i * 4; v128.store(O + o, f32x4.max(v128.load(I + o), z)); }
+  for (; i + 4 <= len; i += 4) { const o = <usize>i * 4; v128.store(O + o, f32x4.pmax(v128.load(I + o), z)); }
   for (; i < len; i++) { const o = <usize>i * 4; const x = f32.load(I + o); f32.store(O + o, x > 0 ? x : 0); }
 }
 
@@ -337,9 +337,11 @@ export function reluGrad(I: usize, dO: usize, dI: usize, len: i32, beta: f32): v
 
 // @ts-ignore: decorator
 @inline function exp4(x0: v128): v128 {
-  const x = f32x4.min(f32x4.max(x0, f32x4.splat(-87.3)), f32x4.splat(88.7));
-  // x = n·ln2 + r, |r| ≤ ln2/2, with ln2 split in two for an exact product n·ln2.
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  // pmin/pmax are one instruction each (min/max's NaN and −0 rules cost several); a NaN still passes through.
+  const x = f32x4.pmin(f32x4.pmax(x0, f32x4.splat(-87.3)), f32x4.splat(88.7));
+  // n = round(x·log2 e) by the 1.5·2²³ shift: t's low mantissa bits then hold n as an integer.
+  const t = madd(x, f32x4.splat(1.44269504088896341), f32x4.splat(12582912));
+  const n = f32x4.sub(t, f32x4.splat(12582912));
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -350,7 +352,7 @@ export function reluGrad(I: usize, dO: usize, dI: usize, len: i32, beta: f32): v
   p = madd(p, r, f32x4.splat(5.0000001201e-1));
   p = madd(p, f32x4.mul(r, r), f32x4.add(r, f32x4.splat(1)));
   // 2ⁿ built from its exponent bits.
-  const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  const pow2 = i32x4.shl(i32x4.add(i32x4.sub(t, i32x4.splat(0x4B400000)), i32x4.splat(127)), 23);
   return f32x4.mul(p, pow2);
 }
 
@@ -439,7 +441,7 @@ export function tanhGrad(O: usize, dO: usize, dI: usize, len: i32, beta: f32): v
 /** Lane-wise maximum of the four lanes. */
 // @ts-ignore: decorator
 @inline function hmax(v: v128): f32 {
-  const h = f32x4.max(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
+  const h = f32x4.pmax(v, i32x4.shuffle(v, v, 2, 3, 0, 1));
   return max(f32x4.extract_lane(h, 0), f32x4.extract_lane(h, 1));
 }
 
@@ -456,7 +458,7 @@ export function tanhGrad(O: usize, dO: usize, dI: usize, len: i32, beta: f32): v
   let mx: f32 = -Infinity;
   if (n >= 4) {
     let v = v128.load(r);
-    for (j = 4; j + 4 <= n; j += 4) v = f32x4.max(v, v128.load(r + <usize>j * 4));
+    for (j = 4; j + 4 <= n; j += 4) v = f32x4.pmax(v, v128.load(r + <usize>j * 4));
     mx = hmax(v);
   }
   for (; j < n; j++) mx = max(mx, f32.load(r + <usize>j * 4));
@@ -518,7 +520,7 @@ export function fill(x: usize, v: f32, len: i32): void {
       const x = f32x4.add(v128.load(r + off), v128.load(b + off));
       v128.store(r + off, x);
       let y = x;
-      if (act == 1) y = f32x4.max(x, f32x4.splat(0));
+      if (act == 1) y = f32x4.pmax(x, f32x4.splat(0));
       else if (act == 2) y = sigmoid4(x);
       else if (act == 3) y = tanh4(x);
       v128.store(o + off, y);
