@@ -4,13 +4,12 @@
  */
 
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { Model } from '../src/graph/model.js';
 import { mlp } from '../src/graph/builders.js';
 import type { ActivationName } from '../src/activations.js';
-import { permutationImportance } from '../src/explain/importance.js';
 import { saliency } from '../src/explain/saliency.js';
-import { partialDependence } from '../src/explain/partial-dependence.js';
+import { interpretModel, outputNames } from '../src/report/interpretation.js';
 import { hiddenUnitMaps } from '../src/explain/hidden-units.js';
 import { lrRangeTest } from '../src/tune/lr-range.js';
 import { formatTuneTable, tune as runTune, type Candidate } from '../src/tune/search.js';
@@ -39,37 +38,53 @@ async function writePictures(dir: string | undefined, pictures: Record<string, s
   return full;
 }
 
-export async function explain(modelPath: string, dataPath: string, o: { target?: string; feature?: string; repeats?: number; seed?: number; json?: boolean; dir?: string }): Promise<void> {
+export async function explain(modelPath: string, dataPath: string, o: { target?: string; feature?: string; repeats?: number; seed?: number; json?: boolean; dir?: string; report?: string }): Promise<void> {
   const progress = new Progress(outputMode({ quiet: o.json === true }));
+  const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   const m = await loadCliModel(modelPath);
   const plan = { ...m.prep.target, name: o.target ?? m.prep.target.name };
   const table = await readForModel(dataPath, m, progress);
   const x = inputsFor(table, m.prep);
   const { y } = encodeTarget(table, plan);
   const names = [...m.prep.featureNames];
-  const imp = permutationImportance(m.model, x, y, { repeats: o.repeats ?? 10, seed: o.seed ?? 0, featureNames: names });
-  // The model sees standardized inputs z = (x − μ)/σ, so ∂ŷ/∂x = ∂ŷ/∂z / σ.
-  const std = m.prep.features.find((s) => s.kind === 'standard');
-  const inputScale = std === undefined || std.kind !== 'standard' ? undefined : std.scale.map((s) => 1 / s);
-  const sal = m.model.trainable ? saliency(m.model, x, inputScale === undefined ? {} : { inputScale }) : null;
-  let feature = imp.ranking[0]!;
+  let feature: number | undefined;
   if (o.feature !== undefined) {
     feature = names.indexOf(o.feature);
     if (feature < 0) throw usageError(`--feature '${o.feature}' is not an input of the model (inputs: ${names.join(', ')})`);
   }
-  const pd = partialDependence(m.model, x, feature, { grid: 20 });
-  // Report the grid on the feature's own scale.
-  const toRaw = (z: number): number => (std === undefined || std.kind !== 'standard' ? z : z * std.scale[feature]! + std.mean[feature]!);
-  const pdRaw = { ...pd, grid: pd.grid.map(toRaw) };
-  const outputNames = plan.task === 'multiclass' ? plan.classes.map((c) => `P(${c})`) : plan.task === 'binary' ? [`P(${plan.classes[1]})`] : [plan.name];
-  const pictures: Record<string, string> = { [`partial-dependence-${names[feature]!.replace(/[^A-Za-z0-9_.-]/g, '_')}.svg`]: partialDependencePicture(pdRaw, names[feature]!, outputNames) };
+  const it = interpretModel(m.model, x, y, {
+    setName: `${table.rows} rows of ${basename(dataPath)}`, featureNames: names, target: plan, features: m.prep.features,
+    repeats: o.repeats ?? 10, seed: o.seed ?? 0, ...(feature === undefined ? {} : { feature }),
+  });
+  const imp = it.importance;
+  const pd = it.partialDependence;
+  // The printed saliency is in the features' own units: the model sees z = (x − μ)/σ, so ∂ŷ/∂x = ∂ŷ/∂z / σ.
+  const std = m.prep.features.find((s) => s.kind === 'standard');
+  const inputScale = std === undefined || std.kind !== 'standard' ? undefined : std.scale.map((s) => 1 / s);
+  const sal = m.model.trainable ? saliency(m.model, x, inputScale === undefined ? {} : { inputScale }) : null;
+  const name = names[pd.feature]!;
+  const outputs = outputNames(plan);
+  const pictures: Record<string, string> = { [`partial-dependence-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.svg`]: partialDependencePicture(pd, name, outputs) };
   if (m.model.inputSize === 2) Object.assign(pictures, hiddenUnitPictures(hiddenUnitMaps(m.model, { xRange: [-2.5, 2.5], yRange: [-2.5, 2.5] })));
-  const written = await writePictures(o.dir, pictures);
+  let report: string | null = null;
+  if (reportPath !== null) {
+    const { buildInterpretationReport } = await import('../src/report/report.js');
+    report = await buildInterpretationReport({
+      title: `mlpkit explain: ${basename(modelPath)} on ${basename(dataPath)}`, model: m.model, interpretation: it.report,
+      facts: [['model', modelPath], ['data', `${dataPath}: ${table.rows} rows`], ['target', plan.name], ['features', names.join(', ')], ['shuffles per feature', String(imp.repeats)]],
+    });
+  }
+  // Everything is computed before anything is written, and the files are written together.
+  const dir = o.dir === undefined ? null : outputDir(o.dir);
+  await writeAll([
+    ...(dir === null ? [] : Object.entries(pictures).map(([file, data]) => ({ path: join(dir, file), data }))),
+    ...(reportPath === null || report === null ? [] : [{ path: reportPath, data: report }]),
+  ]);
   if (o.json === true) {
     out(`${JSON.stringify({
       importance: imp, saliency: sal === null ? null : { meanAbs: sal.meanAbs, features: names },
-      partialDependence: { feature: names[feature], grid: pdRaw.grid, curves: pd.curves, outputs: outputNames },
-      pictures: written,
+      partialDependence: { feature: name, grid: pd.grid, curves: pd.curves, outputs },
+      pictures: dir, report: reportPath,
     })}\n`);
     return;
   }
@@ -80,9 +95,10 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
     const f = imp.features[j]!;
     out(`  ${String(f.rank).padStart(4)}  ${f.name.padEnd(w)}  ${f.mean.toFixed(4).padStart(7)}  ${f.std.toFixed(4)}   ${sal === null ? '-' : sal.meanAbs[j]!.toPrecision(3)}\n`);
   }
-  out(`partial dependence on ${names[feature]} (${outputNames.join(', ')}):\n`);
-  pdRaw.grid.forEach((g, i) => { if (i % 4 === 0 || i === pdRaw.grid.length - 1) out(`  ${g.toPrecision(4).padStart(10)}  ${pd.curves.map((c) => c[i]!.toFixed(4)).join('  ')}\n`); });
-  if (written !== null) out(`pictures: ${written}\n`);
+  out(`partial dependence on ${name} (${outputs.join(', ')}):\n`);
+  pd.grid.forEach((g, i) => { if (i % 4 === 0 || i === pd.grid.length - 1) out(`  ${g.toPrecision(4).padStart(10)}  ${pd.curves.map((c) => c[i]!.toFixed(4)).join('  ')}\n`); });
+  if (dir !== null) out(`pictures: ${dir}\n`);
+  if (reportPath !== null) out(`report: ${reportPath}\n`);
 }
 
 /** A training table as the command's train encodes it (categories one-hot, inputs standardized). */
@@ -129,16 +145,35 @@ export async function tune(dataPath: string, o: { target: string; trials: number
   const r = await runTune(rows, targets, {
     task: classification ? 'classification' : 'regression', trials: o.trials, folds: o.folds, strategy: o.strategy, seed: o.seed,
     base: { maxIter: o.maxIter }, ...(o.timeBudget === undefined ? {} : { timeBudgetSeconds: o.timeBudget }),
-    runner: parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }),
+    runner: parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }), refit: false,
   });
-  if (outPath !== null) await writeAll([{ path: outPath, data: JSON.stringify(r.estimator.toJSON()) }]);
+  if (outPath !== null) await refitAsTrain(dataPath, o.target, r.best.params, { task: plan.task, rows: x.rows, epochs: o.maxIter, seed: o.seed, out: outPath });
   if (o.json === true) {
     out(`${JSON.stringify({ score: r.score, ranked: r.ranked.map((c) => ({ ...c, mean: Number.isFinite(c.mean) ? c.mean : null })), best: r.best.params, skipped: r.skipped, seconds: r.seconds, out: outPath })}\n`);
     return;
   }
   out(`${formatTuneTable(r)}\n`);
   out(`best: ${describeFlags(r.best.params)} (${o.folds}-fold ${r.score} ${r.best.mean.toFixed(4)} ± ${r.best.std.toFixed(4)}); ${r.seconds.toFixed(1)} s\n`);
-  if (outPath !== null) out(`best model (refitted on all ${x.rows} rows, estimator format): ${outPath}\n`);
+  if (outPath !== null) out(`best model (refitted on all ${x.rows} rows by mlpkit train; read by predict, evaluate, info): ${outPath}\n`);
+}
+
+/**
+ * Train the best candidate on every row with `mlpkit train`, so the file carries the command's
+ * preprocessing plan. The candidate's estimator options become train's: scikit-learn's alpha,
+ * (α / 2m)·Σ‖W‖² per batch of m rows (α / m for regression), is train's --l2; batches of 200 rows;
+ * adam at the candidate's learning rate (estimator default 1e-3); no validation split, as in the search's fits.
+ */
+async function refitAsTrain(dataPath: string, target: string, p: Candidate, o: { task: 'binary' | 'multiclass' | 'regression'; rows: number; epochs: number; seed: number; out: string }): Promise<void> {
+  const { train } = await import('./train.js');
+  const batch = Math.min(200, o.rows);
+  const alpha = p.alpha ?? 1e-4;
+  await train(dataPath, {
+    target, hidden: p.hiddenLayerSizes ?? [100], activation: p.activation === undefined ? 'relu' : p.activation === 'logistic' ? 'sigmoid' : p.activation,
+    optimizer: 'adam', lr: p.learningRateInit ?? 1e-3, batchSize: batch, epochs: o.epochs,
+    l2: o.task === 'regression' ? alpha / batch : alpha / (2 * batch),
+    ...(p.dropout === undefined || p.dropout === 0 ? {} : { dropout: p.dropout }),
+    validation: 0, standardize: true, drop: [], seed: o.seed, out: o.out, quiet: true,
+  });
 }
 
 function describeFlags(c: Candidate): string {

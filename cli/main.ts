@@ -149,6 +149,7 @@ export function program(): Command {
     .option('--repeats <n>', 'shuffles per feature', number('--repeats', 1, 1000, true), 10)
     .option('--seed <s>', 'seed of the shuffles', number('--seed', 0, 2 ** 32 - 1, true), 0)
     .option('--dir <folder>', 'write the pictures (SVG) into this folder')
+    .option('--report <file>', 'write an HTML report of importance, saliency and partial dependence')
     .option('--json', 'as one JSON object')
     .action(async (model: string, data: string, o: Parameters<typeof import('./explain.js').explain>[2]) => (await explainer()).explain(model, data, o));
 

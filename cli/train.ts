@@ -17,8 +17,7 @@ import type { OptimizerSpec } from '../src/optim/rules.js';
 import type { ReportBoundary } from '../src/report/report.js';
 import { fit } from '../src/train/fit.js';
 import { trainRestarts } from '../src/train/restarts.js';
-import { permutationImportance } from '../src/explain/importance.js';
-import { saliency } from '../src/explain/saliency.js';
+import { interpretModel } from '../src/report/interpretation.js';
 import type { ReportInterpretation } from '../src/report/report.js';
 import { Ensemble } from '../src/train/ensemble.js';
 import { ensembleMembersJson } from '../src/io/ensemble-file.js';
@@ -278,20 +277,14 @@ function checkpointOptions(o: TrainOptions): Pick<FitOptions, 'checkpoint' | 're
 }
 
 /**
- * Permutation importance and saliency for the report, on at most 2,000 rows of the training file (the
- * report says so): they show what the model relies on, not how it generalizes.
+ * Permutation importance, saliency and partial dependence for the report, on at most 2,000 rows of the
+ * training file (the report says so): they show what the model relies on, not how it generalizes.
  */
 function interpretationOf(model: Model, x: { rows: number; cols: number; data: Float64Array }, y: { rows: number; cols: number; data: Float64Array }, prep: Preprocessing, dataName: string): ReportInterpretation {
   const rows = Math.min(x.rows, 2000);
   const xs = { rows, cols: x.cols, data: x.data.subarray(0, rows * x.cols) };
   const ys = { rows, cols: y.cols, data: y.data.subarray(0, rows * y.cols) };
-  const imp = permutationImportance(model, xs, ys, { repeats: 5, seed: 0, featureNames: prep.featureNames });
-  const sal = saliency(model, xs);
-  return {
-    setName: `${rows} rows of ${dataName}`, scoreName: imp.score,
-    importance: imp.features.map((f) => ({ name: f.name, mean: f.mean, std: f.std })),
-    saliency: sal.meanAbs.map((v, j) => ({ name: prep.featureNames[j] ?? `x${j + 1}`, meanAbs: v })),
-  };
+  return interpretModel(model, xs, ys, { setName: `${rows} rows of ${dataName}`, featureNames: prep.featureNames, target: prep.target, features: prep.features }).report;
 }
 
 async function reportFor(

@@ -200,3 +200,19 @@ export function featureBarsSpec(bars: readonly FeatureBar[], title: string, xTit
     ],
   };
 }
+
+export interface DependencePoint { readonly x: number; readonly value: number; readonly output: string }
+
+/** Partial-dependence curves: the mean prediction of each output against one feature's value. */
+export function partialDependenceSpec(points: readonly DependencePoint[], feature: string): TopLevelSpec {
+  return {
+    ...base, title: `Partial dependence on ${feature}`, width: WIDTH, height: HEIGHT,
+    data: { values: points.map((p) => ({ ...p })) },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', title: feature, scale: { zero: false } },
+      y: { field: 'value', type: 'quantitative', title: 'mean prediction', scale: { zero: false } },
+      color: { field: 'output', type: 'nominal', title: null },
+    },
+  };
+}

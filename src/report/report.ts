@@ -4,7 +4,8 @@
  *
  * Sections: summary, learning curves, per-layer gradient norms (vanishing gradients show as lines
  * falling apart on the log scale), confusion matrix or residuals, weight and activation histograms per
- * layer, the network, each activation's f and f′, and the decision boundary for two-feature data.
+ * layer, the network, each activation's f and f′, what the model relies on (permutation importance,
+ * saliency, partial dependence), and the decision boundary for two-feature data.
  */
 
 import { ACTIVATIONS, type ActivationName } from '../activations.js';
@@ -14,7 +15,7 @@ import { Dense } from '../layers/dense.js';
 import { Concat } from '../layers/merge.js';
 import { InputNode, type Node } from '../layers/node.js';
 import {
-  activationSpec, featureBarsSpec, boundarySpec, confusionSpec, epochLinesSpec, histogramSpec, networkSpec, residualSpec,
+  activationSpec, featureBarsSpec, boundarySpec, partialDependenceSpec, confusionSpec, epochLinesSpec, histogramSpec, networkSpec, residualSpec,
   type CurveSample, type DiagramColumn, type DiagramEdge, type DiagramNode, type GridCell, type HistogramBin,
   type LabelledPoint, type SeriesPoint,
 } from './charts.js';
@@ -80,6 +81,14 @@ export interface ReportInterpretation {
   readonly scoreName: string;
   readonly importance: readonly { readonly name: string; readonly mean: number; readonly std: number }[];
   readonly saliency?: readonly { readonly name: string; readonly meanAbs: number }[];
+  /** What the saliency was taken with respect to (default 'standardized inputs'). */
+  readonly saliencyInputs?: string;
+  /** The mean prediction of each output as one feature sweeps its range (grid on the feature's own scale). */
+  readonly partialDependence?: {
+    readonly feature: string;
+    readonly grid: readonly number[];
+    readonly curves: readonly { readonly output: string; readonly values: readonly number[] }[];
+  };
 }
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -292,26 +301,55 @@ export async function buildReport(input: ReportInput): Promise<string> {
       `f and its derivative f′ for each activation in the model; the sigmoid's f′ is at most 1/4, which is why deltas shrink layer by layer in deep sigmoid networks.${ac.softmax ? ' The output softmax couples its units and is not drawn.' : ''}`));
   }
 
-  if (input.interpretation !== undefined) {
-    const it = input.interpretation;
-    const figs = [figure(await renderSvg(featureBarsSpec(it.importance.map((f) => ({ name: f.name, value: f.mean, spread: f.std })),
-      'Permutation importance', `drop of ${it.scoreName} when the feature is shuffled (mean ± std)`)), 'importance')];
-    if (it.saliency !== undefined) {
-      figs.push(figure(await renderSvg(featureBarsSpec(it.saliency.map((f) => ({ name: f.name, value: f.meanAbs })),
-        'Saliency', 'mean |∂ŷ/∂x| over the rows (standardized inputs)')), 'saliency'));
-    }
-    parts.push(section('interpretation', `What the model relies on (${it.setName})`, figs.join(''),
-      'Permutation importance: how much the score falls when one feature is shuffled, breaking its link to the target. Saliency: how strongly the outputs move with each input, by backpropagation to the inputs.'));
-  }
+  if (input.interpretation !== undefined) parts.push(await interpretationSection(input.interpretation));
 
   if (input.boundary !== undefined && input.classes !== undefined) {
     const g = boundaryGrid(input.boundary, input.classes);
     parts.push(section('decision-boundary', 'Decision boundary', figure(await renderSvg(boundarySpec(g.grid, g.points, input.boundary.names, input.classes)), 'decision-boundary')));
   }
 
+  return page(input.title, parts);
+}
+
+/** The interpretation section: permutation importance with its spread, mean |saliency|, partial dependence. */
+async function interpretationSection(it: ReportInterpretation): Promise<string> {
+  const figs = [figure(await renderSvg(featureBarsSpec(it.importance.map((f) => ({ name: f.name, value: f.mean, spread: f.std })),
+    'Permutation importance', `drop of ${it.scoreName} when shuffled (mean ± std)`)), 'importance')];
+  if (it.saliency !== undefined) {
+    figs.push(figure(await renderSvg(featureBarsSpec(it.saliency.map((f) => ({ name: f.name, value: f.meanAbs })),
+      'Saliency', `mean |∂ŷ/∂x| (${it.saliencyInputs ?? 'standardized inputs'})`)), 'saliency'));
+  }
+  const pd = it.partialDependence;
+  if (pd !== undefined) {
+    const points = pd.curves.flatMap((c) => c.values.map((value, g) => ({ x: pd.grid[g]!, value, output: c.output })));
+    figs.push(figure(await renderSvg(partialDependenceSpec(points, pd.feature)), 'partial-dependence'));
+  }
+  return section('interpretation', `What the model relies on (${it.setName})`, figs.join(''),
+    'Permutation importance: how much the score falls when one feature is shuffled, breaking its link to the target (bars: mean, whiskers: ± one standard deviation over the shuffles). '
+    + 'Saliency: how strongly the outputs move with each input, by backpropagation to the inputs. '
+    + `Partial dependence${pd === undefined ? '' : ` on ${pd.feature}`}: the mean prediction when that feature is set to each value for every row, the other features as observed.`);
+}
+
+export interface InterpretationReportInput {
+  readonly title: string;
+  readonly model: Model;
+  readonly interpretation: ReportInterpretation;
+  readonly facts?: readonly (readonly [string, string])[];
+}
+
+/** A report of the interpretation alone, for a model already trained (`mlpkit explain --report`). */
+export async function buildInterpretationReport(input: InterpretationReportInput): Promise<string> {
+  const facts = [['parameters', input.model.parameterCount.toLocaleString('en-US')] as const, ...(input.facts ?? [])];
+  return page(input.title, [
+    section('summary', 'Summary', `<table>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table><h3>Layers</h3><pre>${esc(input.model.summary())}</pre>`),
+    await interpretationSection(input.interpretation),
+  ]);
+}
+
+function page(title: string, parts: readonly string[]): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(input.title)}</title>
+<title>${esc(title)}</title>
 <style>
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;max-width:1100px;padding:1rem 2rem;color:#222}
 h1{font-size:1.6rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
@@ -320,7 +358,7 @@ td{font-variant-numeric:tabular-nums}pre{background:#f7f7f7;padding:.6rem;overfl
 .plot{display:inline-block;margin:.5rem 1rem .5rem 0}.plot svg{max-width:100%;height:auto}.note{color:#555}
 nav a{margin-right:1rem}
 </style></head><body>
-<h1>${esc(input.title)}</h1>
+<h1>${esc(title)}</h1>
 <nav>${['summary', 'learning-curves', 'gradient-norms', 'confusion', 'residuals', 'histograms', 'network', 'activations', 'interpretation', 'decision-boundary'].filter((id) => parts.some((p) => p.startsWith(`<section id="${id}"`))).map((id) => `<a href="#${id}">${id.replace('-', ' ')}</a>`).join('')}</nav>
 ${parts.join('\n')}
 </body></html>

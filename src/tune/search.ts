@@ -2,7 +2,7 @@
  * A small hyperparameter search: random or grid search over hidden sizes, activation, learning
  * rate, L2 (scikit-learn's alpha) and dropout, each candidate scored by k-fold cross-validation of
  * the estimators (MLPClassifier: accuracy, MLPRegressor: R²), a ranked table, and the best
- * candidate refitted on all the data. Answers the lecture's "optimization requires skill": the skill
+ * candidate refitted on all the data (or left to the caller). Answers the lecture's "optimization requires skill": the skill
  * becomes a budgeted search.
  *
  * Candidates are plain JSON jobs and `evaluateCandidate` is a pure function of its job, so a runner
@@ -94,6 +94,8 @@ export interface TuneOptions {
   /** Also score the estimator's defaults as candidate 0 (default true). */
   readonly includeDefaults?: boolean;
   readonly runner?: TuneRunner;
+  /** Refit the best candidate on all rows as `estimator` (default true; false when the caller trains it its own way). */
+  readonly refit?: boolean;
 }
 
 export interface RankedCandidate extends CandidateResult { readonly rank: number }
@@ -105,8 +107,8 @@ export interface TuneResult {
   readonly best: RankedCandidate;
   /** The candidate of the estimator's defaults, if scored. */
   readonly defaults: RankedCandidate | null;
-  /** The best candidate refitted on all rows. */
-  readonly estimator: MLPClassifier | MLPRegressor;
+  /** The best candidate refitted on all rows (null with `refit: false`). */
+  readonly estimator: MLPClassifier | MLPRegressor | null;
   /** Candidates not started within the time budget. */
   readonly skipped: number;
   readonly seconds: number;
@@ -229,9 +231,12 @@ export async function tune(x: readonly (readonly number[])[], y: readonly Label[
     .map((r, i) => ({ ...r, rank: i + 1 }));
   const best = ranked[0]!;
   if (!Number.isFinite(best.mean)) throw new Error(`tune: every candidate failed; the first error: ${best.error ?? 'unknown'}`);
-  const fitOptions: MLPOptions = { ...base, ...best.params, randomState: seed };
-  const estimator = options.task === 'classification' ? new MLPClassifier(fitOptions) : new MLPRegressor(fitOptions);
-  await estimator.fit(rows, [...y]);
+  let estimator: MLPClassifier | MLPRegressor | null = null;
+  if (options.refit ?? true) {
+    const fitOptions: MLPOptions = { ...base, ...best.params, randomState: seed };
+    estimator = options.task === 'classification' ? new MLPClassifier(fitOptions) : new MLPRegressor(fitOptions);
+    await estimator.fit(rows, [...y]);
+  }
   const defaults = (options.includeDefaults ?? true) ? ranked.find((r) => r.index === 0) ?? null : null;
   return {
     score: options.task === 'classification' ? 'accuracy' : 'r2',

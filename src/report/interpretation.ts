@@ -1,0 +1,80 @@
+/**
+ * The report's interpretation data for a trained model on a set of rows: permutation importance
+ * (mean ± std of the score's drop), mean |∂ŷ/∂x| saliency per feature, and the partial-dependence
+ * curve of the most important feature. Shared by `mlpkit train --report` and `mlpkit explain --report`
+ * so both draw the same section.
+ */
+
+import type { Model } from '../graph/model.js';
+import type { NumericMatrix } from '../data/matrix-input.js';
+import { permutationImportance, type PermutationImportance } from '../explain/importance.js';
+import { saliency } from '../explain/saliency.js';
+import { partialDependence, type PartialDependence } from '../explain/partial-dependence.js';
+import type { FeatureStep } from '../io/features.js';
+import type { ReportInterpretation } from './report.js';
+
+export interface InterpretOptions {
+  /** Which rows these are, for the section's title. */
+  readonly setName: string;
+  readonly featureNames: readonly string[];
+  /** What the outputs are: the probability of each class (of the positive class for binary), or the target. */
+  readonly target: { readonly name: string; readonly task: 'regression' | 'binary' | 'multiclass'; readonly classes?: readonly string[] };
+  /**
+   * The feature pipeline the model's inputs went through: a standardization z = (x − mean)/scale is
+   * undone for the partial-dependence grid, shown on the feature's raw scale. Saliency stays ∂ŷ/∂z,
+   * the change per standard deviation of each feature, so that features in different units compare
+   * in one chart.
+   */
+  readonly features?: readonly FeatureStep[];
+  readonly repeats?: number;
+  readonly seed?: number;
+  /** Partial dependence of this feature (index) instead of the most important one. */
+  readonly feature?: number;
+  /** Grid points of the partial-dependence curve (default 20). */
+  readonly grid?: number;
+}
+
+export interface Interpretation {
+  readonly importance: PermutationImportance;
+  /** Mean |∂ŷ/∂z| per model input (null for a model without gradients). */
+  readonly saliency: number[] | null;
+  /** The curve with its grid on the feature's raw scale. */
+  readonly partialDependence: PartialDependence;
+  /** The same results as the report draws them. */
+  readonly report: ReportInterpretation;
+}
+
+/** Importance, saliency and partial dependence of `model` on rows x (model inputs) with targets y. */
+export function interpretModel(model: Model, x: NumericMatrix, y: NumericMatrix, o: InterpretOptions): Interpretation {
+  const names = o.featureNames;
+  const imp = permutationImportance(model, x, y, { repeats: o.repeats ?? 5, seed: o.seed ?? 0, featureNames: names });
+  const step = o.features?.find((f) => f.kind === 'standard');
+  const st = step?.kind === 'standard' ? step : undefined;
+  const sal = model.trainable ? saliency(model, x).meanAbs : null;
+  const feature = o.feature ?? imp.ranking[0]!;
+  const pd = partialDependence(model, x, feature, { grid: o.grid ?? 20 });
+  const toRaw = (z: number): number => (st === undefined ? z : z * st.scale[feature]! + st.mean[feature]!);
+  const pdRaw: PartialDependence = { ...pd, grid: pd.grid.map(toRaw) };
+  const outputs = outputNames(o.target);
+  const name = (j: number): string => names[j] ?? `x${j + 1}`;
+  return {
+    importance: imp, saliency: sal, partialDependence: pdRaw,
+    report: {
+      setName: o.setName, scoreName: imp.score,
+      importance: imp.features.map((f) => ({ name: f.name, mean: f.mean, std: f.std })),
+      ...(sal === null ? {} : { saliency: sal.map((v, j) => ({ name: name(j), meanAbs: v })), saliencyInputs: st === undefined ? 'inputs as given' : 'standardized inputs' }),
+      partialDependence: {
+        feature: name(feature), grid: pdRaw.grid,
+        curves: pd.curves.map((values, k) => ({ output: outputs[k] ?? `output ${k + 1}`, values })),
+      },
+    },
+  };
+}
+
+/** Names of a model's outputs: P(class) per class, P(positive class) for binary, the target for regression. */
+export function outputNames(t: InterpretOptions['target']): string[] {
+  const classes = t.classes ?? [];
+  if (t.task === 'multiclass') return classes.map((c) => `P(${c})`);
+  if (t.task === 'binary') return [`P(${classes[1] ?? 'positive'})`];
+  return [t.name];
+}
