@@ -58,10 +58,12 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   });
   const imp = it.importance;
   const pd = it.partialDependence;
-  // The printed saliency is in the features' own units: the model sees z = (x − μ)/σ, so ∂ŷ/∂x = ∂ŷ/∂z / σ.
+  // The printed saliency is in the features' and the target's own units: the model sees z = (x − μ)/σ
+  // (and a regression model predicts the standardized target), so ∂y/∂x = s_y · ∂ŷ/∂z / σ.
   const std = m.prep.features.find((s) => s.kind === 'standard');
   const inputScale = std === undefined || std.kind !== 'standard' ? undefined : std.scale.map((s) => 1 / s);
-  const sal = m.model.trainable ? saliency(m.model, x, inputScale === undefined ? {} : { inputScale }) : null;
+  const targetScale = plan.task === 'regression' ? plan.scale : 1;
+  const sal = m.model.trainable ? saliency(m.model, x, inputScale === undefined ? {} : { inputScale }).meanAbs.map((v) => v * targetScale) : null;
   const name = names[pd.feature]!;
   const outputs = outputNames(plan);
   const pictures: Record<string, string> = { [`partial-dependence-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.svg`]: partialDependencePicture(pd, name, outputs) };
@@ -82,7 +84,7 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   ]);
   if (o.json === true) {
     out(`${JSON.stringify({
-      importance: imp, saliency: sal === null ? null : { meanAbs: sal.meanAbs, features: names },
+      importance: imp, saliency: sal === null ? null : { meanAbs: sal, features: names },
       partialDependence: { feature: name, grid: pd.grid, curves: pd.curves, outputs },
       pictures: dir, report: reportPath,
     })}\n`);
@@ -93,7 +95,7 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   out(`  rank  ${'feature'.padEnd(w)}  drop     ± std    mean |∂ŷ/∂x|\n`);
   for (const j of imp.ranking) {
     const f = imp.features[j]!;
-    out(`  ${String(f.rank).padStart(4)}  ${f.name.padEnd(w)}  ${f.mean.toFixed(4).padStart(7)}  ${f.std.toFixed(4)}   ${sal === null ? '-' : sal.meanAbs[j]!.toPrecision(3)}\n`);
+    out(`  ${String(f.rank).padStart(4)}  ${f.name.padEnd(w)}  ${f.mean.toFixed(4).padStart(7)}  ${f.std.toFixed(4)}   ${sal === null ? '-' : sal[j]!.toPrecision(3)}\n`);
   }
   out(`partial dependence on ${name} (${outputs.join(', ')}):\n`);
   pd.grid.forEach((g, i) => { if (i % 4 === 0 || i === pd.grid.length - 1) out(`  ${g.toPrecision(4).padStart(10)}  ${pd.curves.map((c) => c[i]!.toFixed(4)).join('  ')}\n`); });

@@ -17,8 +17,15 @@ export interface InterpretOptions {
   /** Which rows these are, for the section's title. */
   readonly setName: string;
   readonly featureNames: readonly string[];
-  /** What the outputs are: the probability of each class (of the positive class for binary), or the target. */
-  readonly target: { readonly name: string; readonly task: 'regression' | 'binary' | 'multiclass'; readonly classes?: readonly string[] };
+  /**
+   * What the outputs are: the probability of each class (of the positive class for binary), or the
+   * target; a regression target the model learned standardized (ŷ = (y − mean)/scale) is shown on its
+   * own scale.
+   */
+  readonly target: {
+    readonly name: string; readonly task: 'regression' | 'binary' | 'multiclass'; readonly classes?: readonly string[];
+    readonly mean?: number; readonly scale?: number;
+  };
   /**
    * The feature pipeline the model's inputs went through: a standardization z = (x − mean)/scale is
    * undone for the partial-dependence grid, shown on the feature's raw scale. Saliency stays ∂ŷ/∂z,
@@ -36,9 +43,9 @@ export interface InterpretOptions {
 
 export interface Interpretation {
   readonly importance: PermutationImportance;
-  /** Mean |∂ŷ/∂z| per model input (null for a model without gradients). */
+  /** Mean |∂ŷ/∂z| per model input, ŷ on the target's scale (null for a model without gradients). */
   readonly saliency: number[] | null;
-  /** The curve with its grid on the feature's raw scale. */
+  /** The curve with its grid on the feature's raw scale and its values on the target's. */
   readonly partialDependence: PartialDependence;
   /** The same results as the report draws them. */
   readonly report: ReportInterpretation;
@@ -50,11 +57,13 @@ export function interpretModel(model: Model, x: NumericMatrix, y: NumericMatrix,
   const imp = permutationImportance(model, x, y, { repeats: o.repeats ?? 5, seed: o.seed ?? 0, featureNames: names });
   const step = o.features?.find((f) => f.kind === 'standard');
   const st = step?.kind === 'standard' ? step : undefined;
-  const sal = model.trainable ? saliency(model, x).meanAbs : null;
+  const ys = o.target.task === 'regression' ? o.target.scale ?? 1 : 1;
+  const y0 = o.target.task === 'regression' ? o.target.mean ?? 0 : 0;
+  const sal = model.trainable ? saliency(model, x).meanAbs.map((v) => v * ys) : null;
   const feature = o.feature ?? imp.ranking[0]!;
   const pd = partialDependence(model, x, feature, { grid: o.grid ?? 20 });
   const toRaw = (z: number): number => (st === undefined ? z : z * st.scale[feature]! + st.mean[feature]!);
-  const pdRaw: PartialDependence = { ...pd, grid: pd.grid.map(toRaw) };
+  const pdRaw: PartialDependence = { ...pd, grid: pd.grid.map(toRaw), curves: pd.curves.map((c) => c.map((v) => v * ys + y0)) };
   const outputs = outputNames(o.target);
   const name = (j: number): string => names[j] ?? `x${j + 1}`;
   return {
@@ -65,7 +74,7 @@ export function interpretModel(model: Model, x: NumericMatrix, y: NumericMatrix,
       ...(sal === null ? {} : { saliency: sal.map((v, j) => ({ name: name(j), meanAbs: v })), saliencyInputs: st === undefined ? 'inputs as given' : 'standardized inputs' }),
       partialDependence: {
         feature: name(feature), grid: pdRaw.grid,
-        curves: pd.curves.map((values, k) => ({ output: outputs[k] ?? `output ${k + 1}`, values })),
+        curves: pdRaw.curves.map((values, k) => ({ output: outputs[k] ?? `output ${k + 1}`, values })),
       },
     },
   };

@@ -67,6 +67,19 @@ test('explain ranks a petal measurement first, with saliency, partial dependence
   assert.ok(!/<script/i.test(html));
 });
 
+test('explain on a regression model gives the partial dependence in the target\'s units', () => {
+  assert.equal(mlpkit('datasets', 'export', 'diabetes', '--out', 'diabetes.csv').code, 0);
+  assert.equal(mlpkit('train', 'diabetes.csv', '--target', 'progression', '--epochs', '20', '--quiet', '--out', 'diabetes.json').code, 0);
+  const r = json<{ importance: { score: string; baseline: number }; partialDependence: { outputs: string[]; curves: number[][] } }>(
+    ['explain', 'diabetes.json', 'diabetes.csv', '--repeats', '1', '--json']);
+  assert.equal(r.importance.score, 'r2');
+  assert.ok(r.importance.baseline > 0.3, `R² ${r.importance.baseline}`);
+  assert.deepEqual(r.partialDependence.outputs, ['progression']);
+  // Disease progression runs from 25 to 346 (mean 152); a standardized curve would sit near 0.
+  const curve = r.partialDependence.curves[0]!;
+  assert.ok(curve.every((v) => v > 50 && v < 300), `curve ${curve[0]} … ${curve.at(-1)}`);
+});
+
 test('explain with a feature the model does not have exits 2, names the inputs and writes no report', () => {
   const r = mlpkit('explain', 'model.json', 'iris.csv', '--feature', 'petal colour', '--report', 'bad.html');
   assert.equal(r.code, 2);

@@ -23,10 +23,11 @@ async function planted(): Promise<{ model: Model; x: { rows: number; cols: numbe
   return { model, x: { rows: n, cols: 3, data: x }, y: { rows: n, cols: 1, data: y }, mean: [100, 0, 0], scale: [10, 1, 1] };
 }
 
-test('interpretModel ranks the planted feature first and draws its partial dependence on the raw scale', async () => {
+test('interpretModel ranks the planted feature first and draws its partial dependence on the raw feature and target scales', async () => {
   const d = await planted();
   const it = interpretModel(d.model, d.x, d.y, {
-    setName: 'planted', featureNames: ['a', 'b', 'c'], target: { name: 'y', task: 'regression' },
+    // The model learned y standardized as (y − 50)/10: the curve and saliency come back in y's units.
+    setName: 'planted', featureNames: ['a', 'b', 'c'], target: { name: 'y', task: 'regression', mean: 50, scale: 10 },
     features: [{ kind: 'standard', withMean: true, withStd: true, mean: d.mean, scale: d.scale }], repeats: 3,
   });
   assert.equal(it.importance.ranking[0], 0);
@@ -38,7 +39,9 @@ test('interpretModel ranks the planted feature first and draws its partial depen
   assert.ok(pd.grid[0]! > 75 && pd.grid[0]! < 90 && pd.grid.at(-1)! > 110 && pd.grid.at(-1)! < 125, `grid ${pd.grid[0]} … ${pd.grid.at(-1)}`);
   const curve = pd.curves[0]!;
   assert.equal(curve.output, 'y');
-  assert.ok(curve.values.at(-1)! - curve.values[0]! > 2, 'y rises with a');
+  assert.ok(curve.values.at(-1)! - curve.values[0]! > 20, `y rises with a: ${curve.values[0]} → ${curve.values.at(-1)}`);
+  assert.ok(Math.abs((curve.values[0]! + curve.values.at(-1)!) / 2 - 50) < 10, 'centred on the target\'s mean');
+  assert.ok(it.report.saliency![0]!.meanAbs > 10, 'saliency in the target\'s units (about 2 · 10)');
 });
 
 test('the partial-dependence feature can be chosen, and outputs are named by class', async () => {
