@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
-export const FMNIST_DIR = '/usr/share/datasets/fashion-mnist';
+export const FMNIST_DIR = process.env.FMNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 
 export interface Fmnist { xTrain: Float32Array; yTrain: Uint8Array; xTest: Float32Array; yTest: Uint8Array }
 export interface Tabular { x: Float32Array; y: Uint8Array; n: number; d: number }
@@ -20,6 +20,14 @@ export const SHA256: Record<string, string> = {
   'tabular-x.f32': '491ab4226cbc03a9138a5365c9ddfa200839d9ee77556a75a6d6f42e0b1b5d90',
   'tabular-y.u8': '6cbc789ef2eeb1205aaf09ee2dfdd2b52b2d877d92692472353fd3dbdb7709e9',
 };
+
+const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
+const bytesOf = (a: Float32Array | Uint8Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+function check(name: string, a: Float32Array | Uint8Array): void {
+  const got = sha(bytesOf(a));
+  if (got !== SHA256[name]) throw new Error(`${name}: sha256 ${got} differs from the spec's ${SHA256[name]}`);
+}
 
 function idx(name: string): Uint8Array {
   const path = join(FMNIST_DIR, name);
@@ -43,14 +51,20 @@ function images(name: string): Float32Array {
 function labels(name: string): Uint8Array {
   const b = idx(name);
   if (new DataView(b.buffer, b.byteOffset).getUint32(0) !== 2049) throw new Error(`${name}: not an idx1 label file`);
-  return b.slice(8);
+  return Uint8Array.from(b.subarray(8));
 }
 
+/** Fashion-MNIST as the spec defines it; every array is checked against the spec's sha256. */
 export function loadFmnist(): Fmnist {
-  return {
+  const f = {
     xTrain: images('train-images-idx3-ubyte.gz'), yTrain: labels('train-labels-idx1-ubyte.gz'),
     xTest: images('t10k-images-idx3-ubyte.gz'), yTest: labels('t10k-labels-idx1-ubyte.gz'),
   };
+  check('fmnist-train-x.f32', f.xTrain);
+  check('fmnist-train-y.u8', f.yTrain);
+  check('fmnist-test-x.f32', f.xTest);
+  check('fmnist-test-y.u8', f.yTest);
+  return f;
 }
 
 export function mulberry32(seed: number): () => number {
@@ -83,26 +97,27 @@ export function generateTabular(): Tabular {
     }
     y[i] = s > 0 ? 1 : 0;
   }
+  check('tabular-x.f32', x);
+  check('tabular-y.u8', y);
   return { x, y, n, d };
 }
 
-const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 /**
- * Write the flat files the peer harnesses read (BENCH_DATA) and check every one against the spec's
- * sha256. Returns the folder.
+ * Write the flat little-endian files the peer harnesses read (BENCH_DATA); files already there with the
+ * spec's sha256 are kept. Returns the folder.
  */
-export function writeFlatFiles(dir: string, f: Fmnist, t: Tabular): string {
+export function writeFlatFiles(dir: string): string {
   mkdirSync(dir, { recursive: true });
-  const files: [string, Uint8Array][] = [
-    ['fmnist-train-x.f32', new Uint8Array(f.xTrain.buffer)], ['fmnist-train-y.u8', f.yTrain],
-    ['fmnist-test-x.f32', new Uint8Array(f.xTest.buffer)], ['fmnist-test-y.u8', f.yTest],
-    ['tabular-x.f32', new Uint8Array(t.x.buffer)], ['tabular-y.u8', t.y],
+  const valid = (name: string): boolean => existsSync(join(dir, name)) && sha(readFileSync(join(dir, name))) === SHA256[name];
+  if (Object.keys(SHA256).every(valid)) return dir;
+  const f = loadFmnist();
+  const t = generateTabular();
+  const files: [string, Float32Array | Uint8Array][] = [
+    ['fmnist-train-x.f32', f.xTrain], ['fmnist-train-y.u8', f.yTrain],
+    ['fmnist-test-x.f32', f.xTest], ['fmnist-test-y.u8', f.yTest],
+    ['tabular-x.f32', t.x], ['tabular-y.u8', t.y],
   ];
-  for (const [name, bytes] of files) {
-    const got = sha(bytes);
-    if (got !== SHA256[name]) throw new Error(`${name}: sha256 ${got} differs from the spec's ${SHA256[name]}`);
-    writeFileSync(join(dir, name), bytes);
-  }
+  for (const [name, a] of files) writeFileSync(join(dir, name), bytesOf(a));
   return dir;
 }

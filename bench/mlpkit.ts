@@ -1,9 +1,14 @@
 // mlpkit's harness for the benchmark workloads W1, W1acc, W2, W3 (spec: BENCHMARKS.md). Prints one
 // JSON record per line, as the peers' harnesses do.
 // Usage: npx tsx bench/mlpkit.ts [--workloads W1,W3,W2] [--threads 1|2] [--seed 0] [--run 1] [--backend wasm|ts]
-import { readFileSync } from 'node:fs';
+//        [--onnx bench/out/w1.onnx]   (also write the W1 network as ONNX, for the onnxruntime-node W3 peer)
+// --backend wasm (the default where the runtime has WebAssembly SIMD) is the wasm SIMD kernels, with
+// --threads > 1 the same kernels with products split over worker threads; --backend ts is the portable
+// TypeScript reference (one thread).
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { applyOptimizer, createWasmBackend, initOptimizer, mlp, Model, Rng, tsBackend, type Backend, type Slot, type StepRuleSpec } from '../src/index.js';
+import { dirname } from 'node:path';
+import { applyOptimizer, createWasmBackend, exportOnnx, initOptimizer, mlp, Model, Rng, tsBackend, wasmSimdSupported, type Backend, type Slot, type StepRuleSpec } from '../src/index.js';
 import { createThreadedBackend } from '../src/node.js';
 import { generateTabular, loadFmnist } from './data.js';
 
@@ -16,7 +21,9 @@ const workloads = arg('workloads', 'W1,W3,W2').split(',');
 const threads = Number(arg('threads', '1'));
 const seed = Number(arg('seed', '0'));
 const run = Number(arg('run', '1'));
-const backendName = arg('backend', 'wasm');
+const backendName = arg('backend', wasmSimdSupported() ? 'wasm' : 'ts');
+const onnxPath = arg('onnx', '');
+if (backendName === 'ts' && threads > 1) throw new Error('--backend ts runs on one thread; use --backend wasm for --threads > 1');
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function backend(): Backend {
@@ -44,10 +51,15 @@ function cpuWindow(): () => { foreign_cores: number; own_cores: number } {
 }
 
 function emit(rec: Record<string, unknown>): void {
-  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  // maxRSS is the process's peak so far (the workloads run in order W1, W3, W2); external memory holds the
+  // ArrayBuffers, the wasm memory among them.
+  const mem = process.memoryUsage();
+  const mb = (v: number): number => Math.round(v / 1048576);
   console.log(JSON.stringify({
     framework: 'mlpkit', version, threads, run, seed, backend: backendName === 'ts' ? 'ts' : threads > 1 ? `wasm-simd×${threads}` : 'wasm-simd',
-    cpu: cpus()[0]?.model ?? '', peak_rss_mb: peakRssMb, ...rec,
+    ...(backendName === 'ts' ? { variant: 'TypeScript backend' } : {}),
+    cpu: cpus()[0]?.model ?? '', peak_rss_mb: mb(process.resourceUsage().maxRSS * 1024), heap_used_mb: mb(mem.heapUsed), external_mb: mb(mem.external),
+    date: new Date().toISOString(), ...rec,
   }));
 }
 
@@ -128,6 +140,13 @@ function w1(): void {
   w1Model = model;
   const s = seconds[0]!;
   emit({ workload: 'W1', samples_per_s: Math.round(60000 / s), seconds: s, timed_samples: 60000, effective_gflops: Math.round(60.43 / s * 10) / 10, foreign_cores: foreign });
+  if (onnxPath !== '') {
+    mkdirSync(dirname(onnxPath), { recursive: true });
+    writeFileSync(onnxPath, exportOnnx(model));
+    // mlpkit's own probabilities for test samples 0–15, which the onnxruntime-node harness compares with.
+    const ref = model.predict({ rows: 16, cols: 784, data: fmnist().xTest.slice(0, 16 * 784) }).data;
+    writeFileSync(`${onnxPath}.ref.json`, JSON.stringify(Array.from(ref)));
+  }
 }
 
 function w1acc(): void {

@@ -1,12 +1,15 @@
-// npm run bench [-- --json] [--workloads W1,W2,W3] [--rounds 3] [--quick]
-// Runs the workloads for mlpkit (1 and 2 threads) and, in the same rounds, for the peers that are
-// installed: PyTorch and scikit-learn (Debian's python3-torch / python3-sklearn, through the peer
-// harnesses in ../shared/bench-peers when that folder is present). Prints a table of medians with
-// ratios to each peer, or with --json one JSON object per line per (framework, workload, threads).
+// npm run bench [-- --json] [--workloads W1,W2,W3] [--rounds 3] [--quick] [--peers a,b] [--no-accuracy]
+//               [--backends wasm,ts] [--quiet-wait 15]
+// Runs the workloads (BENCHMARKS.md) for mlpkit at 1 and 2 threads and, in the same rounds, for every peer
+// installed: PyTorch and scikit-learn (Debian's python3-torch / python3-sklearn, run by /usr/bin/python3),
+// TensorFlow.js (wasm and cpu backends), brain.js and onnxruntime-node (W3) from bench/package.json; also
+// the machine's OpenBLAS sgemm figure (python3-numpy). Prints a table of medians with ratios to each peer,
+// or with --json one JSON object per line per (framework, workload, threads).
+// Raw records: bench/out/raw-<stamp>.jsonl; medians: bench/out/summary-<stamp>.json.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadFmnist, generateTabular, writeFlatFiles } from './data.js';
+import { FMNIST_DIR, writeFlatFiles } from './data.js';
 
 const root = resolve(import.meta.dirname, '..');
 const argv = process.argv.slice(2);
@@ -16,143 +19,254 @@ const opt = (name: string, fallback: string): string => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1]! : fallback;
 };
 const json = flag('json');
-const requested = opt('workloads', 'W1,W2,W3').split(',');
-const rounds = Number(opt('rounds', flag('quick') ? '1' : '3'));
-const log = (s: string): void => { if (!json) process.stderr.write(`${s}\n`); };
+const quick = flag('quick');
+const requested = opt('workloads', 'W1,W2,W3').split(',').map((w) => w.trim());
+for (const w of requested) if (!['W1', 'W2', 'W3'].includes(w)) throw new Error(`unknown workload '${w}'; expected W1, W2, W3`);
+const rounds = Number(opt('rounds', quick ? '1' : '3'));
+const quietWait = Number(opt('quiet-wait', quick ? '0' : '15'));
+const backends = opt('backends', 'wasm').split(',');
+const log = (s: string): void => { process.stderr.write(`${s}\n`); };
 
-// Harness workloads: W3 runs on the W1 network of the same process, so W1 comes first.
+// Harness workloads: W3 runs on the W1 network trained in the same process, so W1 comes first.
 const harnessWorkloads = ['W1', 'W3', 'W2'].filter((w) => requested.includes(w) || (w === 'W1' && requested.includes('W3')));
+const wl = harnessWorkloads.join(',');
 
-interface Record { framework: string; workload: string; threads: number; variant?: string; samples_per_s?: number; latency_us?: number; accuracy?: number; foreign_cores?: number; peak_rss_mb?: number; effective_gflops?: number; [k: string]: unknown }
-
-function parseRecords(stdout: string): Record[] {
-  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record);
+interface BenchRecord {
+  framework: string; workload: string; threads: number; variant?: string; run?: number;
+  samples_per_s?: number; latency_us?: number; accuracy?: number; foreign_cores?: number; peak_rss_mb?: number;
+  gflops_1024?: number; gflops_w1_step?: number; error?: string; [k: string]: unknown;
 }
 
-const peersDir = resolve(root, '../shared/bench-peers');
+// --- data --------------------------------------------------------------------------------------------------
+if (!existsSync(join(FMNIST_DIR, 'train-images-idx3-ubyte.gz'))) {
+  log(`Fashion-MNIST is missing (${FMNIST_DIR}). Install it with\n  apt-get update && apt-get install -y dataset-fashion-mnist\n(Debian; or set FMNIST_DIR to a folder with the four idx .gz files), then rerun.`);
+  process.exit(2);
+}
+const dataDir = join(root, 'bench/out/data');
+log('data: Fashion-MNIST (dataset-fashion-mnist) and the W2 set, checked against the spec\'s sha256 …');
+writeFlatFiles(dataDir);
+
+// --- who runs ----------------------------------------------------------------------------------------------
 const python = '/usr/bin/python3';
 const hasPython = (mod: string): boolean => existsSync(python) && spawnSync(python, ['-c', `import ${mod}`], { stdio: 'ignore' }).status === 0;
-const peers: { name: string; script: string; module: string }[] = [
-  { name: 'pytorch', script: 'torch_bench.py', module: 'torch' },
-  { name: 'sklearn', script: 'sklearn_bench.py', module: 'sklearn' },
-].filter((p) => {
-  if (!existsSync(join(peersDir, p.script))) { log(`(${p.name}: no peer harness at ${peersDir}; skipped)`); return false; }
-  if (!hasPython(p.module)) { log(`(${p.name}: ${python} has no '${p.module}'; apt-get install -y python3-${p.module === 'torch' ? 'torch' : 'sklearn'}; skipped)`); return false; }
+const hasNpm = (pkg: string): boolean => existsSync(join(root, 'bench/node_modules', pkg, 'package.json'));
+const npmHint = '(cd bench && ONNXRUNTIME_NODE_INSTALL=skip npm ci)';
+interface Peer { name: string; threads: number[]; available: () => boolean; hint: string; cmd: (threads: number, round: number, workloads: string) => [string, string[], NodeJS.ProcessEnv] }
+const py = (script: string) => (threads: number, round: number, workloads: string): [string, string[], NodeJS.ProcessEnv] =>
+  [python, [join(root, 'bench/peers', script), '--workloads', workloads, '--threads', String(threads), '--run', String(round),
+    // Two threads: libgomp's spinning workers fight OpenBLAS's threads for the cores unless they wait passively.
+    ...(script === 'torch_bench.py' && threads > 1 ? ['--omp-passive'] : [])], {}];
+const js = (script: string, extra: string[]) => (_threads: number, round: number, workloads: string): [string, string[], NodeJS.ProcessEnv] =>
+  [process.execPath, [join(root, 'bench/peers', script), '--workloads', workloads, '--run', String(round), ...extra], {}];
+const allPeers: Peer[] = [
+  { name: 'pytorch', threads: [1, 2], available: () => hasPython('torch'), hint: 'apt-get install -y python3-torch', cmd: py('torch_bench.py') },
+  { name: 'sklearn', threads: [1, 2], available: () => hasPython('sklearn'), hint: 'apt-get install -y python3-sklearn', cmd: py('sklearn_bench.py') },
+  { name: 'tfjs-wasm', threads: [1], available: () => hasNpm('@tensorflow/tfjs-backend-wasm'), hint: npmHint, cmd: js('tfjs.mjs', ['--backend', 'wasm', '--w1-samples', quick ? '12800' : '60000']) },
+  // The slow JS peers are timed on part of a shuffled epoch (samples/s is per sample either way).
+  { name: 'tfjs-cpu', threads: [1], available: () => hasNpm('@tensorflow/tfjs-backend-cpu'), hint: npmHint, cmd: js('tfjs.mjs', ['--backend', 'cpu', '--w1-samples', quick ? '1280' : '6400']) },
+  { name: 'brain.js', threads: [1], available: () => hasNpm('brain.js'), hint: npmHint, cmd: js('brain.mjs', ['--w1-samples', quick ? '2000' : '12000']) },
+  {
+    name: 'onnxruntime-node', threads: [1, 2], available: () => hasNpm('onnxruntime-node') && requested.includes('W3'), hint: npmHint,
+    cmd: (threads, round) => [process.execPath, [join(root, 'bench/peers/ort.mjs'), '--model', join(root, 'bench/out/w1.onnx'), '--threads', String(threads), '--run', String(round)], {}],
+  },
+];
+const only = opt('peers', '');
+const peers = allPeers.filter((p) => {
+  if (only !== '' && !only.split(',').includes(p.name)) return false;
+  if (!p.available()) { if (p.name !== 'onnxruntime-node' || requested.includes('W3')) log(`(${p.name} not installed: ${p.hint}; skipped)`); return false; }
   return true;
 });
+const hasNumpy = hasPython('numpy');
+if (!hasNumpy) log('(no OpenBLAS figure: apt-get install -y python3-numpy)');
 
-// Data files for the peer harnesses, rebuilt from the spec and checked against its sha256 sums.
-const dataDir = join(root, 'bench/out/data');
-if (peers.length > 0) {
-  log('preparing data (Fashion-MNIST from dataset-fashion-mnist, W2 generated) …');
-  writeFlatFiles(dataDir, loadFmnist(), generateTabular());
+// --- running harnesses -------------------------------------------------------------------------------------
+const records: BenchRecord[] = [];
+const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+mkdirSync(join(root, 'bench/out'), { recursive: true });
+const rawFile = join(root, `bench/out/raw-${stamp}.jsonl`);
+
+/** Fraction of the two cores busy over 0.5 s (/proc/stat). */
+function busyFraction(): number {
+  const read = (): number[] => readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+  const a = read();
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  const b = read();
+  const d = b.map((v, i) => v - a[i]!);
+  const total = d.reduce((s, v) => s + v, 0);
+  const idle = d[3]! + d[4]!;
+  return total === 0 ? 0 : (total - idle) / total;
+}
+/** Before a harness: wait up to --quiet-wait seconds until other processes use < 10% of the cores. */
+function quiet(): void {
+  if (quietWait <= 0 || !existsSync('/proc/stat')) return;
+  const t0 = Date.now();
+  while (busyFraction() >= 0.1 && Date.now() - t0 < quietWait * 1000) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1500);
 }
 
-const records: Record[] = [];
-const runHarness = (label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): void => {
-  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 1 << 26 });
-  if (r.status !== 0) { log(`${label} failed (exit ${r.status}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`); return; }
-  records.push(...parseRecords(r.stdout));
-};
+function runHarness(label: string, cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): void {
+  quiet();
+  const t0 = Date.now();
+  const r = spawnSync(cmd, args, { cwd: root, encoding: 'utf8', env: { ...process.env, BENCH_DATA: dataDir, ...env }, maxBuffer: 1 << 26, timeout: 600_000 });
+  const got = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as BenchRecord);
+  records.push(...got);
+  if (r.status !== 0) {
+    const why = r.error !== undefined ? r.error.message : `exit ${r.status}`;
+    log(`  ${label} FAILED (${why}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    records.push({ framework: label, workload: 'error', threads: 0, error: why });
+  } else {
+    log(`  ${label}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+  }
+  writeFileSync(rawFile, records.map((x) => JSON.stringify(x)).join('\n') + '\n');
+}
 
 const tsx = join(root, 'node_modules/tsx/dist/cli.mjs');
+const mlpkitRuns: { label: string; threads: number; backend: string }[] = [];
+for (const b of backends) for (const t of b === 'ts' ? [1] : [1, 2]) mlpkitRuns.push({ label: b === 'ts' ? 'mlpkit (TypeScript backend)' : 'mlpkit', threads: t, backend: b });
+
+if (hasNumpy && requested.includes('W1')) {
+  log('OpenBLAS sgemm ceiling (numpy)');
+  for (const t of [1, 2]) runHarness(`openblas-sgemm t${t}`, python, [join(root, 'bench/peers/gemm_peak.py'), '--threads', String(t)]);
+}
+const ortWanted = peers.some((p) => p.name === 'onnxruntime-node');
 for (let round = 1; round <= rounds; round++) {
+  log(`round ${round}/${rounds}`);
   for (const threads of [1, 2]) {
-    log(`round ${round}/${rounds}: mlpkit, ${threads} thread(s)`);
-    runHarness('mlpkit', process.execPath, [tsx, 'bench/mlpkit.ts', '--workloads', harnessWorkloads.join(','), '--threads', String(threads), '--run', String(round)]);
-    for (const p of peers) {
-      log(`round ${round}/${rounds}: ${p.name}, ${threads} thread(s)`);
-      const env = { BENCH_DATA: dataDir, OPENBLAS_NUM_THREADS: String(threads), ...(threads === 2 && p.name === 'pytorch' ? { OMP_WAIT_POLICY: 'PASSIVE' } : {}) };
-      runHarness(p.name, python, [join(peersDir, p.script), '--workloads', harnessWorkloads.join(','), '--threads', String(threads), '--run', String(round)], env);
+    for (const m of mlpkitRuns.filter((x) => x.threads === threads)) {
+      const onnx = ortWanted && round === 1 && threads === 1 && m.backend === 'wasm' ? ['--onnx', join(root, 'bench/out/w1.onnx')] : [];
+      runHarness(`${m.label} t${threads}`, process.execPath, [tsx, 'bench/mlpkit.ts', '--workloads', wl, '--threads', String(threads), '--backend', m.backend, '--run', String(round), ...onnx]);
+    }
+    for (const p of peers.filter((x) => x.threads.includes(threads))) {
+      const [cmd, args, env] = p.cmd(threads, round, wl);
+      runHarness(`${p.name} t${threads}`, cmd, args, env);
     }
   }
 }
 
-// Every raw record, for BENCHMARKS.md and later comparison.
-const rawFile = join(root, 'bench/out/raw.jsonl');
-process.on('exit', () => {
-  mkdirSync(join(root, 'bench/out'), { recursive: true });
-  writeFileSync(rawFile, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
-});
-
-// Quality: W1 test accuracy after 5 epochs (W1acc), once per framework at one thread.
+// Quality: W1 test accuracy after 5 epochs (W1acc), once per framework at one thread. brain.js's takes
+// ~15 minutes (5 epochs of per-sample updates) and is run only with --brain-accuracy.
 if (requested.includes('W1') && !flag('no-accuracy')) {
-  log('W1 test accuracy after 5 epochs: mlpkit');
-  runHarness('mlpkit', process.execPath, [tsx, 'bench/mlpkit.ts', '--workloads', 'W1acc', '--threads', '1']);
+  log('W1 test accuracy after 5 epochs (W1acc)');
+  for (const m of mlpkitRuns.filter((x) => x.threads === 1)) {
+    runHarness(`${m.label} W1acc`, process.execPath, [tsx, 'bench/mlpkit.ts', '--workloads', 'W1acc', '--threads', '1', '--backend', m.backend]);
+  }
   for (const p of peers) {
-    log(`W1 test accuracy after 5 epochs: ${p.name}`);
-    runHarness(p.name, python, [join(peersDir, p.script), '--workloads', 'W1acc', '--threads', '1'], { BENCH_DATA: dataDir, OPENBLAS_NUM_THREADS: '1' });
+    if (p.name === 'onnxruntime-node' || p.name === 'tfjs-cpu' || (p.name === 'brain.js' && !flag('brain-accuracy'))) continue;
+    if (quick && p.name !== 'pytorch' && p.name !== 'sklearn') continue;
+    const [cmd, args, env] = p.cmd(1, 0, 'W1acc');
+    runHarness(`${p.name} W1acc`, cmd, [...args, '--epochs', '5'], env);
   }
 }
 
-// Medians per (framework, workload, threads).
-const median = (v: number[]): number => { const s = [...v].sort((a, b) => a - b); return s[Math.floor((s.length - 1) / 2)]!; };
-const groups = new Map<string, Record[]>();
+// --- medians -----------------------------------------------------------------------------------------------
+const median = (v: number[]): number => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const W1_FLOP_PER_SAMPLE = 1_007_104; // forward 469,504 + backward 537,600 (GEMMs only)
+const gemmPeak = new Map<number, number>();
+for (const t of [1, 2]) {
+  const v = records.filter((r) => r.framework === 'openblas-sgemm' && r.threads === t && typeof r.gflops_1024 === 'number').map((r) => r.gflops_1024!);
+  if (v.length > 0) gemmPeak.set(t, median(v));
+}
+
+interface Row {
+  framework: string; variant?: string; workload: string; threads: number; runs: number;
+  samples_per_s?: number; samples_per_s_min?: number; samples_per_s_max?: number;
+  latency_us?: number; latency_p10_us?: number; latency_p90_us?: number; accuracy?: number;
+  effective_gflops?: number; fraction_of_gemm_peak?: number; gemm_peak_gflops?: number;
+  timed_samples?: number; peak_rss_mb?: number; foreign_cores_max: number;
+}
+const groups = new Map<string, BenchRecord[]>();
 for (const r of records) {
-  if (r.variant !== undefined && r.variant !== 'OMP_WAIT_POLICY=PASSIVE') continue;
-  const key = `${r.framework}|${r.workload}|${r.threads}`;
+  if (r.error !== undefined || !['W1', 'W2', 'W3'].includes(r.workload)) continue;
+  const key = `${r.framework}|${r.variant ?? ''}|${r.workload}|${r.threads}`;
   groups.set(key, [...(groups.get(key) ?? []), r]);
 }
-interface Row { framework: string; workload: string; threads: number; runs: number; samples_per_s?: number; latency_us?: number; accuracy?: number; foreign_cores: number; peak_rss_mb?: number; effective_gflops?: number }
 const rows: Row[] = [...groups.values()].map((rs) => {
-  const pick = (k: keyof Record): number | undefined => {
-    const v = rs.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
-    return v.length === 0 ? undefined : median(v);
-  };
+  const pick = (k: string): number[] => rs.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
+  const med = (k: string): number | undefined => { const v = pick(k); return v.length === 0 ? undefined : median(v); };
   const r0 = rs[0]!;
-  const sps = pick('samples_per_s');
-  return {
-    framework: r0.framework, workload: r0.workload, threads: r0.threads, runs: rs.length,
-    ...(sps === undefined ? {} : { samples_per_s: sps }),
-    ...(pick('latency_us') === undefined ? {} : { latency_us: pick('latency_us')! }),
-    ...(pick('accuracy') === undefined || r0.workload === 'W1' ? {} : { accuracy: pick('accuracy')! }),
-    ...(r0.workload === 'W1' && sps !== undefined ? { effective_gflops: Math.round(sps * 1_007_104 / 1e8) / 10 } : {}),
-    ...(pick('peak_rss_mb') === undefined ? {} : { peak_rss_mb: pick('peak_rss_mb')! }),
-    foreign_cores: Math.max(...rs.map((r) => r.foreign_cores ?? 0)),
-  };
+  const row: Row = { framework: r0.framework, workload: r0.workload, threads: r0.threads, runs: rs.length, foreign_cores_max: Math.max(0, ...pick('foreign_cores')) };
+  if (r0.variant !== undefined) row.variant = r0.variant;
+  const sps = med('samples_per_s');
+  if (sps !== undefined) { row.samples_per_s = Math.round(sps); row.samples_per_s_min = Math.round(Math.min(...pick('samples_per_s'))); row.samples_per_s_max = Math.round(Math.max(...pick('samples_per_s'))); }
+  for (const k of ['latency_us', 'latency_p10_us', 'latency_p90_us'] as const) { const v = med(k); if (v !== undefined) row[k] = Math.round(v * 10) / 10; }
+  const acc = med('accuracy');
+  if (acc !== undefined && r0.workload === 'W2') row.accuracy = acc;
+  const ts = med('timed_samples');
+  if (ts !== undefined && r0.workload === 'W1') row.timed_samples = ts;
+  const rss = med('peak_rss_mb');
+  if (rss !== undefined) row.peak_rss_mb = rss;
+  if (r0.workload === 'W1' && sps !== undefined) {
+    row.effective_gflops = Math.round(sps * W1_FLOP_PER_SAMPLE / 1e8) / 10;
+    const peak = gemmPeak.get(r0.threads);
+    if (peak !== undefined) { row.gemm_peak_gflops = Math.round(peak * 10) / 10; row.fraction_of_gemm_peak = Math.round(row.effective_gflops / peak * 1000) / 1000; }
+    // W1's accuracy is its framework's W1acc: test accuracy after 5 epochs, one thread.
+    const a = records.filter((x) => x.framework === r0.framework && x.workload === 'W1acc' && typeof x.accuracy === 'number').map((x) => x.accuracy!);
+    if (a.length > 0) row.accuracy = median(a);
+  }
+  return row;
 });
+/** How a row is named in the table: the framework, or mlpkit with its non-default backend. */
+const ident = (r: Row): string => (r.framework === 'mlpkit' && r.variant !== undefined ? `mlpkit (${r.variant})` : r.framework);
+const order = ['mlpkit', 'mlpkit (TypeScript backend)', ...allPeers.map((p) => p.name)];
+rows.sort((a, b) => order.indexOf(ident(a)) - order.indexOf(ident(b)) || a.threads - b.threads || a.workload.localeCompare(b.workload));
+writeFileSync(join(root, `bench/out/summary-${stamp}.json`), JSON.stringify({ date: new Date().toISOString(), command: `npm run bench -- ${argv.join(' ')}`.trim(), rounds, gemm_peak_gflops: Object.fromEntries(gemmPeak), rows, errors: records.filter((r) => r.error !== undefined) }, null, 1) + '\n');
 
-// W1 rows carry their framework's W1acc test accuracy.
-for (const r of rows) {
-  if (r.workload !== 'W1') continue;
-  const acc = records.filter((x) => x.framework === r.framework && x.workload === 'W1acc' && typeof x.accuracy === 'number').map((x) => x.accuracy!);
-  if (acc.length > 0) r.accuracy = median(acc);
-}
-
-
+// --- output ------------------------------------------------------------------------------------------------
 if (json) {
   for (const r of rows) if (requested.includes(r.workload)) console.log(JSON.stringify(r));
-} else {
-  const fmt = (v: number | undefined, unit = ''): string => (v === undefined ? '—' : v >= 1000 ? `${(v / 1000).toFixed(1)}k${unit}` : `${Math.round(v * 10) / 10}${unit}`);
-  const find = (f: string, w: string, t: number): Row | undefined => rows.find((r) => r.framework === f && r.workload === w && r.threads === t);
-  const frameworks = ['mlpkit', ...peers.map((p) => p.name)];
-  const lines: string[] = [];
-  lines.push('framework  threads |  W1 samples/s (GFLOP/s, test acc) |  W2 samples/s (acc) | W3 batch-1 µs | W3 batch-1024 samples/s');
-  for (const f of frameworks) {
-    for (const t of [1, 2]) {
-      const w1 = find(f, 'W1', t);
-      const w2 = find(f, 'W2', t);
-      const l = find(f, 'W3', t);
-      const b = l;
-      lines.push(`${f.padEnd(10)} ${String(t).padStart(7)} | ${`${fmt(w1?.samples_per_s)} (${fmt(w1?.effective_gflops)}, ${w1?.accuracy === undefined ? '—' : (100 * w1.accuracy).toFixed(1) + '%'})`.padStart(33)} | ${`${fmt(w2?.samples_per_s)} (${w2?.accuracy === undefined ? '—' : (100 * w2.accuracy).toFixed(1) + '%'})`.padStart(19)} | ${fmt(l?.latency_us).padStart(13)} | ${fmt(b?.samples_per_s).padStart(10)}`);
-    }
-  }
-  lines.push('');
-  lines.push('mlpkit ÷ peer, same threads (latency: peer ÷ mlpkit, so > 1 means mlpkit is faster everywhere):');
-  for (const p of peers) {
-    for (const t of [1, 2]) {
-      const ratio = (w: string, inverse = false): string => {
-        const a = find('mlpkit', w, t);
-        const c = find(p.name, w, t);
-        const av = inverse ? a?.latency_us : a?.samples_per_s;
-        const cv = inverse ? c?.latency_us : c?.samples_per_s;
-        if (av === undefined || cv === undefined) return '—';
-        return `${(inverse ? cv / av : av / cv).toFixed(2)}×`;
-      };
-      lines.push(`  vs ${p.name.padEnd(8)} ${t} thread(s): W1 ${ratio('W1')}, W2 ${ratio('W2')}, W3 batch-1 ${ratio('W3', true)}, W3 batch-1024 ${ratio('W3')}`);
-    }
-  }
-  lines.push('');
-  lines.push(`medians over ${rounds} round(s); max foreign cores during any timed section: ${Math.max(0, ...rows.map((r) => r.foreign_cores)).toFixed(2)}`);
-  console.log(lines.join('\n'));
+  process.exit(0);
 }
+const k = (v: number | undefined): string => (v === undefined ? '—' : v >= 1e5 ? `${Math.round(v / 1000)}k` : v >= 1000 ? `${(v / 1000).toFixed(1)}k` : `${Math.round(v)}`);
+const pct = (v: number | undefined): string => (v === undefined ? '—' : `${(100 * v).toFixed(1)}%`);
+const find = (f: string, w: string, t: number): Row | undefined => rows.find((r) => ident(r) === f && r.workload === w && r.threads === t);
+const lines: string[] = [];
+const head = ['framework', 'thr', 'W1 samples/s', 'GFLOP/s (of sgemm)', 'W1 test acc', 'W2 samples/s', 'W2 acc', 'W3 b1 µs', 'W3 b1024 /s', 'peak RSS MB'];
+const table: string[][] = [];
+const frameworks = [...new Set(rows.map(ident))];
+for (const f of frameworks) {
+  for (const t of [1, 2]) {
+    const w1 = find(f, 'W1', t), w2 = find(f, 'W2', t), w3 = find(f, 'W3', t);
+    const any = w1 ?? w2 ?? w3;
+    if (any === undefined) continue;
+    const name = f + (any.variant !== undefined && any.framework !== 'mlpkit' ? ` (${any.variant})` : '');
+    const part = w1?.timed_samples !== undefined && w1.timed_samples < 60000 ? ` (${k(w1.timed_samples)} samples)` : '';
+    table.push([name, String(t), k(w1?.samples_per_s) + part,
+      w1?.effective_gflops === undefined ? '—' : `${w1.effective_gflops.toFixed(1)}${w1.fraction_of_gemm_peak === undefined ? '' : ` (${pct(w1.fraction_of_gemm_peak)})`}`,
+      pct(w1?.accuracy), k(w2?.samples_per_s), pct(w2?.accuracy), w3?.latency_us === undefined ? '—' : w3.latency_us.toFixed(1), k(w3?.samples_per_s),
+      String(Math.max(w1?.peak_rss_mb ?? 0, w2?.peak_rss_mb ?? 0, w3?.peak_rss_mb ?? 0) || '—')]);
+  }
+}
+const widths = head.map((h, i) => Math.max(h.length, ...table.map((r) => r[i]!.length)));
+const fmtRow = (r: string[]): string => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+lines.push(fmtRow(head), widths.map((w) => '-'.repeat(w)).join('  '), ...table.map(fmtRow));
+lines.push('');
+lines.push('mlpkit ÷ peer (W3 batch 1: peer latency ÷ mlpkit latency), so > 1 means mlpkit is faster:');
+const ratio = (a: number | undefined, b: number | undefined): string => (a === undefined || b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
+const rhead = ['mlpkit vs peer', 'W1', 'W2', 'W3 b1', 'W3 b1024'];
+const rtable: string[][] = [];
+for (const f of frameworks.filter((x) => !x.startsWith('mlpkit'))) {
+  const peerThreads = [1, 2].filter((t) => rows.some((r) => ident(r) === f && r.threads === t));
+  for (const mt of [1, 2]) {
+    // A peer that runs on one thread only is compared with mlpkit at 1 and at 2 threads.
+    const pt = peerThreads.includes(mt) ? mt : peerThreads.length === 1 ? peerThreads[0]! : undefined;
+    if (pt === undefined || !rows.some((r) => r.framework === 'mlpkit' && r.threads === mt)) continue;
+    rtable.push([`mlpkit ${mt}t ÷ ${f} ${pt}t`, ratio(find('mlpkit', 'W1', mt)?.samples_per_s, find(f, 'W1', pt)?.samples_per_s),
+      ratio(find('mlpkit', 'W2', mt)?.samples_per_s, find(f, 'W2', pt)?.samples_per_s),
+      ratio(find(f, 'W3', pt)?.latency_us, find('mlpkit', 'W3', mt)?.latency_us),
+      ratio(find('mlpkit', 'W3', mt)?.samples_per_s, find(f, 'W3', pt)?.samples_per_s)]);
+  }
+}
+const rw = rhead.map((h, i) => Math.max(h.length, ...rtable.map((r) => r[i]!.length)));
+lines.push(rhead.map((h, i) => (i === 0 ? h.padEnd(rw[i]!) : h.padStart(rw[i]!))).join('  '));
+for (const r of rtable) lines.push(r.map((c, i) => (i === 0 ? c.padEnd(rw[i]!) : c.padStart(rw[i]!))).join('  '));
+lines.push('');
+const peakText = [...gemmPeak].map(([t, g]) => `${g.toFixed(1)} GFLOP/s at ${t} thread(s)`).join(', ');
+lines.push(`medians over ${rounds} round(s)${peakText === '' ? '' : `; OpenBLAS sgemm 1024³: ${peakText}`}; W1 = ${(60000 * W1_FLOP_PER_SAMPLE / 1e9).toFixed(2)} GFLOP per epoch`);
+lines.push(`most foreign CPU (other processes) during a timed section: ${Math.max(0, ...rows.map((r) => r.foreign_cores_max)).toFixed(2)} cores; raw records ${rawFile}`);
+const errors = records.filter((r) => r.error !== undefined);
+if (errors.length > 0) lines.push(`failed harnesses: ${errors.map((e) => `${e.framework} (${e.error})`).join(', ')}`);
+console.log(lines.join('\n'));
+process.exit(0);
