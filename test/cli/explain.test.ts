@@ -80,6 +80,16 @@ test('explain on a regression model gives the partial dependence in the target\'
   assert.ok(curve.every((v) => v > 50 && v < 300), `curve ${curve[0]} … ${curve.at(-1)}`);
 });
 
+test('explain on a two-input model draws each hidden unit over the input plane', () => {
+  assert.equal(mlpkit('datasets', 'export', 'moons', '--out', 'moons.csv').code, 0);
+  assert.equal(mlpkit('train', 'moons.csv', '--target', 'class', '--hidden', '3', '--epochs', '20', '--quiet', '--out', 'moons.json').code, 0);
+  const r = json<{ pictures: string }>(['explain', 'moons.json', 'moons.csv', '--repeats', '1', '--dir', 'moons-pictures', '--json']);
+  const files = readdirSync(r.pictures).sort();
+  assert.deepEqual(files.filter((f) => f.includes('-unit')), ['hidden1-unit0.svg', 'hidden1-unit1.svg', 'hidden1-unit2.svg', 'output-unit0.svg']);
+  assert.equal(files.filter((f) => /^partial-dependence-x[12]\.svg$/.test(f)).length, 1);
+  assert.match(readFileSync(join(r.pictures, 'hidden1-unit0.svg'), 'utf8'), /^<svg[\s\S]*hidden1 unit 0/);
+});
+
 test('explain with a feature the model does not have exits 2, names the inputs and writes no report', () => {
   const r = mlpkit('explain', 'model.json', 'iris.csv', '--feature', 'petal colour', '--report', 'bad.html');
   assert.equal(r.code, 2);
