@@ -149,14 +149,17 @@ export async function tune(dataPath: string, o: { target: string; trials: number
     base: { maxIter: o.maxIter }, ...(o.timeBudget === undefined ? {} : { timeBudgetSeconds: o.timeBudget }),
     runner: parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }), refit: false,
   });
-  if (outPath !== null) await refitAsTrain(dataPath, o.target, r.best.params, { task: plan.task, rows: x.rows, epochs: o.maxIter, seed: o.seed, out: outPath });
+  const refit = outPath === null ? null : await refitAsTrain(dataPath, o.target, r.best.params, { task: plan.task, rows: x.rows, epochs: o.maxIter, seed: o.seed, out: outPath });
   if (o.json === true) {
-    out(`${JSON.stringify({ score: r.score, ranked: r.ranked.map((c) => ({ ...c, mean: Number.isFinite(c.mean) ? c.mean : null })), best: r.best.params, skipped: r.skipped, seconds: r.seconds, out: outPath })}\n`);
+    out(`${JSON.stringify({ score: r.score, ranked: r.ranked.map((c) => ({ ...c, mean: Number.isFinite(c.mean) ? c.mean : null })), best: r.best.params, skipped: r.skipped, seconds: r.seconds, out: outPath, refitMetrics: refit })}\n`);
     return;
   }
   out(`${formatTuneTable(r)}\n`);
   out(`best: ${describeFlags(r.best.params)} (${o.folds}-fold ${r.score} ${r.best.mean.toFixed(4)} ± ${r.best.std.toFixed(4)}); ${r.seconds.toFixed(1)} s\n`);
-  if (outPath !== null) out(`best model (refitted on all ${x.rows} rows by mlpkit train; read by predict, evaluate, info): ${outPath}\n`);
+  if (outPath !== null && refit !== null) {
+    const shown = Object.entries(refit).slice(0, 2).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ');
+    out(`best model refitted on all ${x.rows} rows by mlpkit train (${shown} on those rows; read by predict, evaluate, info): ${outPath}\n`);
+  }
 }
 
 /**
@@ -164,18 +167,20 @@ export async function tune(dataPath: string, o: { target: string; trials: number
  * preprocessing plan. The candidate's estimator options become train's: scikit-learn's alpha,
  * (α / 2m)·Σ‖W‖² per batch of m rows (α / m for regression), is train's --l2; batches of 200 rows;
  * adam at the candidate's learning rate (estimator default 1e-3); no validation split, as in the search's fits.
+ * Returns train's metrics on the file.
  */
-async function refitAsTrain(dataPath: string, target: string, p: Candidate, o: { task: 'binary' | 'multiclass' | 'regression'; rows: number; epochs: number; seed: number; out: string }): Promise<void> {
+async function refitAsTrain(dataPath: string, target: string, p: Candidate, o: { task: 'binary' | 'multiclass' | 'regression'; rows: number; epochs: number; seed: number; out: string }): Promise<Record<string, number>> {
   const { train } = await import('./train.js');
   const batch = Math.min(200, o.rows);
   const alpha = p.alpha ?? 1e-4;
-  await train(dataPath, {
+  const r = await train(dataPath, {
     target, hidden: p.hiddenLayerSizes ?? [100], activation: p.activation === undefined ? 'relu' : p.activation === 'logistic' ? 'sigmoid' : p.activation,
     optimizer: 'adam', lr: p.learningRateInit ?? 1e-3, batchSize: batch, epochs: o.epochs,
     l2: o.task === 'regression' ? alpha / batch : alpha / (2 * batch),
     ...(p.dropout === undefined || p.dropout === 0 ? {} : { dropout: p.dropout }),
     validation: 0, standardize: true, drop: [], seed: o.seed, out: o.out, quiet: true,
   });
+  return r.metrics;
 }
 
 function describeFlags(c: Candidate): string {

@@ -33,7 +33,8 @@ export function confusionSpec(cells: readonly ConfusionCell[], classes: readonly
     ...base, title: 'Confusion matrix', width: side, height: side,
     data: { values: cells.map((c) => ({ ...c })) },
     encoding: {
-      x: { field: 'predicted', type: 'ordinal', sort: [...classes], title: 'predicted class' },
+      // Class names read horizontally (they are short; turned on their side they are hard to read).
+      x: { field: 'predicted', type: 'ordinal', sort: [...classes], title: 'predicted class', axis: { labelAngle: 0, orient: 'bottom' } },
       y: { field: 'actual', type: 'ordinal', sort: [...classes], title: 'actual class' },
     },
     layer: [

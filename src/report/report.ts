@@ -272,14 +272,14 @@ export async function buildReport(input: ReportInput): Promise<string> {
     const counts = new Array<number>(k * k).fill(0);
     for (let i = 0; i < ev.actual.length; i++) counts[ev.actual[i]! * k + ev.predicted[i]!]!++;
     const cells = counts.map((count, idx) => ({ actual: classes[Math.floor(idx / k)]!, predicted: classes[idx % k]!, count }));
-    parts.push(section('confusion', `Confusion matrix (${ev.setName})`, figure(await renderSvg(confusionSpec(cells, classes)), 'confusion-matrix')));
+    parts.push(section('confusion', `Confusion matrix: ${ev.setName}`, figure(await renderSvg(confusionSpec(cells, classes)), 'confusion-matrix')));
   } else if (ev !== undefined) {
     const outs = input.outputs ?? Array.from({ length: model.outputSize }, (_, i) => `y${i + 1}`);
     const k = outs.length;
     const points = [];
     const step = Math.max(1, Math.floor(ev.actual.length / (3000 * k)));
     for (let i = 0; i < ev.actual.length; i += step) points.push({ predicted: ev.predicted[i]!, residual: ev.actual[i]! - ev.predicted[i]!, output: outs[i % k]! });
-    parts.push(section('residuals', `Residuals (${ev.setName})`, figure(await renderSvg(residualSpec(points)), 'residuals')));
+    parts.push(section('residuals', `Residuals: ${ev.setName}`, figure(await renderSvg(residualSpec(points)), 'residuals')));
   }
 
   const weightBins = model.params.filter((p) => p.name === 'W').flatMap((p) => binValues(p.layer, p.value.a.subarray(0, p.rows * p.cols)));

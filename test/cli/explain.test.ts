@@ -131,7 +131,7 @@ test('tune ranks its candidates by cross-validation score, the defaults among th
 });
 
 test('tune --out writes a model file in the train format that predict, evaluate and info read', () => {
-  const r = json<{ best: Record<string, unknown>; out: string }>(['tune', 'iris.csv', '--target', 'species', '--trials', '1', '--folds', '2', '--max-iter', '40', '--out', 'best.json', '--json']);
+  const r = json<{ best: Record<string, unknown>; out: string; refitMetrics: { accuracy: number } }>(['tune', 'iris.csv', '--target', 'species', '--trials', '1', '--folds', '2', '--max-iter', '40', '--out', 'best.json', '--json']);
   assert.equal(r.out, join(dir, 'best.json'));
   const file = JSON.parse(readFileSync(r.out, 'utf8')) as { preprocessing: { target: { name: string } }; training: { epochs: number; options: { hidden: number[] } } };
   assert.equal(file.preprocessing.target.name, 'species');
@@ -143,6 +143,7 @@ test('tune --out writes a model file in the train format that predict, evaluate 
   assert.ok(lines.slice(1).every((l) => ['setosa', 'versicolor', 'virginica'].includes(l)));
   const e = json<{ accuracy: number }>(['evaluate', 'best.json', 'iris.csv', '--json']);
   assert.ok(e.accuracy > 0.7, `accuracy ${e.accuracy}`);
+  assert.equal(e.accuracy, r.refitMetrics.accuracy, 'evaluate reads the model tune trained');
   const i = mlpkit('info', 'best.json');
   assert.equal(i.code, 0, i.stderr);
   assert.match(i.stdout, /standardized/);

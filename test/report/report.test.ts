@@ -72,3 +72,28 @@ test('values are binned into equal-width bins that count every value', () => {
   assert.equal(bins[3]!.hi, 1);
   assert.deepEqual(binValues('c', [3, 3, 3], 2).map((b) => [b.lo, b.hi, b.count]), [[2.5, 3, 0], [3, 3.5, 3]]);
 });
+
+test('weight and activation histograms are bars standing on the axis, side by side across each bin', async () => {
+  const d = blobs(80);
+  const model = new Model(mlp({ inputSize: 2, outputSize: 2, task: 'multiclass', hidden: [8], activation: 'tanh' }), { seed: 4 });
+  const history = await fit(model, { x: d.x, y: d.y }, { epochs: 3, batchSize: 16, optimizer: { kind: 'adam', learningRate: 0.05 }, seed: 2 });
+  const html = await buildReport({ title: 'bars', model, history, task: 'multiclass', classes: ['a', 'b'], x: { rows: d.x.length, cols: 2, data: d.x.flat() } });
+  for (const kind of ['weight-histograms', 'activation-histograms']) {
+    const svg = new RegExp(`data-plot="${kind}">([\\s\\S]*?)</figure>`).exec(html)![1]!;
+    // One rect-mark group per layer panel; each bar is a path "M x,y h w v h h −w Z".
+    const panels = [...svg.matchAll(/<g class="mark-rect[^>]*>([\s\S]*?)<\/g>/g)].map((m) => [...m[1]!.matchAll(/d="M([\d.e-]+),([\d.e-]+)h([\d.e-]+)v([\d.e-]+)h/g)].map((b) => b.slice(1, 5).map(Number)));
+    assert.equal(panels.length, 2, `${kind}: one panel per layer`);
+    for (const bars of panels) {
+      assert.equal(bars.length, 30, `${kind}: 30 bins`);
+      const bottom = bars[0]![1]! + bars[0]![3]!;
+      let tallest = 0;
+      bars.forEach(([x, y, w, h], k) => {
+        assert.ok(w! > 3, `${kind}: bar ${k} is ${w} px wide`);
+        assert.ok(Math.abs(y! + h! - bottom) < 1e-6, `${kind}: bar ${k} does not stand on the axis`);
+        if (k > 0) { const [px, , pw] = bars[k - 1]!; assert.ok(Math.abs(px! + pw! - x!) < 1e-6, `${kind}: gap before bar ${k}`); }
+        tallest = Math.max(tallest, h!);
+      });
+      assert.ok(tallest > 50, `${kind}: the tallest bar is ${tallest} px`);
+    }
+  }
+});
