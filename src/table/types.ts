@@ -1,0 +1,91 @@
+/**
+ * The table every front door reads: typed columns straight from the file, before any preprocessing.
+ *
+ * A column is one of
+ *   number    Float64Array of values, NaN where the cell is missing;
+ *   category  Int32Array of codes into `levels` (order of first appearance), −1 where missing;
+ *   boolean   a category whose levels are exactly the two spellings seen (true/false, yes/no, …),
+ *             codes 0 = false, 1 = true, −1 missing;
+ *   empty     every cell is missing (nothing to learn from; the preprocessor refuses or drops it).
+ * Every row remembers the line an editor shows it on (1 = the header), so an error found later, in
+ * the preprocessor, still names the file, line, column and value.
+ */
+
+/** Where a cell is, for messages. */
+export interface CellPlace { readonly line: number; readonly value: string }
+
+interface ColumnBase {
+  readonly name: string;
+  /** 0-based position in the file. */
+  readonly index: number;
+  /** Number of missing cells. */
+  readonly missing: number;
+  /** The first missing cell (its line and its raw spelling), or null. */
+  readonly firstMissing: CellPlace | null;
+}
+
+export interface NumberColumn extends ColumnBase {
+  readonly type: 'number';
+  readonly values: Float64Array;
+}
+
+export interface CategoryColumn extends ColumnBase {
+  readonly type: 'category' | 'boolean';
+  readonly codes: Int32Array;
+  readonly levels: readonly string[];
+  /** How often each level occurs. */
+  readonly counts: readonly number[];
+}
+
+export interface EmptyColumn extends ColumnBase {
+  readonly type: 'empty';
+}
+
+export type Column = NumberColumn | CategoryColumn | EmptyColumn;
+export type ColumnType = Column['type'];
+
+export interface Table {
+  /** The name used in messages (a file's base name, or what the caller passed as `source`). */
+  readonly source: string;
+  readonly columns: readonly Column[];
+  readonly rows: number;
+  /** The editor line on which each data row starts (1 = the header line). */
+  readonly lines: Int32Array;
+  /** How the text was read (CSV/TSV); null for binary formats. */
+  readonly format: { readonly kind: 'csv' | 'parquet' | 'arrow' | 'jsonl' | 'rows'; readonly delimiter?: string; readonly decimal?: '.' | ',' };
+}
+
+/** What a reader may be told. */
+export interface ReadTableOptions {
+  /** The name used in messages. */
+  readonly source?: string;
+  /** Force a delimiter instead of sniffing one. */
+  readonly delimiter?: string;
+  /** The decimal separator; when a file's numbers use ',' and this is not set, reading refuses with a clear message. */
+  readonly decimal?: '.' | ',';
+  /** Force the type of some columns (e.g. the ones a trained model expects: a zip code stays a category). */
+  readonly types?: Readonly<Record<string, 'number' | 'category'>>;
+  /** Cells read as missing. Default ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', '?']. */
+  readonly missing?: readonly string[];
+  /** Only these columns are kept (others are skipped while reading). */
+  readonly columns?: readonly string[];
+  /** Records sampled before the column types are decided. Default 1000. */
+  readonly sampleRows?: number;
+  /** Called as the input is read. */
+  readonly onProgress?: (p: ReadProgress) => void;
+}
+
+export interface ReadProgress {
+  readonly bytes: number;
+  /** Total bytes when known, else null. */
+  readonly totalBytes: number | null;
+  readonly rows: number;
+}
+
+/** A table error: names the source, and where known the line, column and value. */
+export class TableError extends Error {
+  override readonly name = 'TableError';
+  constructor(message: string, readonly source: string, readonly line: number | null = null, readonly column: string | null = null) {
+    super(message);
+  }
+}
