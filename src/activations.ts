@@ -11,7 +11,7 @@
 
 export const ACTIVATION_NAMES = [
   'identity', 'step', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu',
-  'softplus', 'softsign', 'gelu', 'silu', 'mish', 'hardSigmoid', 'gaussian', 'sin',
+  'softplus', 'softsign', 'gelu', 'silu', 'mish', 'hardSigmoid', 'gaussian', 'sin', 'exp',
 ] as const;
 
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
@@ -157,6 +157,11 @@ export const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
   },
   sin: {
     name: 'sin', f: Math.sin, df: (x) => Math.cos(x),
+    differentiable: true, kinks: [], defaultInit: 'xavierUniform',
+  },
+  // The inverse of the log link: the output of a Poisson model is the predicted mean exp(I) > 0.
+  exp: {
+    name: 'exp', f: Math.exp, df: (_x, y) => y,
     differentiable: true, kinks: [], defaultInit: 'xavierUniform',
   },
 } satisfies Record<ActivationName, Activation>;

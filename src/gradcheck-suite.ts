@@ -33,6 +33,7 @@ function targetsFor(loss: LossName, rows: number, k: number, rng: Rng): number[]
   return Array.from({ length: rows }, (_, i) => {
     if (loss === 'categoricalCrossEntropy') return Array.from({ length: k }, (_, c) => (c === (i + rng.int(k)) % k ? 1 : 0));
     if (loss === 'binaryCrossEntropy') return Array.from({ length: k }, () => (rng.uniform() < 0.5 ? 0 : 1));
+    if (loss === 'poisson') return Array.from({ length: k }, () => rng.int(6));
     return Array.from({ length: k }, () => rng.normal());
   });
 }
@@ -69,10 +70,20 @@ export function gradCheckCases(): GradCheckCase[] {
       ? { kind: 'dense', units: 2, activation: 'sigmoid' }
       : loss === 'categoricalCrossEntropy'
         ? { kind: 'dense', units: 3, activation: 'softmax' }
-        : { kind: 'dense', units: 2 };
+        : loss === 'poisson'
+          ? { kind: 'dense', units: 2, activation: 'exp' }
+          : { kind: 'dense', units: 2 };
     cases.push({ name: `loss ${loss}`, mode: 'eval', spec: net([{ kind: 'dense', units: 4, activation: 'tanh' }, out], loss) });
     cases.push({ name: `loss ${loss} with sample weights`, mode: 'eval', sampleWeights: true, spec: net([{ kind: 'dense', units: 4, activation: 'tanh' }, out], loss) });
   }
+  cases.push({
+    name: 'loss quantile with one τ per output (0.1, 0.5, 0.9)', mode: 'eval',
+    spec: net([{ kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'dense', units: 3 }], 'quantile', { quantiles: [0.1, 0.5, 0.9] }),
+  });
+  cases.push({
+    name: 'poisson loss through a separate exp activation layer (fused)', mode: 'eval', sampleWeights: true,
+    spec: net([{ kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'dense', units: 2 }, { kind: 'activation', activation: 'exp' }], 'poisson'),
+  });
   cases.push({
     name: 'sigmoid output layer fed by a separate activation layer, fused with cross-entropy', mode: 'eval',
     spec: net([{ kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'dense', units: 1 }, { kind: 'activation', activation: 'sigmoid' }], 'binaryCrossEntropy'),

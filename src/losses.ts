@@ -15,14 +15,14 @@
 import type { Vec } from './kernels/backend.js';
 
 export const LOSS_NAMES = [
-  'mse', 'halfSquaredError', 'mae', 'huber', 'binaryCrossEntropy', 'categoricalCrossEntropy',
+  'mse', 'halfSquaredError', 'mae', 'huber', 'binaryCrossEntropy', 'categoricalCrossEntropy', 'poisson', 'quantile',
 ] as const;
 export type LossName = (typeof LOSS_NAMES)[number];
 
 export interface Loss {
   readonly name: LossName;
   /** The output activation this loss is fused with, which it then requires. */
-  readonly fusedWith: 'sigmoid' | 'softmax' | null;
+  readonly fusedWith: 'sigmoid' | 'softmax' | 'exp' | null;
   value(O: Vec, I: Vec, Y: Vec, m: number, k: number, w?: Vec): number;
   grad(O: Vec, I: Vec, Y: Vec, m: number, k: number, dst: Vec, w?: Vec): void;
 }
@@ -134,9 +134,83 @@ const categoricalCrossEntropy: Loss = {
   },
 };
 
-export const LOSSES: Readonly<Record<LossName, Loss>> = {
-  mse, halfSquaredError, mae, huber, binaryCrossEntropy, categoricalCrossEntropy,
+/**
+ * Poisson negative log-likelihood with the log link (counts, rates): the output is O = exp(I), the predicted
+ * mean, and L = 1/(NK) Σ (exp(I) − y·I), dropping the constant log(y!) (as PyTorch's PoissonNLLLoss with
+ * log_input and scikit-learn's half Poisson loss). Computed from I, so a mean that underflows to 0 never
+ * takes log(0). δ = ∂L/∂I = (O − y)/(NK). Targets are non-negative (counts need not be integers).
+ */
+const poisson: Loss = {
+  name: 'poisson', fusedWith: 'exp',
+  value(O, I, Y, m, k, w) {
+    let s = 0;
+    for (let i = 0; i < m; i++) {
+      let r = 0;
+      for (let j = i * k; j < (i + 1) * k; j++) r += O[j]! - Y[j]! * I[j]!;
+      s += weight(w, i) * r;
+    }
+    return s / (m * k);
+  },
+  grad(O, _I, Y, m, k, dst, w) {
+    const c = 1 / (m * k);
+    for (let i = 0; i < m; i++) {
+      const wi = c * weight(w, i);
+      for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * (O[j]! - Y[j]!);
+    }
+  },
 };
+
+/**
+ * Quantile (pinball) loss, one τ per output: ρ_τ(r) = max(τ·r, (τ − 1)·r) of the residual r = y − ŷ,
+ * averaged over N·K. Minimizing it makes output j the τ_j-quantile of y given x, so outputs with
+ * τ = 0.05, 0.5, 0.95 give a median and a 90% band. ∂ρ/∂ŷ = −τ where y > ŷ, 1 − τ where y < ŷ,
+ * 0 at r = 0 (a kink, as for MAE, which is τ = ½ up to a factor 2). One τ applies to every output.
+ */
+export function quantileLoss(quantiles: readonly number[]): Loss {
+  if (quantiles.length === 0) throw new Error('quantile loss: needs at least one quantile τ');
+  quantiles.forEach((q, j) => {
+    if (typeof q !== 'number' || !(q > 0 && q < 1)) throw new Error(`quantile loss: quantiles[${j}] must be a number in (0, 1), got ${JSON.stringify(q)}`);
+  });
+  const tau = (j: number): number => quantiles[quantiles.length === 1 ? 0 : j]!;
+  return {
+    name: 'quantile', fusedWith: null,
+    value(O, _I, Y, m, k, w) {
+      let s = 0;
+      for (let i = 0; i < m; i++) {
+        let r = 0;
+        for (let j = 0; j < k; j++) {
+          const e = Y[i * k + j]! - O[i * k + j]!;
+          const t = tau(j);
+          r += e >= 0 ? t * e : (t - 1) * e;
+        }
+        s += weight(w, i) * r;
+      }
+      return s / (m * k);
+    },
+    grad(O, _I, Y, m, k, dst, w) {
+      const c = 1 / (m * k);
+      for (let i = 0; i < m; i++) {
+        const wi = c * weight(w, i);
+        for (let j = 0; j < k; j++) {
+          const e = Y[i * k + j]! - O[i * k + j]!;
+          dst[i * k + j] = e > 0 ? -wi * tau(j) : e < 0 ? wi * (1 - tau(j)) : 0;
+        }
+      }
+    },
+  };
+}
+
+/** The median (τ = ½ for every output); a model spec's `quantiles` picks others. */
+const quantile = quantileLoss([0.5]);
+
+export const LOSSES: Readonly<Record<LossName, Loss>> = {
+  mse, halfSquaredError, mae, huber, binaryCrossEntropy, categoricalCrossEntropy, poisson, quantile,
+};
+
+/** The loss a model spec asks for: its name, with the quantile loss's τ per output when given. */
+export function lossFor(spec: { readonly loss: LossName; readonly quantiles?: readonly number[] }): Loss {
+  return spec.loss === 'quantile' && spec.quantiles !== undefined ? quantileLoss(spec.quantiles) : LOSSES[spec.loss];
+}
 
 export function isLossName(x: unknown): x is LossName {
   return typeof x === 'string' && (LOSS_NAMES as readonly string[]).includes(x);

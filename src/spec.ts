@@ -93,6 +93,8 @@ export interface ModelSpec {
   readonly l2?: number;
   /** Groups of individual weights constrained equal (the lecture's "equal weights"). */
   readonly ties?: readonly (readonly WeightRef[])[];
+  /** With loss 'quantile': τ of each output (one value applies to all); default ½, the median. */
+  readonly quantiles?: readonly number[];
 }
 
 export const INPUT = 'input';
@@ -149,6 +151,14 @@ function check01Matrix(mat: unknown, rows: number, cols: number, where: string, 
   });
 }
 
+function checkQuantiles(q: unknown, loss: LossName, outputs: number): void {
+  if (loss !== 'quantile') fail('model spec', `quantiles are the quantile loss's τ, but the loss is '${loss}'`);
+  if (!Array.isArray(q) || (q.length !== 1 && q.length !== outputs)) {
+    fail('model spec', `quantiles must list one τ, or one per output (${outputs}), got ${JSON.stringify(q)}`);
+  }
+  q.forEach((t: unknown, j: number) => checkNumber(t, 'model spec', `quantiles[${j}]`, Number.MIN_VALUE, 1, true));
+}
+
 /** Width of every layer's output, computed in topological order; used for validation and by the model. */
 export function resolveSpec(spec: ModelSpec): ResolvedSpec {
   if (typeof spec !== 'object' || spec === null) throw new Error('model spec: expected an object');
@@ -198,7 +208,8 @@ export function resolveSpec(spec: ModelSpec): ResolvedSpec {
   const output = spec.output ?? layers[layers.length - 1]!.name;
   if (!byName.has(output)) fail('model spec', `output '${output}' is not a layer of this model`);
   const resolved: ResolvedSpec = { ...spec, layers, output, dtype };
-  layerWidths(resolved);
+  const outWidth = layerWidths(resolved).get(output)!;
+  if (spec.quantiles !== undefined) checkQuantiles(spec.quantiles, spec.loss, outWidth);
   return resolved;
 }
 

@@ -11,7 +11,7 @@
 
 import type { ActivationName } from '../activations.js';
 import type { InitName } from '../init.js';
-import type { LossName } from '../losses.js';
+import { LOSSES, type LossName } from '../losses.js';
 import type { DType } from '../kernels/backend.js';
 import { INPUT, type ActivationSpec, type LayerSpec, type ModelSpec, type WeightRef } from '../spec.js';
 
@@ -73,9 +73,11 @@ export function mlp(o: MlpOptions): ModelSpec {
     if (o.dropout !== undefined && o.dropout > 0) layers.push({ kind: 'dropout', name: `${name}_dropout`, rate: o.dropout });
   });
   const out = outputFor(o.task);
-  layers.push({ kind: 'dense', name: 'output', units: o.outputSize, activation: out.activation });
+  const loss = o.loss ?? out.loss;
+  // A loss fused with its output activation (poisson: exp, the log link) brings that activation.
+  layers.push({ kind: 'dense', name: 'output', units: o.outputSize, activation: LOSSES[loss].fusedWith ?? out.activation });
   const spec: ModelSpec = {
-    inputSize: o.inputSize, layers, loss: o.loss ?? out.loss,
+    inputSize: o.inputSize, layers, loss,
     ...(o.dtype === undefined ? {} : { dtype: o.dtype }),
     ...(o.l1 === undefined ? {} : { l1: o.l1 }),
     ...(o.l2 === undefined ? {} : { l2: o.l2 }),

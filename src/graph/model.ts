@@ -17,7 +17,7 @@ import { ACTIVATIONS } from '../activations.js';
 import type { Arena, Backend, DType, Slot, Vec } from '../kernels/backend.js';
 import { defaultBackend } from '../kernels/default.js';
 import { initialize } from '../init.js';
-import { LOSSES, type Loss } from '../losses.js';
+import { lossFor, type Loss } from '../losses.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import { Rng } from '../rng.js';
 import { INPUT, layerWidths, resolveSpec, type LayerSpec, type ModelSpec, type ResolvedSpec } from '../spec.js';
@@ -104,7 +104,7 @@ export class Model {
       throw new Error(`model: backend '${this.backend.name}' does not support ${this.dtype}`);
     }
     this.arena = this.backend.createArena(this.dtype);
-    this.lossFn = LOSSES[this.spec.loss];
+    this.lossFn = lossFor(this.spec);
     const widths = layerWidths(this.spec);
 
     // Build the nodes in topological order.

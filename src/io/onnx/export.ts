@@ -277,5 +277,6 @@ function emitElementwise(b: GraphBuilder, f: ActivationName, x: string, out: str
     case 'hardSigmoid': return b.op('HardSigmoid', [x], out, [attrFloat('alpha', 1 / 6), attrFloat('beta', 0.5)]);
     case 'gaussian': return b.op('Exp', [b.op('Neg', [b.op('Mul', [x, x], `${out}_sq`)], `${out}_neg`)], out);
     case 'sin': return b.op('Sin', [x], out);
+    case 'exp': return b.op('Exp', [x], out);
   }
 }

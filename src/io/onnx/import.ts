@@ -325,7 +325,7 @@ function firstWeightRows(nodes: readonly NodeData[], env: Map<string, Sym>, inpu
  */
 function activationOf(n: NodeData, op: string, problems: string[]): ActivationSpec | null | undefined {
   const simple: Record<string, ActivationName | 'softmax'> = {
-    Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Sin: 'sin', Mish: 'mish',
+    Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Sin: 'sin', Mish: 'mish', Exp: 'exp',
     'mlpkit.silu': 'silu', 'mlpkit.mish': 'mish', Softmax: 'softmax',
   };
   const bad = (why: string): null => { problems.push(`${op} '${n.output[0]}': ${why}`); return null; };
