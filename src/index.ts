@@ -2,7 +2,7 @@
 
 export { Rng, type RngState } from './rng.js';
 export { ACTIVATIONS, ACTIVATION_NAMES, activation, isActivationName, sigmoid, softplus, erf, type Activation, type ActivationName, type OutputActivationName } from './activations.js';
-export { LOSSES, LOSS_NAMES, lossByName, isLossName, type Loss, type LossName } from './losses.js';
+export { LOSSES, LOSS_NAMES, lossByName, lossFor, quantileLoss, isLossName, type Loss, type LossName } from './losses.js';
 export { INIT_NAMES, initialize, isInitName, type InitName } from './init.js';
 export { toMatrix, toRows, zeros, type Matrix, type MatrixLike } from './matrix.js';
 export type { Backend, Arena, Kernels, Slot, DType, Vec } from './kernels/backend.js';
@@ -67,6 +67,7 @@ export { learningRateAt, scheduleInit, scheduleObserve, validateSchedule, type S
 export { fit } from './train/fit.js';
 export { TrainingDivergedError, type FitData, type FitOptions, type EpochRecord, type History, type StopReason, type Checkpoint, type BatchInfo, type EarlyStoppingOptions, type Metric } from './train/types.js';
 export { Ensemble } from './train/ensemble.js';
+export { diagnose, formatFindings, constantLoss, DIAGNOSIS_THRESHOLDS, type Finding, type FindingCode, type DiagnoseOptions } from './train/diagnose.js';
 export { trainRestarts, restartJobs, runRestart, sequentialRunner, type RestartOptions, type RestartsOutcome, type RestartJob, type RestartResult, type RestartRunner, type RestartFitOptions } from './train/restarts.js';
 export { MLPClassifier, MLPRegressor, type MLPOptions, type MLPClassifierOptions } from './estimators.js';
 
