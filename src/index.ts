@@ -17,6 +17,7 @@ export {
   sequential, graph, mlp, outputFor, neuronGraph,
   type MlpOptions, type Task, type NeuronGraphSpec, type NeuronSpec, type EdgeSpec, type CompiledNeuronGraph, type NeuronPlace, type EdgePlace,
 } from './graph/builders.js';
+export { monotoneLayers, checkMonotone, MONOTONE_ACTIVATIONS, type MonotoneSpec, type MonotoneDirection, type MonotoneLayersOptions } from './graph/monotone.js';
 export { gradCheck, relativeError, type GradCheckOptions, type GradCheckResult, type GradCheckEntry } from './gradcheck.js';
 export type { Node, Ctx, Mode, Param } from './layers/node.js';
 export { Dense } from './layers/dense.js';

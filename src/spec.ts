@@ -34,6 +34,8 @@ export interface DenseSpec extends Common {
   readonly biasMask?: readonly number[];
   /** Weights constrained to be ≥ 0: all of them (true) or where a 0/1 inputs × units matrix has 1. */
   readonly nonNegative?: boolean | readonly (readonly number[])[];
+  /** Weights constrained to be ≤ 0, likewise (a decreasing input of a monotone network). */
+  readonly nonPositive?: boolean | readonly (readonly number[])[];
   /** Each unit's incoming weight vector is rescaled to norm ≤ maxNorm after every update. */
   readonly maxNorm?: number;
   /** Use the weight matrix of another dense layer of the same shape (tied weights: one parameter, two uses). */
@@ -151,6 +153,17 @@ function check01Matrix(mat: unknown, rows: number, cols: number, where: string, 
   });
 }
 
+/** A weight cannot be both ≥ 0 and ≤ 0 (it would be pinned at 0: a mask says that). */
+function checkSignsDisjoint(l: DenseSpec, rows: number, cols: number, where: string): void {
+  if (l.nonNegative === undefined || l.nonNegative === false || l.nonPositive === undefined || l.nonPositive === false) return;
+  const at = (m: true | readonly (readonly number[])[], i: number, j: number): boolean => m === true || m[i]![j] === 1;
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      if (at(l.nonNegative, i, j) && at(l.nonPositive, i, j)) fail(where, `weight [${i}][${j}] is constrained both nonNegative and nonPositive`);
+    }
+  }
+}
+
 function checkQuantiles(q: unknown, loss: LossName, outputs: number): void {
   if (loss !== 'quantile') fail('model spec', `quantiles are the quantile loss's τ, but the loss is '${loss}'`);
   if (!Array.isArray(q) || (q.length !== 1 && q.length !== outputs)) {
@@ -238,6 +251,9 @@ export function layerWidths(spec: ResolvedSpec): Map<string, number> {
         if (l.mask !== undefined) check01Matrix(l.mask, inW, w, where, 'mask');
         if (Array.isArray(l.nonNegative)) check01Matrix(l.nonNegative, inW, w, where, 'nonNegative');
         else if (l.nonNegative !== undefined && typeof l.nonNegative !== 'boolean') fail(where, `nonNegative must be a boolean or a 0/1 matrix`);
+        if (Array.isArray(l.nonPositive)) check01Matrix(l.nonPositive, inW, w, where, 'nonPositive');
+        else if (l.nonPositive !== undefined && typeof l.nonPositive !== 'boolean') fail(where, `nonPositive must be a boolean or a 0/1 matrix`);
+        checkSignsDisjoint(l, inW, w, where);
         if (l.biasMask !== undefined) {
           if (!Array.isArray(l.biasMask) || l.biasMask.length !== w || l.biasMask.some((v) => v !== 0 && v !== 1)) {
             fail(where, `biasMask must be ${w} entries of 0 or 1`);

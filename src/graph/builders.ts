@@ -13,6 +13,7 @@ import type { ActivationName } from '../activations.js';
 import type { InitName } from '../init.js';
 import { LOSSES, type LossName } from '../losses.js';
 import type { DType } from '../kernels/backend.js';
+import { monotoneLayers, type MonotoneSpec } from './monotone.js';
 import { INPUT, type ActivationSpec, type LayerSpec, type ModelSpec, type WeightRef } from '../spec.js';
 
 type ModelOptionsPart = Omit<ModelSpec, 'inputSize' | 'layers'>;
@@ -44,6 +45,11 @@ export interface MlpOptions {
   readonly l2?: number;
   readonly loss?: LossName;
   readonly dtype?: DType;
+  /**
+   * Inputs (by index) the outputs must rise or fall with, for any weights training reaches: the partially
+   * monotone construction of src/graph/monotone.ts (non-negative weight paths, monotone activations).
+   */
+  readonly monotone?: MonotoneSpec;
 }
 
 /** The loss and output activation that fit a task: MSE + identity, BCE + sigmoid, CE + softmax. */
@@ -59,7 +65,18 @@ export function mlp(o: MlpOptions): ModelSpec {
   const layers: LayerSpec[] = [];
   const f = o.activation ?? 'relu';
   if (o.inputNoise !== undefined && o.inputNoise > 0) layers.push({ kind: 'gaussianNoise', name: 'noise', stddev: o.inputNoise });
-  (o.hidden ?? [32]).forEach((units, i) => {
+  const out = outputFor(o.task);
+  const loss = o.loss ?? out.loss;
+  // A loss fused with its output activation (poisson: exp, the log link) brings that activation.
+  const outputActivation = LOSSES[loss].fusedWith ?? out.activation;
+  if (o.monotone !== undefined) {
+    layers.push(...monotoneLayers({
+      inputSize: o.inputSize, outputSize: o.outputSize, hidden: o.hidden ?? [32], activation: f, outputActivation, monotone: o.monotone,
+      source: layers.length > 0 ? 'noise' : INPUT,
+      ...(o.init === undefined ? {} : { init: o.init }), ...(o.dropout === undefined ? {} : { dropout: o.dropout }), ...(o.batchNorm === undefined ? {} : { batchNorm: o.batchNorm }),
+    }));
+  }
+  (o.monotone === undefined ? o.hidden ?? [32] : []).forEach((units, i) => {
     const name = `hidden${i + 1}`;
     const init = o.init === undefined ? {} : { init: o.init };
     if (o.batchNorm === 'before') {
@@ -72,10 +89,7 @@ export function mlp(o: MlpOptions): ModelSpec {
     }
     if (o.dropout !== undefined && o.dropout > 0) layers.push({ kind: 'dropout', name: `${name}_dropout`, rate: o.dropout });
   });
-  const out = outputFor(o.task);
-  const loss = o.loss ?? out.loss;
-  // A loss fused with its output activation (poisson: exp, the log link) brings that activation.
-  layers.push({ kind: 'dense', name: 'output', units: o.outputSize, activation: LOSSES[loss].fusedWith ?? out.activation });
+  if (o.monotone === undefined) layers.push({ kind: 'dense', name: 'output', units: o.outputSize, activation: outputActivation });
   const spec: ModelSpec = {
     inputSize: o.inputSize, layers, loss,
     ...(o.dtype === undefined ? {} : { dtype: o.dtype }),

@@ -2,7 +2,7 @@
  * Weight constraints (the lecture: "weights may be constrained: non-negative, equal weights, etc."),
  * applied as projections after every update, and element ties, whose gradient is the sum over their uses.
  *
- * - non-negative: w ← max(w, 0), on a whole layer or where a 0/1 matrix says so;
+ * - non-negative: w ← max(w, 0), on a whole layer or where a 0/1 matrix says so (non-positive: w ← min(w, 0));
  * - max-norm: each unit's incoming weight vector is rescaled to norm ≤ c;
  * - masks: absent connections stay exactly 0;
  * - ties: a group of weights is one parameter used several times. Backward gives each member the
@@ -49,21 +49,31 @@ export function sumTiedGradients(ties: readonly TieGroup[]): void {
   }
 }
 
-interface Plan { readonly nonNegative: Int32Array | 'all' | null; readonly maxNorm: number | null }
+interface Plan { readonly nonNegative: Int32Array | 'all' | null; readonly nonPositive: Int32Array | 'all' | null; readonly maxNorm: number | null }
+
+/** The weights a sign constraint covers: all of them, the listed indices, or none. */
+function signPlan(spec: boolean | readonly (readonly number[])[] | undefined, units: number): Int32Array | 'all' | null {
+  if (spec === true) return 'all';
+  if (spec === undefined || spec === false) return null;
+  const idx: number[] = [];
+  spec.forEach((r, i) => r.forEach((v, j) => { if (v === 1) idx.push(i * units + j); }));
+  return Int32Array.from(idx);
+}
+
+/** w ← max(w, 0) (sign +1) or w ← min(w, 0) (sign −1) on the planned weights. */
+function projectSign(W: Float32Array | Float64Array, plan: Int32Array | 'all' | null, n: number, sign: 1 | -1): void {
+  if (plan === 'all') {
+    for (let i = 0; i < n; i++) if (sign * W[i]! < 0) W[i] = 0;
+  } else if (plan !== null) {
+    for (const i of plan) if (sign * W[i]! < 0) W[i] = 0;
+  }
+}
 const plans = new WeakMap<Dense, Plan>();
 
 function planFor(d: Dense): Plan {
   let p = plans.get(d);
   if (p === undefined) {
-    const nn = d.spec.nonNegative;
-    let nonNegative: Plan['nonNegative'] = null;
-    if (nn === true) nonNegative = 'all';
-    else if (nn !== undefined && nn !== false) {
-      const idx: number[] = [];
-      nn.forEach((r, i) => r.forEach((v, j) => { if (v === 1) idx.push(i * d.units + j); }));
-      nonNegative = Int32Array.from(idx);
-    }
-    p = { nonNegative, maxNorm: d.spec.maxNorm ?? null };
+    p = { nonNegative: signPlan(d.spec.nonNegative, d.units), nonPositive: signPlan(d.spec.nonPositive, d.units), maxNorm: d.spec.maxNorm ?? null };
     plans.set(d, p);
   }
   return p;
@@ -73,11 +83,8 @@ export function applyConstraints(model: Model): void {
   for (const d of model.dense) {
     const plan = planFor(d);
     const W = d.W.value.a;
-    if (plan.nonNegative === 'all') {
-      for (let i = 0; i < d.fanIn * d.units; i++) if (W[i]! < 0) W[i] = 0;
-    } else if (plan.nonNegative !== null) {
-      for (const i of plan.nonNegative) if (W[i]! < 0) W[i] = 0;
-    }
+    projectSign(W, plan.nonNegative, d.fanIn * d.units, 1);
+    projectSign(W, plan.nonPositive, d.fanIn * d.units, -1);
     if (plan.maxNorm !== null) {
       const c = plan.maxNorm;
       for (let j = 0; j < d.units; j++) {

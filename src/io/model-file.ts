@@ -212,7 +212,7 @@ function checkClasses(v: unknown, path: string, task: Task | undefined): (number
 
 const COMMON_KEYS = ['kind', 'name', 'inputs'];
 const LAYER_KEYS: Record<LayerKind, readonly string[]> = {
-  dense: ['units', 'activation', 'useBias', 'init', 'biasInit', 'mask', 'biasMask', 'nonNegative', 'maxNorm', 'shareWeightsWith', 'l1', 'l2'],
+  dense: ['units', 'activation', 'useBias', 'init', 'biasInit', 'mask', 'biasMask', 'nonNegative', 'nonPositive', 'maxNorm', 'shareWeightsWith', 'l1', 'l2'],
   activation: ['activation'],
   dropout: ['rate'],
   batchNorm: ['momentum', 'epsilon'],
@@ -225,12 +225,13 @@ const OUTPUT_ACTIVATIONS = [...ACTIVATION_NAMES, 'softmax'] as const;
 
 /** Types of every field; shapes and cross-references are left to `resolveSpec`, whose messages name the layer. */
 function checkSpec(v: unknown, path: string): asserts v is ModelSpec {
-  const o = checkObject(v, path, ['inputSize', 'layers', 'output', 'loss', 'dtype', 'l1', 'l2', 'ties']);
+  const o = checkObject(v, path, ['inputSize', 'layers', 'output', 'loss', 'dtype', 'l1', 'l2', 'ties', 'quantiles']);
   checkInt(o.inputSize, `${path}.inputSize`, 1);
   checkOneOf(o.loss, `${path}.loss`, LOSS_NAMES);
   if (o.dtype !== undefined) checkOneOf(o.dtype, `${path}.dtype`, ['float32', 'float64'] as const);
   if (o.output !== undefined) checkString(o.output, `${path}.output`);
   for (const k of ['l1', 'l2'] as const) if (o[k] !== undefined) checkNonNegative(o[k], `${path}.${k}`);
+  if (o.quantiles !== undefined) checkArray(o.quantiles, `${path}.quantiles`, true).forEach((q, i) => checkFinite(q, `${path}.quantiles[${i}]`));
   checkArray(o.layers, `${path}.layers`, true).forEach((l, i) => checkLayer(l, `${path}.layers[${i}]`));
   if (o.ties !== undefined) {
     checkArray(o.ties, `${path}.ties`).forEach((g, i) => {
@@ -268,6 +269,7 @@ function checkLayer(v: unknown, path: string): void {
       if (o.mask !== undefined) check01Matrix(o.mask, at('mask'));
       if (o.biasMask !== undefined) checkArray(o.biasMask, at('biasMask')).forEach((x, j) => check01(x, `${at('biasMask')}[${j}]`));
       if (o.nonNegative !== undefined && typeof o.nonNegative !== 'boolean') check01Matrix(o.nonNegative, at('nonNegative'));
+      if (o.nonPositive !== undefined && typeof o.nonPositive !== 'boolean') check01Matrix(o.nonPositive, at('nonPositive'));
       if (o.maxNorm !== undefined) checkFinite(o.maxNorm, at('maxNorm'));
       if (o.shareWeightsWith !== undefined) checkString(o.shareWeightsWith, at('shareWeightsWith'));
       for (const k of ['l1', 'l2']) if (o[k] !== undefined) checkNonNegative(o[k], at(k));

@@ -138,6 +138,7 @@ export class Dense extends Node {
     if (this.maskRows !== null) extras.push('masked');
     if (this.spec.shareWeightsWith !== undefined) extras.push(`weights of ${this.spec.shareWeightsWith}`);
     if (this.spec.nonNegative !== undefined && this.spec.nonNegative !== false) extras.push('non-negative');
+    if (this.spec.nonPositive !== undefined && this.spec.nonPositive !== false) extras.push('non-positive');
     if (this.spec.maxNorm !== undefined) extras.push(`max-norm ${this.spec.maxNorm}`);
     return `dense(${this.fanIn} => ${this.units}, ${activationLabel(this.act)}${extras.length ? ', ' + extras.join(', ') : ''})`;
   }
