@@ -86,6 +86,11 @@ export { hiddenUnitMaps, type HiddenUnitMaps, type HiddenUnitOptions, type Layer
 export { accuracyScore, r2Score, negMseScore, type PredictFn, type Scorer, type ScoreName } from './explain/predictor.js';
 export { lrRangeTest, type LrRangeOptions, type LrRangeResult } from './tune/lr-range.js';
 export {
+  compare, configurations, compareTrials, runTrial, sequentialCompareRunner, formatCompareTable, TRIAL_DEFAULTS, TRIAL_OPTION_NAMES,
+  type CompareOptions, type CompareResult, type CompareData, type CompareRunner, type Comparison, type Configuration, type Trial, type TrialOptions, type TrialResult, type Vary,
+} from './tune/compare.js';
+export { meanSd, pairedTTest, wilcoxonSignedRank, studentTwoSided, incompleteBeta, logGamma, type PairedTTest, type WilcoxonTest } from './tune/stats.js';
+export {
   tune, candidates, evaluateCandidate, sequentialTuneRunner, formatTuneTable, DEFAULT_SPACE,
   type TuneOptions, type TuneResult, type TuneRunner, type TuneJob, type SearchSpace, type Candidate, type CandidateResult, type RankedCandidate, type Range,
 } from './tune/search.js';

@@ -2,4 +2,5 @@
 export { writeFileAtomic, saveModelFile, loadModelFile, loadModel } from './io/node/files.js';
 export { parallelRunner, type ParallelRunnerOptions } from './node/restarts-worker.js';
 export { parallelTuneRunner, type ParallelTuneOptions } from './node/tune-worker.js';
+export { parallelCompareRunner, type ParallelCompareOptions } from './node/compare-worker.js';
 export { createThreadedBackend, type ThreadedBackendOptions } from './node/threads.js';

@@ -16,6 +16,7 @@ import { MLPClassifier, MLPRegressor, type MLPOptions } from '../estimators.js';
 import { checkLabels, toNumericMatrix, type Label } from '../data/matrix-input.js';
 import { kFold, stratifiedKFold } from '../data/splits.js';
 import { Rng } from '../rng.js';
+import { meanSd } from './stats.js';
 
 /** A continuous range, sampled uniformly (or log-uniformly); a grid takes `gridPoints` of it. */
 export interface Range { readonly min: number; readonly max: number; readonly log?: boolean }
@@ -188,8 +189,7 @@ export async function evaluateCandidate(job: TuneJob): Promise<CandidateResult> 
   } catch (e) {
     return { index: job.index, params: job.params, scores, mean: -Infinity, std: 0, seconds: (now() - t0) / 1000, error: e instanceof Error ? e.message : String(e) };
   }
-  const mean = scores.reduce((s, v) => s + v, 0) / scores.length;
-  const std = scores.length > 1 ? Math.sqrt(scores.reduce((s, v) => s + (v - mean) ** 2, 0) / (scores.length - 1)) : 0;
+  const { mean, sd: std } = meanSd(scores);
   return { index: job.index, params: job.params, scores, mean, std, seconds: (now() - t0) / 1000 };
 }
 
