@@ -10,6 +10,7 @@ import { INIT_NAMES, isInitName, type InitName } from '../src/init.js';
 import { LOSS_NAMES, isLossName, type LossName } from '../src/losses.js';
 import { CliError } from './errors.js';
 import { err, out, withSinks, type Sinks } from './output.js';
+import { compareCommand } from './compare.js';
 
 // Commands are loaded when they run, so `mlpkit trace` does not pay for the report's plotting library.
 const commands = (): Promise<typeof import('./commands.js')> => import('./commands.js');
@@ -183,6 +184,8 @@ export function program(): Command {
     .option('--out <file>', 'write the best model, refitted on all rows')
     .option('--json', 'as one JSON object')
     .action(async (data: string, o: Parameters<typeof import('./explain.js').tune>[1]) => (await explainer()).tune(data, o));
+
+  p.addCommand(compareCommand().copyInheritedSettings(p));
 
   p.command('depth')
     .description(`the lecture's number-of-layers demos: ${['half-plane', 'convex-polygon', 'polygon-union', 'non-convex', 'universal', 'all'].join(', ')}`)

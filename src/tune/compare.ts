@@ -21,7 +21,10 @@ import { checkKeys } from '../options.js';
 import { Rng } from '../rng.js';
 import { trainTestSplit } from '../data/splits.js';
 import { fit } from '../train/fit.js';
-import { TASKS, decodeLabels, taskMetrics, type Task } from '../workflow/tasks.js';
+import { TASKS, classifierTask, decodeLabels, taskMetrics, type Task } from '../workflow/tasks.js';
+import { StandardScaler } from '../data/scalers.js';
+import { LabelEncoder } from '../data/encoders.js';
+import type { Label } from '../data/matrix-input.js';
 import { meanSd, pairedTTest, wilcoxonSignedRank, type PairedTTest, type WilcoxonTest } from './stats.js';
 
 /** The training options a comparison fixes or varies (the model builder's and the training loop's). */
@@ -122,6 +125,27 @@ export interface CompareResult {
   readonly seconds: number;
 }
 
+/**
+ * Plain rows and labels (or values) as comparison data: inputs standardized, classes one-hot (two classes:
+ * one 0/1 column), regression targets standardized. Scaling uses every row: it is the same for every
+ * configuration, so it cannot favour one.
+ */
+export function compareData(x: readonly (readonly number[])[], y: readonly Label[], kind: 'classification' | 'regression'): CompareData {
+  const X = new StandardScaler().fitTransform(x as number[][], 'float64');
+  const xs = { rows: X.rows, cols: X.cols, data: Float64Array.from(X.data) };
+  if (kind === 'regression') {
+    const Y = new StandardScaler().fitTransform(y.map((v) => [Number(v)]), 'float64');
+    return { task: 'regression', x: xs, y: { rows: Y.rows, cols: 1, data: Float64Array.from(Y.data) } };
+  }
+  const enc = new LabelEncoder();
+  const k = enc.fitTransform(y);
+  const task = classifierTask(enc.nClasses);
+  const cols = TASKS[task].outputWidth(enc.nClasses);
+  const data = new Float64Array(k.length * cols);
+  k.forEach((c, i) => { if (cols === 1) data[i] = c; else data[i * cols + c] = 1; });
+  return { task, x: xs, y: { rows: k.length, cols, data } };
+}
+
 /** Train one configuration on one repeat's split; a failed fit is reported, not thrown. */
 export async function runTrial(t: Trial): Promise<TrialResult> {
   const t0 = Date.now();
@@ -180,8 +204,8 @@ export function configurations(base: Partial<TrialOptions>, vary: Vary): { label
 
 const formatValue = (v: unknown): string => (Array.isArray(v) ? v.join(',') : String(v));
 
-function oneOf(what: string, v: unknown, known: readonly string[]): void {
-  if (typeof v !== 'string' || !known.includes(v)) throw new Error(`compare: ${what} ${JSON.stringify(v)} is not one of ${known.join(', ')}`);
+function oneOf(what: string, v: unknown, known: readonly string[], at: string): void {
+  if (typeof v !== 'string' || !known.includes(v)) throw new Error(`compare: ${what} ${JSON.stringify(v)} is not one of ${known.join(', ')} ${at}`);
 }
 
 /** Every field of a configuration checked before any training starts, the message naming the configuration. */
@@ -196,10 +220,10 @@ function checkTrialOptions(t: TrialOptions, label: string): TrialOptions {
     const ok = typeof v === 'number' && Number.isFinite(v) && (k === 'learningRate' ? v > 0 : v >= 0) && (k !== 'dropout' || v < 1);
     if (!ok) throw new Error(`compare: ${k} ${JSON.stringify(v)} is out of range ${at}`);
   }
-  oneOf('activation', t.activation, ACTIVATION_NAMES);
-  oneOf('batchNorm', t.batchNorm, ['before', 'after', 'none']);
-  oneOf('optimizer', t.optimizer, STEP_RULES);
-  oneOf('init', t.init, [...INIT_NAMES, 'default']);
+  oneOf('activation', t.activation, ACTIVATION_NAMES, at);
+  oneOf('batchNorm', t.batchNorm, ['before', 'after', 'none'], at);
+  oneOf('optimizer', t.optimizer, STEP_RULES, at);
+  oneOf('init', t.init, [...INIT_NAMES, 'default'], at);
   return t;
 }
 
@@ -269,12 +293,12 @@ export function formatCompareTable(r: CompareResult): string {
   const lines = [`${'configuration'.padEnd(w)}  ${r.score} (held-out, ${r.repeats} seeds)   failed`];
   for (const c of r.configurations) lines.push(`${c.label.padEnd(w)}  ${f4(c.mean)} ± ${f4(c.sd)}              ${c.failures}`);
   lines.push('');
-  lines.push('paired on seeds      difference (b − a)    t-test p   Wilcoxon p');
   for (const p of r.comparisons) {
     const a = r.configurations[p.a]!.label;
     const b = r.configurations[p.b]!.label;
-    const d = p.t === null ? '—' : `${p.t.meanDifference >= 0 ? '+' : ''}${f4(p.t.meanDifference)} ± ${f4(p.t.sdDifference)}`;
-    lines.push(`${b} vs ${a}: ${d}   ${p.t === null ? '—' : fp(p.t.p)}   ${fp(p.wilcoxon.p)}  (${p.pairs} pairs)`);
+    const m = p.t === null ? 0 : Math.abs(p.t.meanDifference) < 5e-5 ? 0 : p.t.meanDifference;
+    const d = p.t === null ? '—' : `${m >= 0 ? '+' : ''}${f4(m)} ± ${f4(p.t.sdDifference)}`;
+    lines.push(`${b} − ${a}: ${d} over ${p.pairs} paired seeds; paired t-test p = ${p.t === null ? '—' : fp(p.t.p)}, Wilcoxon signed-rank p = ${fp(p.wilcoxon.p)}`);
   }
   return lines.join('\n');
 }
