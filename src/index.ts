@@ -86,9 +86,13 @@ export { hiddenUnitMaps, type HiddenUnitMaps, type HiddenUnitOptions, type Layer
 export { accuracyScore, r2Score, negMseScore, type PredictFn, type Scorer, type ScoreName } from './explain/predictor.js';
 export { lrRangeTest, type LrRangeOptions, type LrRangeResult } from './tune/lr-range.js';
 export {
-  compare, configurations, compareTrials, runTrial, sequentialCompareRunner, formatCompareTable, TRIAL_DEFAULTS, TRIAL_OPTION_NAMES,
+  compare, compareData, configurations, compareTrials, runTrial, sequentialCompareRunner, formatCompareTable, TRIAL_DEFAULTS, TRIAL_OPTION_NAMES,
   type CompareOptions, type CompareResult, type CompareData, type CompareRunner, type Comparison, type Configuration, type Trial, type TrialOptions, type TrialResult, type Vary,
 } from './tune/compare.js';
+export {
+  calibrateSplit, splitIntervals, calibrateCvPlus, cvPlusIntervals, cvPlus, calibrateAps, apsSets, ensembleSpread, intervalCoverage, setCoverage,
+  type Calibration, type SplitCalibration, type CvPlusCalibration, type ApsCalibration, type Intervals, type FoldPredictor, type CvPlusResult,
+} from './uncertainty/conformal.js';
 export { meanSd, pairedTTest, wilcoxonSignedRank, studentTwoSided, incompleteBeta, logGamma, type PairedTTest, type WilcoxonTest } from './tune/stats.js';
 export {
   tune, candidates, evaluateCandidate, sequentialTuneRunner, formatTuneTable, DEFAULT_SPACE,
