@@ -9,6 +9,7 @@
  *       per-unit activations: Gather each group of columns, apply, Concat, Gather back into unit order
  *     → batch norm: BatchNormalization with the running statistics; dropout and noise: removed
  *     → add: Sum; concat: Concat on axis 1
+ *     → an ensemble file: every member's graph on the same preprocessed input, then Mean (the members' average)
  *   output 'output' [N, K]; for classifiers 'probabilities' [N, C] (binary: [1 − p, p]) and 'label' (int64 index).
  */
 
@@ -21,7 +22,9 @@ import type { BatchNorm } from '../../layers/batchnorm.js';
 import type { Dense } from '../../layers/dense.js';
 import type { Node } from '../../layers/node.js';
 import { affineOf, featurePipeline, pipelineWidth, type FeatureStep } from '../features.js';
-import { modelFromFile, type ModelFile } from '../model-file.js';
+import type { ModelFile } from '../model-file.js';
+import { predictorFromFile } from '../ensemble-file.js';
+import { Ensemble } from '../../train/ensemble.js';
 import { AttrType, DataType, encodeModel, type AttributeData, type NodeData, type TensorData } from './proto.js';
 
 export interface OnnxExportOptions {
@@ -77,11 +80,10 @@ const attrInt = (name: string, i: number): AttributeData => ({ name, type: AttrT
 export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions = {}): Uint8Array {
   // Told apart by shape, not instanceof: a bundle may hold a second copy of the Model class.
   const file = isModelFile(source) ? source : undefined;
-  const members = file?.training?.ensembleMembers;
-  if (Array.isArray(members) && members.length > 0) {
-    throw new Error(`exportOnnx: the model file holds an ensemble of ${members.length + 1} networks; export one network (train without --ensemble, or use --restarts alone to keep the best run)`);
-  }
-  const model = file === undefined ? (source as Model) : modelFromFile(file);
+  // An ensemble file exports every member on the same preprocessed input, joined by Mean (as Ensemble.predict).
+  const predictor = file === undefined ? (source as Model) : predictorFromFile(file);
+  const members = predictor instanceof Ensemble ? predictor.members : [predictor];
+  const model = members[0]!;
   const steps = options.preprocessing ?? featurePipeline(file?.preprocessing);
   const task = options.task ?? file?.task;
   const opset = options.opset ?? 17;
@@ -95,13 +97,8 @@ export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions
   let x = input;
   steps.forEach((s, i) => { x = emitStep(b, s, x, i, pipelineWidth(steps.slice(0, i), rawWidth)); });
 
-  const tensorOf = new Map<Node, string>();
-  for (const n of model.live) {
-    if (n.kind === 'input') { tensorOf.set(n, x); continue; }
-    const ins = n.inputs.map((src) => tensorOf.get(src)!);
-    tensorOf.set(n, emitNode(b, n, ins));
-  }
-  const y = tensorOf.get(model.output)!;
+  const outs = members.map((m) => emitNetwork(b, m, x));
+  const y = outs.length === 1 ? outs[0]! : b.op('Mean', outs, 'ensemble_mean');
   const k = model.outputSize;
 
   const outputs: { name: string; elemType: number; shape: (number | string)[] }[] = [];
@@ -145,6 +142,17 @@ export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions
     },
     metadataProps: metadata,
   });
+}
+
+/** One network's graph on input tensor x; returns its output tensor. */
+function emitNetwork(b: GraphBuilder, model: Model, x: string): string {
+  const tensorOf = new Map<Node, string>();
+  for (const n of model.live) {
+    if (n.kind === 'input') { tensorOf.set(n, x); continue; }
+    const ins = n.inputs.map((src) => tensorOf.get(src)!);
+    tensorOf.set(n, emitNode(b, n, ins));
+  }
+  return tensorOf.get(model.output)!;
 }
 
 /** { mean, scale } from a model file's `preprocessing.target` of a regression, if it has one. */
