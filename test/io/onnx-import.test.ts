@@ -22,7 +22,7 @@ function assertClose(actual: ArrayLike<number>, expected: readonly number[], tol
   }
 }
 
-for (const name of ['torch_relu_tanh_softmax', 'torch_sigmoid_binary', 'torch_activation_zoo']) {
+for (const name of ['torch_relu_tanh_softmax', 'torch_sigmoid_binary', 'torch_activation_zoo', 'torch_gelu']) {
   test(`an MLP exported by PyTorch (${name}) imports and predicts as PyTorch did`, () => {
     const { bytes, x, y } = fixture(name);
     const model = modelFromOnnx(bytes);
@@ -130,6 +130,20 @@ test('a model exported by mlpkit imports back with the same predictions', () => 
     const x = randomMatrix(12, model.inputSize, new Rng(2));
     const back = modelFromOnnx(exportOnnx(model));
     assertClose(back.predict(x).data, Array.from(model.predict(x).data), 1e-5, entry.name);
+  }
+});
+
+test('PyTorch\'s GELU (Div, Erf, Add, Mul, Mul before opset 20) imports as one gelu activation', () => {
+  const spec = importOnnx(fixture('torch_gelu').bytes).spec;
+  assert.deepEqual(spec.layers.map((l) => (l.kind === 'dense' ? l.activation ?? 'identity' : l.kind)), ['gelu', 'gelu', 'identity']);
+});
+
+test('every graph mlpkit exports imports back: export → import → predict equal within 1e-6 (every layer kind, every activation, per-unit groups)', () => {
+  for (const entry of [...zoo(), ...activationZoo()]) {
+    const model = buildTrained(entry.spec, 5);
+    const x = randomMatrix(16, model.inputSize, new Rng(2), 2);
+    const back = modelFromOnnx(exportOnnx(model));
+    assertClose(back.predict(x).data, Array.from(model.predict(x).data), 1e-6, entry.name);
   }
 });
 

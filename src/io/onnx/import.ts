@@ -18,7 +18,8 @@ import type { DType } from '../../kernels/backend.js';
 import type { BatchNorm } from '../../layers/batchnorm.js';
 import type { LossName } from '../../losses.js';
 import type { ActivationSpec, LayerSpec, ModelSpec } from '../../spec.js';
-import { DataType, decodeModel, tensorValues, type AttributeData, type NodeData } from './proto.js';
+import { DataType, decodeModel, tensorValues, type AttributeData, type NodeData, type TensorData } from './proto.js';
+import { fuseCompositions, fusePerUnit, perUnitActivations, type ConstantOf } from './compositions.js';
 
 export interface OnnxImportOptions {
   /** Which tensor to read as the model's output (any tensor of the graph); default the first float graph output. */
@@ -98,7 +99,11 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
     needed.add(n);
     stack.push(...n.input.filter((s) => s !== ''));
   }
-  const nodes = fusePatterns(g.node.filter((n) => needed.has(n)));
+  const constantOf = constants(g.initializer, g.node);
+  const nodes = fusePerUnit(fuseCompositions(fusePatterns(g.node.filter((n) => needed.has(n))), constantOf), constantOf, (n) => {
+    const f = activationOf(n, opName(n), []);
+    return typeof f === 'string' && f !== 'softmax' ? f : null;
+  });
   const consumers = new Map<string, number>();
   for (const n of nodes) for (const i of n.input) consumers.set(i, (consumers.get(i) ?? 0) + 1);
   consumers.set(outputName, (consumers.get(outputName) ?? 0) + 1);
@@ -144,7 +149,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
 
   for (const n of nodes) {
     const out = n.output[0]!;
-    const op = n.domain === '' || n.domain === undefined || n.domain === 'ai.onnx' ? n.opType : `${n.domain}.${n.opType}`;
+    const op = opName(n);
     const f = activationOf(n, op, problems);
     if (f !== undefined) {
       if (f === null) continue;
@@ -297,6 +302,21 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   };
 }
 
+/** An operator's name, qualified by its domain unless it is the default one. */
+function opName(n: NodeData): string {
+  return n.domain === '' || n.domain === undefined || n.domain === 'ai.onnx' ? n.opType : `${n.domain}.${n.opType}`;
+}
+
+/** Values of the graph's constant tensors: initializers and Constant nodes. */
+function constants(initializers: readonly TensorData[], nodes: readonly NodeData[]): ConstantOf {
+  const values = new Map<string, TensorData>(initializers.map((t) => [t.name, t]));
+  for (const n of nodes) {
+    const t = n.opType === 'Constant' ? attr(n, 'value')?.t : undefined;
+    if (t !== undefined) values.set(n.output[0]!, t);
+  }
+  return (name) => { const t = values.get(name); return t === undefined ? null : tensorValues(t); };
+}
+
 /** The imported model, ready to predict or train. */
 export function modelFromOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): Model {
   const r = importOnnx(bytes, options);
@@ -326,10 +346,11 @@ function firstWeightRows(nodes: readonly NodeData[], env: Map<string, Sym>, inpu
 function activationOf(n: NodeData, op: string, problems: string[]): ActivationSpec | null | undefined {
   const simple: Record<string, ActivationName | 'softmax'> = {
     Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Softplus: 'softplus', Softsign: 'softsign', Sin: 'sin', Mish: 'mish', Exp: 'exp',
-    'mlpkit.silu': 'silu', 'mlpkit.mish': 'mish', Softmax: 'softmax',
+    'mlpkit.silu': 'silu', 'mlpkit.mish': 'mish', 'mlpkit.gelu': 'gelu', 'mlpkit.gaussian': 'gaussian', 'mlpkit.step': 'step', Softmax: 'softmax',
   };
   const bad = (why: string): null => { problems.push(`${op} '${n.output[0]}': ${why}`); return null; };
   switch (op) {
+    case 'mlpkit.perUnit': return perUnitActivations(n) ?? bad('the per-unit activation list is not readable');
     case 'Softmax': {
       const axis = attr(n, 'axis')?.i ?? -1;
       return axis === -1 || axis === 1 ? 'softmax' : bad(`only the last axis is supported, got axis ${axis}`);
