@@ -130,12 +130,16 @@ function checkK(n: number, k: number, what: string): void {
 }
 
 function foldsFromAssignment(fold: Int32Array, k: number): Split[] {
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < fold.length; i++) sizes[fold[i]!]!++;
   const out: Split[] = [];
   for (let f = 0; f < k; f++) {
-    const train: number[] = [];
-    const test: number[] = [];
-    for (let i = 0; i < fold.length; i++) (fold[i] === f ? test : train).push(i);
-    out.push({ train: Int32Array.from(train), test: Int32Array.from(test) });
+    const train = new Int32Array(fold.length - sizes[f]!);
+    const test = new Int32Array(sizes[f]!);
+    for (let i = 0, a = 0, b = 0; i < fold.length; i++) {
+      if (fold[i] === f) test[b++] = i; else train[a++] = i;
+    }
+    out.push({ train, test });
   }
   return out;
 }

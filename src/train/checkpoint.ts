@@ -109,7 +109,7 @@ export function checkResume(cp: Checkpoint, now: RunFingerprint, force: boolean)
   }
   const diff = differences(cp.fingerprint, now);
   if (diff.length > 0 && !force) {
-    throw new Error(`fit: resumeFrom was made with different ${diff.join('; ')}. Resume with the same data and options, or pass resumeForce: true to continue anyway`);
+    throw new Error(`fit: resumeFrom was made for another run; what differs: ${diff.join('; ')}. Resume with the same data and options, or pass resumeForce: true to continue anyway`);
   }
   return diff;
 }
