@@ -9,22 +9,12 @@ import { isInitName, type InitName } from '../init.js';
 import { isLossName, type LossName } from '../losses.js';
 import { checkKeys } from '../options.js';
 import type { OptimizerSpec } from '../optim/rules.js';
+import { DEFAULT_LEARNING_RATES } from '../optim/optimizer.js';
 import type { ScheduleSpec } from '../optim/schedules.js';
 import { PREPROCESSOR_OPTION_NAMES, type PreprocessorOptions } from './preprocessor.js';
 
 export type OptimizerName = OptimizerSpec['kind'];
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lbfgs'];
-
-/**
- * The learning rate each optimizer starts from when none is given. Adam and AdamW: 3e-3, three times
- * the paper's 1e-3, because the workflow standardizes inputs and targets and trains for a fixed budget
- * of epochs with early stopping; on the bundled tables it reaches the same held-out scores in fewer
- * epochs (the scikit-learn estimators keep scikit-learn's 1e-3 as their own default). RMSprop 1e-3;
- * plain and momentum SGD 0.01; Adagrad 0.01. L-BFGS picks its own step by line search.
- */
-export const DEFAULT_LEARNING_RATES: Readonly<Record<OptimizerName, number>> = {
-  sgd: 0.01, adam: 3e-3, adamw: 3e-3, rmsprop: 1e-3, adagrad: 0.01, lbfgs: 1,
-};
 
 export interface NetworkOptions {
   /** Units of each hidden layer. Default [32]. */
@@ -50,15 +40,29 @@ export interface OptimizationOptions {
   /** SGD and RMSprop momentum. */
   readonly momentum?: number;
   readonly nesterov?: boolean;
+  /** Adam's and AdamW's moment decays and ε (defaults 0.9, 0.999, 1e-8). */
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly epsilon?: number;
   readonly schedule?: ScheduleSpec;
   /** Rows per mini-batch. Default 32. */
   readonly batchSize?: number;
   /** Passes over the training rows. Default 200. */
   readonly epochs?: number;
+  /** Reshuffle the training rows every epoch. Default true. */
+  readonly shuffle?: boolean;
   /** Fraction of the training rows held out for early stopping and restarts. Default 0.2 with ≥ 30 rows, else 0. */
   readonly validation?: number;
   /** Epochs without a validation improvement before stopping (0: off). Default 20 when there is a validation split. */
   readonly earlyStopping?: number;
+  /** The improvement of the validation loss that counts for early stopping. Default 0. */
+  readonly minDelta?: number;
+  /**
+   * Stop when the training loss has not improved by more than `tolerance` for `nIterNoChange` epochs
+   * (scikit-learn's rule without early stopping); for L-BFGS, `tolerance` is the gradient tolerance.
+   */
+  readonly tolerance?: number;
+  readonly nIterNoChange?: number;
   /** 'balanced', or a weight per class label. */
   readonly classWeight?: 'balanced' | Readonly<Record<string, number>>;
   /** Train this many networks from seeds seed, seed+1, … and keep the best on validation. Default 1. */
@@ -76,7 +80,8 @@ export interface TrainOptions extends PreprocessorOptions, NetworkOptions, Optim
 
 const NETWORK_OPTION_NAMES = ['hidden', 'activation', 'init', 'batchNorm', 'dropout', 'inputNoise', 'l1', 'l2', 'loss'] as const;
 const OPTIMIZATION_OPTION_NAMES = [
-  'optimizer', 'learningRate', 'momentum', 'nesterov', 'schedule', 'batchSize', 'epochs', 'validation', 'earlyStopping',
+  'optimizer', 'learningRate', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'schedule', 'batchSize', 'epochs', 'shuffle', 'validation',
+  'earlyStopping', 'minDelta', 'tolerance', 'nIterNoChange',
   'classWeight', 'restarts', 'ensemble', 'bootstrap', 'seed',
 ] as const;
 export const TRAIN_OPTION_NAMES: readonly string[] = [...PREPROCESSOR_OPTION_NAMES, ...NETWORK_OPTION_NAMES, ...OPTIMIZATION_OPTION_NAMES];
@@ -118,6 +123,10 @@ export function checkTrainOptions(o: TrainOptions, where = 'train'): void {
   if (o.validation !== undefined && !isNum(o.validation, 0, 0.9)) bad('validation', o.validation, 'a fraction in [0, 0.9]');
   if (o.earlyStopping !== undefined && !isInt(o.earlyStopping, 0)) bad('earlyStopping', o.earlyStopping, 'an integer ≥ 0 (epochs of patience; 0: off)');
   if (o.restarts !== undefined && !isInt(o.restarts, 1)) bad('restarts', o.restarts, 'an integer ≥ 1');
+  if (o.nIterNoChange !== undefined && !isInt(o.nIterNoChange, 1)) bad('nIterNoChange', o.nIterNoChange, 'an integer ≥ 1');
+  for (const k of ['minDelta', 'tolerance'] as const) if (o[k] !== undefined && !isNum(o[k], 0, 1e6)) bad(k, o[k], 'a number ≥ 0');
+  for (const k of ['beta1', 'beta2'] as const) if (o[k] !== undefined && !isNum(o[k], 0, 0.999999)) bad(k, o[k], 'in [0, 1)');
+  if (o.epsilon !== undefined && !isNum(o.epsilon, 1e-30, 1)) bad('epsilon', o.epsilon, 'in (0, 1]');
   if (o.seed !== undefined && !(isInt(o.seed, 0) && o.seed < 2 ** 32)) bad('seed', o.seed, 'an integer in [0, 2³²)');
   if (o.ensemble === true && (o.restarts ?? 1) < 2) throw new Error(`${where}: option ensemble keeps all the runs of restarts: give restarts ≥ 2`);
   if (o.scale !== undefined && !['standard', 'minmax', 'none'].includes(o.scale)) bad('scale', o.scale, "'standard', 'minmax' or 'none'");
@@ -129,15 +138,18 @@ export function checkTrainOptions(o: TrainOptions, where = 'train'): void {
 /** The optimizer spec of the options, with the optimizer's default learning rate when none is given. */
 export function optimizerOf(o: TrainOptions): OptimizerSpec {
   const kind = o.optimizer ?? TRAIN_DEFAULTS.optimizer;
+  if (kind === 'lbfgs') return { kind, ...(o.tolerance === undefined ? {} : { gradientTolerance: o.tolerance }) };
   const learningRate = o.learningRate ?? DEFAULT_LEARNING_RATES[kind];
+  const only = (names: readonly (keyof TrainOptions)[], what: string): void => {
+    const used = (['momentum', 'nesterov', 'beta1', 'beta2', 'epsilon'] as const).filter((k) => o[k] !== undefined && !names.includes(k));
+    if (used.length > 0) throw new Error(`train: option ${used[0]} is not used by the ${kind} optimizer (${what})`);
+  };
+  const set = <K extends 'momentum' | 'nesterov' | 'beta1' | 'beta2' | 'epsilon'>(k: K): Partial<Pick<TrainOptions, K>> => (o[k] === undefined ? {} : { [k]: o[k] } as Pick<TrainOptions, K>);
   switch (kind) {
-    case 'sgd': return { kind, learningRate, ...(o.momentum === undefined ? {} : { momentum: o.momentum }), ...(o.nesterov === undefined ? {} : { nesterov: o.nesterov }) };
-    case 'rmsprop': return { kind, learningRate, ...(o.momentum === undefined ? {} : { momentum: o.momentum }) };
-    case 'lbfgs': return { kind };
-    case 'adam': case 'adamw': case 'adagrad': {
-      if (o.momentum !== undefined || o.nesterov !== undefined) throw new Error(`train: options momentum and nesterov are for sgd (and momentum for rmsprop), not ${kind}`);
-      return { kind, learningRate };
-    }
+    case 'sgd': only(['momentum', 'nesterov'], 'it takes momentum and nesterov'); return { kind, learningRate, ...set('momentum'), ...set('nesterov') };
+    case 'rmsprop': only(['momentum', 'epsilon'], 'it takes momentum and epsilon'); return { kind, learningRate, ...set('momentum'), ...set('epsilon') };
+    case 'adam': case 'adamw': only(['beta1', 'beta2', 'epsilon'], 'it takes beta1, beta2 and epsilon'); return { kind, learningRate, ...set('beta1'), ...set('beta2'), ...set('epsilon') };
+    case 'adagrad': only(['epsilon'], 'it takes epsilon'); return { kind, learningRate, ...set('epsilon') };
   }
 }
 

@@ -135,7 +135,9 @@ function fitOptionsOf(prep: Preprocessor, o: TrainOptions, rows: number, fractio
     batchSize: Math.max(1, Math.min(o.batchSize ?? TRAIN_DEFAULTS.batchSize, trainRows)),
     optimizer,
     ...(o.schedule === undefined ? {} : { schedule: o.schedule }),
-    ...(patience > 0 && fraction > 0 ? { earlyStopping: { patience, restoreBest: true } } : {}),
+    ...(o.shuffle === undefined ? {} : { shuffle: o.shuffle }),
+    ...(patience > 0 && fraction > 0 ? { earlyStopping: { patience, restoreBest: true, ...(o.minDelta === undefined ? {} : { minDelta: o.minDelta }) } } : {}),
+    ...(o.nIterNoChange === undefined || optimizer.kind === 'lbfgs' ? {} : { nIterNoChange: o.nIterNoChange, ...(o.tolerance === undefined ? {} : { tolerance: o.tolerance }) }),
     ...(o.classWeight === undefined ? {} : { classWeights: classWeightsOf(prep, o.classWeight) }),
   };
 }
