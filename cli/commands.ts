@@ -8,21 +8,31 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { listDatasets, loadDataset } from '../src/data/datasets.js';
 import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample } from '../src/explain/trace.js';
-import { findColumn } from './csv.js';
+import { TableError } from '../src/table/types.js';
+import { findColumn } from '../src/workflow/preprocessor.js';
 import { CliError, usageError } from './errors.js';
-import { encodeTarget } from './features.js';
-import { checkOutputPath, csvCell, inputsFor, loadCliModel, metricsOf, predictTable, readForModel, writeAll } from './model-io.js';
+import { checkOutputPath, csvCell, loadCliModel, readForModel, writeAll, type LoadedModel } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
 import { predictionsCsv } from './predictions.js';
 import { out } from './output.js';
+
+/** Library errors about the user's table, as the command reports them. */
+function tableErrors<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof TableError) throw new CliError(e.message);
+    throw e;
+  }
+}
 
 export async function predict(modelPath: string, dataPath: string, o: { out?: string; proba?: boolean; quiet?: boolean }): Promise<void> {
   const progress = new Progress(outputMode(o));
   const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
   const m = await loadCliModel(modelPath);
   const table = await readForModel(dataPath, m, progress);
-  const pred = predictTable(m, table);
-  const csv = predictionsCsv(m.prep, pred, table.rows, o.proba === true);
+  const pred = tableErrors(() => m.pipeline.predict(table));
+  const csv = predictionsCsv(m.pipeline.preprocessor.target, pred, o.proba === true);
   if (outPath === null) out(csv);
   else {
     await writeAll([{ path: outPath, data: csv }]);
@@ -33,52 +43,63 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
 export async function evaluate(modelPath: string, dataPath: string, o: { target?: string; json?: boolean; quiet?: boolean }): Promise<void> {
   const progress = new Progress(outputMode({ quiet: o.quiet === true || o.json === true }));
   const m = await loadCliModel(modelPath);
-  const plan = { ...m.prep.target, name: o.target ?? m.prep.target.name };
+  const t = m.pipeline.preprocessor.target;
+  const trained = targetColumns(t, o.target);
   const table = await readForModel(dataPath, m, progress);
-  findColumn(table, plan.name, 'the target (--target)');
-  const pred = predictTable(m, table);
-  const { y, labels } = encodeTarget(table, plan);
-  const values = plan.task === 'regression' ? Float64Array.from(y.data, (v) => v * plan.scale + plan.mean) : null;
-  const metrics = metricsOf(plan, pred, labels, values);
+  tableErrors(() => trained.forEach((n) => findColumn(table, n, 'the target (--target)')));
+  const ev = tableErrors(() => m.pipeline.evaluate(table, trained));
+  const metrics = ev.metrics;
   if (o.json === true) {
     out(`${JSON.stringify(metrics)}\n`);
     return;
   }
   const w = Math.max(...Object.keys(metrics).map((k) => k.length));
-  out(`${basename(dataPath)}: ${table.rows} rows, target '${plan.name}'\n`);
+  out(`${basename(dataPath)}: ${table.rows} rows, target ${trained.map((n) => `'${n}'`).join(', ')}\n`);
   for (const [k, v] of Object.entries(metrics)) out(`  ${k.padEnd(w)}  ${v.toFixed(4)}\n`);
+}
+
+/** The data file's target columns: the trained names, or the one --target names (a single-target model). */
+export function targetColumns(t: LoadedModel['pipeline']['preprocessor']['target'], flag: string | undefined): string[] {
+  const trained = t.task === 'regression' ? [...t.names] : [t.name];
+  if (flag === undefined) return trained;
+  if (trained.length !== 1) throw usageError(`--target ${flag}: the model predicts ${trained.length} columns (${trained.join(', ')}); name them as in training`);
+  return [flag];
 }
 
 export async function info(modelPath: string, o: { json?: boolean }): Promise<void> {
   const m = await loadCliModel(modelPath);
+  const p = m.pipeline;
+  const networks = p.predictor instanceof Ensemble ? p.predictor.members.length : 1;
   if (o.json === true) {
-    out(`${JSON.stringify({ task: m.file.task ?? null, classes: m.file.classes ?? null, parameters: m.model.parameterCount, networks: m.predictor instanceof Ensemble ? m.predictor.members.length : 1, spec: m.file.spec, preprocessing: m.file.preprocessing ?? null, training: m.file.training ?? null })}\n`);
+    out(`${JSON.stringify({ task: m.file.task ?? null, classes: m.file.classes ?? null, parameters: p.model.parameterCount, networks, mlpkit: m.file.mlpkit ?? null, version: m.file.version, spec: m.file.spec, preprocessing: m.file.preprocessing ?? null, training: m.file.training ?? null })}\n`);
     return;
   }
-  const t = m.prep.target;
+  out(`${infoLines(m, networks).join('\n')}\n`);
+}
+
+function infoLines(m: LoadedModel, networks: number): string[] {
+  const p = m.pipeline;
+  const prep = p.preprocessor;
+  const t = prep.target;
   const lines = [
-    `${modelPath}`,
-    `task: ${t.task}${t.task === 'regression' ? '' : ` — classes ${t.classes.join(', ')}`}; target column '${t.name}'`,
+    `${m.path}${m.file.mlpkit === undefined ? ' (written by mlpkit 0.1.0)' : ` (written by mlpkit ${m.file.mlpkit})`}`,
+    `task: ${t.task}${t.task === 'regression' ? `; target column${t.names.length > 1 ? 's' : ''} ${t.names.map((n) => `'${n}'`).join(', ')}` : ` — classes ${t.classes.join(', ')}; target column '${t.name}'`}`,
     '',
-    ...(m.predictor instanceof Ensemble ? [`an ensemble of ${m.predictor.members.length} networks of this architecture (predictions are their mean):`] : []),
-    m.model.summary(),
+    ...(networks > 1 ? [`an ensemble of ${networks} networks of this architecture (predictions are their mean):`] : []),
+    p.model.summary(),
     '',
     'preprocessing:',
-    ...m.prep.columns.map((c) => `  ${c.name}: ${c.kind === 'numeric' ? 'numeric' : `categorical, one-hot over ${c.levels.length} levels`}${c.impute === null ? '' : `, missing → ${c.impute}`}`),
-    `  ${m.prep.features.some((s) => s.kind === 'standard') ? 'standardized: z = (x − μ)/σ with the training file\'s μ, σ' : 'not standardized'}`,
+    ...prep.columns.map((c) => `  ${c.name}: ${c.type === 'number' ? 'numeric' : `categorical, one-hot over ${c.levels.length} levels${c.other ? " and '(other)'" : ''}`}${c.fill === null ? '' : `, missing → ${c.fill}`}`),
+    `  ${prep.scaling === 'standard' ? "standardized: z = (x − μ)/σ with the training file's μ, σ" : prep.scaling === 'minmax' ? "min-max scaled with the training file's range" : 'not scaled'}`,
   ];
-  const tr = m.file.training;
-  if (tr !== undefined) {
-    lines.push('', 'training:');
-    for (const k of ['data', 'rows', 'epochs', 'stopReason', 'bestEpoch', 'finalTrainLoss', 'finalValLoss'] as const) {
-      if (tr[k] !== undefined && tr[k] !== null) lines.push(`  ${k}: ${String(tr[k])}`);
-    }
-    const metrics = tr.metrics;
-    if (typeof metrics === 'object' && metrics !== null && !Array.isArray(metrics)) {
-      lines.push(`  metrics on the training file: ${Object.entries(metrics).map(([k, v]) => `${k} ${typeof v === 'number' ? v.toFixed(4) : String(v)}`).join(', ')}`);
-    }
+  const s = p.summary;
+  if (s !== null) {
+    lines.push('', 'training:', `  data: ${s.data.source}, ${s.data.rows} rows (${s.data.trainRows} training, ${s.data.validationRows} validation)`);
+    lines.push(`  epochs: ${s.epochs} (${s.stopReason}); best epoch ${s.bestEpoch}`);
+    if (s.finalTrainLoss !== null) lines.push(`  final training loss ${s.finalTrainLoss.toPrecision(4)}${s.finalValLoss === null ? '' : `, validation loss ${s.finalValLoss.toPrecision(4)}`}`);
+    if (s.heldOut !== undefined) lines.push(`  on ${s.heldOut.rows} held-out rows: ${Object.entries(s.heldOut.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
   }
-  out(`${lines.join('\n')}\n`);
+  return lines;
 }
 
 export async function trace(modelPath: string | undefined, dataPath: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean }): Promise<void> {
@@ -93,13 +114,15 @@ export async function trace(modelPath: string | undefined, dataPath: string | un
     const table = await readForModel(dataPath, m, progress);
     const row = o.row ?? 1;
     if (!Number.isInteger(row) || row < 1 || row > table.rows) throw usageError(`--row ${row}: ${basename(dataPath)} has data rows 1 to ${table.rows}`);
-    const x = inputsFor(table, m.prep);
+    const prep = m.pipeline.preprocessor;
+    const x = tableErrors(() => prep.transform(table));
     const sample = Array.from(x.data.subarray((row - 1) * x.cols, row * x.cols));
-    const hasTarget = table.columns.some((c) => c.name === m.prep.target.name);
-    if (!hasTarget) throw new CliError(`${basename(dataPath)}: the trace needs the target column '${m.prep.target.name}' to compute the loss`);
-    const { y } = encodeTarget(table, m.prep.target);
+    const t = prep.target;
+    const missing = (t.task === 'regression' ? t.names : [t.name]).find((n) => !table.columns.some((c) => c.name === n));
+    if (missing !== undefined) throw new CliError(`${basename(dataPath)}: the trace needs the target column '${missing}' to compute the loss`);
+    const { y } = tableErrors(() => prep.transformTarget(table));
     const target = Array.from(y.data.subarray((row - 1) * y.cols, row * y.cols));
-    result = traceSample(m.model, sample, target, { inputNames: m.prep.featureNames });
+    result = traceSample(m.pipeline.model, sample, target, { inputNames: prep.featureNames });
   }
   if (o.json === true) out(`${JSON.stringify(result)}\n`);
   else if (o.markdown === true) out(formatTraceMarkdown(result));

@@ -8,10 +8,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ACTIVATION_NAMES, type ActivationName } from '../src/activations.js';
 import { closest } from '../src/options.js';
-import type { CompareResult, TrialOptions, Vary } from '../src/tune/compare.js';
+import type { CompareData, CompareResult, TrialOptions, Vary } from '../src/tune/compare.js';
 import { readTable } from './csv.js';
 import { CliError, usageError } from './errors.js';
-import { encodeColumns, encodeTarget, planColumns, planFeatureSteps, planTarget, standardizeInPlace } from './features.js';
+import { Preprocessor } from '../src/workflow/preprocessor.js';
 import { checkOutputPath, writeAll } from './model-io.js';
 import { err, out } from './output.js';
 
@@ -113,11 +113,16 @@ export async function runCompare(dataPath: string, o: CompareCliOptions): Promis
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   const vary = parseVary(o.vary);
   const table = await readTable(dataPath);
-  const target = planTarget(table, o.target, null);
-  const columns = planColumns(table, o.target, null);
-  const x = encodeColumns(table, columns);
-  standardizeInPlace(x, planFeatureSteps(columns, x, true));
-  const { y } = encodeTarget(table, target);
+  // One scaling fitted on every row: the same for every configuration, so it favours none.
+  let data: CompareData;
+  try {
+    const prep = Preprocessor.fit(table, { target: o.target });
+    const x = prep.transform(table, 'float64');
+    const y = prep.transformTarget(table, 'float64').y;
+    data = { task: prep.task, x: { rows: x.rows, cols: x.cols, data: Float64Array.from(x.data) }, y: { rows: y.rows, cols: y.cols, data: Float64Array.from(y.data) } };
+  } catch (e) {
+    throw new CliError((e as Error).message);
+  }
   const base: Partial<TrialOptions> = {
     hidden: layers(o.hidden, '--hidden'), activation: o.activation, optimizer: o.optimizer, epochs: o.epochs, batchSize: o.batchSize,
     ...(o.lr === undefined ? {} : { learningRate: o.lr }), ...(o.dropout === undefined ? {} : { dropout: o.dropout }),
@@ -134,7 +139,7 @@ export async function runCompare(dataPath: string, o: CompareCliOptions): Promis
   if (o.json !== true) err(`compare: ${configs.length} configurations × ${o.repeats} seeds = ${configs.length * o.repeats} runs of ${o.epochs} epochs on ${table.rows} rows of ${dataPath}\n`);
   let r: CompareResult;
   try {
-    r = await compare({ x, y, task: target.task }, {
+    r = await compare(data, {
       base, vary, repeats: o.repeats, testFraction: o.testFraction, seed: o.seed,
       runner: parallelCompareRunner(o.threads === undefined ? {} : { threads: o.threads }),
     });

@@ -21,53 +21,16 @@ import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { parse, type CsvError, type InfoRecord } from 'csv-parse';
 import { CliError, cellPlace, showValue } from './errors.js';
+import type { CellPlace as MissingCell, Column, Table } from '../src/table/types.js';
 
-export type ColumnKind = 'numeric' | 'categorical';
-
-/** Where the first missing cell of a column is, for the error that refuses it. */
-export interface MissingCell { readonly line: number; readonly value: string }
-
-export interface NumericColumn {
-  readonly kind: 'numeric';
-  readonly name: string;
-  readonly index: number;
-  /** One value per data row; NaN where the cell is missing. */
-  readonly values: Float64Array;
-  readonly missing: number;
-  readonly firstMissing: MissingCell | null;
-}
-
-export interface CategoricalColumn {
-  readonly kind: 'categorical';
-  readonly name: string;
-  readonly index: number;
-  /** One code per data row into `levels`; −1 where the cell is missing. */
-  readonly codes: Int32Array;
-  /** The distinct values, in order of first appearance. */
-  readonly levels: readonly string[];
-  /** How often each level occurs. */
-  readonly counts: readonly number[];
-  readonly missing: number;
-  readonly firstMissing: MissingCell | null;
-}
-
-export type Column = NumericColumn | CategoricalColumn;
-
-export interface Table {
-  /** The file name used in messages. */
-  readonly file: string;
-  readonly delimiter: string;
-  readonly columns: readonly Column[];
-  readonly rows: number;
-  /** The editor line on which each data row starts. */
-  readonly lines: Int32Array;
-}
+export type ColumnKind = 'number' | 'category';
+export type { Column, Table };
 
 export interface ReadTableOptions {
   /** Force a delimiter instead of sniffing one. */
   readonly delimiter?: string;
   /** Force the kind of some columns (e.g. the ones a trained model expects). */
-  readonly kinds?: ReadonlyMap<string, ColumnKind>;
+  readonly kinds?: ReadonlyMap<string, ColumnKind> | Readonly<Record<string, ColumnKind>>;
   /** Records read before the column kinds are decided. Default 1000. */
   readonly sampleRows?: number;
   /** Called as the file is read (bytes so far, total bytes, rows so far). */
@@ -162,7 +125,7 @@ class ColumnBuilder {
 
   decide(kind: ColumnKind): void {
     this.kind = kind;
-    if (kind === 'categorical') {
+    if (kind === 'category') {
       this.codes = new Int32Array(Math.max(1024, this.values.length));
       // Rows pushed while undecided were all missing.
       this.codes.fill(-1, 0, this.length);
@@ -177,9 +140,9 @@ class ColumnBuilder {
       this.missing++;
       if (this.firstMissing === null) this.firstMissing = { line, value: cell };
     } else if (this.kind === null) {
-      this.decide(parseNumber(cell) === null ? 'categorical' : 'numeric');
+      this.decide(parseNumber(cell) === null ? 'category' : 'number');
     }
-    if (this.kind === 'categorical') {
+    if (this.kind === 'category') {
       if (n === this.codes.length) { const c = new Int32Array(n * 2); c.set(this.codes); this.codes = c; }
       if (isMissing) { this.codes[n] = -1; } else {
         let code = this.levelIndex.get(cell);
@@ -207,10 +170,11 @@ class ColumnBuilder {
 
   finish(): Column {
     const base = { name: this.name, index: this.index, missing: this.missing, firstMissing: this.firstMissing };
-    if (this.kind === 'categorical') {
-      return { kind: 'categorical', ...base, codes: this.codes.slice(0, this.length), levels: this.levels, counts: this.counts };
+    if (this.kind === 'category') {
+      return { type: 'category', ...base, codes: this.codes.slice(0, this.length), levels: this.levels, counts: this.counts };
     }
-    return { kind: 'numeric', ...base, values: this.values.slice(0, this.length) };
+    if (this.kind === null) return { type: 'empty', ...base };
+    return { type: 'number', ...base, values: this.values.slice(0, this.length) };
   }
 }
 
@@ -244,7 +208,8 @@ export async function readTableFrom(
 
   const decideKinds = (): void => {
     for (const b of builders) {
-      const forced = options.kinds?.get(b.name);
+      const k = options.kinds;
+      const forced = k === undefined ? undefined : k instanceof Map ? k.get(b.name) : (k as Readonly<Record<string, ColumnKind>>)[b.name];
       if (forced !== undefined) { b.decide(forced); continue; }
       // Numeric when most non-missing cells are numbers: then the others are errors, not categories.
       let numbers = 0;
@@ -254,7 +219,7 @@ export async function readTableFrom(
         if (MISSING_TOKENS.has(cell)) continue;
         if (parseNumber(cell) === null) texts++; else numbers++;
       }
-      if (numbers + texts > 0) b.decide(numbers > texts ? 'numeric' : 'categorical');
+      if (numbers + texts > 0) b.decide(numbers > texts ? 'number' : 'category');
     }
     decided = true;
     for (const s of sample) addRow(s.record, s.line);
@@ -350,14 +315,14 @@ export async function readTableFrom(
   if (!decided) decideKinds();
   if (rows === 0) throw new CliError(`${file}: the file has a header (line 1) but no data rows`);
   options.onProgress?.(bytes, total, rows);
-  return { file, delimiter: d, columns: builders.map((b) => b.finish()), rows, lines: lines.slice(0, rows) };
+  return { source: file, format: { kind: 'csv', delimiter: d }, columns: builders.map((b) => b.finish()), rows, lines: lines.slice(0, rows) };
 }
 
 /** The column named `name`, or an error that lists the columns there are. */
 export function findColumn(table: Table, name: string, role: string): Column {
   const c = table.columns.find((x) => x.name === name);
   if (c === undefined) {
-    throw new CliError(`${table.file}: no column '${name}' for ${role}; the columns are ${table.columns.map((x) => `'${x.name}'`).join(', ')}`);
+    throw new CliError(`${table.source}: no column '${name}' for ${role}; the columns are ${table.columns.map((x) => `'${x.name}'`).join(', ')}`);
   }
   return c;
 }

@@ -9,7 +9,7 @@ import { Model } from '../src/graph/model.js';
 import { mlp } from '../src/graph/builders.js';
 import type { ActivationName } from '../src/activations.js';
 import { saliency } from '../src/explain/saliency.js';
-import { interpretModel, outputNames } from '../src/report/interpretation.js';
+import { interpretModel, outputNames, targetForInterpretation } from '../src/report/interpretation.js';
 import { hiddenUnitMaps } from '../src/explain/hidden-units.js';
 import { lrRangeTest } from '../src/tune/lr-range.js';
 import { formatTuneTable, tune as runTune, type Candidate } from '../src/tune/search.js';
@@ -17,10 +17,13 @@ import { parallelTuneRunner } from '../src/node/tune-worker.js';
 import { depthDemo, formatDepthTable, GEOMETRIC_SET_NAMES, type GeometricSetName } from '../src/demos/depth.js';
 import { formatUniversalTable, universalApproximation } from '../src/demos/universal.js';
 import { depthDemoPictures, hiddenUnitPictures, lrRangePicture, partialDependencePicture, universalPictures } from '../src/demos/pictures.js';
-import { readTable, type Table } from './csv.js';
+import { TableError, type Table } from '../src/table/types.js';
+import type { Matrix } from '../src/matrix.js';
+import { findColumn, Preprocessor, type EncodedTarget } from '../src/workflow/preprocessor.js';
+import { targetColumns } from './commands.js';
+import { readTable } from './csv.js';
 import { CliError, usageError } from './errors.js';
-import { encodeColumns, encodeTarget, featureNames, planColumns, planFeatureSteps, planTarget, standardizeInPlace } from './features.js';
-import { checkOutputPath, inputsFor, loadCliModel, readForModel, writeAll } from './model-io.js';
+import { checkOutputPath, loadCliModel, readForModel, writeAll } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
 import { out } from './output.js';
 
@@ -42,38 +45,45 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   const progress = new Progress(outputMode({ quiet: o.json === true }));
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   const m = await loadCliModel(modelPath);
-  const plan = { ...m.prep.target, name: o.target ?? m.prep.target.name };
+  const prep = m.pipeline.preprocessor;
+  const model = m.pipeline.model;
+  const t = prep.target;
+  const trained = targetColumns(t, o.target);
   const table = await readForModel(dataPath, m, progress);
-  const x = inputsFor(table, m.prep);
-  const { y } = encodeTarget(table, plan);
-  const names = [...m.prep.featureNames];
+  const { x, y } = tableErrorsToCli(() => {
+    trained.forEach((n) => findColumn(table, n, 'the target (--target)'));
+    return { x: prep.transform(table), y: prep.transformTarget(table, 'float64', trained).y };
+  });
+  const names = prep.featureNames;
   let feature: number | undefined;
   if (o.feature !== undefined) {
     feature = names.indexOf(o.feature);
     if (feature < 0) throw usageError(`--feature '${o.feature}' is not an input of the model (inputs: ${names.join(', ')})`);
   }
-  const it = interpretModel(m.model, x, y, {
-    setName: `${table.rows} rows of ${basename(dataPath)}`, featureNames: names, target: plan, features: m.prep.features,
+  const target = targetForInterpretation(t);
+  const steps = prep.featureSteps();
+  const it = interpretModel(model, x, y, {
+    setName: `${table.rows} rows of ${basename(dataPath)}`, featureNames: names, target, features: steps, groups: prep.groups,
     repeats: o.repeats ?? 10, seed: o.seed ?? 0, ...(feature === undefined ? {} : { feature }),
   });
   const imp = it.importance;
   const pd = it.partialDependence;
   // The printed saliency is in the features' and the target's own units: the model sees z = (x − μ)/σ
   // (and a regression model predicts the standardized target), so ∂y/∂x = s_y · ∂ŷ/∂z / σ.
-  const std = m.prep.features.find((s) => s.kind === 'standard');
+  const std = steps.find((s) => s.kind === 'standard');
   const inputScale = std === undefined || std.kind !== 'standard' ? undefined : std.scale.map((s) => 1 / s);
-  const targetScale = plan.task === 'regression' ? plan.scale : 1;
-  const sal = m.model.trainable ? saliency(m.model, x, inputScale === undefined ? {} : { inputScale }).meanAbs.map((v) => v * targetScale) : null;
+  const targetScale = t.task === 'regression' ? t.scale[0]! : 1;
+  const sal = model.trainable ? saliency(model, x, inputScale === undefined ? {} : { inputScale }).meanAbs.map((v) => v * targetScale) : null;
   const name = names[pd.feature]!;
-  const outputs = outputNames(plan);
+  const outputs = outputNames(target);
   const pictures: Record<string, string> = { [`partial-dependence-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.svg`]: partialDependencePicture(pd, name, outputs) };
-  if (m.model.inputSize === 2) Object.assign(pictures, hiddenUnitPictures(hiddenUnitMaps(m.model, { xRange: [-2.5, 2.5], yRange: [-2.5, 2.5] })));
+  if (model.inputSize === 2) Object.assign(pictures, hiddenUnitPictures(hiddenUnitMaps(model, { xRange: [-2.5, 2.5], yRange: [-2.5, 2.5] })));
   let report: string | null = null;
   if (reportPath !== null) {
     const { buildInterpretationReport } = await import('../src/report/report.js');
     report = await buildInterpretationReport({
-      title: `mlpkit explain: ${basename(modelPath)} on ${basename(dataPath)}`, model: m.model, interpretation: it.report,
-      facts: [['model', modelPath], ['data', `${dataPath}: ${table.rows} rows`], ['target', plan.name], ['features', names.join(', ')], ['shuffles per feature', String(imp.repeats)]],
+      title: `mlpkit explain: ${basename(modelPath)} on ${basename(dataPath)}`, model, interpretation: it.report,
+      facts: [['model', modelPath], ['data', `${dataPath}: ${table.rows} rows`], ['target', trained.join(', ')], ['features', names.join(', ')], ['shuffles per feature', String(imp.repeats)]],
     });
   }
   // Everything is computed before anything is written, and the files are written together.
@@ -91,11 +101,15 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
     return;
   }
   out(`permutation importance on ${table.rows} rows (${imp.score} ${imp.baseline.toFixed(4)}; drop over ${imp.repeats} shuffles)\n`);
-  const w = Math.max(...names.map((n) => n.length), 7);
+  const w = Math.max(...imp.features.map((f) => f.name.length), 7);
   out(`  rank  ${'feature'.padEnd(w)}  drop     ± std    mean |∂ŷ/∂x|\n`);
+  const groups = prep.groups;
   for (const j of imp.ranking) {
     const f = imp.features[j]!;
-    out(`  ${String(f.rank).padStart(4)}  ${f.name.padEnd(w)}  ${f.mean.toFixed(4).padStart(7)}  ${f.std.toFixed(4)}   ${sal === null ? '-' : sal[j]!.toPrecision(3)}\n`);
+    // A category's importance is of all its one-hot columns together; its saliency is per level (see --json).
+    const cols = groups[j]!.columns;
+    const s = sal === null || cols.length !== 1 ? '-' : sal[cols[0]!]!.toPrecision(3);
+    out(`  ${String(f.rank).padStart(4)}  ${f.name.padEnd(w)}  ${f.mean.toFixed(4).padStart(7)}  ${f.std.toFixed(4)}   ${s}\n`);
   }
   out(`partial dependence on ${name} (${outputs.join(', ')}):\n`);
   pd.grid.forEach((g, i) => { if (i % 4 === 0 || i === pd.grid.length - 1) out(`  ${g.toPrecision(4).padStart(10)}  ${pd.curves.map((c) => c[i]!.toFixed(4)).join('  ')}\n`); });
@@ -103,22 +117,30 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   if (reportPath !== null) out(`report: ${reportPath}\n`);
 }
 
-/** A training table as the command's train encodes it (categories one-hot, inputs standardized). */
-async function trainingTable(dataPath: string, target: string, standardize: boolean): Promise<{ table: Table; x: ReturnType<typeof encodeColumns>; names: string[] }> {
+/** Library errors about the user's table, as the command reports them. */
+function tableErrorsToCli<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof TableError) throw new CliError(e.message);
+    throw e;
+  }
+}
+
+/** A training table through the workflow's preprocessing (categories one-hot; inputs standardized unless told not to). */
+async function trainingTable(dataPath: string, target: string, standardize: boolean): Promise<{ table: Table; prep: Preprocessor; x: Matrix; y: EncodedTarget }> {
   const table = await readTable(dataPath);
-  const columns = planColumns(table, target, null);
-  const x = encodeColumns(table, columns);
-  if (standardize) standardizeInPlace(x, planFeatureSteps(columns, x, true));
-  return { table, x, names: featureNames(columns) };
+  return tableErrorsToCli(() => {
+    const prep = Preprocessor.fit(table, { target, ...(standardize ? {} : { scale: 'none' as const, scaleTarget: false }) });
+    return { table, prep, x: prep.transform(table), y: prep.transformTarget(table) };
+  });
 }
 
 export async function lrFind(dataPath: string, o: { target: string; hidden: number[]; activation: ActivationName; optimizer: 'adam' | 'sgd'; batchSize: number; steps: number; minLr: number; maxLr: number; seed: number; json?: boolean; plot?: string }): Promise<void> {
   const plotPath = o.plot === undefined ? null : checkOutputPath(o.plot, '--plot');
-  const { table, x } = await trainingTable(dataPath, o.target, true);
-  const plan = planTarget(table, o.target, null);
-  const { y } = encodeTarget(table, plan);
-  const task = plan.task === 'regression' ? 'regression' : plan.task;
-  const model = new Model(mlp({ inputSize: x.cols, outputSize: y.cols, task, hidden: o.hidden, activation: o.activation }), { seed: o.seed });
+  const { prep, x, y: target } = await trainingTable(dataPath, o.target, true);
+  const y = target.y;
+  const model = new Model(mlp({ inputSize: x.cols, outputSize: y.cols, task: prep.task, hidden: o.hidden, activation: o.activation }), { seed: o.seed });
   const r = await lrRangeTest(model, { x, y }, {
     minLearningRate: o.minLr, maxLearningRate: o.maxLr, steps: o.steps, batchSize: o.batchSize, seed: o.seed,
     optimizer: o.optimizer === 'sgd' ? { kind: 'sgd', learningRate: o.minLr, momentum: 0.9 } : { kind: 'adam', learningRate: o.minLr },
@@ -136,14 +158,11 @@ export async function lrFind(dataPath: string, o: { target: string; hidden: numb
 export async function tune(dataPath: string, o: { target: string; trials: number; folds: number; strategy: 'random' | 'grid'; maxIter: number; seed: number; threads?: number; timeBudget?: number; out?: string; json?: boolean }): Promise<void> {
   const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
   // The estimators standardize inside each fold, so the search sees the encoded, unscaled inputs.
-  const { table, x } = await trainingTable(dataPath, o.target, false);
-  const plan = planTarget(table, o.target, null);
-  const { y, labels } = encodeTarget(table, plan);
+  const { prep, x, y } = await trainingTable(dataPath, o.target, false);
+  const plan = prep.target;
   const rows = Array.from({ length: x.rows }, (_, r) => Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)));
   const classification = plan.task !== 'regression';
-  const targets = plan.task === 'regression'
-    ? Array.from(y.data, (v) => v * plan.scale + plan.mean)
-    : Array.from(labels!, (k) => plan.classes[k]!);
+  const targets = plan.task === 'regression' ? Array.from(y.values!) : Array.from(y.classIndex!, (k) => plan.classes[k]!);
   const r = await runTune(rows, targets, {
     task: classification ? 'classification' : 'regression', trials: o.trials, folds: o.folds, strategy: o.strategy, seed: o.seed,
     base: { maxIter: o.maxIter }, ...(o.timeBudget === undefined ? {} : { timeBudgetSeconds: o.timeBudget }),

@@ -9,6 +9,7 @@ import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../src/
 import { INIT_NAMES, isInitName, type InitName } from '../src/init.js';
 import { LOSS_NAMES, isLossName, type LossName } from '../src/losses.js';
 import { CliError } from './errors.js';
+import { TableError } from '../src/table/types.js';
 import { err, out, withSinks, type Sinks } from './output.js';
 import { compareCommand } from './compare.js';
 
@@ -234,6 +235,10 @@ export async function main(argv: readonly string[], sinks?: Sinks): Promise<numb
     if (e instanceof CliError) {
       err(`mlpkit: ${e.message}\n`);
       return e.exitCode;
+    }
+    if (e instanceof TableError) {
+      err(`mlpkit: ${e.message}\n`);
+      return 1;
     }
     err(`mlpkit: ${(e as Error).stack ?? String(e)}\n`);
     return 1;

@@ -4,118 +4,37 @@
  */
 
 import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import type { Model } from '../src/graph/model.js';
+import { basename, dirname, resolve } from 'node:path';
 import type { ModelFile } from '../src/io/model-file.js';
-import { predictorFromFile } from '../src/io/ensemble-file.js';
-import { Ensemble } from '../src/train/ensemble.js';
 import { loadModelFile, writeFileAtomic } from '../src/io/node/files.js';
-import { accuracy, balancedAccuracy, logLoss, mae, mse, precisionRecallF1, r2, rocAuc } from '../src/metrics.js';
-import { readTable, type Table } from './csv.js';
+import type { Table } from '../src/table/types.js';
+import { Pipeline } from '../src/workflow/pipeline.js';
+import { readTable } from './csv.js';
 import { CliError } from './errors.js';
-import { encodeColumns, kindsOf, preprocessingFromJson, standardizeInPlace, type Encoded, type Preprocessing, type TargetPlan } from './features.js';
 import type { Progress } from './progress.js';
 
 export interface LoadedModel {
   readonly path: string;
   readonly file: ModelFile;
-  /** The network (member 0 of an ensemble). */
-  readonly model: Model;
-  /** What predicts: the network, or the ensemble averaging its members. */
-  readonly predictor: Model | Ensemble;
-  readonly prep: Preprocessing;
+  /** The preprocessor, the network (or ensemble), the options and the training summary. */
+  readonly pipeline: Pipeline;
 }
 
 export async function loadCliModel(path: string): Promise<LoadedModel> {
   if (!existsSync(path)) throw new CliError(`${path}: no such model file`);
-  let file: ModelFile;
-  let predictor: Model | Ensemble;
   try {
-    file = await loadModelFile(path);
-    predictor = predictorFromFile(file, { source: path });
+    const file = await loadModelFile(path);
+    return { path, file, pipeline: Pipeline.fromFile(file, path) };
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-  const model = predictor instanceof Ensemble ? predictor.members[0]! : predictor;
-  return { path, file, model, predictor, prep: preprocessingFromJson(file.preprocessing, path) };
 }
 
-/** Read a data file with the column kinds the model was trained on. */
+/** Read a data file with the column types the model was trained on (a zip code stays a category). */
 export async function readForModel(path: string, m: LoadedModel, progress: Progress): Promise<Table> {
-  const table = await readTable(path, { kinds: kindsOf(m.prep.columns), onProgress: progress.readProgress(path) });
+  const table = await readTable(path, { kinds: m.pipeline.preprocessor.readTypes, onProgress: progress.readProgress(basename(path)) });
   progress.readDone();
   return table;
-}
-
-/** The model's inputs for a table: the columns encoded and standardized as in training. */
-export function inputsFor(table: Table, prep: Preprocessing): Encoded {
-  const x = encodeColumns(table, prep.columns);
-  standardizeInPlace(x, prep.features);
-  return x;
-}
-
-export interface Prediction {
-  /** Classification: class index per row and the probabilities (rows × classes). */
-  readonly labels: Int32Array | null;
-  readonly proba: Float64Array | null;
-  /** Regression: values on the target's own scale (rows × outputs). */
-  readonly values: Float64Array | null;
-}
-
-/** Turn the model's raw outputs into classes and probabilities, or values on the target's scale. */
-export function interpret(out: ArrayLike<number>, rows: number, target: TargetPlan): Prediction {
-  if (target.task === 'regression') {
-    const values = Float64Array.from(out, (v) => v * target.scale + target.mean);
-    return { labels: null, proba: null, values };
-  }
-  const k = target.classes.length;
-  const proba = new Float64Array(rows * k);
-  const labels = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    if (k === 2) {
-      const p = out[r]!;
-      proba[2 * r] = 1 - p;
-      proba[2 * r + 1] = p;
-      labels[r] = p >= 0.5 ? 1 : 0;
-    } else {
-      let best = 0;
-      for (let j = 0; j < k; j++) {
-        proba[r * k + j] = out[r * k + j]!;
-        if (out[r * k + j]! > out[r * k + best]!) best = j;
-      }
-      labels[r] = best;
-    }
-  }
-  return { labels, proba, values: null };
-}
-
-export function predictTable(m: LoadedModel, table: Table): Prediction {
-  const x = inputsFor(table, m.prep);
-  const out = m.predictor.predict(x).data;
-  return interpret(out, table.rows, m.prep.target);
-}
-
-/** The metrics of a prediction against true class indices or values (regression on the original scale). */
-export function metricsOf(target: TargetPlan, pred: Prediction, trueLabels: Int32Array | null, trueValues: Float64Array | null): Record<string, number> {
-  if (target.task === 'regression') {
-    const t = trueValues!;
-    const p = pred.values!;
-    return { mse: mse(t, p), rmse: Math.sqrt(mse(t, p)), mae: mae(t, p), r2: r2(t, p) };
-  }
-  const y = trueLabels!;
-  const yp = pred.labels!;
-  const k = target.classes.length;
-  const labels = Array.from({ length: k }, (_, i) => i);
-  const prf = precisionRecallF1(y, yp, { labels });
-  const rows: number[][] = [];
-  for (let r = 0; r < y.length; r++) rows.push(Array.from(pred.proba!.subarray(r * k, (r + 1) * k)));
-  const out: Record<string, number> = {
-    accuracy: accuracy(y, yp), balancedAccuracy: balancedAccuracy(y, yp),
-    precision: prf.macro.precision, recall: prf.macro.recall, f1: prf.macro.f1,
-    logLoss: logLoss(y, rows),
-  };
-  if (k === 2 && new Set(y).size === 2) out.rocAuc = rocAuc(y, rows.map((r) => r[1]!));
-  return out;
 }
 
 /** Refuse an output path whose folder does not exist (before any long work), or that is a folder. */

@@ -1,24 +1,29 @@
 /** Predictions as CSV text. */
 
-import type { Preprocessing } from './features.js';
-import { csvCell, type Prediction } from './model-io.js';
+import type { Decoded, TargetPlan } from '../src/workflow/preprocessor.js';
+import { csvCell } from './model-io.js';
 
-/** Predictions as CSV: the predicted target, then (classification) one probability column per class. */
-export function predictionsCsv(prep: Preprocessing, pred: Prediction, rows: number, proba = true): string {
-  const t = prep.target;
+/** Predictions as CSV: the predicted target(s), then (classification, with `proba`) one probability column per class. */
+export function predictionsCsv(target: TargetPlan, pred: Decoded, proba = true): string {
   const lines: string[] = [];
-  if (t.task === 'regression') {
-    lines.push(csvCell(t.name));
-    for (let r = 0; r < rows; r++) lines.push(String(pred.values![r]));
-  } else {
-    const k = t.classes.length;
-    lines.push([t.name, ...(proba ? t.classes : [])].map(csvCell).join(','));
+  const rows = pred.rows;
+  if (target.task === 'regression') {
+    const k = target.names.length;
+    lines.push(target.names.map(csvCell).join(','));
     for (let r = 0; r < rows; r++) {
-      const cells = [csvCell(t.classes[pred.labels![r]!]!)];
+      const cells: string[] = [];
+      for (let j = 0; j < k; j++) cells.push(String(pred.values![r * k + j]));
+      lines.push(cells.join(','));
+    }
+  } else {
+    const names = target.classes.map(String);
+    const k = names.length;
+    lines.push([target.name, ...(proba ? names : [])].map(csvCell).join(','));
+    for (let r = 0; r < rows; r++) {
+      const cells = [csvCell(names[pred.classIndex![r]!]!)];
       if (proba) for (let j = 0; j < k; j++) cells.push(String(pred.proba![r * k + j]));
       lines.push(cells.join(','));
     }
   }
   return `${lines.join('\n')}\n`;
 }
-

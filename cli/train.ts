@@ -6,31 +6,24 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ActivationName } from '../src/activations.js';
-import { mlp, type Task } from '../src/graph/builders.js';
-import { Model } from '../src/graph/model.js';
 import type { InitName } from '../src/init.js';
 import type { LossName } from '../src/losses.js';
-import { modelToFile } from '../src/io/model-file.js';
 import { writeFileAtomic } from '../src/io/node/files.js';
-import type { Matrix } from '../src/matrix.js';
-import type { OptimizerSpec } from '../src/optim/rules.js';
-import type { ReportBoundary } from '../src/report/report.js';
-import { fit } from '../src/train/fit.js';
-import { trainRestarts } from '../src/train/restarts.js';
-import { interpretModel } from '../src/report/interpretation.js';
-import type { ReportInterpretation } from '../src/report/report.js';
-import { Ensemble } from '../src/train/ensemble.js';
-import { ensembleMembersJson } from '../src/io/ensemble-file.js';
+import type { ReportBoundary, ReportInterpretation } from '../src/report/report.js';
+import { interpretModel, targetForInterpretation } from '../src/report/interpretation.js';
 import { parallelRunner } from '../src/node/restarts-worker.js';
 import { createThreadedBackend } from '../src/node/threads.js';
-import { TrainingDivergedError, type Checkpoint, type EpochRecord, type FitOptions, type History, type Metric } from '../src/train/types.js';
-import { findColumn, readTable, type ColumnKind, type Table } from './csv.js';
+import { TableError, type Table } from '../src/table/types.js';
+import { TrainingDivergedError, type Checkpoint, type EpochRecord, type History } from '../src/train/types.js';
+import type { Matrix } from '../src/matrix.js';
+import type { Impute } from '../src/workflow/preprocessor.js';
+import type { OptimizerName, TrainOptions as WorkflowOptions } from '../src/workflow/options.js';
+import type { Pipeline } from '../src/workflow/pipeline.js';
+import { trainPipeline, type TrainHooks, type TrainOutcome } from '../src/workflow/train.js';
+import type { Evaluation } from '../src/workflow/evaluate.js';
+import { findColumn, readTable, type ColumnKind } from './csv.js';
 import { CliError, usageError } from './errors.js';
-import {
-  encodeColumns, encodeTarget, featureNames, planColumns, planFeatureSteps, planTarget, preprocessingToJson, standardizeInPlace,
-  type Impute, type Preprocessing,
-} from './features.js';
-import { checkOutputPath, interpret, metricsOf, writeAll } from './model-io.js';
+import { checkOutputPath, writeAll } from './model-io.js';
 import { predictionsCsv } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
 
@@ -40,7 +33,7 @@ export interface TrainOptions {
   readonly hidden: readonly number[];
   readonly activation: ActivationName;
   readonly loss?: LossName;
-  readonly optimizer: OptimizerSpec['kind'];
+  readonly optimizer: OptimizerName;
   readonly lr?: number;
   readonly momentum?: number;
   readonly batchSize: number;
@@ -78,59 +71,27 @@ export interface TrainResult {
   readonly history: History;
 }
 
-const DEFAULT_LR: Record<OptimizerSpec['kind'], number> = { sgd: 0.01, adam: 3e-3, adamw: 3e-3, rmsprop: 1e-3, adagrad: 0.01, lbfgs: 1 };
-
-function optimizerSpec(o: TrainOptions): OptimizerSpec {
-  const learningRate = o.lr ?? DEFAULT_LR[o.optimizer];
-  switch (o.optimizer) {
-    case 'sgd': return { kind: 'sgd', learningRate, ...(o.momentum === undefined ? {} : { momentum: o.momentum }) };
-    case 'rmsprop': return { kind: 'rmsprop', learningRate, ...(o.momentum === undefined ? {} : { momentum: o.momentum }) };
-    case 'lbfgs': return { kind: 'lbfgs' };
-    case 'adam': case 'adamw': case 'adagrad': return { kind: o.optimizer, learningRate };
-  }
-}
-
-/** Training-time metrics over whole sets: accuracy for classifiers, R² for regression (on the scaled target). */
-function fitMetrics(task: Task): Record<string, Metric> {
-  if (task === 'regression') {
-    return {
-      r2: (t: Matrix, p: Matrix) => {
-        let mean = 0;
-        for (let i = 0; i < t.data.length; i++) mean += t.data[i]!;
-        mean /= t.data.length;
-        let ss = 0; let st = 0;
-        for (let i = 0; i < t.data.length; i++) { ss += (t.data[i]! - p.data[i]!) ** 2; st += (t.data[i]! - mean) ** 2; }
-        return st === 0 ? 0 : 1 - ss / st;
-      },
-    };
-  }
+/** The command's flags as the workflow's options: one name per option, the library's. */
+export function workflowOptions(o: TrainOptions): WorkflowOptions {
+  const set = <K extends string, V>(k: K, v: V | undefined): Partial<Record<K, V>> => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
   return {
-    accuracy: (t: Matrix, p: Matrix) => {
-      let ok = 0;
-      for (let r = 0; r < t.rows; r++) {
-        if (t.cols === 1) { if ((p.data[r]! >= 0.5 ? 1 : 0) === t.data[r]) ok++; continue; }
-        let bt = 0; let bp = 0;
-        for (let j = 1; j < t.cols; j++) {
-          if (t.data[r * t.cols + j]! > t.data[r * t.cols + bt]!) bt = j;
-          if (p.data[r * t.cols + j]! > p.data[r * t.cols + bp]!) bp = j;
-        }
-        if (bt === bp) ok++;
-      }
-      return ok / t.rows;
-    },
+    target: o.target, hidden: o.hidden, activation: o.activation, optimizer: o.optimizer, batchSize: o.batchSize, epochs: o.epochs, seed: o.seed,
+    ...set('task', o.task), ...set('loss', o.loss), ...set('learningRate', o.lr), ...set('momentum', o.momentum),
+    ...set('l1', o.l1), ...set('l2', o.l2), ...set('dropout', o.dropout), ...set('batchNorm', o.batchnorm), ...set('init', o.init),
+    ...set('earlyStopping', o.earlyStopping), ...set('validation', o.validation), ...set('restarts', o.restarts),
+    ...(o.ensemble === true ? { ensemble: true } : {}), ...(o.standardize ? {} : { scale: 'none' as const }),
+    ...set('impute', o.impute), ...(o.drop.length === 0 ? {} : { drop: o.drop }),
   };
 }
 
-/** The validation fraction: as given, else 0.2 when there are at least 30 rows; refused if it leaves a side empty. */
-function validationFraction(o: TrainOptions, table: Table): number {
-  const n = table.rows;
-  const f = o.validation ?? (n >= 30 ? 0.2 : 0);
-  if (f === 0) return 0;
-  const held = Math.round(n * f);
-  if (held < 1 || n - held < 2) {
-    throw new CliError(`${table.file}: too few rows for a validation split: ${n} rows with --validation ${f} leaves ${held} for validation and ${n - held} for training; add rows, or pass --validation 0`);
-  }
-  return f;
+/** Library errors about the user's table or options, as the command reports them (no stack). */
+function asCliError(e: unknown): CliError {
+  if (e instanceof CliError) return e;
+  if (e instanceof TrainingDivergedError) return new CliError(`training diverged: ${e.message}; try a smaller --lr, --standardize, or a different --optimizer`);
+  if (e instanceof TableError) return new CliError(e.message);
+  const m = (e as Error).message;
+  if (/^train: option /.test(m)) return usageError(m.replace(/^train: option (\w+)/, (_, k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
+  return new CliError(m.startsWith('preprocessing') ? m : `training failed: ${m}`);
 }
 
 export async function train(dataPath: string, o: TrainOptions): Promise<TrainResult> {
@@ -141,112 +102,25 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
   if (o.resume === true && o.checkpoint === undefined) throw usageError('--resume needs --checkpoint DIR (the folder the checkpoints were written to)');
 
-  const kinds = new Map<string, ColumnKind>((o.categorical ?? []).map((c) => [c, 'categorical']));
+  const kinds = new Map<string, ColumnKind>((o.categorical ?? []).map((c) => [c, 'category' as const]));
   const table = await readTable(dataPath, { kinds, onProgress: progress.readProgress(basename(dataPath)) });
   for (const c of o.categorical ?? []) findColumn(table, c, '--categorical');
   progress.readDone();
-  const target = planTarget(table, o.target, o.task ?? null);
-  const columns = planColumns(table, o.target, o.impute ?? null, o.drop);
-  const x = encodeColumns(table, columns);
-  const features = planFeatureSteps(columns, x, o.standardize);
-  standardizeInPlace(x, features);
-  const { y, labels } = encodeTarget(table, target);
-  const prep: Preprocessing = { columns, featureNames: featureNames(columns), features, target };
-  const fraction = validationFraction(o, table);
-  if (target.task !== 'regression' && o.task === undefined) {
-    progress.note(`task: ${target.task} classification of '${o.target}' (classes ${target.classes.join(', ')}); pass --task regression to override`);
+  const options = workflowOptions(o);
+  const outcome = await runTraining(table, options, o, progress);
+  const { pipeline, history } = outcome;
+  const t = pipeline.preprocessor.target;
+  if (t.task !== 'regression' && o.task === undefined) {
+    progress.note(`task: ${t.task} classification of '${o.target}' (classes ${t.classes.join(', ')}); pass --task regression to override`);
   }
 
-  const spec = mlp({
-    inputSize: x.cols, outputSize: y.cols, task: target.task, hidden: o.hidden, activation: o.activation,
-    ...(o.init === undefined ? {} : { init: o.init }),
-    ...(o.batchnorm === undefined ? {} : { batchNorm: o.batchnorm }),
-    ...(o.dropout === undefined ? {} : { dropout: o.dropout }),
-    ...(o.l1 === undefined ? {} : { l1: o.l1 }),
-    ...(o.l2 === undefined ? {} : { l2: o.l2 }),
-    ...(o.loss === undefined ? {} : { loss: o.loss }),
-  });
-  let model: Model;
-  try {
-    model = new Model(spec, { seed: o.seed, ...((o.threads ?? 1) > 1 ? { backend: createThreadedBackend({ threads: o.threads! }) } : {}) });
-  } catch (e) {
-    throw usageError((e as Error).message);
-  }
-  const patience = o.earlyStopping ?? (fraction > 0 ? 20 : 0);
-  const base = {
-    epochs: o.epochs, batchSize: Math.min(o.batchSize, x.rows), optimizer: optimizerSpec(o),
-    ...(patience > 0 && fraction > 0 ? { earlyStopping: { patience, restoreBest: true } } : {}),
-  };
-  if (patience > 0 && fraction === 0 && o.earlyStopping !== undefined) throw usageError('--early-stopping needs a validation split (--validation FRACTION)');
-
-  let history: History;
-  let ensemble: Ensemble | null = null;
-  const controller = new AbortController();
-  const onSigint = (): void => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); process.once('SIGINT', () => process.exit(130)); };
-  process.once('SIGINT', onSigint);
-  progress.trainStart(o.epochs);
-  try {
-    if ((o.restarts ?? 1) > 1) {
-      // The runs go to worker threads; each is a pure function of its seed, so this equals a sequential run.
-      const outcome = await trainRestarts(spec, { x, y }, base, {
-        runs: o.restarts!, seed: o.seed, ...(fraction > 0 ? { validation: { fraction } } : {}), runner: parallelRunner(),
-      });
-      const losses = outcome.runs.map((r) => r.valLoss.toPrecision(4)).join(', ');
-      if (o.ensemble === true) {
-        ensemble = outcome.ensemble;
-        model = ensemble.members[0]!;
-        history = outcome.runs[0]!.history;
-        for (const r of history.epochs) progress.epoch(r);
-        progress.note(`ensemble: kept all ${o.restarts} runs, predictions are their mean (validation losses ${losses})`);
-      } else {
-        model = outcome.model;
-        history = outcome.runs[outcome.best]!.history;
-        for (const r of history.epochs) progress.epoch(r);
-        progress.note(`restarts: kept run ${outcome.best + 1} of ${o.restarts} (validation losses ${losses})`);
-      }
-    } else {
-      const checkpoint = checkpointOptions(o);
-      const options: FitOptions = {
-        ...base, seed: o.seed, metrics: fitMetrics(target.task), signal: controller.signal,
-        ...(fraction > 0 ? { validation: { fraction } } : {}),
-        onEpochEnd: (r: EpochRecord) => { progress.epoch(r); },
-        ...checkpoint,
-      };
-      history = await fit(model, { x, y }, options);
-    }
-  } catch (e) {
-    if (e instanceof TrainingDivergedError) throw new CliError(`training diverged: ${e.message}; try a smaller --lr, --standardize, or a different --optimizer`);
-    if (e instanceof CliError) throw e;
-    throw new CliError(`training failed: ${(e as Error).message}`);
-  } finally {
-    process.removeListener('SIGINT', onSigint);
-    progress.trainDone();
-  }
-
-  // Evaluate on the whole file (the validation rows are part of it; the report says so).
-  const out = (ensemble ?? model).predict(x).data;
-  const pred = interpret(out, table.rows, target);
-  const trueValues = target.task === 'regression' ? Float64Array.from(y.data, (v) => v * target.scale + target.mean) : null;
-  const metrics = metricsOf(target, pred, labels, trueValues);
-
-  const last = history.epochs[history.epochs.length - 1];
-  const file = modelToFile(model, {
-    task: target.task,
-    ...(target.task === 'regression' ? {} : { classes: [...target.classes] }),
-    preprocessing: preprocessingToJson(prep),
-    training: JSON.parse(JSON.stringify({
-      data: basename(dataPath), rows: table.rows, target: o.target, epochs: history.epochs.length, stopReason: history.stopReason,
-      bestEpoch: history.bestEpoch, finalTrainLoss: last?.trainLoss ?? null, finalValLoss: last?.valLoss ?? null,
-      ...(ensemble === null ? {} : { ensembleMembers: ensembleMembersJson(ensemble) }),
-      options: { ...o, quiet: undefined, json: undefined, out: undefined, report: undefined, predictions: undefined },
-      metrics,
-    })),
-  });
+  // Scored on the whole file (the validation rows are part of it; the report says so).
+  const ev = pipeline.evaluate(table);
+  const metrics = ev.metrics;
+  const file = pipeline.toFile();
   const writes: { path: string; data: string | Uint8Array }[] = [{ path: modelPath, data: `${JSON.stringify(file, null, 1)}\n` }];
-  if (reportPath !== null) {
-    writes.push({ path: reportPath, data: await reportFor(model, history, table, prep, x, y, labels, pred, trueValues, metrics, basename(dataPath)) });
-  }
-  if (predictionsPath !== null) writes.push({ path: predictionsPath, data: predictionsCsv(prep, pred, table.rows) });
+  if (reportPath !== null) writes.push({ path: reportPath, data: await reportFor(pipeline, history, table, outcome, ev, basename(dataPath)) });
+  if (predictionsPath !== null) writes.push({ path: predictionsPath, data: predictionsCsv(t, ev.predictions) });
   await writeAll(writes);
 
   progress.result(`trained ${history.epochs.length} epochs (${history.stopReason}); ${Object.entries(metrics).slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')} on ${basename(dataPath)}`);
@@ -256,7 +130,36 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   return { modelPath, reportPath, predictionsPath, metrics, history };
 }
 
-function checkpointOptions(o: TrainOptions): Pick<FitOptions, 'checkpoint' | 'resumeFrom'> {
+/** Train through the workflow with the command's progress, Ctrl-C, threads, restarts on workers and checkpoints. */
+async function runTraining(table: Table, options: WorkflowOptions, o: TrainOptions, progress: Progress): Promise<TrainOutcome> {
+  const controller = new AbortController();
+  const onSigint = (): void => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); process.once('SIGINT', () => process.exit(130)); };
+  process.once('SIGINT', onSigint);
+  const threads = o.threads ?? 1;
+  const hooks: TrainHooks = {
+    signal: controller.signal, onEpochEnd: (r: EpochRecord) => { progress.epoch(r); },
+    ...((o.restarts ?? 1) > 1 ? { runner: parallelRunner() } : {}),
+    ...(threads > 1 ? { backend: createThreadedBackend({ threads }) } : {}),
+    ...checkpointOptions(o),
+  };
+  progress.trainStart(o.epochs);
+  try {
+    const out = await trainPipeline(table, options, hooks);
+    const r = out.pipeline.summary?.restarts;
+    if (r !== undefined) {
+      const losses = r.valLosses.map((v) => v.toPrecision(4)).join(', ');
+      progress.note(r.kept === 'all' ? `ensemble: kept all ${r.valLosses.length} runs, predictions are their mean (validation losses ${losses})` : `restarts: kept run ${r.kept + 1} of ${r.valLosses.length} (validation losses ${losses})`);
+    }
+    return out;
+  } catch (e) {
+    throw asCliError(e);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+    progress.trainDone();
+  }
+}
+
+function checkpointOptions(o: TrainOptions): Pick<TrainHooks, 'checkpoint' | 'resumeFrom'> {
   if (o.checkpoint === undefined) return {};
   const dir = o.checkpoint;
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
@@ -277,48 +180,54 @@ function checkpointOptions(o: TrainOptions): Pick<FitOptions, 'checkpoint' | 're
 }
 
 /**
- * Permutation importance, saliency and partial dependence for the report, on at most 2,000 rows of the
- * training file (the report says so): they show what the model relies on, not how it generalizes.
+ * Permutation importance (per original column), saliency and partial dependence for the report, on at
+ * most 2,000 rows of the training file (the report says so).
  */
-function interpretationOf(model: Model, x: { rows: number; cols: number; data: Float64Array }, y: { rows: number; cols: number; data: Float64Array }, prep: Preprocessing, dataName: string): ReportInterpretation {
+function interpretationOf(p: Pipeline, x: Matrix, y: Matrix, dataName: string): ReportInterpretation {
   const rows = Math.min(x.rows, 2000);
   const xs = { rows, cols: x.cols, data: x.data.subarray(0, rows * x.cols) };
   const ys = { rows, cols: y.cols, data: y.data.subarray(0, rows * y.cols) };
-  return interpretModel(model, xs, ys, { setName: `${rows} rows of ${dataName}`, featureNames: prep.featureNames, target: prep.target, features: prep.features }).report;
+  const prep = p.preprocessor;
+  return interpretModel(p.model, xs, ys, {
+    setName: `${rows} rows of ${dataName}`, featureNames: prep.featureNames, target: targetForInterpretation(prep.target),
+    features: prep.featureSteps(), groups: prep.groups,
+  }).report;
 }
 
-async function reportFor(
-  model: Model, history: History, table: Table, prep: Preprocessing, x: { rows: number; cols: number; data: Float64Array },
-  y: { rows: number; cols: number; data: Float64Array },
-  labels: Int32Array | null, pred: ReturnType<typeof interpret>, trueValues: Float64Array | null, metrics: Record<string, number>, dataName: string,
-): Promise<string> {
+/** The decision boundary of a classifier on two numeric features. */
+function boundaryOf(p: Pipeline, table: Table, ev: Evaluation & { truth: { classIndex: Int32Array | null } }): ReportBoundary | undefined {
+  const prep = p.preprocessor;
+  const cols = prep.columns;
+  if (prep.task === 'regression' || cols.length !== 2 || cols.some((c) => c.type !== 'number') || ev.truth.classIndex === null) return undefined;
+  const c1 = table.columns.find((c) => c.name === cols[0]!.name);
+  const c2 = table.columns.find((c) => c.name === cols[1]!.name);
+  if (c1?.type !== 'number' || c2?.type !== 'number') return undefined;
+  const [a, b] = cols as [Extract<typeof cols[number], { type: 'number' }>, Extract<typeof cols[number], { type: 'number' }>];
+  return {
+    names: [c1.name, c2.name], x1: c1.values, x2: c2.values, labels: ev.truth.classIndex,
+    predictClass: (rows) => {
+      const data = new Float64Array(rows.length * 2);
+      rows.forEach((r, i) => { data[2 * i] = (r[0] - a.center) / a.scale; data[2 * i + 1] = (r[1] - b.center) / b.scale; });
+      return prep.decode(p.predictor.predict({ rows: rows.length, cols: 2, data })).classIndex!;
+    },
+  };
+}
+
+async function reportFor(p: Pipeline, history: History, table: Table, o: TrainOutcome, ev: Evaluation & ReturnType<Pipeline['evaluate']>, dataName: string): Promise<string> {
+  const prep = p.preprocessor;
   const t = prep.target;
-  let boundary: ReportBoundary | undefined;
-  const numeric = prep.columns.filter((c) => c.kind === 'numeric');
-  if (t.task !== 'regression' && prep.columns.length === 2 && numeric.length === 2 && labels !== null) {
-    const c1 = table.columns.find((c) => c.name === numeric[0]!.name)!;
-    const c2 = table.columns.find((c) => c.name === numeric[1]!.name)!;
-    if (c1.kind === 'numeric' && c2.kind === 'numeric') {
-      boundary = {
-        names: [c1.name, c2.name], x1: c1.values, x2: c2.values, labels,
-        predictClass: (rows) => {
-          const g = { rows: rows.length, cols: 2, data: Float64Array.from(rows.flatMap((r) => [r[0], r[1]])) };
-          standardizeInPlace(g, prep.features);
-          return interpret(model.predict(g).data, rows.length, t).labels!;
-        },
-      };
-    }
-  }
+  const boundary = boundaryOf(p, table, ev);
   const { buildReport } = await import('../src/report/report.js');
+  const setName = `whole file (${dataName})`;
   return buildReport({
-    title: `mlpkit: ${t.name} from ${dataName}`, model, history, task: t.task,
-    ...(t.task === 'regression' ? { outputs: [t.name] } : { classes: t.classes }),
-    x,
+    title: `mlpkit: ${t.task === 'regression' ? t.names.join(', ') : t.name} from ${dataName}`, model: p.model, history, task: t.task,
+    ...(t.task === 'regression' ? { outputs: [...t.names] } : { classes: t.classes.map(String) }),
+    x: o.x,
     evaluation: t.task === 'regression'
-      ? { setName: `whole file (${dataName})`, actual: trueValues!, predicted: pred.values!, metrics }
-      : { setName: `whole file (${dataName})`, actual: labels!, predicted: pred.labels!, metrics },
+      ? { setName, actual: ev.truth.values!, predicted: ev.predictions.values!, metrics: ev.metrics }
+      : { setName, actual: ev.truth.classIndex!, predicted: ev.predictions.classIndex!, metrics: ev.metrics },
     ...(boundary === undefined ? {} : { boundary }),
-    interpretation: interpretationOf(model, x, y, prep, dataName),
+    interpretation: interpretationOf(p, o.x, o.y.y, dataName),
     facts: [['data', `${dataName}: ${table.rows} rows, ${table.columns.length} columns`], ['features', prep.featureNames.join(', ')]],
   });
 }

@@ -1,7 +1,8 @@
 /**
- * MLPClassifier and MLPRegressor: scikit-learn's estimators (option names in camelCase) as thin
- * layers over the graph API — `mlp()` builds the spec, `fit()` trains it, `trainRestarts()` handles
- * restarts and ensembles. Plus the lecture's extras: dropout, batch normalization before or after the
+ * MLPClassifier and MLPRegressor: scikit-learn's estimators (option names in camelCase) as a thin door
+ * into the workflow: scikit-learn's names become the workflow's training options (src/workflow/options.ts),
+ * the arrays become a table, and `trainPipeline` does the rest — so an estimator writes and reads the
+ * same model file as the command and the library. Unknown options are refused ("did you mean"). Plus the lecture's extras: dropout, batch normalization before or after the
  * non-linearity, restarts against local optima, ensembles, L1, the initializer, and standardization
  * (on by default: a StandardScaler fitted on the training rows and applied again in predict).
  *
@@ -22,23 +23,23 @@
  * - `randomState` defaults to 0: results are reproducible unless a seed is changed.
  */
 
-import type { ActivationName } from './activations.js';
-import { isActivationName } from './activations.js';
-import { mlp, type Task } from './graph/builders.js';
-import { Model } from './graph/model.js';
+import { isActivationName, type ActivationName } from './activations.js';
+import type { Model } from './graph/model.js';
 import type { InitName } from './init.js';
-import type { ModelSpec } from './spec.js';
-import { checkLabels, formatLabel, sortedUniqueLabels, toNumericMatrix, toTargetMatrix, type Label, type NumericMatrix } from './data/matrix-input.js';
-import { StandardScaler } from './data/scalers.js';
-import { ensembleMembersJson, predictorFromFile } from './io/ensemble-file.js';
-import type { JsonObject } from './io/json-check.js';
-import { modelToFile, parseModelFile, type ModelFile } from './io/model-file.js';
-import type { OptimizerSpec } from './optim/rules.js';
+import { checkLabels, formatLabel, toNumericMatrix, toTargetMatrix, type Label, type NumericMatrix } from './data/matrix-input.js';
+import type { ModelFile } from './io/model-file.js';
+import { checkKeys } from './options.js';
 import type { ScheduleSpec } from './optim/schedules.js';
-import { fit } from './train/fit.js';
+import type { Column, Table } from './table/types.js';
 import { Ensemble } from './train/ensemble.js';
-import { trainRestarts, type RestartFitOptions, type RestartRunner } from './train/restarts.js';
-import type { FitOptions, History } from './train/types.js';
+import type { RestartRunner } from './train/restarts.js';
+import type { History } from './train/types.js';
+import { columnsTable, labelColumn, matrixColumns } from './workflow/arrays.js';
+import type { TrainOptions } from './workflow/options.js';
+import { Pipeline } from './workflow/pipeline.js';
+import type { Decoded } from './workflow/preprocessor.js';
+import { trainPipeline } from './workflow/train.js';
+import { evaluateDecoded } from './workflow/evaluate.js';
 
 export interface MLPOptions {
   /** Units of each hidden layer. Default [100]. */
@@ -96,11 +97,16 @@ export interface MLPClassifierOptions extends MLPOptions {
   readonly classWeight?: 'balanced' | Readonly<Record<string, number>>;
 }
 
-type Predictor = Model | Ensemble;
+const OPTION_NAMES = [
+  'hiddenLayerSizes', 'activation', 'solver', 'alpha', 'batchSize', 'learningRate', 'learningRateInit', 'powerT', 'maxIter', 'shuffle',
+  'randomState', 'tol', 'momentum', 'nesterovsMomentum', 'earlyStopping', 'validationFraction', 'nIterNoChange', 'beta1', 'beta2', 'epsilon',
+  'dropout', 'batchNorm', 'restarts', 'ensemble', 'bootstrap', 'l1', 'init', 'standardize', 'runner',
+] as const;
 
 const isInt = (v: number, min: number): boolean => Number.isInteger(v) && v >= min;
 
-function validate(name: string, o: MLPOptions): void {
+function validate(name: string, o: MLPOptions, known: readonly string[]): void {
+  checkKeys(o, known, name);
   const bad = (opt: string, v: unknown, want: string): never => { throw new Error(`${name}: option ${opt} must be ${want}, got ${JSON.stringify(v)}`); };
   const h = o.hiddenLayerSizes ?? [100];
   if (!Array.isArray(h) || h.some((u) => !isInt(u, 1))) bad('hiddenLayerSizes', h, 'a list of integers ≥ 1');
@@ -120,232 +126,195 @@ function validate(name: string, o: MLPOptions): void {
   if (o.dropout !== undefined && !(o.dropout >= 0 && o.dropout < 1)) bad('dropout', o.dropout, 'in [0, 1)');
 }
 
-/** The options that go into a model file (everything but the runner). */
-function jsonOptions(o: MLPOptions): JsonObject {
-  const { runner: _runner, ...rest } = o;
-  return JSON.parse(JSON.stringify(rest)) as JsonObject;
+/** scikit-learn's schedule names as the workflow's schedule. */
+function scheduleOf(o: MLPOptions): ScheduleSpec | undefined {
+  if ((o.solver ?? 'adam') !== 'sgd' || o.learningRate === undefined || o.learningRate === 'constant') return undefined;
+  if (o.learningRate === 'invscaling') return { kind: 'invscaling', powerT: o.powerT ?? 0.5, per: 'sample' };
+  return { kind: 'plateau', factor: 0.2, patience: o.nIterNoChange ?? 10, minDelta: o.tol ?? 1e-4, minLearningRate: 1e-6 };
+}
+
+/** The optimizer part of the workflow options. */
+function optimizerOptions(o: MLPOptions): Partial<TrainOptions> {
+  const solver = o.solver ?? 'adam';
+  if (solver === 'lbfgs') return { optimizer: 'lbfgs', tolerance: o.tol ?? 1e-4 };
+  const lr = o.learningRateInit ?? 1e-3;
+  if (solver === 'sgd') {
+    const momentum = o.momentum ?? 0.9;
+    return { optimizer: 'sgd', learningRate: lr, momentum, nesterov: (o.nesterovsMomentum ?? true) && momentum > 0 };
+  }
+  return { optimizer: 'adam', learningRate: lr, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, epsilon: o.epsilon ?? 1e-8 };
+}
+
+/**
+ * The workflow options for scikit-learn's: `rows` is the table's size (the batch, and so the L2 scaling,
+ * depends on the training rows left after the validation split).
+ */
+export function estimatorTrainOptions(o: MLPOptions, target: string | readonly string[], task: 'classification' | 'regression', rows: number): TrainOptions {
+  const solver = o.solver ?? 'adam';
+  const vf = o.validationFraction ?? 0.1;
+  const runs = Math.max(o.restarts ?? 1, o.ensemble ?? 1);
+  const held = o.earlyStopping === true || runs > 1;
+  const nTrain = held ? rows - Math.round(vf * rows) : rows;
+  const batch = solver === 'lbfgs' ? nTrain : Math.min(o.batchSize === undefined || o.batchSize === 'auto' ? 200 : o.batchSize, nTrain);
+  const alpha = o.alpha ?? 1e-4;
+  const schedule = scheduleOf(o);
+  const patience = o.nIterNoChange ?? 10;
+  const tol = o.tol ?? 1e-4;
+  const stall = o.earlyStopping === true ? { earlyStopping: patience, minDelta: tol }
+    : solver === 'lbfgs' || o.learningRate === 'adaptive' ? { earlyStopping: 0 } : { earlyStopping: 0, tolerance: tol, nIterNoChange: patience };
+  return {
+    target, task, scale: (o.standardize ?? true) ? 'standard' : 'none', scaleTarget: false,
+    hidden: o.hiddenLayerSizes ?? [100], activation: o.activation === undefined ? 'relu' : o.activation === 'logistic' ? 'sigmoid' : o.activation,
+    ...(alpha > 0 ? { l2: task === 'regression' ? alpha / batch : alpha / (2 * batch) } : {}),
+    ...(o.init === undefined ? {} : { init: o.init }), ...(o.batchNorm === undefined ? {} : { batchNorm: o.batchNorm }),
+    ...(o.dropout === undefined ? {} : { dropout: o.dropout }), ...(o.l1 === undefined ? {} : { l1: o.l1 }),
+    ...optimizerOptions(o), ...(schedule === undefined ? {} : { schedule }),
+    batchSize: batch, epochs: o.maxIter ?? 200, shuffle: o.shuffle ?? true, seed: o.randomState ?? 0,
+    validation: held ? vf : 0, ...stall,
+    ...(runs > 1 ? { restarts: runs, ...((o.ensemble ?? 1) > 1 ? { ensemble: true } : {}), bootstrap: o.bootstrap ?? false } : {}),
+  };
+}
+
+function isTable(x: unknown): x is Table {
+  return typeof x === 'object' && x !== null && 'columns' in x && 'source' in x && 'lines' in x;
 }
 
 abstract class MLPBase {
   protected readonly options: MLPOptions;
   protected readonly name: string;
-  protected scaler: StandardScaler | null = null;
-  protected predictor: Predictor | null = null;
-  protected nFeatures = 0;
+  protected pipeline: Pipeline | null = null;
   /** The training history (of the best run with restarts; of member 0 in an ensemble). */
   history: History | null = null;
 
-  protected constructor(name: string, options: MLPOptions) {
-    validate(name, options);
+  protected constructor(name: string, options: MLPOptions, known: readonly string[]) {
+    validate(name, options, known);
     this.name = name;
     this.options = options;
   }
 
   /** The trained network (member 0 of an ensemble). */
-  get model(): Model {
-    const p = this.need('model');
-    return p instanceof Ensemble ? p.members[0]! : p;
-  }
+  get model(): Model { return this.need('model').model; }
 
   /** The ensemble, if `ensemble` > 1. */
-  get ensembleModel(): Ensemble | null { return this.predictor instanceof Ensemble ? this.predictor : null; }
-
-  protected need(op: string): Predictor {
-    if (this.predictor === null) throw new Error(`${this.name}.${op}: call fit first`);
-    return this.predictor;
+  get ensembleModel(): Ensemble | null {
+    const p = this.pipeline?.predictor;
+    return p instanceof Ensemble ? p : null;
   }
 
-  protected features(x: unknown, op: string, fitting: boolean): NumericMatrix {
-    const X = toNumericMatrix(x as NumericMatrix, { what: `${this.name}.${op}: x`, ...(fitting ? {} : { cols: this.nFeatures }) });
-    if (!fitting && this.scaler !== null) return this.scaler.transform(X);
-    return X;
+  /** The fitted pipeline (preprocessing + network), as every door reads and writes it. */
+  get fitted(): Pipeline { return this.need('fitted'); }
+
+  protected need(op: string): Pipeline {
+    if (this.pipeline === null) throw new Error(`${this.name}.${op}: call fit first`);
+    return this.pipeline;
   }
 
-  /** Build, train (with restarts or an ensemble if asked) and keep the predictor. */
-  protected async train(X: NumericMatrix, Y: NumericMatrix, task: Task, outputs: number, classWeights?: readonly number[]): Promise<void> {
-    const o = this.options;
-    this.nFeatures = X.cols;
-    let Xs = X;
-    if (o.standardize ?? true) {
-      this.scaler = new StandardScaler().fit(X);
-      Xs = this.scaler.transform(X);
-    } else this.scaler = null;
-    const solver = o.solver ?? 'adam';
-    const n = X.rows;
-    const vf = o.validationFraction ?? 0.1;
-    const runs = Math.max(o.restarts ?? 1, o.ensemble ?? 1);
-    const nTrain = o.earlyStopping === true || runs > 1 ? n - Math.round(vf * n) : n;
-    const batch = solver === 'lbfgs' ? nTrain : Math.min(o.batchSize === undefined || o.batchSize === 'auto' ? 200 : o.batchSize, nTrain);
-    const alpha = o.alpha ?? 1e-4;
-    const l2 = task === 'regression' ? alpha / batch : alpha / (2 * batch);
-    const activation: ActivationName = o.activation === undefined ? 'relu' : o.activation === 'logistic' ? 'sigmoid' : o.activation;
-    const spec: ModelSpec = mlp({
-      inputSize: X.cols, outputSize: outputs, task, hidden: o.hiddenLayerSizes ?? [100], activation, l2,
-      ...(o.init === undefined ? {} : { init: o.init }),
-      ...(o.batchNorm === undefined ? {} : { batchNorm: o.batchNorm }),
-      ...(o.dropout === undefined ? {} : { dropout: o.dropout }),
-      ...(o.l1 === undefined ? {} : { l1: o.l1 }),
-    });
-    const lr = o.learningRateInit ?? 1e-3;
-    const optimizer: OptimizerSpec = solver === 'lbfgs' ? { kind: 'lbfgs', gradientTolerance: o.tol ?? 1e-4 }
-      : solver === 'sgd' ? { kind: 'sgd', learningRate: lr, momentum: o.momentum ?? 0.9, nesterov: (o.nesterovsMomentum ?? true) && (o.momentum ?? 0.9) > 0 }
-      : { kind: 'adam', learningRate: lr, beta1: o.beta1 ?? 0.9, beta2: o.beta2 ?? 0.999, epsilon: o.epsilon ?? 1e-8 };
-    const adaptive = solver === 'sgd' && o.learningRate === 'adaptive';
-    const schedule: ScheduleSpec = solver !== 'sgd' || o.learningRate === undefined || o.learningRate === 'constant' ? { kind: 'constant' }
-      : o.learningRate === 'invscaling' ? { kind: 'invscaling', powerT: o.powerT ?? 0.5, per: 'sample' }
-      : { kind: 'plateau', factor: 0.2, patience: o.nIterNoChange ?? 10, minDelta: o.tol ?? 1e-4, minLearningRate: 1e-6 };
-    const tol = o.tol ?? 1e-4;
-    const patience = o.nIterNoChange ?? 10;
-    const base: RestartFitOptions = {
-      epochs: o.maxIter ?? 200, batchSize: batch, optimizer, schedule, shuffle: o.shuffle ?? true,
-      ...(classWeights === undefined ? {} : { classWeights }),
-      ...(o.earlyStopping === true ? { earlyStopping: { patience, minDelta: tol } }
-        : solver === 'lbfgs' || adaptive ? {} : { tolerance: tol, nIterNoChange: patience }),
-    };
-    const y = Y;
-    const seed = o.randomState ?? 0;
-    if (runs > 1) {
-      const out = await trainRestarts(spec, { x: Xs, y }, base, {
-        runs, seed, bootstrap: o.bootstrap ?? false, validation: { fraction: vf }, ...(o.runner === undefined ? {} : { runner: o.runner }),
-      });
-      this.predictor = (o.ensemble ?? 1) > 1 ? out.ensemble : out.model;
-      this.history = out.runs[(o.ensemble ?? 1) > 1 ? 0 : out.best]!.history;
-      return;
+  /** The feature names seen in training (x1… for a matrix). */
+  private featureNames(width: number): string[] {
+    return Array.from({ length: width }, (_, j) => `x${j + 1}`);
+  }
+
+  /** A table of x (a Table, or rows of numbers checked as a matrix) with extra target columns. */
+  protected tableOf(x: unknown, op: string, targets: (first: number) => readonly Column[], width?: number): Table {
+    if (isTable(x)) {
+      const extra = targets(x.columns.length);
+      return extra.length === 0 ? x : { ...x, columns: [...x.columns, ...extra] };
     }
-    const model = new Model(spec, { seed });
-    const fo: FitOptions = { ...base, seed, ...(o.earlyStopping === true ? { validation: { fraction: vf } } : {}) };
-    this.history = await fit(model, { x: Xs, y }, fo);
-    this.predictor = model;
+    const X = toNumericMatrix(x as NumericMatrix, { what: `${this.name}.${op}: x`, ...(width === undefined ? {} : { cols: width }) });
+    const names = this.featureNames(X.cols);
+    return columnsTable(`${this.name}.${op}: x`, [...matrixColumns(X, names), ...targets(X.cols)], X.rows);
   }
 
-  /** Raw network outputs for standardized rows. */
-  protected outputs(x: unknown, op: string): NumericMatrix {
+  /** The width a matrix given to predict must have: the fitted pipeline's numeric columns. */
+  protected inputWidth(op: string): number {
+    const cols = this.need(op).preprocessor.columns;
+    if (cols.some((c) => c.type !== 'number')) throw new Error(`${this.name}.${op}: the model was trained on a table with category columns; pass a Table (readTable, tableFromRows)`);
+    return cols.length;
+  }
+
+  protected async train(table: Table, target: string | readonly string[], task: 'classification' | 'regression', extra: Partial<TrainOptions> = {}): Promise<void> {
+    const options = { ...estimatorTrainOptions(this.options, target, task, table.rows), ...extra };
+    try {
+      const out = await trainPipeline(table, options, this.options.runner === undefined ? {} : { runner: this.options.runner });
+      this.pipeline = out.pipeline;
+      this.history = out.history;
+    } catch (e) {
+      throw new Error(`${this.name}.fit: ${(e as Error).message.replace(/^preprocessing: |^train: /, '')}`);
+    }
+  }
+
+  protected decoded(x: unknown, op: string): Decoded {
     const p = this.need(op);
-    const X = this.features(x, op, false);
-    return p.predict(X);
+    const table = isTable(x) ? x : this.tableOf(x, op, () => [], this.inputWidth(op));
+    return p.predict(table);
   }
 
-  protected fileExtras(task: Task, classes?: readonly Label[]): Pick<ModelFile, 'task' | 'classes' | 'preprocessing' | 'training'> {
-    const p = this.need('toJSON');
-    const members = p instanceof Ensemble ? ensembleMembersJson(p) : [];
-    return {
-      task,
-      ...(classes === undefined ? {} : { classes }),
-      preprocessing: { nFeatures: this.nFeatures, scaler: this.scaler === null ? null : JSON.parse(JSON.stringify(this.scaler.toJSON())) as JsonObject },
-      training: {
-        estimator: this.name, options: jsonOptions(this.options),
-        epochs: this.history?.epochs.length ?? 0, stopReason: this.history?.stopReason ?? 'maxEpochs',
-        ensembleMembers: members,
-      },
-    };
+  /** The model file, the same format every door writes. */
+  toJSON(): ModelFile {
+    return this.need('toJSON').toFile();
   }
 
-  protected restore(json: unknown): ModelFile {
+  protected restore(json: unknown): void {
     const text = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
-    const file = parseModelFile(text, this.name);
-    const predictor = predictorFromFile(file, { source: this.name });
-    const model = predictor instanceof Ensemble ? predictor.members[0]! : predictor;
-    const pre = file.preprocessing ?? {};
-    const nf = pre.nFeatures;
-    if (typeof nf !== 'number' || nf !== model.inputSize) throw new Error(`${this.name}: $.preprocessing.nFeatures must be ${model.inputSize}, got ${JSON.stringify(nf)}`);
-    this.nFeatures = nf;
-    this.scaler = pre.scaler === null || pre.scaler === undefined ? null : StandardScaler.fromJSON(pre.scaler);
-    this.predictor = predictor;
-    return file;
+    this.pipeline = Pipeline.fromFile(text, this.name);
   }
 }
 
 /** A multilayer-perceptron classifier (labels: any numbers or strings, not a mix). */
 export class MLPClassifier extends MLPBase {
-  private labels: Label[] = [];
-
   constructor(options: MLPClassifierOptions = {}) {
-    super('MLPClassifier', options);
+    super('MLPClassifier', options, [...OPTION_NAMES, 'classWeight']);
   }
 
   /** The class labels in sorted order (the columns of predictProba). */
-  get classes(): readonly Label[] { return this.labels; }
+  get classes(): readonly Label[] {
+    const t = this.pipeline?.preprocessor.target;
+    return t === undefined || t.task === 'regression' ? [] : t.classes;
+  }
 
-  async fit(x: unknown, y: ArrayLike<unknown>): Promise<this> {
-    const X = this.features(x, 'fit', true);
-    checkLabels(y, { what: `${this.name}.fit: y`, rows: X.rows });
-    const labels = y as ArrayLike<Label>;
-    const classes = sortedUniqueLabels(labels);
-    if (classes.length < 2) throw new Error(`${this.name}.fit: y has a single class (${formatLabel(classes[0]!)}); a classifier needs at least two`);
-    this.labels = classes;
-    const index = new Map(classes.map((c, i) => [c, i]));
-    const k = classes.length;
-    const outputs = k === 2 ? 1 : k;
-    const Y = new Float64Array(X.rows * outputs);
-    for (let i = 0; i < X.rows; i++) {
-      const c = index.get(labels[i]!)!;
-      if (k === 2) Y[i] = c; else Y[i * k + c] = 1;
-    }
+  /** Fit on rows x and labels y, or on a Table and the name of its label column. */
+  async fit(x: unknown, y: ArrayLike<unknown> | string): Promise<this> {
+    const labelName = typeof y === 'string' ? y : 'y';
+    const table = this.tableOf(x, 'fit', (first) => {
+      if (typeof y === 'string') return [];
+      const rows = isTable(x) ? x.rows : (x as ArrayLike<unknown>).length;
+      checkLabels(y, { what: `${this.name}.fit: y`, rows });
+      return [labelColumn(labelName, first, y as ArrayLike<Label>)];
+    });
     const cw = (this.options as MLPClassifierOptions).classWeight;
-    let weights: number[] | undefined;
-    if (cw === 'balanced') {
-      const counts = new Array<number>(k).fill(0);
-      for (let i = 0; i < X.rows; i++) counts[index.get(labels[i]!)!]!++;
-      weights = counts.map((c) => X.rows / (k * c));
-    } else if (cw !== undefined) {
-      weights = classes.map((c) => {
-        const w = cw[String(c)];
-        if (w === undefined) return 1;
-        if (!(Number.isFinite(w) && w >= 0)) throw new Error(`${this.name}: classWeight[${formatLabel(c)}] must be ≥ 0, got ${w}`);
-        return w;
-      });
-      for (const key of Object.keys(cw)) if (!classes.some((c) => String(c) === key)) throw new Error(`${this.name}: classWeight names class ${JSON.stringify(key)}, which is not in y`);
+    if (cw !== undefined && cw !== 'balanced') {
+      for (const [k, w] of Object.entries(cw)) if (!(Number.isFinite(w) && w >= 0)) throw new Error(`${this.name}: classWeight[${formatLabel(k)}] must be ≥ 0, got ${w}`);
     }
-    await this.train(X, { rows: X.rows, cols: outputs, data: Y }, k === 2 ? 'binary' : 'multiclass', outputs, weights);
+    await this.train(table, labelName, 'classification', cw === undefined ? {} : { classWeight: cw });
     return this;
   }
 
   /** Class probabilities, one column per class in `classes` order. */
   predictProba(x: unknown): number[][] {
-    return this.proba(x, 'predictProba');
-  }
-
-  private proba(x: unknown, op: string): number[][] {
-    const out = this.outputs(x, op);
-    const rows: number[][] = [];
-    for (let i = 0; i < out.rows; i++) {
-      if (out.cols === 1) { const p = out.data[i]!; rows.push([1 - p, p]); } else rows.push(Array.from(out.data.subarray(i * out.cols, (i + 1) * out.cols)));
-    }
+    const d = this.decoded(x, 'predictProba');
+    const k = this.classes.length;
+    const rows: number[][] = new Array<number[]>(d.rows);
+    for (let r = 0; r < d.rows; r++) rows[r] = Array.from(d.proba!.subarray(r * k, (r + 1) * k));
     return rows;
   }
 
   predict(x: unknown): Label[] {
-    return this.labelsOf(x, 'predict');
-  }
-
-  private labelsOf(x: unknown, op: string): Label[] {
-    return this.proba(x, op).map((p) => {
-      let best = 0;
-      for (let j = 1; j < p.length; j++) if (p[j]! > p[best]!) best = j;
-      return this.labels[best]!;
-    });
+    return [...this.decoded(x, 'predict').labels!];
   }
 
   /** Mean accuracy. */
   score(x: unknown, y: ArrayLike<unknown>): number {
-    const pred = this.labelsOf(x, 'score');
+    const pred = this.decoded(x, 'score').labels!;
     checkLabels(y, { what: `${this.name}.score: y`, rows: pred.length });
     let ok = 0;
     for (let i = 0; i < pred.length; i++) if (pred[i] === y[i]) ok++;
     return ok / pred.length;
   }
 
-  toJSON(): ModelFile {
-    return modelToFile(this.model, this.fileExtras(this.labels.length === 2 ? 'binary' : 'multiclass', this.labels));
-  }
-
   static fromJSON(json: unknown): MLPClassifier {
-    const text = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
-    const options = ((text as ModelFile).training?.options ?? {}) as MLPClassifierOptions;
-    const c = new MLPClassifier(options);
-    const file = c.restore(text);
-    if (file.classes === undefined || file.classes.length < 2) throw new Error('MLPClassifier: $.classes must list at least two class labels');
-    c.labels = [...file.classes];
+    const c = new MLPClassifier();
+    c.restore(json);
+    if (c.classes.length < 2) throw new Error('MLPClassifier: the file holds a regression model; read it with MLPRegressor.fromJSON');
     return c;
   }
 }
@@ -353,53 +322,52 @@ export class MLPClassifier extends MLPBase {
 /** A multilayer-perceptron regressor (MSE loss, identity output; y a vector or a table of targets). */
 export class MLPRegressor extends MLPBase {
   constructor(options: MLPOptions = {}) {
-    super('MLPRegressor', options);
+    super('MLPRegressor', options, OPTION_NAMES);
   }
 
+  /** Fit on rows x and targets y (a vector, or rows of several targets), or on a Table and its target column name(s). */
   async fit(x: unknown, y: unknown): Promise<this> {
-    const X = this.features(x, 'fit', true);
-    const Y = toTargetMatrix(y as NumericMatrix, { what: `${this.name}.fit: y`, rows: X.rows });
-    await this.train(X, Y, 'regression', Y.cols);
+    let names: string[] = ['y'];
+    const table = this.tableOf(x, 'fit', (first) => {
+      if (typeof y === 'string' || (Array.isArray(y) && y.length > 0 && y.every((v) => typeof v === 'string') && isTable(x))) return [];
+      const rows = isTable(x) ? x.rows : (x as ArrayLike<unknown>).length;
+      const Y = toTargetMatrix(y as NumericMatrix, { what: `${this.name}.fit: y`, rows });
+      names = Y.cols === 1 ? ['y'] : Array.from({ length: Y.cols }, (_, j) => `y${j + 1}`);
+      return matrixColumns(Y, names, first);
+    });
+    const target = typeof y === 'string' ? y : isTable(x) && Array.isArray(y) && y.every((v) => typeof v === 'string') ? (y as string[]) : names;
+    await this.train(table, target, 'regression');
     return this;
   }
 
   /** Predictions: a vector for one target, else one row per sample. */
   predict(x: unknown): number[] | number[][] {
-    const out = this.outputs(x, 'predict');
-    if (out.cols === 1) return Array.from(out.data);
-    const rows: number[][] = [];
-    for (let i = 0; i < out.rows; i++) rows.push(Array.from(out.data.subarray(i * out.cols, (i + 1) * out.cols)));
+    const d = this.decoded(x, 'predict');
+    const k = d.values!.length / d.rows;
+    if (k === 1) return Array.from(d.values!);
+    const rows: number[][] = new Array<number[]>(d.rows);
+    for (let r = 0; r < d.rows; r++) rows[r] = Array.from(d.values!.subarray(r * k, (r + 1) * k));
     return rows;
   }
 
   /** R² (averaged uniformly over targets). */
   score(x: unknown, y: unknown): number {
-    const out = this.outputs(x, 'score');
-    const Y = toTargetMatrix(y as NumericMatrix, { what: `${this.name}.score: y`, rows: out.rows, cols: out.cols });
-    let total = 0;
-    for (let j = 0; j < Y.cols; j++) {
-      let mean = 0;
-      for (let i = 0; i < Y.rows; i++) mean += Y.data[i * Y.cols + j]!;
-      mean /= Y.rows;
-      let ssRes = 0, ssTot = 0;
-      for (let i = 0; i < Y.rows; i++) {
-        const t = Y.data[i * Y.cols + j]!;
-        ssRes += (t - out.data[i * Y.cols + j]!) ** 2;
-        ssTot += (t - mean) ** 2;
-      }
-      total += ssTot === 0 ? (ssRes === 0 ? 1 : 0) : 1 - ssRes / ssTot;
-    }
-    return total / Y.cols;
-  }
-
-  toJSON(): ModelFile {
-    return modelToFile(this.model, this.fileExtras('regression'));
+    const p = this.need('score');
+    const d = this.decoded(x, 'score');
+    const k = d.values!.length / d.rows;
+    const Y = toTargetMatrix(y as NumericMatrix, { what: `${this.name}.score: y`, rows: d.rows, cols: k });
+    const truth = { y: Y, classIndex: null, values: Float64Array.from(Y.data) };
+    return evaluateRegressionR2(p, d, truth);
   }
 
   static fromJSON(json: unknown): MLPRegressor {
-    const text = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
-    const r = new MLPRegressor(((text as ModelFile).training?.options ?? {}) as MLPOptions);
-    r.restore(text);
+    const r = new MLPRegressor();
+    r.restore(json);
+    if (r.fitted.task !== 'regression') throw new Error('MLPRegressor: the file holds a classifier; read it with MLPClassifier.fromJSON');
     return r;
   }
+}
+
+function evaluateRegressionR2(p: Pipeline, d: Decoded, truth: { y: NumericMatrix; classIndex: null; values: Float64Array }): number {
+  return evaluateDecoded(p.preprocessor.target, d, truth).metrics.r2!;
 }

@@ -65,8 +65,15 @@ export { importOnnx, modelFromOnnx, type OnnxImportOptions, type OnnxImport } fr
 export { apply as applyOptimizer, init as initOptimizer, validateRule, optimizerStateToJSON, optimizerStateFromJSON, type OptimizerSpec, type StepRuleSpec, type SgdSpec, type AdamSpec, type AdamWSpec, type RmspropSpec, type AdagradSpec, type OptimizerState, type OptimizerStateJSON } from './optim/rules.js';
 export { lbfgsInit, lbfgsStep, lbfgsStateToJSON, lbfgsStateFromJSON, type LbfgsSpec, type LbfgsState, type LbfgsStateJSON, type LbfgsStepResult, type Objective } from './optim/lbfgs.js';
 export { learningRateAt, scheduleInit, scheduleObserve, validateSchedule, type ScheduleSpec, type ScheduleState } from './optim/schedules.js';
-export { fit } from './train/fit.js';
-export { TrainingDivergedError, type FitData, type FitOptions, type EpochRecord, type History, type StopReason, type Checkpoint, type BatchInfo, type EarlyStoppingOptions, type Metric } from './train/types.js';
+export {
+  createOptimizer, resolveOptimizer, resolveStepRule, resolveSchedule, DEFAULT_LEARNING_RATES, DEFAULT_OPTIMIZER, OPTIMIZER_KINDS, OPTIMIZER_KEYS, SCHEDULE_KINDS, SCHEDULE_KEYS,
+  type Optimizer, type OptimizerJSON, type OptimizerOption, type StepRuleOption, type StepRuleKind, type OptimizerKind,
+} from './optim/optimizer.js';
+export { fit, evaluateLoss } from './train/fit.js';
+export { FIT_OPTION_KEYS, checkFitOptions } from './train/fit-options.js';
+export { trainStep, forwardLoss, backwardPass, update as updateStep, type Batch, type StepOptions, type StepResult } from './train/step.js';
+export { DIVERGENCE } from './train/monitor.js';
+export { TrainingDivergedError, type FitData, type FitOptions, type EpochRecord, type History, type StopReason, type Checkpoint, type RunFingerprint, type MonitorJSON, type BatchInfo, type EarlyStoppingOptions, type Metric } from './train/types.js';
 export { Ensemble } from './train/ensemble.js';
 export { diagnose, formatFindings, constantLoss, DIAGNOSIS_THRESHOLDS, type Finding, type FindingCode, type DiagnoseOptions } from './train/diagnose.js';
 export { trainRestarts, restartJobs, runRestart, sequentialRunner, type RestartOptions, type RestartsOutcome, type RestartJob, type RestartResult, type RestartRunner, type RestartFitOptions } from './train/restarts.js';

@@ -29,16 +29,19 @@ export function closest(name: string, known: readonly string[]): string | null {
   return best !== null && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : null;
 }
 
-/** "unknown option X (did you mean Y?)", or the list of known names when none is close. */
-export function unknownOptionMessage(where: string, key: string, known: readonly string[]): string {
+/**
+ * "unknown option X (did you mean Y?)", or the list of known names when none is close. `path` names a
+ * nested option object ('optimizer.'), written before the key and the suggestions.
+ */
+export function unknownOptionMessage(where: string, key: string, known: readonly string[], path = ''): string {
   const near = closest(key, known);
-  const hint = near !== null ? ` (did you mean ${near}?)` : `; known options: ${known.join(', ')}`;
-  return `${where}: unknown option ${key}${hint}`;
+  const hint = near !== null ? ` (did you mean ${path}${near}?)` : `; known options: ${known.map((k) => path + k).join(', ')}`;
+  return `${where}: unknown option ${path}${key}${hint}`;
 }
 
 /** Throw for the first key of `o` that is not in `known`. Keys whose value is undefined count too. */
-export function checkKeys(o: object, known: readonly string[], where: string): void {
+export function checkKeys(o: object, known: readonly string[], where: string, path = ''): void {
   for (const key of Object.keys(o)) {
-    if (!known.includes(key)) throw new Error(unknownOptionMessage(where, key, known));
+    if (!known.includes(key)) throw new Error(unknownOptionMessage(where, key, known, path));
   }
 }

@@ -1,17 +1,17 @@
 /**
  * The training worker: builds the problem and the model from the page's state and trains it with the
- * engine's own calls — forward, loss, zeroGrad, backward, then the optimizer rule on the flat buffers
- * and the constraints — so the page stays responsive. It reports frames: losses, the heatmaps of the
+ * library's own training step (`trainStep`: forward, loss, zeroGrad, backward, the optimizer's update,
+ * the constraints; in step mode its three phases one at a time) — so the page stays responsive. It reports frames: losses, the heatmaps of the
  * output and of every neuron, the weights, the per-layer gradient norms and, in step mode, I_j, O_j, δ_j.
  */
 
 import {
-  Dense, Model, Rng, exportOnnx, initOptimizer, applyOptimizer, loadWasmBackend, tsBackend,
-  type Backend, type OptimizerState, type StepRuleSpec,
+  Dense, Model, Rng, exportOnnx, createOptimizer, trainStep, forwardLoss as stepForwardLoss, backwardPass, updateStep,
+  loadWasmBackend, tsBackend, type Backend, type Batch, type Optimizer, type StepRuleSpec,
 } from '../src/index.js';
 import { inputNames, inputsOf, inputWidth, makeProblem, targetsOf, writeInputs, type Problem } from './data.js';
 import { playgroundModelFile } from './export.js';
-import { buildNetwork, optimizerRule, outputUnits, type NetworkLayout } from './network.js';
+import { buildNetwork, optimizerRule, type NetworkLayout } from './network.js';
 import { GRID, NEURON_GRID, type Frame, type FromWorker, type StepInfo, type StepLayer, type StepPhase, type ToWorker } from './protocol.js';
 import { FEATURE_LABELS, type PlaygroundState } from './state.js';
 
@@ -21,7 +21,7 @@ interface Session {
   readonly layout: NetworkLayout;
   readonly model: Model;
   rule: StepRuleSpec;
-  opt: OptimizerState;
+  optimizer: Optimizer;
   readonly trainX: Float32Array;
   readonly trainY: Float32Array;
   readonly testX: Float32Array;
@@ -32,9 +32,8 @@ interface Session {
   order: Int32Array;
   cursor: number;
   steps: number;
-  /** Batch buffers for the five calls. */
-  bx: Float32Array;
-  by: Float32Array;
+  /** The training rows of the current batch (indices into trainX/trainY). */
+  batchRows: Int32Array;
   history: number[];
   nextPhase: StepPhase;
   pendingStep: StepInfo | null;
@@ -72,7 +71,6 @@ function build(state: PlaygroundState, be: Backend): Session {
   const problem = makeProblem(state, worker.csv);
   const width = inputWidth(problem, state.features);
   if (width === 0) throw new Error('select at least one input feature');
-  const k = outputUnits(problem.task, problem.classes.length);
   const layout = buildNetwork(state, width, problem.task, problem.classes.length);
   const model = new Model(layout.spec, { seed: state.seed, backend: be, maxBatch: GRID * GRID });
   const rule = optimizerRule(state);
@@ -90,12 +88,12 @@ function build(state: PlaygroundState, be: Backend): Session {
   }
   const b = Math.max(1, Math.min(state.batchSize, problem.train.length));
   return {
-    state, problem, layout, model, rule, opt: initOptimizer(rule, model.paramBuffer.length, model.arena),
+    state, problem, layout, model, rule, optimizer: createOptimizer(rule, undefined, model),
     trainX: inputsOf(problem, state.features, problem.train), trainY: targetsOf(problem, problem.train),
     testX: inputsOf(problem, state.features, problem.test), testY: targetsOf(problem, problem.test),
     gridX, neuronX, rng: new Rng(state.seed + 1),
     order: new Rng(state.seed + 2).permutation(problem.train.length), cursor: 0, steps: 0,
-    bx: new Float32Array(b * width), by: new Float32Array(b * k), history: [], nextPhase: 'forward', pendingStep: null,
+    batchRows: new Int32Array(b), history: [], nextPhase: 'forward', pendingStep: null,
   };
 }
 
@@ -111,43 +109,37 @@ function describe(s: Session): void {
   }, [points.buffer]);
 }
 
-/** Fill the batch buffers with the next rows of the shuffled training order (a new order each epoch). */
-function nextBatch(s: Session): number {
-  const w = s.model.inputSize;
-  const k = s.model.outputSize;
+/** The next batch: the next rows of the shuffled training order (a new order each epoch, continuing across). */
+function nextBatch(s: Session): Batch {
   const n = s.order.length;
-  const m = s.bx.length / w;
+  const m = s.batchRows.length;
   for (let r = 0; r < m; r++) {
     if (s.cursor >= n) { s.rng.shuffle(s.order); s.cursor = 0; }
-    const i = s.order[s.cursor++]!;
-    s.bx.set(s.trainX.subarray(i * w, (i + 1) * w), r * w);
-    s.by.set(s.trainY.subarray(i * k, (i + 1) * k), r * k);
+    s.batchRows[r] = s.order[s.cursor++]!;
   }
-  return m;
+  return { x: s.trainX, y: s.trainY, order: s.batchRows, start: 0, rows: m };
 }
 
 /** forward and loss on the next batch (training mode: dropout on, batch norm on batch statistics). */
 function forwardLoss(s: Session): number {
-  const m = nextBatch(s);
-  const model = s.model;
-  model.forward({ rows: m, cols: model.inputSize, data: s.bx }, { mode: 'train', rng: s.rng });
-  return model.loss({ rows: m, cols: model.outputSize, data: s.by });
+  return stepForwardLoss(s.model, nextBatch(s), s.rng);
 }
 
 /** The optimizer's update of every parameter from the flat gradient, then the constraints. */
 function update(s: Session): void {
-  const model = s.model;
   s.steps++;
-  applyOptimizer(s.rule, s.opt, model.paramBuffer.a, model.gradBuffer.a, s.rule.learningRate, s.steps, model.arena.kernels);
-  model.applyConstraints();
+  updateStep(s.model, s.optimizer);
 }
 
-function trainStep(s: Session): number {
-  const loss = forwardLoss(s);
-  s.model.zeroGrad();
-  s.model.backward();
-  update(s);
-  return loss;
+/** One whole training step; a value that is no longer finite stops the run. */
+function step(s: Session): number {
+  const r = trainStep(s.model, s.optimizer, nextBatch(s), { rng: s.rng });
+  s.steps++;
+  if (!r.ok) {
+    const what = r.problem === 'weights' ? 'the update made a weight non-finite' : r.problem === 'loss' ? `the loss is ${r.loss}` : 'a gradient is not finite';
+    throw new Error(`training diverged at step ${s.steps}: ${what}${r.layer === null ? '' : ` (layer '${r.layer}')`}; lower the learning rate and reset`);
+  }
+  return r.loss;
 }
 
 /** Data loss (no penalty) on a whole set, in evaluation mode. */
@@ -160,7 +152,7 @@ function evalLoss(s: Session, X: Float32Array, Y: Float32Array): number {
   return model.dataLoss();
 }
 
-function epochOf(s: Session): number { return (s.steps * (s.bx.length / s.model.inputSize)) / s.problem.train.length; }
+function epochOf(s: Session): number { return (s.steps * s.batchRows.length) / s.problem.train.length; }
 
 function frame(s: Session, full: boolean, step: StepInfo | null): void {
   const model = s.model;
@@ -208,6 +200,7 @@ function captureStep(s: Session, phase: StepPhase, loss: number, withDelta: bool
   const model = s.model;
   const w = model.inputSize;
   const k = model.outputSize;
+  const row = s.batchRows[0]!;
   const layers: StepLayer[] = s.layout.layers.map((l) => {
     const d = model.node(l.dense);
     if (!(d instanceof Dense)) throw new Error(`layer '${l.dense}' is not dense`);
@@ -220,7 +213,7 @@ function captureStep(s: Session, phase: StepPhase, loss: number, withDelta: bool
     };
   });
   return {
-    phase, batchSize: s.bx.length / w, input: Array.from(s.bx.subarray(0, w)), target: Array.from(s.by.subarray(0, k)), layers, loss,
+    phase, batchSize: s.batchRows.length, input: Array.from(s.trainX.subarray(row * w, (row + 1) * w)), target: Array.from(s.trainY.subarray(row * k, (row + 1) * k)), layers, loss,
   };
 }
 
@@ -234,8 +227,7 @@ function runStepPhase(s: Session): void {
       return;
     }
     case 'backward': {
-      s.model.zeroGrad();
-      s.model.backward();
+      backwardPass(s.model);
       const loss = s.pendingStep?.loss ?? NaN;
       s.pendingStep = captureStep(s, 'backward', loss, true);
       s.nextPhase = 'update';
@@ -268,13 +260,9 @@ function loop(): void {
     // At most one epoch per slice (about 30 epochs a second): fast enough to learn in seconds, slow
     // enough to watch the boundary move.
     const until = started + 30;
-    const perEpoch = Math.ceil(s.problem.train.length / (s.bx.length / s.model.inputSize));
-    let loss = 0;
+    const perEpoch = Math.ceil(s.problem.train.length / s.batchRows.length);
     let k = 0;
-    do { loss = trainStep(s); k++; } while (k < perEpoch && performance.now() < until);
-    if (!Number.isFinite(loss)) {
-      throw new Error(`training diverged at step ${s.steps} (loss ${loss}); lower the learning rate and reset`);
-    }
+    do { step(s); k++; } while (k < perEpoch && performance.now() < until);
     if (performance.now() - worker.lastFrame > 60) frame(s, true, null);
   } catch (e) {
     fail(e);
@@ -299,11 +287,11 @@ async function handle(msg: ToWorker): Promise<void> {
       if (!msg.rebuild && old !== null) {
         // Learning rate, optimizer or batch size: keep the weights, restart the optimizer's moments.
         const rule = optimizerRule(msg.state);
-        const w = old.model.inputSize;
         const b = Math.max(1, Math.min(msg.state.batchSize, old.problem.train.length));
-        const next: Session = { ...old, state: msg.state, rule, bx: new Float32Array(b * w), by: new Float32Array(b * old.model.outputSize) };
-        next.opt = rule.kind === old.rule.kind && JSON.stringify({ ...rule, learningRate: 0 }) === JSON.stringify({ ...old.rule, learningRate: 0 })
-          ? old.opt : initOptimizer(rule, old.model.paramBuffer.length, old.model.arena);
+        const next: Session = { ...old, state: msg.state, rule, batchRows: new Int32Array(b) };
+        const sameRule = rule.kind === old.rule.kind && JSON.stringify({ ...rule, learningRate: 0 }) === JSON.stringify({ ...old.rule, learningRate: 0 });
+        if (sameRule) old.optimizer.setLearningRate(rule.learningRate);
+        else next.optimizer = createOptimizer(rule, undefined, old.model);
         next.nextPhase = 'forward';
         next.pendingStep = null;
         worker.session = next;

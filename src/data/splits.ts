@@ -19,16 +19,21 @@ function checkCount(n: number, what: string): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${what}: the number of rows must be a positive integer, got ${n}`);
 }
 
-function sorted(a: number[]): Int32Array {
-  return Int32Array.from(a).sort();
-}
-
-/** Row indices grouped by label, in label order. */
-function groupByLabel(y: ArrayLike<Label>): { labels: Label[]; members: number[][] } {
+/**
+ * Row indices grouped by label, in label order: `members[c]` lists the rows of class c ascending, as
+ * views of one flat Int32Array (a counting sort: no per-row allocation, any number of rows).
+ */
+function groupByLabel(y: ArrayLike<Label>): { labels: Label[]; members: Int32Array[] } {
   const labels = sortedUniqueLabels(y);
   const pos = new Map(labels.map((l, k) => [l, k]));
-  const members: number[][] = labels.map(() => []);
-  for (let i = 0; i < y.length; i++) members[pos.get(y[i]!)!]!.push(i);
+  const code = new Int32Array(y.length);
+  const offsets = new Int32Array(labels.length + 1);
+  for (let i = 0; i < y.length; i++) { const c = pos.get(y[i]!)!; code[i] = c; offsets[c + 1]!++; }
+  for (let c = 0; c < labels.length; c++) offsets[c + 1]! += offsets[c]!;
+  const flat = new Int32Array(y.length);
+  const fill = offsets.slice(0, labels.length);
+  for (let i = 0; i < y.length; i++) flat[fill[code[i]!]!++] = i;
+  const members = labels.map((_, c) => flat.subarray(offsets[c]!, offsets[c + 1]!));
   return { labels, members };
 }
 
@@ -39,15 +44,22 @@ export interface TrainTestSplitOptions {
   readonly stratify?: ArrayLike<Label>;
   /** Shuffle before splitting (default true); without it the last rows are the test set. */
   readonly shuffle?: boolean;
+  /** The caller's name in error messages (default 'trainTestSplit'). */
+  readonly what?: string;
 }
 
-function testCount(n: number, testSize: number): number {
+function testCount(n: number, testSize: number, what: string): number {
   const t = testSize < 1 ? Math.ceil(testSize * n) : testSize;
   if (!(testSize > 0) || !Number.isFinite(testSize) || (testSize >= 1 && !Number.isInteger(testSize))) {
-    throw new Error(`trainTestSplit: testSize must be a fraction in (0, 1) or a whole row count, got ${testSize}`);
+    throw new Error(`${what}: testSize must be a fraction in (0, 1) or a whole row count, got ${testSize}`);
   }
-  if (t < 1 || t >= n) throw new Error(`trainTestSplit: testSize ${testSize} of ${n} rows leaves ${t} test and ${n - t} train rows; both need at least one`);
+  if (t < 1 || t >= n) throw new Error(`${what}: testSize ${testSize} of ${n} rows leaves ${t} test and ${n - t} train rows; both need at least one`);
   return t;
+}
+
+/** The ascending indices of order[from..to). */
+function sortedPart(order: Int32Array, from: number, to: number): Int32Array {
+  return order.slice(from, to).sort();
 }
 
 /**
@@ -56,43 +68,55 @@ function testCount(n: number, testSize: number): number {
  * remainders going to the classes with the largest fractional parts (ties by class order).
  */
 export function trainTestSplit(n: number, rng: Rng, options: TrainTestSplitOptions = {}): Split {
-  checkCount(n, 'trainTestSplit');
-  const nTest = testCount(n, options.testSize ?? 0.25);
+  const what = options.what ?? 'trainTestSplit';
+  checkCount(n, what);
+  const nTest = testCount(n, options.testSize ?? 0.25, what);
   const shuffle = options.shuffle ?? true;
   if (options.stratify === undefined) {
-    const order = shuffle ? Array.from(rng.permutation(n)) : Array.from({ length: n }, (_, i) => i);
-    return { train: sorted(order.slice(0, n - nTest)), test: sorted(order.slice(n - nTest)) };
+    const order = shuffle ? rng.permutation(n) : Int32Array.from({ length: n }, (_, i) => i);
+    return { train: sortedPart(order, 0, n - nTest), test: sortedPart(order, n - nTest, n) };
   }
-  if (!shuffle) throw new Error('trainTestSplit: a stratified split needs shuffle: true');
+  if (!shuffle) throw new Error(`${what}: a stratified split needs shuffle: true`);
   const y = options.stratify;
-  checkLabels(y, { what: 'trainTestSplit: stratify', rows: n });
+  checkLabels(y, { what: `${what}: stratify`, rows: n });
   const { labels, members } = groupByLabel(y);
+  const counts = stratifiedTestCounts(members.map((m) => m.length), labels, n, nTest, what);
+  const train = new Int32Array(n - nTest);
+  const test = new Int32Array(nTest);
+  let a = 0;
+  let b = 0;
+  members.forEach((m, c) => {
+    rng.shuffle(m);
+    const t = counts[c]!;
+    test.set(m.subarray(0, t), b); b += t;
+    train.set(m.subarray(t), a); a += m.length - t;
+  });
+  return { train: train.sort(), test: test.sort() };
+}
+
+/**
+ * Test rows per class: each class in proportion to its size, the rounding remainders going to the
+ * classes with the largest fractional parts (ties by class order); every class keeps a training row.
+ */
+function stratifiedTestCounts(sizes: number[], labels: Label[], n: number, nTest: number, what: string): number[] {
   const k = labels.length;
   if (nTest < k || n - nTest < k) {
-    throw new Error(`trainTestSplit: ${nTest} test and ${n - nTest} train rows cannot each hold all ${k} classes; change testSize`);
+    throw new Error(`${what}: ${nTest} test and ${n - nTest} train rows cannot each hold all ${k} classes; change testSize`);
   }
-  members.forEach((m, c) => {
-    if (m.length < 2) throw new Error(`trainTestSplit: class ${formatLabel(labels[c]!)} has only ${m.length} row; stratification needs at least 2 per class`);
+  sizes.forEach((size, c) => {
+    if (size < 2) throw new Error(`${what}: class ${formatLabel(labels[c]!)} has only ${size} row; stratification needs at least 2 per class`);
   });
-  const exact = members.map((m) => (m.length * nTest) / n);
+  const exact = sizes.map((size) => (size * nTest) / n);
   const counts = exact.map(Math.floor);
-  let left = nTest - counts.reduce((a, b) => a + b, 0);
-  const byRemainder = exact.map((e, c) => ({ c, r: e - Math.floor(e) })).sort((a, b) => b.r - a.r || a.c - b.c);
-  // Each class keeps at least one training row; the capacity Σ(size − 1) = n − k ≥ nTest, so this ends.
+  let left = nTest - counts.reduce((x, y) => x + y, 0);
+  const byRemainder = exact.map((e, c) => ({ c, r: e - Math.floor(e) })).sort((x, y) => y.r - x.r || x.c - y.c);
+  // The capacity Σ(size − 1) = n − k ≥ nTest, so this ends.
   while (left > 0) {
     for (const { c } of byRemainder) {
-      if (left > 0 && counts[c]! < members[c]!.length - 1) { counts[c]!++; left--; }
+      if (left > 0 && counts[c]! < sizes[c]! - 1) { counts[c]!++; left--; }
     }
   }
-  const train: number[] = [];
-  const test: number[] = [];
-  members.forEach((m, c) => {
-    const shuffled = rng.shuffle([...m]);
-    const t = counts[c]!;
-    test.push(...shuffled.slice(0, t));
-    train.push(...shuffled.slice(t));
-  });
-  return { train: sorted(train), test: sorted(test) };
+  return counts;
 }
 
 export interface KFoldOptions {
@@ -106,12 +130,16 @@ function checkK(n: number, k: number, what: string): void {
 }
 
 function foldsFromAssignment(fold: Int32Array, k: number): Split[] {
+  const sizes = new Int32Array(k);
+  for (let i = 0; i < fold.length; i++) sizes[fold[i]!]!++;
   const out: Split[] = [];
   for (let f = 0; f < k; f++) {
-    const train: number[] = [];
-    const test: number[] = [];
-    for (let i = 0; i < fold.length; i++) (fold[i] === f ? test : train).push(i);
-    out.push({ train: Int32Array.from(train), test: Int32Array.from(test) });
+    const train = new Int32Array(fold.length - sizes[f]!);
+    const test = new Int32Array(sizes[f]!);
+    for (let i = 0, a = 0, b = 0; i < fold.length; i++) {
+      if (fold[i] === f) test[b++] = i; else train[a++] = i;
+    }
+    out.push({ train, test });
   }
   return out;
 }
@@ -148,7 +176,8 @@ export function stratifiedKFold(y: ArrayLike<Label>, k: number, rng: Rng): Split
   const fold = new Int32Array(n);
   let p = 0;
   for (const m of members) {
-    for (const i of rng.shuffle([...m])) fold[i] = p++ % k;
+    rng.shuffle(m);
+    for (let s = 0; s < m.length; s++) fold[m[s]!] = p++ % k;
   }
   return foldsFromAssignment(fold, k);
 }

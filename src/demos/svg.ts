@@ -91,10 +91,9 @@ export function lineChartSvg(series: readonly Series[], o: { title?: string; log
   const pad = 45;
   const tx = (v: number): number => (o.logX === true ? Math.log10(v) : v);
   const all = series.flatMap((s) => s.x.map((x, i) => [tx(x), s.y[i]!] as const)).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y));
-  const xMin = Math.min(...all.map((p) => p[0]));
-  const xMax = Math.max(...all.map((p) => p[0]));
-  const yMin = Math.min(...all.map((p) => p[1]));
-  const yMax = Math.max(...all.map((p) => p[1]));
+  // Loops, not Math.min(...points): a long series would overflow the argument list.
+  let xMin = Infinity, xMax = -Infinity, yMin = Infinity, yMax = -Infinity;
+  for (const [x, y] of all) { xMin = Math.min(xMin, x); xMax = Math.max(xMax, x); yMin = Math.min(yMin, y); yMax = Math.max(yMax, y); }
   const sx = (v: number): number => pad + ((tx(v) - xMin) / (xMax - xMin || 1)) * (w - 2 * pad);
   const sy = (v: number): number => h - pad - ((v - yMin) / (yMax - yMin || 1)) * (h - 2 * pad);
   const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" font-family="sans-serif" font-size="11">`];

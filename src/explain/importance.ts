@@ -19,6 +19,11 @@ export interface PermutationImportanceOptions {
   readonly score?: Scorer | ScoreName;
   /** Names for the table (default x1, x2, …). */
   readonly featureNames?: readonly string[];
+  /**
+   * Columns permuted together, one entry per original feature (the one-hot columns of a category are
+   * one feature: shuffling them one by one would make impossible rows). Default: each column alone.
+   */
+  readonly groups?: readonly { readonly name: string; readonly columns: readonly number[] }[];
 }
 
 export interface FeatureImportance {
@@ -37,9 +42,9 @@ export interface PermutationImportance {
   readonly score: string;
   readonly baseline: number;
   readonly repeats: number;
-  /** In feature order. */
+  /** In feature (group) order. */
   readonly features: FeatureImportance[];
-  /** Feature indices, most important first. */
+  /** Feature (group) indices, most important first. */
   readonly ranking: number[];
 }
 
@@ -54,6 +59,10 @@ export function permutationImportance(
   if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`permutationImportance: repeats must be an integer ≥ 1, got ${repeats}`);
   const names = options.featureNames ?? Array.from({ length: X.cols }, (_, j) => `x${j + 1}`);
   if (names.length !== X.cols) throw new Error(`permutationImportance: ${names.length} feature names for ${X.cols} columns`);
+  const groups = options.groups ?? names.map((name, j) => ({ name, columns: [j] }));
+  for (const g of groups) {
+    if (g.columns.some((c) => !Number.isInteger(c) || c < 0 || c >= X.cols)) throw new Error(`permutationImportance: group '${g.name}' names a column outside 0…${X.cols - 1}`);
+  }
   const predict = asPredictFn(predictor);
   const { fn: score, name } = resolveScorer(options.score, predictor, 'permutationImportance');
   const baseline = score(Y, predict(X));
@@ -61,18 +70,18 @@ export function permutationImportance(
   const work: NumericMatrix = { rows: X.rows, cols: X.cols, data: Float64Array.from(X.data) };
   const perm = new Int32Array(X.rows);
   const features: Omit<FeatureImportance, 'rank'>[] = [];
-  for (let j = 0; j < X.cols; j++) {
+  groups.forEach((g, gi) => {
     const drops: number[] = [];
     for (let r = 0; r < repeats; r++) {
       rng.permutation(X.rows, perm);
-      for (let i = 0; i < X.rows; i++) work.data[i * X.cols + j] = X.data[perm[i]! * X.cols + j]!;
+      for (const j of g.columns) for (let i = 0; i < X.rows; i++) work.data[i * X.cols + j] = X.data[perm[i]! * X.cols + j]!;
       drops.push(baseline - score(Y, predict(work)));
     }
-    for (let i = 0; i < X.rows; i++) work.data[i * X.cols + j] = X.data[i * X.cols + j]!;
+    for (const j of g.columns) for (let i = 0; i < X.rows; i++) work.data[i * X.cols + j] = X.data[i * X.cols + j]!;
     const mean = drops.reduce((s, v) => s + v, 0) / repeats;
     const std = repeats > 1 ? Math.sqrt(drops.reduce((s, v) => s + (v - mean) ** 2, 0) / (repeats - 1)) : 0;
-    features.push({ feature: j, name: names[j]!, mean, std, drops });
-  }
+    features.push({ feature: gi, name: g.name, mean, std, drops });
+  });
   const ranking = features.map((f) => f.feature).sort((a, b) => features[b]!.mean - features[a]!.mean || a - b);
   const rankOf = new Map(ranking.map((f, i) => [f, i + 1]));
   return { score: name, baseline, repeats, features: features.map((f) => ({ ...f, rank: rankOf.get(f.feature)! })), ranking };

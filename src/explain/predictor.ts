@@ -6,6 +6,7 @@
 
 import type { Model } from '../graph/model.js';
 import { toNumericMatrix, type MatrixInput, type NumericMatrix } from '../data/matrix-input.js';
+import { decodeLabels } from '../workflow/tasks.js';
 
 /** Rows in, network outputs out (rows × outputs). */
 export type PredictFn = (x: NumericMatrix) => NumericMatrix;
@@ -21,14 +22,7 @@ export function asPredictFn(p: Model | PredictFn): PredictFn {
 
 /** The class of each row: the argmax of several columns, or a single column thresholded at 0.5. */
 export function rowArgmax(m: NumericMatrix): Int32Array {
-  const out = new Int32Array(m.rows);
-  for (let i = 0; i < m.rows; i++) {
-    if (m.cols === 1) { out[i] = m.data[i]! >= 0.5 ? 1 : 0; continue; }
-    let best = 0;
-    for (let j = 1; j < m.cols; j++) if (m.data[i * m.cols + j]! > m.data[i * m.cols + best]!) best = j;
-    out[i] = best;
-  }
-  return out;
+  return decodeLabels(m);
 }
 
 /** Fraction of rows whose predicted class (argmax, or ≥ 0.5 for one column) matches the target's. */

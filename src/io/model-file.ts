@@ -2,8 +2,13 @@
  * The model file: versioned JSON holding the spec, the weights and batch-norm state (base64 of the
  * typed arrays, so a reload is bit for bit), and open sections for preprocessing and training metadata.
  *
- *   { format: 'mlpkit-model', version: 1, spec, weights: { dtype, length, base64 }, state: { dtype, length, base64 },
- *     task?, classes?, preprocessing?, training?, metadata? }
+ *   { format: 'mlpkit-model', version: 2, mlpkit: '0.2.0', spec, weights: { dtype, length, base64 },
+ *     state: { dtype, length, base64 }, task?, classes?, preprocessing?, training?, metadata? }
+ *
+ * `preprocessing` is the fitted Preprocessor (src/workflow/preprocessor.ts) that turns raw table rows into
+ * the network's inputs; it is validated against the network (inputs, outputs, task, classes) on load.
+ * Version 1 files (mlpkit 0.1.0: the command's and the estimators' two preprocessing dialects) still
+ * load; their preprocessing is upgraded when read.
  *
  * Reading validates every field before anything is built, and every error names the field by its JSON
  * path (`$.spec.layers[1].units: expected an integer ≥ 1, got 0`).
@@ -15,15 +20,20 @@ import { Model, type ModelOptions } from '../graph/model.js';
 import { INIT_NAMES } from '../init.js';
 import type { DType } from '../kernels/backend.js';
 import { LOSS_NAMES } from '../losses.js';
-import { resolveSpec, type LayerKind, type ModelSpec } from '../spec.js';
+import { layerWidths, resolveSpec, type LayerKind, type ModelSpec } from '../spec.js';
 import { bytesPerValue, decodeFloats, encodeFloats } from './base64.js';
+import { VERSION } from '../version.js';
+import { parsePreprocessor } from '../workflow/preprocessor-json.js';
+import { featurePipeline } from './features.js';
 import {
   checkArray, checkBoolean, checkFinite, checkInt, checkJsonObject, checkObject, checkOneOf, checkString, childPath,
   fail, show, type JsonObject,
 } from './json-check.js';
 
 export const MODEL_FILE_FORMAT = 'mlpkit-model';
-export const MODEL_FILE_VERSION = 1;
+export const MODEL_FILE_VERSION = 2;
+/** The oldest format version this mlpkit reads. */
+export const MODEL_FILE_OLDEST_VERSION = 1;
 
 /** A typed array as base64 of its little-endian bytes. */
 export interface EncodedArray {
@@ -36,6 +46,8 @@ export interface EncodedArray {
 export interface ModelFile {
   readonly format: typeof MODEL_FILE_FORMAT;
   readonly version: typeof MODEL_FILE_VERSION;
+  /** The mlpkit version that wrote the file (absent in version 1 files). */
+  readonly mlpkit?: string;
   readonly spec: ModelSpec;
   /** Every parameter in the model's layout order (`model.getWeights()`). */
   readonly weights: EncodedArray;
@@ -44,7 +56,7 @@ export interface ModelFile {
   readonly task?: Task;
   /** Class labels in output order, for classifiers. */
   readonly classes?: readonly (number | string)[];
-  /** Fitted feature transforms (scalers, encoders) as their JSON; see `featurePipeline` for what ONNX export reads. */
+  /** The fitted Preprocessor's JSON (`preprocessor.toJSON()`); its `features` are what ONNX export reads. */
   readonly preprocessing?: JsonObject;
   /** How the model was trained: options, history summary, seeds. */
   readonly training?: JsonObject;
@@ -54,7 +66,7 @@ export interface ModelFile {
 
 export type ModelFileExtras = Pick<ModelFile, 'task' | 'classes' | 'preprocessing' | 'training' | 'metadata'>;
 
-const TOP_KEYS = ['format', 'version', 'spec', 'weights', 'state', 'task', 'classes', 'preprocessing', 'training', 'metadata'];
+const TOP_KEYS = ['format', 'version', 'mlpkit', 'spec', 'weights', 'state', 'task', 'classes', 'preprocessing', 'training', 'metadata'];
 const TASKS: readonly Task[] = ['regression', 'binary', 'multiclass'];
 
 /** The model as a file object (plain JSON: `JSON.stringify` it, or `saveModelFile` in Node). */
@@ -65,6 +77,7 @@ export function modelToFile(model: Model, extras: ModelFileExtras = {}): ModelFi
   const file: ModelFile = {
     format: MODEL_FILE_FORMAT,
     version: MODEL_FILE_VERSION,
+    mlpkit: VERSION,
     spec: plainSpec(model.spec),
     weights: { dtype, length: weights.length, base64: encodeFloats(weights, dtype) },
     state: { dtype, length: state.length, base64: encodeFloats(state, dtype) },
@@ -149,7 +162,9 @@ function parseUnprefixed(json: unknown): ModelFile {
   if (typeof o.version === 'number' && Number.isInteger(o.version) && o.version > MODEL_FILE_VERSION) {
     fail('$.version', `this file has format version ${o.version}, newer than this mlpkit reads (${MODEL_FILE_VERSION}); upgrade mlpkit`);
   }
-  if (o.version !== MODEL_FILE_VERSION) fail('$.version', `expected ${MODEL_FILE_VERSION}, got ${show(o.version)}`);
+  if (o.version !== MODEL_FILE_VERSION && o.version !== MODEL_FILE_OLDEST_VERSION) {
+    fail('$.version', `expected ${MODEL_FILE_OLDEST_VERSION}…${MODEL_FILE_VERSION}, got ${show(o.version)}`);
+  }
   checkObject(json, '$', TOP_KEYS);
   const spec: unknown = o.spec;
   checkSpec(spec, '$.spec');
@@ -164,12 +179,35 @@ function parseUnprefixed(json: unknown): ModelFile {
   const file: { -readonly [K in keyof ModelFile]: ModelFile[K] } = {
     format: MODEL_FILE_FORMAT, version: MODEL_FILE_VERSION, spec, weights, state,
   };
+  if (o.mlpkit !== undefined) file.mlpkit = checkString(o.mlpkit, '$.mlpkit');
   if (o.task !== undefined) file.task = checkOneOf(o.task, '$.task', TASKS);
   if (o.classes !== undefined) file.classes = checkClasses(o.classes, '$.classes', file.task);
   for (const key of ['preprocessing', 'training', 'metadata'] as const) {
     if (o[key] !== undefined) file[key] = checkJsonObject(o[key], `$.${key}`);
   }
+  if (file.preprocessing !== undefined) file.preprocessing = upgradePreprocessing(file);
   return file;
+}
+
+/**
+ * The file's preprocessing checked against its network, in the current dialect. A bare feature pipeline
+ * (`features`, or `oneHot` and `scaler`, over unnamed inputs, as `modelToFile` callers may store) is checked
+ * and kept as written: it is what the ONNX export reads, and `Pipeline.fromFile` upgrades it when it can.
+ */
+function upgradePreprocessing(file: ModelFile): JsonObject {
+  const section = file.preprocessing!;
+  if (section.kind === undefined && !Array.isArray(section.columns) && !('nFeatures' in section)) {
+    featurePipeline(section);
+    return section;
+  }
+  const resolved = resolveSpec(file.spec);
+  const outputSize = layerWidths(resolved).get(resolved.output)!;
+  const p = parsePreprocessor(file.preprocessing, '$.preprocessing', {
+    inputSize: file.spec.inputSize, outputSize,
+    ...(file.task === undefined ? {} : { task: file.task }),
+    ...(file.classes === undefined ? {} : { classes: file.classes }),
+  });
+  return JSON.parse(JSON.stringify(p.toJSON())) as JsonObject;
 }
 
 function checkEncoded(v: unknown, path: string, dtype: DType): EncodedArray {

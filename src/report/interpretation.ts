@@ -11,6 +11,7 @@ import { permutationImportance, type PermutationImportance } from '../explain/im
 import { saliency } from '../explain/saliency.js';
 import { partialDependence, type PartialDependence } from '../explain/partial-dependence.js';
 import type { FeatureStep } from '../io/features.js';
+import type { TargetPlan } from '../workflow/preprocessor.js';
 import type { ReportInterpretation } from './report.js';
 
 export interface InterpretOptions {
@@ -33,6 +34,8 @@ export interface InterpretOptions {
    * in one chart.
    */
   readonly features?: readonly FeatureStep[];
+  /** Model inputs that are one original feature (a category's one-hot columns), permuted together. */
+  readonly groups?: readonly { readonly name: string; readonly columns: readonly number[] }[];
   readonly repeats?: number;
   readonly seed?: number;
   /** Partial dependence of this feature (index) instead of the most important one. */
@@ -54,13 +57,13 @@ export interface Interpretation {
 /** Importance, saliency and partial dependence of `model` on rows x (model inputs) with targets y. */
 export function interpretModel(model: Model, x: NumericMatrix, y: NumericMatrix, o: InterpretOptions): Interpretation {
   const names = o.featureNames;
-  const imp = permutationImportance(model, x, y, { repeats: o.repeats ?? 5, seed: o.seed ?? 0, featureNames: names });
+  const imp = permutationImportance(model, x, y, { repeats: o.repeats ?? 5, seed: o.seed ?? 0, featureNames: names, ...(o.groups === undefined ? {} : { groups: o.groups }) });
   const step = o.features?.find((f) => f.kind === 'standard');
   const st = step?.kind === 'standard' ? step : undefined;
   const ys = o.target.task === 'regression' ? o.target.scale ?? 1 : 1;
   const y0 = o.target.task === 'regression' ? o.target.mean ?? 0 : 0;
   const sal = model.trainable ? saliency(model, x).meanAbs.map((v) => v * ys) : null;
-  const feature = o.feature ?? imp.ranking[0]!;
+  const feature = o.feature ?? o.groups?.[imp.ranking[0]!]?.columns[0] ?? imp.ranking[0]!;
   const pd = partialDependence(model, x, feature, { grid: o.grid ?? 20 });
   const toRaw = (z: number): number => (st === undefined ? z : z * st.scale[feature]! + st.mean[feature]!);
   const pdRaw: PartialDependence = { ...pd, grid: pd.grid.map(toRaw), curves: pd.curves.map((c) => c.map((v) => v * ys + y0)) };
@@ -78,6 +81,12 @@ export function interpretModel(model: Model, x: NumericMatrix, y: NumericMatrix,
       },
     },
   };
+}
+
+/** The interpretation's view of a fitted preprocessor's target (a regression's first output). */
+export function targetForInterpretation(t: TargetPlan): InterpretOptions['target'] {
+  if (t.task === 'regression') return { name: t.names[0]!, task: t.task, mean: t.mean[0]!, scale: t.scale[0]! };
+  return { name: t.name, task: t.task, classes: t.classes.map(String) };
 }
 
 /** Names of a model's outputs: P(class) per class, P(positive class) for binary, the target for regression. */

@@ -8,7 +8,8 @@
  *                        or a layer's median norm exceeds 1e3
  *   deadRelu             ≥ 25% of a ReLU layer's units output 0 on every training row
  *   saturatedUnits       a sigmoid/tanh hidden layer passes < 10% of its largest derivative (σ′ ≤ ¼, tanh′ ≤ 1)
- *   overfitting          validation loss rose ≥ 10% above its best and sits ≥ 20% above the training loss
+ *   overfitting          over the last fifth of the epochs (all after the best one) the validation loss averages
+ *                        ≥ 10% above its best and ≥ 20% above the training loss
  *   underfitting         the training loss is still ≥ 70% of a constant predictor's loss
  *   learningRateTooHigh  the training loss ends ≥ 30% above its minimum (and above 30% of its way down), or moves
  *                        up half as much as down in steps beyond the mini-batch noise
@@ -300,15 +301,18 @@ function overfitFindings(history: History): Finding[] {
   const val = withVal.map((e) => e.valLoss!);
   let best = 0;
   for (let i = 1; i < val.length; i++) if (val[i]! < val[best]!) best = i;
-  const end = val[val.length - 1]!;
-  const trainEnd = withVal[withVal.length - 1]!.trainLoss;
+  // The trend, not one noisy epoch: the mean of the last fifth of the epochs, which the best epoch must precede.
+  const tail = Math.max(3, Math.floor(withVal.length / 5));
+  const mean = (a: readonly number[]): number => a.reduce((s, v) => s + v, 0) / a.length;
+  const end = mean(val.slice(-tail));
+  const trainEnd = mean(withVal.slice(-tail).map((e) => e.trainLoss));
   const rise = (end - val[best]!) / Math.max(Math.abs(val[best]!), Number.MIN_VALUE);
   const gap = (end - trainEnd) / Math.max(Math.abs(trainEnd), Number.MIN_VALUE);
-  if (rise < T.overfitRise || gap < T.overfitGap) return [];
+  if (best >= withVal.length - tail || rise < T.overfitRise || gap < T.overfitGap) return [];
   const caught = history.stopReason === 'earlyStopping';
   return [{
     code: 'overfitting', severity: caught ? 'info' : 'warning', option: caught ? 'l2' : 'earlyStopping',
-    evidence: `validation loss rose from ${g3(val[best]!)} (epoch ${withVal[best]!.epoch}) to ${g3(end)} (epoch ${withVal[withVal.length - 1]!.epoch}) while the training loss fell to ${g3(trainEnd)}`
+    evidence: `validation loss rose from ${g3(val[best]!)} (epoch ${withVal[best]!.epoch}) to ${g3(end)} (mean of the last ${tail} epochs) while the training loss fell to ${g3(trainEnd)}`
       + (caught ? '; early stopping restored the best epoch' : ''),
     advice: `${caught ? '' : 'stop early (earlyStopping, --early-stopping 20), '}add an L2 penalty (l2, --l2 1e-3) or dropout (dropout, --dropout 0.2), use fewer hidden units (hidden, --hidden), or more data`,
   }];

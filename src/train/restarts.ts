@@ -13,7 +13,8 @@ import { Model } from '../graph/model.js';
 import type { ModelSpec } from '../spec.js';
 import { Rng } from '../rng.js';
 import { bootstrapSample } from '../data/splits.js';
-import { evaluateLoss, fit, prepareData, splitFraction, type Prepared } from './fit.js';
+import { evaluateLoss, fit } from './fit.js';
+import { prepareData, splitFraction, takePrepared, type Prepared } from './prepare.js';
 import { Ensemble } from './ensemble.js';
 import type { FitData, FitOptions, History } from './types.js';
 
@@ -44,21 +45,11 @@ export interface RestartResult {
 /** Runs a list of jobs and returns their results in job order. */
 export type RestartRunner = (jobs: readonly RestartJob[]) => Promise<RestartResult[]>;
 
-function rowsOf(p: Prepared, idx: Int32Array, dtype: 'float32' | 'float64'): Prepared {
-  const pick = (m: Prepared['x']): Prepared['x'] => {
-    const data = dtype === 'float64' ? new Float64Array(idx.length * m.cols) : new Float32Array(idx.length * m.cols);
-    for (let s = 0; s < idx.length; s++) data.set(m.data.subarray(idx[s]! * m.cols, (idx[s]! + 1) * m.cols), s * m.cols);
-    return { rows: idx.length, cols: m.cols, data };
-  };
-  const w = p.w === null ? null : Float64Array.from(idx, (i) => p.w![i]!);
-  return { x: pick(p.x), y: pick(p.y), w };
-}
-
 /** Train one run (the unit a worker executes). */
 export async function runRestart(job: RestartJob): Promise<RestartResult> {
   const model = new Model(job.spec, { seed: job.seed });
   let train = job.train;
-  if (job.bootstrap) train = rowsOf(train, bootstrapSample(train.x.rows, new Rng([job.seed >>> 0, 0xb007, 7, 1])).sample, model.dtype);
+  if (job.bootstrap) train = takePrepared(train, bootstrapSample(train.x.rows, new Rng([job.seed >>> 0, 0xb007, 7, 1])).sample);
   const data: FitData = { x: train.x, y: train.y, ...(train.w === null ? {} : { sampleWeights: train.w }) };
   const validation: FitData = { x: job.validation.x, y: job.validation.y };
   const history = await fit(model, data, { ...job.fit, seed: job.seed, validation });
@@ -105,7 +96,7 @@ export function restartJobs(spec: ModelSpec, data: FitData, fitOptions: RestartF
   const v = o.validation ?? { fraction: 0.1 };
   let train: Prepared;
   let validation: Prepared;
-  if ('fraction' in v) ({ train, val: validation } = splitFraction(probe, all, v.fraction, new Rng([seed >>> 0, 0x5eed, 0x517, 2])));
+  if ('fraction' in v) ({ train, val: validation } = splitFraction(probe, all, v.fraction, new Rng([seed >>> 0, 0x5eed, 0x517, 2]), 'restarts: validation.fraction'));
   else { train = all; validation = prepareData(probe, v, 'restarts: validation'); }
   return Array.from({ length: o.runs }, (_, i) => ({
     index: i, seed: seed + i, spec, train, validation, fit: fitOptions, bootstrap: o.bootstrap ?? false,

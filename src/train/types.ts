@@ -4,16 +4,22 @@
  */
 
 import type { Matrix } from '../matrix.js';
-import type { MatrixInput } from '../data/matrix-input.js';
-import type { OptimizerSpec, OptimizerStateJSON } from '../optim/rules.js';
+import type { Label, MatrixInput } from '../data/matrix-input.js';
+import type { OptimizerJSON, OptimizerOption } from '../optim/optimizer.js';
 import type { LbfgsStateJSON } from '../optim/lbfgs.js';
 import type { ScheduleSpec } from '../optim/schedules.js';
 import type { RngState } from '../rng.js';
 
-/** Training data: x (N × inputs), y (N × outputs; a flat vector is one column), optional sample weights. */
+/**
+ * Training data: x (N × inputs), y, optional sample weights. y is, for a regression model, N × outputs
+ * (a flat vector is one column); for a classifier (binary or categorical cross-entropy), either class
+ * labels — a flat vector of numbers or strings in any order, 2 distinct labels for one sigmoid output,
+ * C for C softmax outputs, classes sorted as numbers ascending / strings by code unit — or one-hot
+ * rows (0–1 values for a single output).
+ */
 export interface FitData {
   readonly x: MatrixInput;
-  readonly y: MatrixInput | ArrayLike<number>;
+  readonly y: MatrixInput | ArrayLike<number> | ArrayLike<Label>;
   readonly sampleWeights?: ArrayLike<number>;
 }
 
@@ -42,7 +48,11 @@ export interface FitOptions {
   readonly epochs: number;
   /** Rows per mini-batch: N is the lecture's full gradient descent, 1 per-sample SGD. Default min(32, N). */
   readonly batchSize?: number;
-  readonly optimizer: OptimizerSpec;
+  /**
+   * A name ('adam', 'sgd', …) or a spec ({ kind: 'sgd', momentum: 0.9 }); learningRate defaults to
+   * DEFAULT_LEARNING_RATES[kind]. Default 'adam'.
+   */
+  readonly optimizer?: OptimizerOption;
   readonly schedule?: ScheduleSpec;
   /** Reshuffle the rows every epoch from the seeded generator (default true). */
   readonly shuffle?: boolean;
@@ -61,9 +71,18 @@ export interface FitOptions {
   /** Called after each step; returning 'stop' ends training at that batch. */
   readonly onBatchEnd?: (info: BatchInfo) => void | 'stop';
   readonly checkpoint?: { readonly every: number; readonly write: (cp: Checkpoint) => void | Promise<void> };
-  readonly resumeFrom?: Checkpoint;
   /**
-   * Weight of each class (index = column of a one-hot y, or the 0/1 value of a single output), multiplied
+   * Continue from a checkpoint. It must have been made with the same model, data and options (all but
+   * epochs and the run-time ones: callbacks, signal, time limit, metrics); a mismatch is refused with
+   * a message naming what differs. A checkpoint of a run that had ended (early stopping, no
+   * improvement, convergence, or all its epochs when `epochs` is not larger) returns at once with the
+   * weights that run ended with.
+   */
+  readonly resumeFrom?: Checkpoint;
+  /** Resume although the data or options differ from the checkpoint's (the model must still match). */
+  readonly resumeForce?: boolean;
+  /**
+   * Weight of each class (index = position in the sorted classes, i.e. the column of a one-hot y), multiplied
    * into the sample weights; 'balanced' is N / (C · count_c) as scikit-learn.
    */
   readonly classWeights?: readonly number[] | 'balanced';
@@ -94,12 +113,33 @@ export interface History {
   stopReason: StopReason;
   /** The epoch with the lowest validation loss (or training loss without validation); 0 if none ran. */
   bestEpoch: number;
+  /**
+   * A classifier's classes in output order (labels as given, sorted; [0, 1] for a 0–1 column, 0..C−1
+   * for one-hot rows): decode outputs with it and save it beside the model. Absent for regression.
+   */
+  classes?: Label[];
+  /** Set when the run continued from a checkpoint: its epoch, and what differed (with resumeForce). */
+  resumed?: { readonly epoch: number; readonly differences: readonly string[] };
+}
+
+/** What a checkpoint was made with, so that a resume can refuse a run it does not belong to. */
+export interface RunFingerprint {
+  /** Parameter and state counts and a hash of the resolved spec. */
+  readonly model: { readonly parameters: number; readonly state: number; readonly spec: string };
+  /** Shape and a hash of the training data (x, y as encoded, sample weights) and of explicit validation data. */
+  readonly data: { readonly rows: number; readonly inputs: number; readonly outputs: number; readonly hash: string };
+  readonly validationData: { readonly rows: number; readonly hash: string } | null;
+  /** The options that shape the run, resolved (defaults filled in), as JSON text per option. */
+  readonly options: Readonly<Record<string, string>>;
 }
 
 /** Everything needed to continue a run exactly where it stopped (JSON-safe). */
 export interface Checkpoint {
   readonly format: 'mlpkit-checkpoint';
-  readonly version: 1;
+  readonly version: 2;
+  readonly fingerprint: RunFingerprint;
+  /** Why the run ended at this epoch, if it did (a resume then returns at once). */
+  readonly stopReason: StopReason | null;
   /** Epochs completed. */
   readonly epoch: number;
   readonly step: number;
@@ -107,18 +147,26 @@ export interface Checkpoint {
   readonly weights: number[];
   readonly state: number[];
   readonly rng: RngState;
-  readonly optimizer: OptimizerStateJSON | LbfgsStateJSON;
-  readonly schedule: { readonly lr: number; readonly best: number | null; readonly wait: number };
+  readonly optimizer: { readonly kind: 'step'; readonly state: OptimizerJSON } | { readonly kind: 'lbfgs'; readonly state: LbfgsStateJSON };
   readonly history: History;
-  readonly tracking: {
-    readonly bestLoss: number | null; readonly bestWeights: number[] | null; readonly bestState: number[] | null;
-    readonly wait: number; readonly trainBest: number | null; readonly trainWait: number;
-  };
+  readonly tracking: MonitorJSON;
 }
 
-/** Training produced a NaN or an infinity; the model was left at its last finite weights. */
+/** The epoch monitor's state (best epoch, patience counters, divergence watch), JSON-safe. */
+export interface MonitorJSON {
+  readonly bestLoss: number | null; readonly bestEpoch: number; readonly wait: number;
+  readonly bestWeights: number[] | null; readonly bestState: number[] | null;
+  readonly trainBest: number | null; readonly trainWait: number;
+  readonly initialLoss: number | null; readonly lowestTrain: number | null; readonly lowestTrainEpoch: number; readonly grown: number;
+}
+
+/**
+ * Training diverged: a NaN or an infinity (the model is left at its last finite weights), or a
+ * training loss grown by orders of magnitude from its best for several epochs (batch is then 0).
+ */
 export class TrainingDivergedError extends Error {
   readonly epoch: number;
+  /** The batch (from 1) where a value became non-finite; 0 when the growth of the epoch loss was detected. */
   readonly batch: number;
   readonly layer: string | null;
   constructor(message: string, epoch: number, batch: number, layer: string | null) {

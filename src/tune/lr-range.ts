@@ -5,14 +5,17 @@
  * suggestion is a tenth of the rate at the smoothed loss's minimum — a rate on the falling part of
  * the curve, safely below the blow-up.
  *
- * Each step is one epoch of `fit` with an exponential schedule η_t = η_min · γ^t, so the optimizer
- * (and its state) is the library's own; the model's weights are put back afterwards.
+ * Each step is one epoch of `trainStep`s over shuffled batches with an exponential schedule
+ * η_t = η_min · γ^t, so the optimizer (and its state) is the library's own; the model's weights are
+ * put back afterwards.
  */
 
 import type { Model } from '../graph/model.js';
-import { fit } from '../train/fit.js';
-import { TrainingDivergedError, type FitData } from '../train/types.js';
-import type { StepRuleSpec } from '../optim/rules.js';
+import { Rng } from '../rng.js';
+import type { FitData } from '../train/types.js';
+import { prepareData, type Prepared } from '../train/prepare.js';
+import { trainStep } from '../train/step.js';
+import { createOptimizer, type Optimizer, type StepRuleOption } from '../optim/optimizer.js';
 
 export interface LrRangeOptions {
   /** Default 1e-5. */
@@ -24,7 +27,7 @@ export interface LrRangeOptions {
   /** Default min(32, N). */
   readonly batchSize?: number;
   /** The optimizer whose rate is searched (its learningRate is ignored). Default Adam. */
-  readonly optimizer?: StepRuleSpec;
+  readonly optimizer?: StepRuleOption;
   /** Weight of the newest loss in the exponential moving average (default 0.3). */
   readonly smoothing?: number;
   /** Stop once the smoothed loss exceeds this multiple of its minimum (default 4). */
@@ -59,7 +62,13 @@ export async function lrRangeTest(model: Model, data: FitData, options: LrRangeO
   if (!(beta > 0 && beta <= 1)) throw new Error(`lrRangeTest: smoothing must be in (0, 1], got ${beta}`);
   if (!(factor > 1)) throw new Error(`lrRangeTest: divergeFactor must be > 1, got ${factor}`);
   const gamma = (hi / lo) ** (1 / (steps - 1));
-  const rule: StepRuleSpec = { ...(options.optimizer ?? { kind: 'adam', learningRate: lo }), learningRate: lo };
+  const base = options.optimizer ?? 'adam';
+  const rule: StepRuleOption = typeof base === 'string' ? { kind: base, learningRate: lo } : { ...base, learningRate: lo };
+  const opt = createOptimizer(rule, { kind: 'exponential', gamma }, model);
+  const d = prepareData(model, data, 'lrRangeTest');
+  const batchSize = Math.min(options.batchSize ?? 32, d.x.rows);
+  model.compile(batchSize);
+  const rng = new Rng(options.seed ?? 0);
   const weights = model.getWeights();
   const state = model.getState();
   const learningRates: number[] = [];
@@ -69,25 +78,18 @@ export async function lrRangeTest(model: Model, data: FitData, options: LrRangeO
   let best = Infinity;
   let stopReason: LrRangeResult['stopReason'] = 'complete';
   try {
-    await fit(model, data, {
-      epochs: steps, optimizer: rule, schedule: { kind: 'exponential', gamma }, seed: options.seed ?? 0,
-      ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-      onEpochEnd: (r) => {
-        const loss = r.trainLoss;
-        if (!Number.isFinite(loss)) { stopReason = 'diverged'; return 'stop'; }
-        learningRates.push(r.learningRate ?? lo * gamma ** (r.epoch - 1));
-        losses.push(loss);
-        avg = (1 - beta) * avg + beta * loss;
-        const s = avg / (1 - (1 - beta) ** losses.length);
-        smoothed.push(s);
-        best = Math.min(best, s);
-        if (s > factor * best) { stopReason = 'diverged'; return 'stop'; }
-        return undefined;
-      },
-    });
-  } catch (e) {
-    if (!(e instanceof TrainingDivergedError)) throw e;
-    stopReason = 'diverged';
+    for (let i = 0; i < steps; i++) {
+      const lr = opt.startEpoch(i, 0);
+      const loss = epochLoss(model, opt, d, batchSize, rng);
+      if (!Number.isFinite(loss)) { stopReason = 'diverged'; break; }
+      learningRates.push(lr);
+      losses.push(loss);
+      avg = (1 - beta) * avg + beta * loss;
+      const s = avg / (1 - (1 - beta) ** losses.length);
+      smoothed.push(s);
+      best = Math.min(best, s);
+      if (s > factor * best) { stopReason = 'diverged'; break; }
+    }
   } finally {
     model.setWeights(weights);
     model.setState(state);
@@ -108,4 +110,20 @@ export async function lrRangeTest(model: Model, data: FitData, options: LrRangeO
     suggested: minLossLearningRate / 10,
     stopReason,
   };
+}
+
+/** The mean training loss of one epoch of steps (NaN as soon as a step is not finite). */
+function epochLoss(model: Model, opt: Optimizer, d: Prepared, batchSize: number, rng: Rng): number {
+  const n = d.x.rows;
+  const order = rng.permutation(n);
+  const x = model.resident(d.x.data);
+  const y = model.resident(d.y.data);
+  let sum = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const rows = Math.min(batchSize, n - start);
+    const r = trainStep(model, opt, { x: x.a, y: y.a, order, start, rows, weights: d.w ?? undefined }, { rng });
+    if (!r.ok) return NaN;
+    sum += r.loss * rows;
+  }
+  return sum / n;
 }

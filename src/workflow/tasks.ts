@@ -11,7 +11,6 @@
 import type { ActivationSpec } from '../spec.js';
 import type { LossName } from '../losses.js';
 import type { Task } from '../graph/builders.js';
-import { accuracy, balancedAccuracy, mae, mse, r2 } from '../metrics.js';
 
 export type { Task };
 export const TASK_NAMES: readonly Task[] = ['regression', 'binary', 'multiclass'];
@@ -47,7 +46,7 @@ export const TASKS: Readonly<Record<Task, TaskInfo>> = {
 };
 
 /** The task of a classifier with `k` classes. */
-export function classifierTask(k: number): Task {
+export function classifierTask(k: number): 'binary' | 'multiclass' {
   return k === 2 ? 'binary' : 'multiclass';
 }
 
@@ -77,27 +76,5 @@ export function classProbabilities(o: Outputs): Float64Array {
   if (o.cols !== 1) return Float64Array.from(o.data as ArrayLike<number>);
   const out = new Float64Array(o.rows * 2);
   for (let r = 0; r < o.rows; r++) { const p = o.data[r]!; out[2 * r] = 1 - p; out[2 * r + 1] = p; }
-  return out;
-}
-
-/** The task's metrics from class indices (classifiers) or values in the target's units (regression). */
-export function taskMetrics(task: Task, actual: ArrayLike<number>, predicted: ArrayLike<number>, cols = 1): Record<string, number> {
-  if (TASKS[task].classifier) {
-    return { accuracy: accuracy(actual, predicted), balancedAccuracy: balancedAccuracy(actual, predicted) };
-  }
-  const rows = actual.length / cols;
-  const t = toRows(actual, rows, cols);
-  const p = toRows(predicted, rows, cols);
-  return { r2: r2(t, p), rmse: Math.sqrt(mse(t, p)), mae: mae(t, p) };
-}
-
-function toRows(a: ArrayLike<number>, rows: number, cols: number): number[][] | number[] {
-  if (cols === 1) return Array.from(a);
-  const out: number[][] = new Array<number[]>(rows);
-  for (let r = 0; r < rows; r++) {
-    const row = new Array<number>(cols);
-    for (let j = 0; j < cols; j++) row[j] = a[r * cols + j]!;
-    out[r] = row;
-  }
   return out;
 }

@@ -26,12 +26,12 @@ async function failure(text: string, options: ReadTableOptions = {}): Promise<st
 test('a CSV with a BOM, CRLF line ends and quoted fields is read into typed columns', async () => {
   const t = await read('\uFEFFx,name,y\r\n1.5,"Smith, J",0\r\n-2e3,"two\r\nlines",1\r\n');
   assert.equal(t.rows, 2);
-  assert.deepEqual(t.columns.map((c) => [c.name, c.kind]), [['x', 'numeric'], ['name', 'categorical'], ['y', 'numeric']]);
+  assert.deepEqual(t.columns.map((c) => [c.name, c.type]), [['x', 'number'], ['name', 'category'], ['y', 'number']]);
   const x = t.columns[0]!;
-  assert.ok(x.kind === 'numeric');
+  assert.ok(x.type === 'number');
   assert.deepEqual([...x.values], [1.5, -2000]);
   const name = t.columns[1]!;
-  assert.ok(name.kind === 'categorical');
+  assert.ok(name.type === 'category');
   assert.deepEqual(name.levels, ['Smith, J', 'two\r\nlines']);
 });
 
@@ -44,7 +44,7 @@ test('tab- and semicolon-separated files are recognised by sniffing', async () =
   assert.equal(sniffDelimiter('a\tb\tc\n1\t2\t3\n'), '\t');
   assert.equal(sniffDelimiter('a;b\n"1,5";2\n'), ';');
   const t = await read('a\tb\n1\t2\n3\t4\n');
-  assert.equal(t.delimiter, '\t');
+  assert.equal(t.format.delimiter, '\t');
   assert.equal(t.columns.length, 2);
 });
 
@@ -58,12 +58,12 @@ test('reading in 3-byte chunks gives the same table as reading at once', async (
 test('missing cells are recorded with the place of the first one', async () => {
   const t = await read('a,b\n1,x\nNA,\n3,y\n');
   const a = t.columns[0]!;
-  assert.ok(a.kind === 'numeric');
+  assert.ok(a.type === 'number');
   assert.equal(a.missing, 1);
   assert.ok(Number.isNaN(a.values[1]));
   assert.deepEqual(a.firstMissing, { line: 3, value: 'NA' });
   const b = t.columns[1]!;
-  assert.ok(b.kind === 'categorical');
+  assert.ok(b.type === 'category');
   assert.deepEqual([...b.codes], [0, -1, 1]);
 });
 
@@ -92,9 +92,9 @@ test('a header that names a column twice is refused', async () => {
 });
 
 test('a forced kind makes a numeric-looking column categorical', async () => {
-  const t = await read('zip,y\n10115,1\n20095,0\n', { kinds: new Map([['zip', 'categorical']]) });
+  const t = await read('zip,y\n10115,1\n20095,0\n', { kinds: new Map([['zip', 'category']]) });
   const zip = t.columns[0]!;
-  assert.ok(zip.kind === 'categorical');
+  assert.ok(zip.type === 'category');
   assert.deepEqual(zip.levels, ['10115', '20095']);
 });
 

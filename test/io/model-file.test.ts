@@ -78,7 +78,7 @@ test('the file carries task, classes and open preprocessing and training section
   assert.deepEqual(back.preprocessing, file.preprocessing);
   assert.deepEqual(back.training, { epochs: 12, optimizer: { kind: 'adam', learningRate: 0.01 } });
   assert.equal(back.format, 'mlpkit-model');
-  assert.equal(back.version, 1);
+  assert.equal(back.version, 2);
 });
 
 function validFile(): ModelFile {
@@ -98,8 +98,8 @@ function mutate(path: readonly (string | number)[], value: unknown): unknown {
 
 const BAD: readonly [string, readonly (string | number)[], unknown, RegExp][] = [
   ['a wrong format tag', ['format'], 'keras', /\$\.format: expected "mlpkit-model", got "keras"/],
-  ['a newer version', ['version'], 2, /\$\.version: this file has format version 2, newer than/],
-  ['a missing version', ['version'], undefined, /\$\.version: expected 1, got nothing/],
+  ['a newer version', ['version'], 3, /\$\.version: this file has format version 3, newer than/],
+  ['a missing version', ['version'], undefined, /\$\.version: expected 1…2, got nothing/],
   ['an unknown top-level field', ['wieghts'], {}, /\$\.wieghts: unknown field/],
   ['a missing spec', ['spec'], undefined, /\$\.spec: expected an object, got nothing/],
   ['a zero inputSize', ['spec', 'inputSize'], 0, /\$\.spec\.inputSize: expected an integer ≥ 1, got 0/],

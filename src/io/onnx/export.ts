@@ -119,8 +119,9 @@ export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions
     const t = regressionTargetScaling(file?.preprocessing);
     let out = y;
     if (t !== null) {
-      out = b.op('Mul', [out, b.floats('target_scale', [1], [t.scale])], 'target_scaled');
-      out = b.op('Add', [out, b.floats('target_mean', [1], [t.mean])], 'target_shifted');
+      if (t.scale.length !== k) throw new Error(`exportOnnx: preprocessing.target scales ${t.scale.length} outputs, the model has ${k}`);
+      out = b.op('Mul', [out, b.floats('target_scale', [k], t.scale)], 'target_scaled');
+      out = b.op('Add', [out, b.floats('target_mean', [k], t.mean)], 'target_shifted');
     }
     outputs.push({ name: b.op('Identity', [out], 'output'), elemType: DataType.FLOAT, shape: ['N', k] });
   }
@@ -155,17 +156,20 @@ function emitNetwork(b: GraphBuilder, model: Model, x: string): string {
   return tensorOf.get(model.output)!;
 }
 
-/** { mean, scale } from a model file's `preprocessing.target` of a regression, if it has one. */
-function regressionTargetScaling(pre: unknown): { mean: number; scale: number } | null {
+/** Per-output { mean, scale } from a model file's `preprocessing.target` of a regression, if it has one. */
+function regressionTargetScaling(pre: unknown): { mean: number[]; scale: number[] } | null {
   if (typeof pre !== 'object' || pre === null) return null;
   const t = (pre as { target?: unknown }).target;
   if (typeof t !== 'object' || t === null) return null;
   const { task, mean, scale } = t as { task?: unknown; mean?: unknown; scale?: unknown };
-  if (task !== 'regression' || typeof mean !== 'number' || typeof scale !== 'number') return null;
-  if (!Number.isFinite(mean) || !Number.isFinite(scale) || scale <= 0) {
-    throw new Error(`exportOnnx: preprocessing.target has mean ${mean} and scale ${scale}; expected finite numbers with scale > 0`);
+  const list = (v: unknown): number[] | null => (typeof v === 'number' ? [v] : Array.isArray(v) && v.every((x) => typeof x === 'number') ? v as number[] : null);
+  const m = list(mean);
+  const sc = list(scale);
+  if (task !== 'regression' || m === null || sc === null) return null;
+  if (m.length !== sc.length || !m.every(Number.isFinite) || !sc.every((x) => Number.isFinite(x) && x > 0)) {
+    throw new Error(`exportOnnx: preprocessing.target has mean ${JSON.stringify(mean)} and scale ${JSON.stringify(scale)}; expected finite numbers with scale > 0, one per output`);
   }
-  return { mean, scale };
+  return { mean: m, scale: sc };
 }
 
 function isModelFile(v: Model | ModelFile): v is ModelFile {

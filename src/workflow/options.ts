@@ -1,0 +1,159 @@
+/**
+ * The training options of the workflow: one name, one default and one check per option, read by every
+ * door (the command turns flags into these, the estimators turn scikit-learn's names into these, the
+ * playground turns its controls into these). Unknown options are refused with "did you mean".
+ */
+
+import { isActivationName, type ActivationName } from '../activations.js';
+import { isInitName, type InitName } from '../init.js';
+import { isLossName, type LossName } from '../losses.js';
+import { checkKeys } from '../options.js';
+import type { OptimizerSpec } from '../optim/rules.js';
+import { DEFAULT_LEARNING_RATES } from '../optim/optimizer.js';
+import type { ScheduleSpec } from '../optim/schedules.js';
+import { PREPROCESSOR_OPTION_NAMES, type PreprocessorOptions } from './preprocessor.js';
+
+export type OptimizerName = OptimizerSpec['kind'];
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lbfgs'];
+
+export interface NetworkOptions {
+  /** Units of each hidden layer. Default [32]. */
+  readonly hidden?: readonly number[];
+  /** Hidden activation. Default 'relu'. */
+  readonly activation?: ActivationName;
+  readonly init?: InitName;
+  readonly batchNorm?: 'before' | 'after';
+  readonly dropout?: number;
+  /** Standard deviation of Gaussian noise added to the inputs in training. */
+  readonly inputNoise?: number;
+  readonly l1?: number;
+  readonly l2?: number;
+  /** Default: the task's (TASKS). */
+  readonly loss?: LossName;
+}
+
+export interface OptimizationOptions {
+  /** Default 'adam'. */
+  readonly optimizer?: OptimizerName;
+  /** Default: DEFAULT_LEARNING_RATES[optimizer]. */
+  readonly learningRate?: number;
+  /** SGD and RMSprop momentum. */
+  readonly momentum?: number;
+  readonly nesterov?: boolean;
+  /** Adam's and AdamW's moment decays and ε (defaults 0.9, 0.999, 1e-8). */
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly epsilon?: number;
+  readonly schedule?: ScheduleSpec;
+  /** Rows per mini-batch. Default 32. */
+  readonly batchSize?: number;
+  /** Passes over the training rows. Default 200. */
+  readonly epochs?: number;
+  /** Reshuffle the training rows every epoch. Default true. */
+  readonly shuffle?: boolean;
+  /** Fraction of the training rows held out for early stopping and restarts. Default 0.2 with ≥ 30 rows, else 0. */
+  readonly validation?: number;
+  /** Epochs without a validation improvement before stopping (0: off). Default 20 when there is a validation split. */
+  readonly earlyStopping?: number;
+  /** The improvement of the validation loss that counts for early stopping. Default 0. */
+  readonly minDelta?: number;
+  /**
+   * Stop when the training loss has not improved by more than `tolerance` for `nIterNoChange` epochs
+   * (scikit-learn's rule without early stopping); for L-BFGS, `tolerance` is the gradient tolerance.
+   */
+  readonly tolerance?: number;
+  readonly nIterNoChange?: number;
+  /** 'balanced', or a weight per class label. */
+  readonly classWeight?: 'balanced' | Readonly<Record<string, number>>;
+  /** Train this many networks from seeds seed, seed+1, … and keep the best on validation. Default 1. */
+  readonly restarts?: number;
+  /** Keep all restarts and average their outputs. */
+  readonly ensemble?: boolean;
+  /** Train each restart on a bootstrap sample (bagging). */
+  readonly bootstrap?: boolean;
+  /** Seed of the weights, shuffling, dropout and splits. Default 0. */
+  readonly seed?: number;
+}
+
+/** Everything a training run can be told, as plain JSON. */
+export interface TrainOptions extends PreprocessorOptions, NetworkOptions, OptimizationOptions {}
+
+const NETWORK_OPTION_NAMES = ['hidden', 'activation', 'init', 'batchNorm', 'dropout', 'inputNoise', 'l1', 'l2', 'loss'] as const;
+const OPTIMIZATION_OPTION_NAMES = [
+  'optimizer', 'learningRate', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'schedule', 'batchSize', 'epochs', 'shuffle', 'validation',
+  'earlyStopping', 'minDelta', 'tolerance', 'nIterNoChange',
+  'classWeight', 'restarts', 'ensemble', 'bootstrap', 'seed',
+] as const;
+export const TRAIN_OPTION_NAMES: readonly string[] = [...PREPROCESSOR_OPTION_NAMES, ...NETWORK_OPTION_NAMES, ...OPTIMIZATION_OPTION_NAMES];
+
+/** The defaults every door uses. */
+export const TRAIN_DEFAULTS = {
+  hidden: [32] as readonly number[],
+  activation: 'relu' as ActivationName,
+  optimizer: 'adam' as OptimizerName,
+  batchSize: 32,
+  epochs: 200,
+  validationMinRows: 30,
+  validation: 0.2,
+  earlyStopping: 20,
+  seed: 0,
+} as const;
+
+const isInt = (v: unknown, min: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min;
+const isNum = (v: unknown, lo: number, hi: number): boolean => typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
+
+/** Refuse unknown options and values out of range; every message names the option. */
+export function checkTrainOptions(o: TrainOptions, where = 'train'): void {
+  checkKeys(o, TRAIN_OPTION_NAMES, where);
+  const bad = (name: string, v: unknown, want: string): never => {
+    throw new Error(`${where}: option ${name} must be ${want}, got ${JSON.stringify(v)}`);
+  };
+  if (o.hidden !== undefined && (!Array.isArray(o.hidden) || o.hidden.some((u) => !isInt(u, 1)))) bad('hidden', o.hidden, 'a list of integers ≥ 1');
+  if (o.activation !== undefined && !isActivationName(o.activation)) bad('activation', o.activation, 'an activation name');
+  if (o.init !== undefined && !isInitName(o.init)) bad('init', o.init, 'an initializer name');
+  if (o.loss !== undefined && !isLossName(o.loss)) bad('loss', o.loss, 'a loss name');
+  if (o.batchNorm !== undefined && o.batchNorm !== 'before' && o.batchNorm !== 'after') bad('batchNorm', o.batchNorm, "'before' or 'after'");
+  if (o.dropout !== undefined && !isNum(o.dropout, 0, 0.99)) bad('dropout', o.dropout, 'in [0, 0.99]');
+  for (const k of ['inputNoise', 'l1', 'l2'] as const) if (o[k] !== undefined && !isNum(o[k], 0, 1e6)) bad(k, o[k], 'a number ≥ 0');
+  if (o.optimizer !== undefined && !OPTIMIZER_NAMES.includes(o.optimizer)) bad('optimizer', o.optimizer, OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', '));
+  if (o.learningRate !== undefined && !isNum(o.learningRate, 1e-12, 1e3)) bad('learningRate', o.learningRate, 'a number in (0, 1000]');
+  if (o.momentum !== undefined && !isNum(o.momentum, 0, 0.9999)) bad('momentum', o.momentum, 'in [0, 1)');
+  if (o.batchSize !== undefined && !isInt(o.batchSize, 1)) bad('batchSize', o.batchSize, 'an integer ≥ 1');
+  if (o.epochs !== undefined && !isInt(o.epochs, 1)) bad('epochs', o.epochs, 'an integer ≥ 1');
+  if (o.validation !== undefined && !isNum(o.validation, 0, 0.9)) bad('validation', o.validation, 'a fraction in [0, 0.9]');
+  if (o.earlyStopping !== undefined && !isInt(o.earlyStopping, 0)) bad('earlyStopping', o.earlyStopping, 'an integer ≥ 0 (epochs of patience; 0: off)');
+  if (o.restarts !== undefined && !isInt(o.restarts, 1)) bad('restarts', o.restarts, 'an integer ≥ 1');
+  if (o.nIterNoChange !== undefined && !isInt(o.nIterNoChange, 1)) bad('nIterNoChange', o.nIterNoChange, 'an integer ≥ 1');
+  for (const k of ['minDelta', 'tolerance'] as const) if (o[k] !== undefined && !isNum(o[k], 0, 1e6)) bad(k, o[k], 'a number ≥ 0');
+  for (const k of ['beta1', 'beta2'] as const) if (o[k] !== undefined && !isNum(o[k], 0, 0.999999)) bad(k, o[k], 'in [0, 1)');
+  if (o.epsilon !== undefined && !isNum(o.epsilon, 1e-30, 1)) bad('epsilon', o.epsilon, 'in (0, 1]');
+  if (o.seed !== undefined && !(isInt(o.seed, 0) && o.seed < 2 ** 32)) bad('seed', o.seed, 'an integer in [0, 2³²)');
+  if (o.ensemble === true && (o.restarts ?? 1) < 2) throw new Error(`${where}: option ensemble keeps all the runs of restarts: give restarts ≥ 2`);
+  if (o.scale !== undefined && !['standard', 'minmax', 'none'].includes(o.scale)) bad('scale', o.scale, "'standard', 'minmax' or 'none'");
+  if (o.impute !== undefined && !['mean', 'median', 'most-frequent', 'constant'].includes(o.impute)) bad('impute', o.impute, "'mean', 'median', 'most-frequent' or 'constant'");
+  if (o.unknown !== undefined && o.unknown !== 'error' && o.unknown !== 'ignore') bad('unknown', o.unknown, "'error' or 'ignore'");
+  if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression') bad('task', o.task, "'classification' or 'regression'");
+}
+
+/** The optimizer spec of the options, with the optimizer's default learning rate when none is given. */
+export function optimizerOf(o: TrainOptions): OptimizerSpec {
+  const kind = o.optimizer ?? TRAIN_DEFAULTS.optimizer;
+  if (kind === 'lbfgs') return { kind, ...(o.tolerance === undefined ? {} : { gradientTolerance: o.tolerance }) };
+  const learningRate = o.learningRate ?? DEFAULT_LEARNING_RATES[kind];
+  const only = (names: readonly (keyof TrainOptions)[], what: string): void => {
+    const used = (['momentum', 'nesterov', 'beta1', 'beta2', 'epsilon'] as const).filter((k) => o[k] !== undefined && !names.includes(k));
+    if (used.length > 0) throw new Error(`train: option ${used[0]} is not used by the ${kind} optimizer (${what})`);
+  };
+  const set = <K extends 'momentum' | 'nesterov' | 'beta1' | 'beta2' | 'epsilon'>(k: K): Partial<Pick<TrainOptions, K>> => (o[k] === undefined ? {} : { [k]: o[k] } as Pick<TrainOptions, K>);
+  switch (kind) {
+    case 'sgd': only(['momentum', 'nesterov'], 'it takes momentum and nesterov'); return { kind, learningRate, ...set('momentum'), ...set('nesterov') };
+    case 'rmsprop': only(['momentum', 'epsilon'], 'it takes momentum and epsilon'); return { kind, learningRate, ...set('momentum'), ...set('epsilon') };
+    case 'adam': case 'adamw': only(['beta1', 'beta2', 'epsilon'], 'it takes beta1, beta2 and epsilon'); return { kind, learningRate, ...set('beta1'), ...set('beta2'), ...set('epsilon') };
+    case 'adagrad': only(['epsilon'], 'it takes epsilon'); return { kind, learningRate, ...set('epsilon') };
+  }
+}
+
+/** The validation fraction for a table of `rows` rows: as given, else the default when there are enough rows. */
+export function validationOf(o: TrainOptions, rows: number): number {
+  return o.validation ?? (rows >= TRAIN_DEFAULTS.validationMinRows ? TRAIN_DEFAULTS.validation : 0);
+}

@@ -1,0 +1,188 @@
+/**
+ * The one training workflow: table → Preprocessor → network from the task table → fit (or restarts)
+ * → Pipeline. The command, the estimators and the playground all end up here, so the same table, seed
+ * and options give the same model file through every door.
+ */
+
+import type { Backend } from '../kernels/backend.js';
+import { mlp } from '../graph/builders.js';
+import { Model } from '../graph/model.js';
+import type { Matrix } from '../matrix.js';
+import { r2 } from '../metrics.js';
+import type { ModelSpec } from '../spec.js';
+import { TableError, type Table } from '../table/types.js';
+import { fit } from '../train/fit.js';
+import { trainRestarts, type RestartFitOptions, type RestartRunner } from '../train/restarts.js';
+import type { Checkpoint, EpochRecord, FitOptions, History, Metric } from '../train/types.js';
+import { Ensemble } from '../train/ensemble.js';
+import { checkTrainOptions, optimizerOf, TRAIN_DEFAULTS, validationOf, type TrainOptions } from './options.js';
+import { Pipeline, type TrainingSummary } from './pipeline.js';
+import { Preprocessor, type EncodedTarget } from './preprocessor.js';
+import { decodeLabels, TASKS, type Task } from './tasks.js';
+
+/** What only a caller in a running program can give: callbacks, a backend, a runner for restarts. */
+export interface TrainHooks {
+  readonly onEpochEnd?: (record: EpochRecord) => void | 'stop' | Promise<void | 'stop'>;
+  readonly signal?: AbortSignal;
+  readonly checkpoint?: NonNullable<FitOptions['checkpoint']>;
+  readonly resumeFrom?: Checkpoint;
+  readonly backend?: Backend;
+  /** How restarts run (worker threads from `mlpkit/node`, a job queue); one after the other by default. */
+  readonly runner?: RestartRunner;
+}
+
+export interface TrainOutcome {
+  readonly pipeline: Pipeline;
+  /** The history of the kept run (of member 0 in an ensemble). */
+  readonly history: History;
+  /** The preprocessed training table, as the network saw it. */
+  readonly x: Matrix;
+  readonly y: EncodedTarget;
+}
+
+/** Train a pipeline on a table. */
+export async function trainPipeline(table: Table, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainOutcome> {
+  checkTrainOptions(options);
+  const prep = Preprocessor.fit(table, pick(options, ['target', 'features', 'drop', 'task', 'impute', 'fillValue', 'scale', 'unknown', 'minFrequency', 'scaleTarget']));
+  const x = prep.transform(table, 'float32');
+  const y = prep.transformTarget(table, 'float32');
+  const resolved = resolveOptions(options, table.rows);
+  const spec = specOf(prep, resolved);
+  const fraction = resolved.validation!;
+  checkValidationRows(table, fraction);
+  const base = fitOptionsOf(prep, resolved, table.rows, fraction);
+  const runs = resolved.restarts ?? 1;
+  let predictor: Model | Ensemble;
+  let history: History;
+  let restarts: TrainingSummary['restarts'];
+  if (runs > 1) {
+    const out = await trainRestarts(spec, { x, y: y.y }, base, {
+      runs, seed: resolved.seed!, bootstrap: resolved.bootstrap ?? false,
+      ...(fraction > 0 ? { validation: { fraction } } : {}), ...(hooks.runner === undefined ? {} : { runner: hooks.runner }),
+    });
+    const all = resolved.ensemble === true;
+    predictor = all ? out.ensemble : out.model;
+    history = out.runs[all ? 0 : out.best]!.history;
+    restarts = { valLosses: out.runs.map((r) => r.valLoss), kept: all ? 'all' : out.best };
+    for (const r of history.epochs) await hooks.onEpochEnd?.(r);
+  } else {
+    const model = new Model(spec, { seed: resolved.seed!, ...(hooks.backend === undefined ? {} : { backend: hooks.backend }) });
+    history = await fit(model, { x, y: y.y }, {
+      ...base, seed: resolved.seed!, metrics: epochMetrics(prep.task),
+      ...(fraction > 0 ? { validation: { fraction } } : {}),
+      ...pick(hooks, ['onEpochEnd', 'signal', 'checkpoint', 'resumeFrom']),
+    });
+    predictor = model;
+  }
+  const validationRows = fraction > 0 ? Math.round(fraction * table.rows) : 0;
+  const last = history.epochs[history.epochs.length - 1];
+  const summary: TrainingSummary = {
+    data: { source: table.source, rows: table.rows, trainRows: table.rows - validationRows, validationRows },
+    epochs: history.epochs.length, stopReason: history.stopReason, bestEpoch: history.bestEpoch,
+    finalTrainLoss: last?.trainLoss ?? null, finalValLoss: last?.valLoss ?? null,
+    ...(restarts === undefined ? {} : { restarts }),
+  };
+  return { pipeline: new Pipeline(predictor, prep, resolved, summary), history, x, y };
+}
+
+/** A validation split must leave rows on both sides. */
+function checkValidationRows(table: Table, fraction: number): void {
+  if (fraction === 0) return;
+  const n = table.rows;
+  const held = Math.round(n * fraction);
+  if (held < 1 || n - held < 2) {
+    throw new TableError(`${table.source}: too few rows for a validation split: ${n} rows with --validation ${fraction} (option validation) leave ${held} for validation and ${n - held} for training; add rows, or pass validation 0 (--validation 0)`, table.source);
+  }
+}
+
+/** The options with every default filled in: what the model file records. */
+export function resolveOptions(o: TrainOptions, rows: number): TrainOptions {
+  const optimizer = o.optimizer ?? TRAIN_DEFAULTS.optimizer;
+  const validation = validationOf(o, rows);
+  const spec = optimizerOf(o);
+  return {
+    ...o,
+    hidden: o.hidden ?? TRAIN_DEFAULTS.hidden,
+    activation: o.activation ?? TRAIN_DEFAULTS.activation,
+    optimizer,
+    ...(spec.kind === 'lbfgs' ? {} : { learningRate: spec.learningRate }),
+    batchSize: o.batchSize ?? TRAIN_DEFAULTS.batchSize,
+    epochs: o.epochs ?? TRAIN_DEFAULTS.epochs,
+    validation,
+    earlyStopping: o.earlyStopping ?? (validation > 0 ? TRAIN_DEFAULTS.earlyStopping : 0),
+    seed: o.seed ?? TRAIN_DEFAULTS.seed,
+  };
+}
+
+/** The network for a fitted preprocessor: inputs and outputs from it, the output layer from the task table. */
+export function specOf(prep: Preprocessor, o: TrainOptions): ModelSpec {
+  return mlp({
+    inputSize: prep.width, outputSize: prep.outputWidth, task: prep.task,
+    hidden: o.hidden ?? TRAIN_DEFAULTS.hidden, activation: o.activation ?? TRAIN_DEFAULTS.activation,
+    ...pick(o, ['init', 'batchNorm', 'dropout', 'inputNoise', 'l1', 'l2', 'loss']),
+  });
+}
+
+function fitOptionsOf(prep: Preprocessor, o: TrainOptions, rows: number, fraction: number): RestartFitOptions {
+  const patience = o.earlyStopping ?? 0;
+  if (patience > 0 && fraction === 0 && o.earlyStopping !== undefined && o.validation !== undefined) {
+    throw new Error('train: option earlyStopping needs a validation split (validation > 0)');
+  }
+  const trainRows = rows - Math.round(fraction * rows);
+  const optimizer = optimizerOf(o);
+  return {
+    epochs: o.epochs ?? TRAIN_DEFAULTS.epochs,
+    batchSize: Math.max(1, Math.min(o.batchSize ?? TRAIN_DEFAULTS.batchSize, trainRows)),
+    optimizer,
+    ...(o.schedule === undefined ? {} : { schedule: o.schedule }),
+    ...(o.shuffle === undefined ? {} : { shuffle: o.shuffle }),
+    ...(patience > 0 && fraction > 0 ? { earlyStopping: { patience, restoreBest: true, ...(o.minDelta === undefined ? {} : { minDelta: o.minDelta }) } } : {}),
+    ...(o.nIterNoChange === undefined || optimizer.kind === 'lbfgs' ? {} : { nIterNoChange: o.nIterNoChange, ...(o.tolerance === undefined ? {} : { tolerance: o.tolerance }) }),
+    ...(o.classWeight === undefined ? {} : { classWeights: classWeightsOf(prep, o.classWeight) }),
+  };
+}
+
+/** Class weights by class index, from 'balanced' or a weight per label (unnamed classes weigh 1). */
+function classWeightsOf(prep: Preprocessor, cw: NonNullable<TrainOptions['classWeight']>): number[] | 'balanced' {
+  const t = prep.target;
+  if (t.task === 'regression') throw new Error('train: option classWeight is for classification; the target is numeric (regression)');
+  if (cw === 'balanced') return 'balanced';
+  const names = t.classes.map(String);
+  for (const key of Object.keys(cw)) {
+    if (!names.includes(key)) throw new Error(`train: option classWeight names class '${key}', which is not in the target (${names.map((n) => `'${n}'`).join(', ')})`);
+  }
+  return names.map((n) => {
+    const w = cw[n] ?? 1;
+    if (!(Number.isFinite(w) && w >= 0)) throw new Error(`train: option classWeight['${n}'] must be a number ≥ 0, got ${w}`);
+    return w;
+  });
+}
+
+/** Per-epoch training metrics: accuracy for classifiers, R² (on the scaled target) for regression. */
+export function epochMetrics(task: Task): Record<string, Metric> {
+  if (!TASKS[task].classifier) {
+    return { r2: (t, p) => r2(t.cols === 1 ? Array.from(t.data) : rowsOf(t), p.cols === 1 ? Array.from(p.data) : rowsOf(p)) };
+  }
+  return {
+    accuracy: (t, p) => {
+      const a = decodeLabels(t);
+      const b = decodeLabels(p);
+      let ok = 0;
+      for (let i = 0; i < a.length; i++) if (a[i] === b[i]) ok++;
+      return ok / a.length;
+    },
+  };
+}
+
+function rowsOf(m: Matrix): number[][] {
+  const out = new Array<number[]>(m.rows);
+  for (let r = 0; r < m.rows; r++) out[r] = Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols));
+  return out;
+}
+
+/** The listed keys of an object that are set (so optional properties stay absent, not undefined). */
+function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out as Pick<T, K>;
+}
