@@ -43,9 +43,15 @@ export interface TrainOutcome {
 /** Train a pipeline on a table. */
 export async function trainPipeline(table: Table, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainOutcome> {
   checkTrainOptions(options);
-  const prep = Preprocessor.fit(table, pick(options, ['target', 'features', 'drop', 'task', 'impute', 'fillValue', 'scale', 'unknown', 'minFrequency', 'scaleTarget']));
+  // A Poisson model predicts counts on their own scale (its output exp(I) is a mean ≥ 0): the target stays unscaled.
+  const poisson = options.loss === 'poisson';
+  const prep = Preprocessor.fit(table, {
+    ...pick(options, ['target', 'features', 'drop', 'task', 'impute', 'fillValue', 'scale', 'unknown', 'minFrequency', 'scaleTarget']),
+    ...(poisson && options.scaleTarget === undefined ? { scaleTarget: false } : {}),
+  });
   const x = prep.transform(table, 'float32');
   const y = prep.transformTarget(table, 'float32');
+  if (poisson) checkCounts(y.y.data, options.target, table);
   const resolved = resolveOptions(options, table.rows);
   const spec = specOf(prep, resolved);
   const fraction = resolved.validation!;
@@ -96,6 +102,13 @@ function checkValidationRows(table: Table, fraction: number): void {
 }
 
 /** The options with every default filled in: what the model file records. */
+/** The Poisson loss's targets are counts or rates: never negative. */
+function checkCounts(y: ArrayLike<number>, target: TrainOptions['target'], table: Table): void {
+  for (let i = 0; i < y.length; i++) {
+    if (y[i]! < 0) throw new Error(`${table.source}, line ${table.lines[i] ?? i + 2}: target ${JSON.stringify(target)} is ${y[i]}; the poisson loss needs counts or rates ≥ 0`);
+  }
+}
+
 export function resolveOptions(o: TrainOptions, rows: number): TrainOptions {
   const optimizer = o.optimizer ?? TRAIN_DEFAULTS.optimizer;
   const validation = validationOf(o, rows);
