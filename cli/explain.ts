@@ -22,7 +22,7 @@ import { CliError, usageError } from './errors.js';
 import { encodeColumns, encodeTarget, featureNames, planColumns, planFeatureSteps, planTarget, standardizeInPlace } from './features.js';
 import { checkOutputPath, inputsFor, loadCliModel, readForModel, writeAll } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
-import { out } from './output.js';
+import { err, out } from './output.js';
 
 function outputDir(dir: string): string {
   const full = resolve(dir);
@@ -133,7 +133,8 @@ export async function lrFind(dataPath: string, o: { target: string; hidden: numb
   if (plotPath !== null) out(`plot: ${plotPath}\n`);
 }
 
-export async function tune(dataPath: string, o: { target: string; trials: number; folds: number; strategy: 'random' | 'grid'; maxIter: number; seed: number; threads?: number; timeBudget?: number; out?: string; json?: boolean }): Promise<void> {
+export async function tune(dataPath: string, o: { target: string; trials: number; folds: number; strategy: 'random' | 'grid'; maxIter: number; seed: number; threads?: number; timeBudget?: number; out?: string; json?: boolean; redis?: string; redisPasswordFile?: string }): Promise<void> {
+  if (o.redis === undefined && o.redisPasswordFile !== undefined) throw usageError('--redis-password-file goes with --redis URL');
   const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
   // The estimators standardize inside each fold, so the search sees the encoded, unscaled inputs.
   const { table, x } = await trainingTable(dataPath, o.target, false);
@@ -141,14 +142,18 @@ export async function tune(dataPath: string, o: { target: string; trials: number
   const { y, labels } = encodeTarget(table, plan);
   const rows = Array.from({ length: x.rows }, (_, r) => Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)));
   const classification = plan.task !== 'regression';
+  const queue = o.redis === undefined ? null : await (await import('./worker.js')).submitter(
+    { redis: o.redis, ...(o.redisPasswordFile === undefined ? {} : { redisPasswordFile: o.redisPasswordFile }) }, 'candidate', (l) => { if (o.json !== true) err(`${l}\n`); });
   const targets = plan.task === 'regression'
     ? Array.from(y.data, (v) => v * plan.scale + plan.mean)
     : Array.from(labels!, (k) => plan.classes[k]!);
   const r = await runTune(rows, targets, {
     task: classification ? 'classification' : 'regression', trials: o.trials, folds: o.folds, strategy: o.strategy, seed: o.seed,
     base: { maxIter: o.maxIter }, ...(o.timeBudget === undefined ? {} : { timeBudgetSeconds: o.timeBudget }),
-    runner: parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }), refit: false,
+    runner: queue === null ? parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }) : (await import('../src/node/queue/submit.js')).queueTuneRunner(queue.options),
+    refit: false,
   });
+  if (queue !== null && o.json !== true) err(`${queue.summary()}\n`);
   const refit = outPath === null ? null : await refitAsTrain(dataPath, o.target, r.best.params, { task: plan.task, rows: x.rows, epochs: o.maxIter, seed: o.seed, out: outPath });
   if (o.json === true) {
     out(`${JSON.stringify({ score: r.score, ranked: r.ranked.map((c) => ({ ...c, mean: Number.isFinite(c.mean) ? c.mean : null })), best: r.best.params, skipped: r.skipped, seconds: r.seconds, out: outPath, refitMetrics: refit })}\n`);

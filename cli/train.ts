@@ -54,6 +54,9 @@ export interface TrainOptions {
   readonly validation?: number;
   readonly restarts?: number;
   readonly ensemble?: boolean;
+  /** Run the restarts on `mlpkit worker`s through this Redis instead of worker threads. */
+  readonly redis?: string;
+  readonly redisPasswordFile?: string;
   readonly standardize: boolean;
   readonly impute?: Impute;
   readonly drop: readonly string[];
@@ -133,9 +136,13 @@ function validationFraction(o: TrainOptions, table: Table): number {
   return f;
 }
 
+const pickFile = (o: { redisPasswordFile?: string }): { redisPasswordFile?: string } => (o.redisPasswordFile === undefined ? {} : { redisPasswordFile: o.redisPasswordFile });
+
 export async function train(dataPath: string, o: TrainOptions): Promise<TrainResult> {
   const progress = new Progress(outputMode(o));
   if (o.ensemble === true && (o.restarts ?? 1) < 2) throw usageError('--ensemble keeps all the runs of --restarts K: give K ≥ 2');
+  if (o.redis === undefined && o.redisPasswordFile !== undefined) throw usageError('--redis-password-file goes with --redis URL');
+  if (o.redis !== undefined && (o.restarts ?? 1) < 2) throw usageError('--redis runs the runs of --restarts K on workers: give K ≥ 2');
   const modelPath = checkOutputPath(o.out, '--out');
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
@@ -187,10 +194,13 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   progress.trainStart(o.epochs);
   try {
     if ((o.restarts ?? 1) > 1) {
-      // The runs go to worker threads; each is a pure function of its seed, so this equals a sequential run.
+      // The runs go to worker threads (or queue workers); each is a pure function of its seed, so this equals a sequential run.
+      const queue = o.redis === undefined ? null : await (await import('./worker.js')).submitter({ redis: o.redis, ...pickFile(o) }, 'restart', (l) => progress.note(l));
       const outcome = await trainRestarts(spec, { x, y }, base, {
-        runs: o.restarts!, seed: o.seed, ...(fraction > 0 ? { validation: { fraction } } : {}), runner: parallelRunner(),
+        runs: o.restarts!, seed: o.seed, ...(fraction > 0 ? { validation: { fraction } } : {}),
+        runner: queue === null ? parallelRunner() : (await import('../src/node/queue/submit.js')).queueRunner(queue.options),
       });
+      if (queue !== null) progress.note(queue.summary());
       const losses = outcome.runs.map((r) => r.valLoss.toPrecision(4)).join(', ');
       if (o.ensemble === true) {
         ensemble = outcome.ensemble;
