@@ -93,12 +93,13 @@ class Submission {
     p.worker = null;
   }
 
-  /** One look at a pending trial. */
+  /** One look at a pending trial: its state first, then the job (so a result is never read from before it was there). */
   private async look(i: number, p: Pending, late: boolean): Promise<void> {
-    const job = await this.q.getJob(this.ids[i]!);
+    const id = this.ids[i]!;
+    const state = await this.q.getJobState(id);
+    const job = state === 'unknown' ? undefined : await this.q.getJob(id);
     if (job === undefined) { await this.add(i, p, late); return; }
-    if (!p.known) { p.known = true; this.progress({ kind: 'found', index: i, id: this.ids[i]! }); }
-    const state = await job.getState();
+    if (!p.known) { p.known = true; this.progress({ kind: 'found', index: i, id }); }
     const worker = job.processedBy ?? '?';
     if (state === 'completed') {
       this.results[i] = job.returnvalue;
@@ -110,7 +111,7 @@ class Submission {
       if (p.worker !== worker || p.attempt !== job.attemptsStarted) this.progress({ kind: 'started', index: i, worker, attempt: job.attemptsStarted });
       p.worker = worker;
       p.attempt = job.attemptsStarted;
-    } else if (late && (await this.q.remove(this.ids[i]!)) === 1) {
+    } else if (late && (await this.q.remove(id)) === 1) {
       this.pending.delete(i);
     }
   }
@@ -140,6 +141,8 @@ async function submit(set: TrialSet, what: string, o: QueueRunnerOptions, deadli
   const c = resolveConnection(o.connection);
   const redis = connect(c, o.onNote ?? null);
   const q = new Queue<Json, Json>(o.queue ?? QUEUE, { connection: redis });
+  // The client reports an outage once (onNote); the queue would print every failed reconnection.
+  q.on('error', () => undefined);
   try {
     return await new Submission(set, q, redis, o, what).run(deadline);
   } finally {

@@ -1,0 +1,250 @@
+// Restarts and a search on the Redis job queue, with Debian's redis-server on a loopback port and
+// `mlpkit worker` processes: the results equal the local runners' bit for bit, also when a worker is
+// killed mid-trial, when the submitter is killed and started again, and when Redis restarts mid-run.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { loadDataset } from '../../src/data/datasets.js';
+import { mlp } from '../../src/graph/builders.js';
+import { queueRunner, queueTuneRunner, type QueueRunnerOptions, type TrialProgress } from '../../src/node/queue/submit.js';
+import { QUEUE } from '../../src/node/queue/names.js';
+import { toWire } from '../../src/node/queue/wire.js';
+import { sequentialRunner, trainRestarts, type RestartResult, type RestartFitOptions } from '../../src/train/restarts.js';
+import { sequentialTuneRunner, tune, type TuneResult } from '../../src/tune/search.js';
+
+const REDIS_SERVER = '/usr/bin/redis-server';
+const skip = existsSync(REDIS_SERVER) ? false : `${REDIS_SERVER} is not installed (Debian package redis-server): the queue tests need it`;
+const root = resolve(import.meta.dirname, '../..');
+const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+const main = join(root, 'cli/main.ts');
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => (typeof a === 'object' && a !== null ? ok(a.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/** A child process whose output lines are kept, and waited on. */
+class Proc {
+  readonly lines: string[] = [];
+  private waiters: { re: RegExp; ok: (line: string) => void }[] = [];
+  readonly exited: Promise<number | null>;
+
+  constructor(readonly child: ChildProcess) {
+    let partial = '';
+    const take = (chunk: Buffer): void => {
+      partial += chunk.toString('utf8');
+      const parts = partial.split('\n');
+      partial = parts.pop()!;
+      for (const l of parts) {
+        this.lines.push(l);
+        this.waiters = this.waiters.filter((w) => (w.re.test(l) ? (w.ok(l), false) : true));
+      }
+    };
+    child.stdout?.on('data', take);
+    child.stderr?.on('data', take);
+    this.exited = new Promise((ok) => child.on('exit', (code) => ok(code)));
+  }
+
+  /** The first line matching `re` from line `from` on (0: any line so far counts), within `seconds`. */
+  waitFor(re: RegExp, seconds = 60, from = 0): Promise<string> {
+    const seen = this.lines.slice(from).find((l) => re.test(l));
+    if (seen !== undefined) return Promise.resolve(seen);
+    return new Promise((ok, fail) => {
+      const t = setTimeout(() => fail(new Error(`no line matching ${re} within ${seconds} s; output:\n${this.lines.join('\n')}`)), seconds * 1000);
+      this.waiters.push({ re, ok: (l) => { clearTimeout(t); ok(l); } });
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const t = setTimeout(() => this.child.kill('SIGKILL'), 10000);
+    await this.exited;
+    clearTimeout(t);
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'mlpkit-queue-'));
+const password = randomBytes(12).toString('hex');
+const passwordFile = join(dir, 'redis-password');
+let port = 0;
+let redis: Proc | null = null;
+const workers = new Map<string, Proc>();
+
+async function startRedis(): Promise<void> {
+  redis = new Proc(spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--requirepass', password], { cwd: dir }));
+  await redis.waitFor(/Ready to accept connections/);
+}
+
+async function startWorker(name: string): Promise<Proc> {
+  const w = new Proc(spawn(process.execPath, ['--import', tsx, main, 'worker', '--redis', `redis://127.0.0.1:${port}`, '--redis-password-file', passwordFile, '--name', name, '--stall-seconds', '2'], { cwd: dir }));
+  await w.waitFor(new RegExp(`^mlpkit worker ${name}:`));
+  workers.set(name, w);
+  return w;
+}
+
+const connection = (): QueueRunnerOptions['connection'] => ({ url: `redis://127.0.0.1:${port}`, password });
+
+// Small data: a smooth function of two inputs (regression) and iris (the search).
+const x = Array.from({ length: 160 }, (_, i) => [Math.sin(i * 0.37), Math.cos(i * 0.71)]);
+const y = x.map((r) => [r[0]! * r[1]! + 0.1 * r[0]!]);
+const spec = mlp({ inputSize: 2, outputSize: 1, task: 'regression', hidden: [12], activation: 'tanh' });
+const fitOptions = (epochs: number): RestartFitOptions => ({ epochs, batchSize: 16, optimizer: { kind: 'adam', learningRate: 0.01 } });
+
+/** Everything of a run but the seconds it took. */
+function comparable(r: RestartResult): unknown {
+  return {
+    index: r.index, seed: r.seed, valLoss: r.valLoss, weights: Buffer.from(r.weights.buffer, r.weights.byteOffset, r.weights.byteLength).toString('hex'),
+    state: Buffer.from(r.state.buffer, r.state.byteOffset, r.state.byteLength).toString('hex'), stopReason: r.history.stopReason, bestEpoch: r.history.bestEpoch,
+    epochs: r.history.epochs.map(({ seconds: _s, ...rest }) => rest),
+  };
+}
+
+function sameRuns(a: readonly RestartResult[], b: readonly RestartResult[]): void {
+  assert.equal(a.length, b.length);
+  a.forEach((r, i) => assert.deepStrictEqual(comparable(r), comparable(b[i]!), `run ${i}`));
+}
+
+const comparableTune = (r: TuneResult): unknown => r.ranked.map(({ seconds: _s, ...rest }) => rest);
+
+/** Worker lines "NAME ID: done …" of trials whose id starts with `prefix`, counted by id. */
+function doneById(prefix: string): Map<string, number> {
+  const n = new Map<string, number>();
+  for (const w of workers.values()) {
+    for (const l of w.lines) {
+      const m = /^\S+ (\S+): done in /.exec(l);
+      if (m !== null && m[1]!.startsWith(prefix)) n.set(m[1]!, (n.get(m[1]!) ?? 0) + 1);
+    }
+  }
+  return n;
+}
+
+describe('the Redis job queue', { skip }, () => {
+  before(async () => {
+    port = await freePort();
+    writeFileSync(passwordFile, `${password}\n`);
+    await startRedis();
+    await Promise.all(['w1', 'w2', 'w3'].map(startWorker));
+  });
+
+  after(async () => {
+    await Promise.all([...workers.values()].map((w) => w.stop()));
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('three workers run restarts and a search with the local results bit for bit, each trial once', async () => {
+    const events: TrialProgress[] = [];
+    const runner = queueRunner({ connection: connection(), onProgress: (e) => events.push(e) });
+    const remote = await trainRestarts(spec, { x, y }, fitOptions(20), { runs: 6, seed: 3, runner });
+    const local = await trainRestarts(spec, { x, y }, fitOptions(20), { runs: 6, seed: 3, runner: sequentialRunner });
+    sameRuns(remote.runs, local.runs);
+    assert.equal(remote.best, local.best);
+    const done = events.filter((e) => e.kind === 'done');
+    assert.deepEqual(done.map((e) => e.index).sort(), [0, 1, 2, 3, 4, 5]);
+    const queued = events.find((e) => e.kind === 'queued');
+    assert.ok(queued !== undefined && queued.kind === 'queued');
+    assert.ok([...doneById(queued.id.replace(/-\d+$/, '-')).values()].every((n) => n === 1));
+
+    const iris = await loadDataset('iris');
+    const options = { task: 'classification' as const, trials: 3, folds: 2, seed: 5, base: { maxIter: 15 }, refit: false };
+    const searched = await tune(iris.x, iris.y, { ...options, runner: queueTuneRunner({ connection: connection() }) });
+    const searchedHere = await tune(iris.x, iris.y, { ...options, runner: sequentialTuneRunner });
+    assert.deepStrictEqual(comparableTune(searched), comparableTune(searchedHere));
+  });
+
+  test('a trial that fails by itself is reported once with its error, not retried', async () => {
+    await assert.rejects(
+      trainRestarts(spec, { x, y }, { ...fitOptions(20), epochs: 0 }, { runs: 2, runner: queueRunner({ connection: connection() }) }),
+      /^Error: restart [01]: fit: epochs must be an integer ≥ 1, got 0$/,
+    );
+    // A trial with a bad model spec, put on the queue by hand: refused by the spec's own check, once.
+    const client = new Redis({ port, password, maxRetriesPerRequest: null });
+    const q = new Queue(QUEUE, { connection: client });
+    const bad = { kind: 'restart', index: 0, seed: 0, spec: { inputSize: 2, layers: [{ kind: 'dense', units: 0, activation: 'relu' }], loss: 'mse' }, fit: fitOptions(5), bootstrap: false, data: { kind: 'redis', sha256: '0'.repeat(64), bytes: 100 } };
+    await q.add('restart', toWire(bad), { jobId: 'bad-spec-0', attempts: 5 });
+    let job = await q.getJob('bad-spec-0');
+    for (let t = 0; t < 200 && (await job?.getState()) !== 'failed'; t++) {
+      await new Promise((r) => setTimeout(r, 100));
+      job = await q.getJob('bad-spec-0');
+    }
+    assert.equal(await job?.getState(), 'failed');
+    assert.equal(job?.attemptsMade, 1);
+    assert.equal(job?.failedReason, "layer 'dense0' (dense): units must be a positive integer, got 0");
+    await q.remove('bad-spec-0');
+    await q.close();
+    client.disconnect();
+  });
+
+  test('a worker killed mid-trial: its trial goes to another worker, the result is the same', async () => {
+    const events: TrialProgress[] = [];
+    const runner = queueRunner({ connection: connection(), onProgress: (e) => events.push(e) });
+    const running = trainRestarts(spec, { x, y }, fitOptions(400), { runs: 4, seed: 11, runner });
+    const line = await Promise.race([...workers.values()].map((w) => w.waitFor(/^\S+ \S+: started$/, 60, w.lines.length)));
+    const [name, id] = line.split(/:? /);
+    workers.get(name!)!.child.kill('SIGKILL');
+    workers.delete(name!);
+    const remote = await running;
+    const local = await trainRestarts(spec, { x, y }, fitOptions(400), { runs: 4, seed: 11, runner: sequentialRunner });
+    sameRuns(remote.runs, local.runs);
+    const index = Number(id!.split('-').pop());
+    const done = events.find((e) => e.kind === 'done' && e.index === index);
+    assert.ok(done !== undefined && done.kind === 'done' && done.worker !== name, `trial ${index} finished on another worker than ${name}`);
+    await startWorker(`${name}b`);
+  });
+
+  test('the submitter killed and started again reattaches to its trials instead of starting over', async () => {
+    const earlier = new Set(doneById('restart-').keys());
+    const data = join(dir, 'wine.csv');
+    const exported = new Proc(spawn(process.execPath, ['--import', tsx, main, 'datasets', 'export', 'wine', '--out', data], { cwd: dir }));
+    assert.equal(await exported.exited, 0);
+    const args = ['--import', tsx, main, 'train', data, '--target', 'cultivar', '--restarts', '6', '--epochs', '150', '--seed', '2'];
+    const queued = [...args, '--redis', `redis://127.0.0.1:${port}`, '--redis-password-file', passwordFile, '--out', join(dir, 'queued.json')];
+    const first = new Proc(spawn(process.execPath, queued, { cwd: dir }));
+    await first.waitFor(/^restart \d: done on /);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = new Proc(spawn(process.execPath, queued, { cwd: dir }));
+    assert.equal(await second.exited, 0, second.lines.join('\n'));
+    assert.ok(second.lines.some((l) => /found on the queue from an earlier submission/.test(l)), second.lines.join('\n'));
+    const local = new Proc(spawn(process.execPath, [...args, '--out', join(dir, 'local.json')], { cwd: dir }));
+    assert.equal(await local.exited, 0, local.lines.join('\n'));
+    const weights = (f: string): unknown => (({ weights: w, state: s }: { weights: unknown; state: unknown }) => ({ w, s }))(JSON.parse(readFileSync(join(dir, f), 'utf8')));
+    assert.deepStrictEqual(weights('queued.json'), weights('local.json'));
+    // Each of the six trials ran once in all, across both submissions.
+    const ran = [...doneById('restart-')].filter(([id]) => !earlier.has(id));
+    assert.equal(ran.length, 6, ran.join(' '));
+    assert.ok(ran.every(([, n]) => n === 1), ran.join(' '));
+    for (const l of [...first.lines, ...second.lines, ...[...workers.values()].flatMap((w) => w.lines)]) assert.ok(!l.includes(password), 'the password is never printed');
+  });
+
+  test('Redis restarted mid-run: workers and submitter reconnect, the lost trials run again, the result is the same', async () => {
+    const events: TrialProgress[] = [];
+    const restart: { done: Promise<void> | null } = { done: null };
+    const runner = queueRunner({
+      connection: connection(),
+      onProgress: (e) => {
+        events.push(e);
+        if (e.kind === 'done' && restart.done === null) restart.done = redis!.stop().then(startRedis);
+      },
+    });
+    const remote = await trainRestarts(spec, { x, y }, fitOptions(150), { runs: 6, seed: 21, runner });
+    assert.ok(restart.done !== null);
+    await restart.done;
+    assert.ok(events.some((e) => e.kind === 'lost'), 'some trials were queued again');
+    const local = await trainRestarts(spec, { x, y }, fitOptions(150), { runs: 6, seed: 21, runner: sequentialRunner });
+    sameRuns(remote.runs, local.runs);
+  });
+});
