@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -79,6 +79,8 @@ class Proc {
 const dir = mkdtempSync(join(tmpdir(), 'mlpkit-queue-'));
 const password = randomBytes(12).toString('hex');
 const passwordFile = join(dir, 'redis-password');
+/** The folder every worker reads data files from (on several machines: a shared mount). */
+const shared = join(dir, 'shared');
 let port = 0;
 let redis: Proc | null = null;
 const workers = new Map<string, Proc>();
@@ -89,7 +91,7 @@ async function startRedis(): Promise<void> {
 }
 
 async function startWorker(name: string): Promise<Proc> {
-  const w = new Proc(spawn(process.execPath, ['--import', tsx, main, 'worker', '--redis', `redis://127.0.0.1:${port}`, '--redis-password-file', passwordFile, '--name', name, '--stall-seconds', '2'], { cwd: dir }));
+  const w = new Proc(spawn(process.execPath, ['--import', tsx, main, 'worker', '--redis', `redis://127.0.0.1:${port}`, '--redis-password-file', passwordFile, '--name', name, '--stall-seconds', '2', '--data-dir', shared], { cwd: dir }));
   await w.waitFor(new RegExp(`^mlpkit worker ${name}:`));
   workers.set(name, w);
   return w;
@@ -135,6 +137,7 @@ describe('the Redis job queue', { skip }, () => {
   before(async () => {
     port = await freePort();
     writeFileSync(passwordFile, `${password}\n`);
+    mkdirSync(shared);
     await startRedis();
     await Promise.all(['w1', 'w2', 'w3'].map(startWorker));
   });
@@ -163,6 +166,13 @@ describe('the Redis job queue', { skip }, () => {
     const searched = await tune(iris.x, iris.y, { ...options, runner: queueTuneRunner({ connection: connection() }) });
     const searchedHere = await tune(iris.x, iris.y, { ...options, runner: sequentialTuneRunner });
     assert.deepStrictEqual(comparableTune(searched), comparableTune(searchedHere));
+  });
+
+  test('data by a file in a folder every worker reads, named by its hash: the same results', async () => {
+    const remote = await trainRestarts(spec, { x, y }, fitOptions(10), { runs: 3, seed: 8, runner: queueRunner({ connection: connection(), dataDir: shared }) });
+    const local = await trainRestarts(spec, { x, y }, fitOptions(10), { runs: 3, seed: 8, runner: sequentialRunner });
+    sameRuns(remote.runs, local.runs);
+    assert.ok(readdirSync(shared).some((f) => /^[0-9a-f]{64}\.mlpkit-data$/.test(f)));
   });
 
   test('a trial that fails by itself is reported once with its error, not retried', async () => {
