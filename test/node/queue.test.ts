@@ -3,13 +3,9 @@
 // killed mid-trial, when the submitter is killed and started again, and when Redis restarts mid-run.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { loadDataset } from '../../src/data/datasets.js';
@@ -19,85 +15,23 @@ import { QUEUE } from '../../src/node/queue/names.js';
 import { toWire } from '../../src/node/queue/wire.js';
 import { sequentialRunner, trainRestarts, type RestartResult, type RestartFitOptions } from '../../src/train/restarts.js';
 import { sequentialTuneRunner, tune, type TuneResult } from '../../src/tune/search.js';
+import { hasRedisServer, mlpkit, REDIS_SERVER, RedisServer, type Proc } from '../helpers/queue-processes.js';
 
-const REDIS_SERVER = '/usr/bin/redis-server';
-const skip = existsSync(REDIS_SERVER) ? false : `${REDIS_SERVER} is not installed (Debian package redis-server): the queue tests need it`;
-const root = resolve(import.meta.dirname, '../..');
-const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
-const main = join(root, 'cli/main.ts');
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => (typeof a === 'object' && a !== null ? ok(a.port) : fail(new Error('no port'))));
-    });
-  });
-}
-
-/** A child process whose output lines are kept, and waited on. */
-class Proc {
-  readonly lines: string[] = [];
-  private waiters: { re: RegExp; ok: (line: string) => void }[] = [];
-  readonly exited: Promise<number | null>;
-
-  constructor(readonly child: ChildProcess) {
-    let partial = '';
-    const take = (chunk: Buffer): void => {
-      partial += chunk.toString('utf8');
-      const parts = partial.split('\n');
-      partial = parts.pop()!;
-      for (const l of parts) {
-        this.lines.push(l);
-        this.waiters = this.waiters.filter((w) => (w.re.test(l) ? (w.ok(l), false) : true));
-      }
-    };
-    child.stdout?.on('data', take);
-    child.stderr?.on('data', take);
-    this.exited = new Promise((ok) => child.on('exit', (code) => ok(code)));
-  }
-
-  /** The first line matching `re` from line `from` on (0: any line so far counts), within `seconds`. */
-  waitFor(re: RegExp, seconds = 60, from = 0): Promise<string> {
-    const seen = this.lines.slice(from).find((l) => re.test(l));
-    if (seen !== undefined) return Promise.resolve(seen);
-    return new Promise((ok, fail) => {
-      const t = setTimeout(() => fail(new Error(`no line matching ${re} within ${seconds} s; output:\n${this.lines.join('\n')}`)), seconds * 1000);
-      this.waiters.push({ re, ok: (l) => { clearTimeout(t); ok(l); } });
-    });
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGTERM');
-    const t = setTimeout(() => this.child.kill('SIGKILL'), 10000);
-    await this.exited;
-    clearTimeout(t);
-  }
-}
+const skip = hasRedisServer() ? false : `${REDIS_SERVER} is not installed (Debian package redis-server): the queue tests need it`;
 
 const dir = mkdtempSync(join(tmpdir(), 'mlpkit-queue-'));
-const password = randomBytes(12).toString('hex');
-const passwordFile = join(dir, 'redis-password');
 /** The folder every worker reads data files from (on several machines: a shared mount). */
 const shared = join(dir, 'shared');
-let port = 0;
-let redis: Proc | null = null;
+let redis: RedisServer;
 const workers = new Map<string, Proc>();
 
-async function startRedis(): Promise<void> {
-  redis = new Proc(spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--requirepass', password], { cwd: dir }));
-  await redis.waitFor(/Ready to accept connections/);
-}
-
 async function startWorker(name: string): Promise<Proc> {
-  const w = new Proc(spawn(process.execPath, ['--import', tsx, main, 'worker', '--redis', `redis://127.0.0.1:${port}`, '--redis-password-file', passwordFile, '--name', name, '--stall-seconds', '2', '--data-dir', shared], { cwd: dir }));
-  await w.waitFor(new RegExp(`^mlpkit worker ${name}:`));
+  const w = await redis.worker(name, ['--stall-seconds', '2', '--data-dir', shared]);
   workers.set(name, w);
   return w;
 }
 
-const connection = (): QueueRunnerOptions['connection'] => ({ url: `redis://127.0.0.1:${port}`, password });
+const connection = (): QueueRunnerOptions['connection'] => ({ url: redis.url, password: redis.password });
 
 // Small data: a smooth function of two inputs (regression) and iris (the search).
 const x = Array.from({ length: 160 }, (_, i) => [Math.sin(i * 0.37), Math.cos(i * 0.71)]);
@@ -135,16 +69,14 @@ function doneById(prefix: string): Map<string, number> {
 
 describe('the Redis job queue', { skip }, () => {
   before(async () => {
-    port = await freePort();
-    writeFileSync(passwordFile, `${password}\n`);
     mkdirSync(shared);
-    await startRedis();
+    redis = await RedisServer.start(dir);
     await Promise.all(['w1', 'w2', 'w3'].map(startWorker));
   });
 
   after(async () => {
     await Promise.all([...workers.values()].map((w) => w.stop()));
-    await redis?.stop();
+    await redis.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -181,7 +113,7 @@ describe('the Redis job queue', { skip }, () => {
       /^Error: restart [01]: fit: epochs must be an integer ≥ 1, got 0$/,
     );
     // A trial with a bad model spec, put on the queue by hand: refused by the spec's own check, once.
-    const client = new Redis({ port, password, maxRetriesPerRequest: null });
+    const client = new Redis({ port: redis.port, password: redis.password, maxRetriesPerRequest: null });
     const q = new Queue(QUEUE, { connection: client });
     const bad = { kind: 'restart', index: 0, seed: 0, spec: { inputSize: 2, layers: [{ kind: 'dense', units: 0, activation: 'relu' }], loss: 'mse' }, fit: fitOptions(5), bootstrap: false, data: { kind: 'redis', sha256: '0'.repeat(64), bytes: 100 } };
     await q.add('restart', toWire(bad), { jobId: 'bad-spec-0', attempts: 5 });
@@ -218,18 +150,17 @@ describe('the Redis job queue', { skip }, () => {
   test('the submitter killed and started again reattaches to its trials instead of starting over', async () => {
     const earlier = new Set(doneById('restart-').keys());
     const data = join(dir, 'wine.csv');
-    const exported = new Proc(spawn(process.execPath, ['--import', tsx, main, 'datasets', 'export', 'wine', '--out', data], { cwd: dir }));
-    assert.equal(await exported.exited, 0);
-    const args = ['--import', tsx, main, 'train', data, '--target', 'cultivar', '--restarts', '6', '--epochs', '150', '--seed', '2'];
-    const queued = [...args, '--redis', `redis://127.0.0.1:${port}`, '--redis-password-file', passwordFile, '--out', join(dir, 'queued.json')];
-    const first = new Proc(spawn(process.execPath, queued, { cwd: dir }));
+    assert.equal(await mlpkit(dir, ['datasets', 'export', 'wine', '--out', data]).exited, 0);
+    const args = ['train', data, '--target', 'cultivar', '--restarts', '6', '--epochs', '150', '--seed', '2'];
+    const queued = [...args, '--redis', redis.url, '--redis-password-file', redis.passwordFile, '--out', join(dir, 'queued.json')];
+    const first = mlpkit(dir, queued);
     await first.waitFor(/^restart \d: done on /);
     first.child.kill('SIGKILL');
     await first.exited;
-    const second = new Proc(spawn(process.execPath, queued, { cwd: dir }));
+    const second = mlpkit(dir, queued);
     assert.equal(await second.exited, 0, second.lines.join('\n'));
     assert.ok(second.lines.some((l) => /found on the queue from an earlier submission/.test(l)), second.lines.join('\n'));
-    const local = new Proc(spawn(process.execPath, [...args, '--out', join(dir, 'local.json')], { cwd: dir }));
+    const local = mlpkit(dir, [...args, '--out', join(dir, 'local.json')]);
     assert.equal(await local.exited, 0, local.lines.join('\n'));
     const weights = (f: string): unknown => (({ weights: w, state: s }: { weights: unknown; state: unknown }) => ({ w, s }))(JSON.parse(readFileSync(join(dir, f), 'utf8')));
     assert.deepStrictEqual(weights('queued.json'), weights('local.json'));
@@ -237,7 +168,7 @@ describe('the Redis job queue', { skip }, () => {
     const ran = [...doneById('restart-')].filter(([id]) => !earlier.has(id));
     assert.equal(ran.length, 6, ran.join(' '));
     assert.ok(ran.every(([, n]) => n === 1), ran.join(' '));
-    for (const l of [...first.lines, ...second.lines, ...[...workers.values()].flatMap((w) => w.lines)]) assert.ok(!l.includes(password), 'the password is never printed');
+    for (const l of [...first.lines, ...second.lines, ...[...workers.values()].flatMap((w) => w.lines)]) assert.ok(!l.includes(redis.password), 'the password is never printed');
   });
 
   test('Redis restarted mid-run: workers and submitter reconnect, the lost trials run again, the result is the same', async () => {
@@ -247,7 +178,7 @@ describe('the Redis job queue', { skip }, () => {
       connection: connection(),
       onProgress: (e) => {
         events.push(e);
-        if (e.kind === 'done' && restart.done === null) restart.done = redis!.stop().then(startRedis);
+        if (e.kind === 'done' && restart.done === null) restart.done = redis.restart();
       },
     });
     const remote = await trainRestarts(spec, { x, y }, fitOptions(150), { runs: 6, seed: 21, runner });
