@@ -189,3 +189,19 @@ describe('the Redis job queue', { skip }, () => {
     sameRuns(remote.runs, local.runs);
   });
 });
+
+test('--redis goes with --restarts K ≥ 2, and a bad address names the flag and never shows its password', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'mlpkit-queue-cli-'));
+  assert.equal(await mlpkit(cwd, ['datasets', 'export', 'iris', '--out', 'iris.csv']).exited, 0);
+  const alone = mlpkit(cwd, ['train', 'iris.csv', '--target', 'species', '--redis', 'redis://127.0.0.1:1']);
+  assert.equal(await alone.exited, 2);
+  assert.match(alone.lines.join('\n'), /mlpkit: --redis runs the runs of --restarts K on workers: give K ≥ 2/);
+  const bad = mlpkit(cwd, ['train', 'iris.csv', '--target', 'species', '--restarts', '2', '--redis', 'http://:hunter2@queue.example']);
+  assert.equal(await bad.exited, 2);
+  assert.match(bad.lines.join('\n'), /mlpkit: --redis: the address must start with redis:\/\/ or rediss:\/\/ \(TLS\), got 'http:\/\/\*\*\*@queue.example'/);
+  assert.ok(!bad.lines.join('\n').includes('hunter2'));
+  const worker = mlpkit(cwd, ['worker', '--redis', 'redis://127.0.0.1:6379', '--redis-password-file', 'missing']);
+  assert.equal(await worker.exited, 2);
+  assert.match(worker.lines.join('\n'), /mlpkit: --redis-password-file missing: no such file/);
+  rmSync(cwd, { recursive: true, force: true });
+});
