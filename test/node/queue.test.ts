@@ -15,7 +15,7 @@ import { QUEUE } from '../../src/node/queue/names.js';
 import { toWire } from '../../src/node/queue/wire.js';
 import { sequentialRunner, trainRestarts, type RestartResult, type RestartFitOptions } from '../../src/train/restarts.js';
 import { sequentialTuneRunner, tune, type TuneResult } from '../../src/tune/search.js';
-import { hasRedisServer, mlpkit, REDIS_SERVER, RedisServer, type Proc } from '../helpers/queue-processes.js';
+import { hasRedisServer, makeCertificates, mlpkit, REDIS_SERVER, RedisServer, type Proc } from '../helpers/queue-processes.js';
 
 const skip = hasRedisServer() ? false : `${REDIS_SERVER} is not installed (Debian package redis-server): the queue tests need it`;
 
@@ -204,4 +204,22 @@ test('--redis goes with --restarts K ≥ 2, and a bad address names the flag and
   assert.equal(await worker.exited, 2);
   assert.match(worker.lines.join('\n'), /mlpkit: --redis-password-file missing: no such file/);
   rmSync(cwd, { recursive: true, force: true });
+});
+
+test('over TLS (rediss://) with a password: a worker and a submitter that trust the server\'s authority', { skip }, async (t) => {
+  const tlsDir = mkdtempSync(join(tmpdir(), 'mlpkit-queue-tls-'));
+  const certs = makeCertificates(tlsDir);
+  if (certs === null) { t.skip('/usr/bin/openssl is not installed (Debian package openssl): no certificate to test TLS with'); return; }
+  const server = await RedisServer.start(tlsDir, certs);
+  const w = await server.worker('t1');
+  try {
+    assert.match(w.lines.join('\n'), /^mlpkit worker t1: 1 trial at a time from rediss:\/\/127\.0\.0\.1:\d+ /m);
+    const runner = queueRunner({ connection: { url: server.url, password: server.password, tls: { ca: readFileSync(certs.ca) } } });
+    const remote = await trainRestarts(spec, { x, y }, fitOptions(5), { runs: 2, runner });
+    sameRuns(remote.runs, (await trainRestarts(spec, { x, y }, fitOptions(5), { runs: 2, runner: sequentialRunner })).runs);
+  } finally {
+    await w.stop();
+    await server.stop();
+    rmSync(tlsDir, { recursive: true, force: true });
+  }
 });

@@ -5,6 +5,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 
 export interface QueueConnection {
@@ -47,7 +48,8 @@ export function resolveConnection(c: QueueConnection, where = 'redis'): Resolved
   const port = u.port === '' ? 6379 : Number(u.port);
   const host = u.hostname.replace(/^\[|\]$/g, '');
   const display = `${u.protocol}//${u.hostname}:${port}${db === 0 ? '' : `/${db}`}`;
-  const tls = u.protocol === 'rediss:' ? { servername: host, ...(typeof c.tls === 'object' ? c.tls : {}) } : undefined;
+  // The certificate is checked against the host name (TLS sends no IP address as server name).
+  const tls = u.protocol === 'rediss:' ? { ...(isIP(host) === 0 ? { servername: host } : {}), ...(typeof c.tls === 'object' ? c.tls : {}) } : undefined;
   return {
     display,
     options: {
