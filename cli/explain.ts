@@ -14,6 +14,7 @@ import { hiddenUnitMaps } from '../src/explain/hidden-units.js';
 import { lrRangeTest } from '../src/tune/lr-range.js';
 import { formatTuneTable, tune as runTune, type Candidate } from '../src/tune/search.js';
 import { parallelTuneRunner } from '../src/node/tune-worker.js';
+import { tuneQueue } from './worker.js';
 import { depthDemo, formatDepthTable, GEOMETRIC_SET_NAMES, type GeometricSetName } from '../src/demos/depth.js';
 import { formatUniversalTable, universalApproximation } from '../src/demos/universal.js';
 import { depthDemoPictures, hiddenUnitPictures, lrRangePicture, partialDependencePicture, universalPictures } from '../src/demos/pictures.js';
@@ -134,7 +135,6 @@ export async function lrFind(dataPath: string, o: { target: string; hidden: numb
 }
 
 export async function tune(dataPath: string, o: { target: string; trials: number; folds: number; strategy: 'random' | 'grid'; maxIter: number; seed: number; threads?: number; timeBudget?: number; out?: string; json?: boolean; redis?: string; redisPasswordFile?: string }): Promise<void> {
-  if (o.redis === undefined && o.redisPasswordFile !== undefined) throw usageError('--redis-password-file goes with --redis URL');
   const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
   // The estimators standardize inside each fold, so the search sees the encoded, unscaled inputs.
   const { table, x } = await trainingTable(dataPath, o.target, false);
@@ -142,16 +142,14 @@ export async function tune(dataPath: string, o: { target: string; trials: number
   const { y, labels } = encodeTarget(table, plan);
   const rows = Array.from({ length: x.rows }, (_, r) => Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)));
   const classification = plan.task !== 'regression';
-  const queue = o.redis === undefined ? null : await (await import('./worker.js')).submitter(
-    { redis: o.redis, ...(o.redisPasswordFile === undefined ? {} : { redisPasswordFile: o.redisPasswordFile }) }, 'candidate', (l) => { if (o.json !== true) err(`${l}\n`); });
+  const queue = await tuneQueue(o, (l) => { if (o.json !== true) err(`${l}\n`); });
   const targets = plan.task === 'regression'
     ? Array.from(y.data, (v) => v * plan.scale + plan.mean)
     : Array.from(labels!, (k) => plan.classes[k]!);
   const r = await runTune(rows, targets, {
     task: classification ? 'classification' : 'regression', trials: o.trials, folds: o.folds, strategy: o.strategy, seed: o.seed,
     base: { maxIter: o.maxIter }, ...(o.timeBudget === undefined ? {} : { timeBudgetSeconds: o.timeBudget }),
-    runner: queue === null ? parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }) : (await import('../src/node/queue/submit.js')).queueTuneRunner(queue.options),
-    refit: false,
+    runner: queue?.runner ?? parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }), refit: false,
   });
   if (queue !== null && o.json !== true) err(`${queue.summary()}\n`);
   const refit = outPath === null ? null : await refitAsTrain(dataPath, o.target, r.best.params, { task: plan.task, rows: x.rows, epochs: o.maxIter, seed: o.seed, out: outPath });

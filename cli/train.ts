@@ -22,6 +22,7 @@ import type { ReportInterpretation } from '../src/report/report.js';
 import { Ensemble } from '../src/train/ensemble.js';
 import { ensembleMembersJson } from '../src/io/ensemble-file.js';
 import { parallelRunner } from '../src/node/restarts-worker.js';
+import { restartQueue } from './worker.js';
 import { createThreadedBackend } from '../src/node/threads.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type FitOptions, type History, type Metric } from '../src/train/types.js';
 import { findColumn, readTable, type ColumnKind, type Table } from './csv.js';
@@ -136,8 +137,6 @@ function validationFraction(o: TrainOptions, table: Table): number {
   return f;
 }
 
-const pickFile = (o: { redisPasswordFile?: string }): { redisPasswordFile?: string } => (o.redisPasswordFile === undefined ? {} : { redisPasswordFile: o.redisPasswordFile });
-
 export async function train(dataPath: string, o: TrainOptions): Promise<TrainResult> {
   const progress = new Progress(outputMode(o));
   if (o.ensemble === true && (o.restarts ?? 1) < 2) throw usageError('--ensemble keeps all the runs of --restarts K: give K ≥ 2');
@@ -195,10 +194,9 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   try {
     if ((o.restarts ?? 1) > 1) {
       // The runs go to worker threads (or queue workers); each is a pure function of its seed, so this equals a sequential run.
-      const queue = o.redis === undefined ? null : await (await import('./worker.js')).submitter({ redis: o.redis, ...pickFile(o) }, 'restart', (l) => progress.note(l));
+      const queue = await restartQueue(o, (l) => progress.note(l));
       const outcome = await trainRestarts(spec, { x, y }, base, {
-        runs: o.restarts!, seed: o.seed, ...(fraction > 0 ? { validation: { fraction } } : {}),
-        runner: queue === null ? parallelRunner() : (await import('../src/node/queue/submit.js')).queueRunner(queue.options),
+        runs: o.restarts!, seed: o.seed, ...(fraction > 0 ? { validation: { fraction } } : {}), runner: queue?.runner ?? parallelRunner(),
       });
       if (queue !== null) progress.note(queue.summary());
       const losses = outcome.runs.map((r) => r.valLoss.toPrecision(4)).join(', ');

@@ -7,6 +7,8 @@
 import type { QueueConnection } from '../src/node/queue/connection.js';
 import type { QueueRunnerOptions, TrialProgress } from '../src/node/queue/submit.js';
 import type { WorkerEvent } from '../src/node/queue/worker.js';
+import type { RestartRunner } from '../src/train/restarts.js';
+import type { TuneRunner } from '../src/tune/search.js';
 import { usageError } from './errors.js';
 import { out } from './output.js';
 
@@ -75,7 +77,7 @@ function progressLine(what: string, e: TrialProgress): string | null {
 }
 
 /** The queue runner options of a submitting command, progress going to `note`; `summary()` tells trials per worker. */
-export async function submitter(o: RedisFlags, what: string, note: (line: string) => void): Promise<{ options: QueueRunnerOptions; summary: () => string }> {
+async function submitter(o: RedisFlags, what: string, note: (line: string) => void): Promise<{ options: QueueRunnerOptions; summary: () => string }> {
   const c = await connection(o);
   const perWorker = new Map<string, number>();
   const options: QueueRunnerOptions = {
@@ -88,4 +90,28 @@ export async function submitter(o: RedisFlags, what: string, note: (line: string
   };
   const summary = (): string => `trials per worker: ${[...perWorker].sort(([a], [b]) => a.localeCompare(b)).map(([w, n]) => `${w} ${n}`).join(', ') || 'none'}`;
   return { options, summary };
+}
+
+/** The flags of a command that can submit to the queue. */
+export interface QueueChoice { readonly redis?: string; readonly redisPasswordFile?: string }
+
+function checkChoice(o: QueueChoice): RedisFlags | null {
+  if (o.redis === undefined && o.redisPasswordFile !== undefined) throw usageError('--redis-password-file goes with --redis URL');
+  return o.redis === undefined ? null : { redis: o.redis, ...(o.redisPasswordFile === undefined ? {} : { redisPasswordFile: o.redisPasswordFile }) };
+}
+
+/** With `--redis URL`: the restarts' queue runner and a summary of trials per worker; null without. */
+export async function restartQueue(o: QueueChoice, note: (line: string) => void): Promise<{ runner: RestartRunner; summary: () => string } | null> {
+  const flags = checkChoice(o);
+  if (flags === null) return null;
+  const { options, summary } = await submitter(flags, 'restart', note);
+  return { runner: (await import('../src/node/queue/submit.js')).queueRunner(options), summary };
+}
+
+/** With `--redis URL`: the search's queue runner and a summary of trials per worker; null without. */
+export async function tuneQueue(o: QueueChoice, note: (line: string) => void): Promise<{ runner: TuneRunner; summary: () => string } | null> {
+  const flags = checkChoice(o);
+  if (flags === null) return null;
+  const { options, summary } = await submitter(flags, 'candidate', note);
+  return { runner: (await import('../src/node/queue/submit.js')).queueTuneRunner(options), summary };
 }
