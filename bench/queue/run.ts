@@ -1,4 +1,4 @@
-// npx tsx bench/queue/run.ts [--trials 16] [--epochs 40] [--workers 1,2,4] [--json]
+// npx tsx bench/queue/run.ts [--trials 16] [--epochs 300] [--workers 1,2,4] [--json]
 // Restarts on the Redis job queue against the worker-thread runner, on this machine: a loopback
 // redis-server (Debian's), `mlpkit worker` processes of one trial at a time. Prints trials per second
 // and the speed-up over one in-process run after the other for each runner; and the queue's overhead
@@ -19,7 +19,7 @@ const opt = (name: string, fallback: string): string => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1]! : fallback;
 };
 const trials = Number(opt('trials', '16'));
-const epochs = Number(opt('epochs', '40'));
+const epochs = Number(opt('epochs', '300'));
 const workerCounts = opt('workers', '1,2,4').split(',').map(Number);
 const json = argv.includes('--json');
 const log = (s: string): void => { process.stderr.write(`${s}\n`); };
