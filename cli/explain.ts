@@ -14,6 +14,7 @@ import { hiddenUnitMaps } from '../src/explain/hidden-units.js';
 import { lrRangeTest } from '../src/tune/lr-range.js';
 import { formatTuneTable, tune as runTune, type Candidate } from '../src/tune/search.js';
 import { parallelTuneRunner } from '../src/node/tune-worker.js';
+import { tuneQueue } from './worker.js';
 import { depthDemo, formatDepthTable, GEOMETRIC_SET_NAMES, type GeometricSetName } from '../src/demos/depth.js';
 import { formatUniversalTable, universalApproximation } from '../src/demos/universal.js';
 import { depthDemoPictures, hiddenUnitPictures, lrRangePicture, partialDependencePicture, universalPictures } from '../src/demos/pictures.js';
@@ -25,7 +26,7 @@ import { readTable } from './csv.js';
 import { CliError, usageError } from './errors.js';
 import { checkOutputPath, loadCliModel, readForModel, writeAll } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
-import { out } from './output.js';
+import { err, out } from './output.js';
 
 function outputDir(dir: string): string {
   const full = resolve(dir);
@@ -155,19 +156,21 @@ export async function lrFind(dataPath: string, o: { target: string; hidden: numb
   if (plotPath !== null) out(`plot: ${plotPath}\n`);
 }
 
-export async function tune(dataPath: string, o: { target: string; trials: number; folds: number; strategy: 'random' | 'grid'; maxIter: number; seed: number; threads?: number; timeBudget?: number; out?: string; json?: boolean }): Promise<void> {
+export async function tune(dataPath: string, o: { target: string; trials: number; folds: number; strategy: 'random' | 'grid'; maxIter: number; seed: number; threads?: number; timeBudget?: number; out?: string; json?: boolean; redis?: string; redisPasswordFile?: string }): Promise<void> {
   const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
   // The estimators standardize inside each fold, so the search sees the encoded, unscaled inputs.
   const { prep, x, y } = await trainingTable(dataPath, o.target, false);
   const plan = prep.target;
   const rows = Array.from({ length: x.rows }, (_, r) => Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)));
   const classification = plan.task !== 'regression';
+  const queue = await tuneQueue(o, (l) => { if (o.json !== true) err(`${l}\n`); });
   const targets = plan.task === 'regression' ? Array.from(y.values!) : Array.from(y.classIndex!, (k) => plan.classes[k]!);
   const r = await runTune(rows, targets, {
     task: classification ? 'classification' : 'regression', trials: o.trials, folds: o.folds, strategy: o.strategy, seed: o.seed,
     base: { maxIter: o.maxIter }, ...(o.timeBudget === undefined ? {} : { timeBudgetSeconds: o.timeBudget }),
-    runner: parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }), refit: false,
+    runner: queue?.runner ?? parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }), refit: false,
   });
+  if (queue !== null && o.json !== true) err(`${queue.summary()}\n`);
   const refit = outPath === null ? null : await refitAsTrain(dataPath, o.target, r.best.params, { task: plan.task, rows: x.rows, epochs: o.maxIter, seed: o.seed, out: outPath });
   if (o.json === true) {
     out(`${JSON.stringify({ score: r.score, ranked: r.ranked.map((c) => ({ ...c, mean: Number.isFinite(c.mean) ? c.mean : null })), best: r.best.params, skipped: r.skipped, seconds: r.seconds, out: outPath, refitMetrics: refit })}\n`);

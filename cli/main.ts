@@ -68,6 +68,8 @@ export function program(): Command {
     .option('--validation <fraction>', 'rows held out for validation (default 0.2 with ≥ 30 rows)', number('--validation', 0, 0.9))
     .option('--restarts <k>', 'train k times from different seeds and keep the best by validation loss', number('--restarts', 1, 1000, true))
     .option('--ensemble', 'keep all restarts as an ensemble')
+    .option('--redis <url>', 'run the restarts on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS) instead of local threads')
+    .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
     .option('--categorical <columns>', 'read these columns as categories even if they hold numbers, comma-separated', (s: string) => s.split(',').map((c) => c.trim()).filter((c) => c !== ''), [] as string[])
     .option('--standardize', 'standardize the inputs (default)', true)
     .option('--no-standardize', 'feed the inputs as they are')
@@ -88,7 +90,7 @@ export function program(): Command {
         target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'impute', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json', 'threads']),
+        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json', 'threads']),
       } as import('./train.js').TrainOptions);
     });
 
@@ -180,10 +182,22 @@ export function program(): Command {
     .option('--max-iter <n>', 'epochs per fit', number('--max-iter', 1, 1e6, true), 200)
     .option('--time-budget <seconds>', 'start no candidate after this many seconds', number('--time-budget', 0.001, 1e9))
     .option('--threads <n>', 'worker threads (default: available cores)', number('--threads', 1, 256, true))
+    .option('--redis <url>', 'score the candidates on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS)')
+    .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
     .option('--seed <s>', 'seed', number('--seed', 0, 2 ** 32 - 1, true), 0)
     .option('--out <file>', 'write the best model, refitted on all rows')
     .option('--json', 'as one JSON object')
     .action(async (data: string, o: Parameters<typeof import('./explain.js').tune>[1]) => (await explainer()).tune(data, o));
+
+  p.command('worker')
+    .description('take restart runs and search candidates from a Redis queue (train --restarts K --redis, tune --redis) and run them, until stopped')
+    .requiredOption('--redis <url>', 'the Redis of the queue: redis://HOST:PORT, or rediss://HOST:PORT for TLS')
+    .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
+    .option('--concurrency <n>', 'trials at a time, each on its own thread', number('--concurrency', 1, 256, true), 1)
+    .option('--name <name>', 'shown in the submitters\' progress (default HOST-PID)')
+    .option('--data-dir <folder>', 'this machine\'s mount of the submitters\' shared data folder')
+    .option('--stall-seconds <s>', 'a trial whose worker is silent this long goes to another worker', number('--stall-seconds', 0.5, 86400), 30)
+    .action(async (o: import('./worker.js').WorkerFlags) => (await import('./worker.js')).worker(o));
 
   p.command('depth')
     .description(`the lecture's number-of-layers demos: ${['half-plane', 'convex-polygon', 'polygon-union', 'non-convex', 'universal', 'all'].join(', ')}`)

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../src/io/node/files.js';
 import type { ReportBoundary, ReportInterpretation } from '../src/report/report.js';
 import { interpretModel, targetForInterpretation } from '../src/report/interpretation.js';
 import { parallelRunner } from '../src/node/restarts-worker.js';
+import { restartQueue } from './worker.js';
 import { createThreadedBackend } from '../src/node/threads.js';
 import { TableError, type Table } from '../src/table/types.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type History } from '../src/train/types.js';
@@ -47,6 +48,9 @@ export interface TrainOptions {
   readonly validation?: number;
   readonly restarts?: number;
   readonly ensemble?: boolean;
+  /** Run the restarts on `mlpkit worker`s through this Redis instead of worker threads. */
+  readonly redis?: string;
+  readonly redisPasswordFile?: string;
   readonly standardize: boolean;
   readonly impute?: Impute;
   readonly drop: readonly string[];
@@ -97,6 +101,8 @@ function asCliError(e: unknown): CliError {
 export async function train(dataPath: string, o: TrainOptions): Promise<TrainResult> {
   const progress = new Progress(outputMode(o));
   if (o.ensemble === true && (o.restarts ?? 1) < 2) throw usageError('--ensemble keeps all the runs of --restarts K: give K ≥ 2');
+  if (o.redis === undefined && o.redisPasswordFile !== undefined) throw usageError('--redis-password-file goes with --redis URL');
+  if (o.redis !== undefined && (o.restarts ?? 1) < 2) throw usageError('--redis runs the runs of --restarts K on workers: give K ≥ 2');
   const modelPath = checkOutputPath(o.out, '--out');
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
@@ -136,15 +142,18 @@ async function runTraining(table: Table, options: WorkflowOptions, o: TrainOptio
   const onSigint = (): void => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); process.once('SIGINT', () => process.exit(130)); };
   process.once('SIGINT', onSigint);
   const threads = o.threads ?? 1;
+  // Restarts go to worker threads (or queue workers); each is a pure function of its seed, so this equals a sequential run.
+  const queue = (o.restarts ?? 1) > 1 ? await restartQueue(o, (l) => progress.note(l)) : null;
   const hooks: TrainHooks = {
     signal: controller.signal, onEpochEnd: (r: EpochRecord) => { progress.epoch(r); },
-    ...((o.restarts ?? 1) > 1 ? { runner: parallelRunner() } : {}),
+    ...((o.restarts ?? 1) > 1 ? { runner: queue?.runner ?? parallelRunner() } : {}),
     ...(threads > 1 ? { backend: createThreadedBackend({ threads }) } : {}),
     ...checkpointOptions(o),
   };
   progress.trainStart(o.epochs);
   try {
     const out = await trainPipeline(table, options, hooks);
+    if (queue !== null) progress.note(queue.summary());
     const r = out.pipeline.summary?.restarts;
     if (r !== undefined) {
       const losses = r.valLosses.map((v) => v.toPrecision(4)).join(', ');

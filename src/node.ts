@@ -1,4 +1,4 @@
-// The Node-only part of the public API (`mlpkit/node`): files on disk and worker threads.
+// The Node-only part of the public API (`mlpkit/node`): files on disk and worker threads (the Redis job queue: `mlpkit/queue`).
 export { writeFileAtomic, saveModelFile, loadModelFile, loadModel } from './io/node/files.js';
 export { parallelRunner, type ParallelRunnerOptions } from './node/restarts-worker.js';
 export { parallelTuneRunner, type ParallelTuneOptions } from './node/tune-worker.js';
