@@ -105,3 +105,18 @@ export { heatmapSvg, lineChartSvg } from './demos/svg.js';
 export { createWasmBackend, loadWasmBackend, wasmSimdSupported, relaxedSimdSupported, WasmArena, type WasmBackendOptions } from './kernels/wasm.js';
 export { defaultBackend } from './kernels/default.js';
 export { ensembleMembersJson, ensembleSize, predictorFromFile } from './io/ensemble-file.js';
+
+// The workflow floor: one table type, one preprocessing, one task table, one training workflow, one model file.
+export { TableError, type Table, type Column, type ColumnType, type NumberColumn, type CategoryColumn, type EmptyColumn, type CellPlace, type ReadTableOptions, type ReadProgress } from './table/types.js';
+export {
+  Preprocessor, OTHER_LEVEL, MISSING_LEVEL, PREPROCESSOR_OPTION_NAMES,
+  type PreprocessorOptions, type PreprocessorJSON, type ColumnPlan, type TargetPlan, type EncodedTarget, type Decoded, type Impute, type Scaling, type UnknownPolicy,
+} from './workflow/preprocessor.js';
+export { parsePreprocessor, type PreprocessorContext } from './workflow/preprocessor-json.js';
+export { TASKS, TASK_NAMES, argmax, decodeLabels, classProbabilities, classifierTask, type TaskInfo, type Outputs } from './workflow/tasks.js';
+export { TRAIN_OPTION_NAMES, TRAIN_DEFAULTS, OPTIMIZER_NAMES, checkTrainOptions, optimizerOf, type TrainOptions, type NetworkOptions, type OptimizationOptions, type OptimizerName } from './workflow/options.js';
+export { trainPipeline, resolveOptions, specOf, type TrainHooks, type TrainOutcome } from './workflow/train.js';
+export { Pipeline, type TrainingSummary } from './workflow/pipeline.js';
+export { evaluateDecoded, type Evaluation, type ClassRow } from './workflow/evaluate.js';
+export { checkKeys, closest, unknownOptionMessage } from './options.js';
+export { VERSION } from './version.js';

@@ -15,7 +15,7 @@ import { fit } from '../train/fit.js';
 import { trainRestarts, type RestartFitOptions, type RestartRunner } from '../train/restarts.js';
 import type { Checkpoint, EpochRecord, FitOptions, History, Metric } from '../train/types.js';
 import { Ensemble } from '../train/ensemble.js';
-import { checkTrainOptions, optimizerOf, TRAIN_DEFAULTS, validationOf, type TrainOptions } from './options.js';
+import { checkTrainOptions, optimizerOf, TRAIN_DEFAULTS, TRAIN_OPTION_NAMES, validationOf, type TrainOptions } from './options.js';
 import { Pipeline, type TrainingSummary } from './pipeline.js';
 import { Preprocessor, type EncodedTarget } from './preprocessor.js';
 import { decodeLabels, TASKS, type Task } from './tasks.js';
@@ -100,7 +100,7 @@ export function resolveOptions(o: TrainOptions, rows: number): TrainOptions {
   const optimizer = o.optimizer ?? TRAIN_DEFAULTS.optimizer;
   const validation = validationOf(o, rows);
   const spec = optimizerOf(o);
-  return {
+  return canonical({
     ...o,
     hidden: o.hidden ?? TRAIN_DEFAULTS.hidden,
     activation: o.activation ?? TRAIN_DEFAULTS.activation,
@@ -111,7 +111,12 @@ export function resolveOptions(o: TrainOptions, rows: number): TrainOptions {
     validation,
     earlyStopping: o.earlyStopping ?? (validation > 0 ? TRAIN_DEFAULTS.earlyStopping : 0),
     seed: o.seed ?? TRAIN_DEFAULTS.seed,
-  };
+  });
+}
+
+/** The options with their keys in the option table's order, so that every door writes the same bytes. */
+function canonical(o: TrainOptions): TrainOptions {
+  return { ...pick(o, TRAIN_OPTION_NAMES), target: o.target };
 }
 
 /** The network for a fitted preprocessor: inputs and outputs from it, the output layer from the task table. */

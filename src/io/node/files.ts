@@ -12,6 +12,7 @@ import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Model } from '../../graph/model.js';
 import { modelFromFile, parseModelFile, type ModelFile, type ModelFromFileOptions } from '../model-file.js';
+import { Pipeline } from '../../workflow/pipeline.js';
 
 /** The prefix of temporary files, so that tools can recognise leftovers of a crashed save. */
 export const TEMP_PREFIX = '.mlpkit-tmp-';
@@ -60,8 +61,22 @@ export async function loadModelFile(path: string): Promise<ModelFile> {
   return parseModelFile(text, path);
 }
 
-/** `saveModelFile(path, modelToFile(model))` in one call is the usual save; this is the usual load. */
-export async function loadModel(path: string, options: Omit<ModelFromFileOptions, 'source'> = {}): Promise<Model> {
+/** The bare network of a model file, for inputs already prepared as the network takes them. */
+export async function loadNetwork(path: string, options: Omit<ModelFromFileOptions, 'source'> = {}): Promise<Model> {
   const file = await loadModelFile(path);
   return modelFromFile(file, { ...options, source: path });
+}
+
+/**
+ * A model file written by any door (the command, the estimators, the playground, `saveModel`) as a
+ * Pipeline: its preprocessing and network, so `predict` takes raw table rows, as `mlpkit predict` does.
+ */
+export async function loadModel(path: string): Promise<Pipeline> {
+  const file = await loadModelFile(path);
+  return Pipeline.fromFile(file, path);
+}
+
+/** Write a pipeline's model file atomically. */
+export async function saveModel(path: string, pipeline: Pipeline): Promise<void> {
+  await saveModelFile(path, pipeline.toFile());
 }
