@@ -10,7 +10,7 @@ import { Model } from './graph/model.js';
 import { neuronGraph } from './graph/builders.js';
 import { gradCheck, type GradCheckResult } from './gradcheck.js';
 import type { Mode } from './layers/node.js';
-import { LOSS_NAMES, type LossName } from './losses.js';
+import { LOSS_NAMES, lossName, type LossName } from './losses.js';
 import { Rng } from './rng.js';
 import type { LayerSpec, ModelSpec } from './spec.js';
 
@@ -175,7 +175,7 @@ export function runGradCheckCase(c: GradCheckCase, seed = 0): GradCheckCaseResul
   model.setState(Array.from(state, (v) => v + 0.3 * rng.normal() * (v === 0 ? 1 : 0.5)));
   const rows = c.rows ?? 4;
   const x = Array.from({ length: rows }, () => Array.from({ length: model.inputSize }, () => rng.normal()));
-  const y = targetsFor(c.spec.loss, rows, model.outputSize, rng);
+  const y = targetsFor(lossName(c.spec.loss), rows, model.outputSize, rng);
   const sampleWeights = c.sampleWeights === true ? Array.from({ length: rows }, () => 0.5 + rng.uniform()) : undefined;
   const result = gradCheck(model, x, y, { mode: c.mode, seed: seed + 2, ...(sampleWeights === undefined ? {} : { sampleWeights }) });
   return { name: c.name, ...result };

@@ -12,8 +12,6 @@
 import type { Vec } from '../kernels/backend.js';
 import type { Matrix } from '../matrix.js';
 import type { Model } from '../graph/model.js';
-import { Dropout } from '../layers/dropout.js';
-import { GaussianNoise } from '../layers/noise.js';
 import { Rng } from '../rng.js';
 import { toNumericMatrix, toTargetMatrix, type NumericMatrix } from '../data/matrix-input.js';
 import { apply, init, optimizerStateFromJSON, optimizerStateToJSON, type OptimizerState, type OptimizerStateJSON, type StepRuleSpec } from '../optim/rules.js';
@@ -193,7 +191,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
   const lbfgs = options.optimizer.kind === 'lbfgs';
   if (lbfgs) {
     validateLbfgs(options.optimizer as Extract<FitOptions['optimizer'], { kind: 'lbfgs' }>);
-    const noisy = model.live.find((nd) => nd instanceof Dropout || nd instanceof GaussianNoise);
+    const noisy = model.live.find((nd) => nd.stochastic);
     if (noisy !== undefined) throw new Error(`fit: L-BFGS needs a deterministic objective, but layer '${noisy.name}' (${noisy.kind}) is random in training; use sgd or adam`);
   }
   model.compile(lbfgs ? n : batchSize);
