@@ -6,6 +6,7 @@
  * fans count only the connections that exist, so variance is preserved for the neurons' real in-degree.
  */
 
+import type { ActivationName } from './activations.js';
 import type { Rng } from './rng.js';
 import type { Vec } from './kernels/backend.js';
 
@@ -41,4 +42,16 @@ export function initialize(name: InitName, w: Vec, len: number, fanIn: number, f
     case 'lecunUniform': uniform(Math.sqrt(3 / fi)); return;
     case 'lecunNormal': normal(Math.sqrt(1 / fi)); return;
   }
+}
+
+/**
+ * The weight initializer of a dense layer whose spec names none, by its activation: Glorot uniform
+ * (Var(w) = 2/(fanIn + fanOut)) for every activation, as scikit-learn's MLP uses, except SELU, whose
+ * self-normalizing fixed point assumes LeCun normal. ReLU-like activations used to default to He normal;
+ * measured on the bundled tables with scikit-learn's architecture and budget it lost up to 2.6 points
+ * to Glorot (bench/defaults/RESULTS.md), so He stays an explicit choice (`init: 'heNormal'`, for deep
+ * ReLU stacks where its variance argument matters).
+ */
+export function defaultWeightInit(activation: ActivationName): InitName {
+  return activation === 'selu' ? 'lecunNormal' : 'xavierUniform';
 }

@@ -25,7 +25,7 @@ export interface DenseSpec extends Common {
   /** Default 'identity' (a linear layer: I = O_prev·W + b, O = I). */
   readonly activation?: ActivationSpec;
   readonly useBias?: boolean;
-  /** Default: the activation's own (Xavier for sigmoid/tanh, He for ReLU-like, LeCun for SELU). */
+  /** Default `defaultWeightInit(activation)`: Xavier (Glorot) uniform, LeCun normal for SELU; per-unit and softmax layers Xavier uniform. */
   readonly init?: InitName;
   readonly biasInit?: InitName;
   /** 0/1 connection mask, inputs × units: W[i][j] exists only where mask[i][j] = 1 (the lecture's inc(j)). */

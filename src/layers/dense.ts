@@ -13,7 +13,7 @@
  */
 
 import type { Arena, Slot } from '../kernels/backend.js';
-import type { InitName } from '../init.js';
+import { defaultWeightInit, type InitName } from '../init.js';
 import type { DenseSpec } from '../spec.js';
 import { activate, activateBackward, activationLabel, compileActivation, isIdentity, type CompiledActivation } from './act.js';
 import type { AnyNode } from './any-node.js';
@@ -51,7 +51,7 @@ export class Dense extends Node implements ActivationSite {
   /** The initializer that fits the activation, unless the spec names one. */
   weightInit(): InitName {
     if (this.spec.init !== undefined) return this.spec.init;
-    if (this.act.type === 'uniform') return this.act.f.defaultInit;
+    if (this.act.type === 'uniform') return defaultWeightInit(this.act.f.name);
     return 'xavierUniform';
   }
 
