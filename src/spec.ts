@@ -92,7 +92,11 @@ export interface ModelSpec {
   /** Penalties on every dense layer's weights (not biases): L1 λ₁Σ|w|, L2 the lecture's λΣw². */
   readonly l1?: number;
   readonly l2?: number;
-  /** Groups of individual weights constrained equal (the lecture's "equal weights"). */
+  /**
+   * Groups of individual weights constrained equal (the lecture's "equal weights"). A group is one
+   * parameter: under L1/L2 its penalty counts once, in the loss and in the gradient, so its members must
+   * sit in layers with the same l1 and l2.
+   */
   readonly ties?: readonly (readonly WeightRef[])[];
 }
 
