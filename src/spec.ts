@@ -198,7 +198,7 @@ function checkAllLeadToOutput(layers: readonly { readonly name: string; readonly
   const list = dead.map((l) => `'${l.name}' (${l.kind}, ${why(l.name)})`).join('; ');
   const hint = output !== layers[layers.length - 1]!.name
     ? `output is '${output}', an inner layer: remove the layers after it or set output to the last one`
-    : `remove them, or feed them into a layer on the path to '${output}' (e.g. through an add or concat layer)`;
+    : `remove ${dead.length === 1 ? 'it' : 'them'}, or feed ${dead.length === 1 ? 'it' : 'them'} into a layer on the path to '${output}' (e.g. through an add or concat layer)`;
   fail('model spec', `${dead.length === 1 ? 'layer' : 'layers'} ${list} ${dead.length === 1 ? 'does' : 'do'} not lead to the output '${output}', so ${dead.length === 1 ? 'it' : 'they'} could never be trained; ${hint}`);
 }
 
