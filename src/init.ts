@@ -44,14 +44,19 @@ export function initialize(name: InitName, w: Vec, len: number, fanIn: number, f
   }
 }
 
+/** Activations that used to default to He normal (ReLU and its smooth relatives). */
+const RELU_LIKE: readonly ActivationName[] = ['relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'mish', 'softplus'];
+
 /**
- * The weight initializer of a dense layer whose spec names none, by its activation: Glorot uniform
- * (Var(w) = 2/(fanIn + fanOut)) for every activation, as scikit-learn's MLP uses, except SELU, whose
- * self-normalizing fixed point assumes LeCun normal. ReLU-like activations used to default to He normal;
- * measured on the bundled tables with scikit-learn's architecture and budget it lost up to 2.6 points
- * to Glorot (bench/defaults/RESULTS.md), so He stays an explicit choice (`init: 'heNormal'`, for deep
- * ReLU stacks where its variance argument matters).
+ * The weight initializer of a dense layer whose spec names none, by its activation. Every activation gets
+ * Glorot's variance, Var(w) = 2/(fanIn + fanOut), as scikit-learn's MLP does — uniform for the saturating
+ * ones, normal for ReLU-like ones — except SELU, whose self-normalizing fixed point assumes LeCun normal.
+ * ReLU-like activations used to default to He normal (Var = 2/fanIn); measured on the bundled tables with
+ * scikit-learn's architecture and budget, He lost up to 2.6 points and Glorot normal does not
+ * (bench/defaults/RESULTS.md), so He stays an explicit choice (`init: 'heNormal'`, for deep ReLU stacks
+ * where its variance argument matters).
  */
 export function defaultWeightInit(activation: ActivationName): InitName {
-  return activation === 'selu' ? 'lecunNormal' : 'xavierUniform';
+  if (activation === 'selu') return 'lecunNormal';
+  return RELU_LIKE.includes(activation) ? 'xavierNormal' : 'xavierUniform';
 }

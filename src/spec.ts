@@ -25,7 +25,7 @@ export interface DenseSpec extends Common {
   /** Default 'identity' (a linear layer: I = O_prev·W + b, O = I). */
   readonly activation?: ActivationSpec;
   readonly useBias?: boolean;
-  /** Default `defaultWeightInit(activation)`: Xavier (Glorot) uniform, LeCun normal for SELU; per-unit and softmax layers Xavier uniform. */
+  /** Default `defaultWeightInit(activation)`: Glorot normal for ReLU-like f, LeCun normal for SELU, else (and per-unit, softmax) Glorot uniform. */
   readonly init?: InitName;
   readonly biasInit?: InitName;
   /** 0/1 connection mask, inputs × units: W[i][j] exists only where mask[i][j] = 1 (the lecture's inc(j)). */
