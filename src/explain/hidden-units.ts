@@ -6,8 +6,7 @@
  */
 
 import type { Model } from '../graph/model.js';
-import { ActivationLayer } from '../layers/activation.js';
-import { Dense } from '../layers/dense.js';
+import { isIdentity, type CompiledActivation } from '../layers/act.js';
 import { zeros } from '../matrix.js';
 
 export interface HiddenUnitOptions {
@@ -78,13 +77,13 @@ export function hiddenUnitMaps(model: Model, options: HiddenUnitOptions = {}): H
   const m = res * res;
   const layers: LayerMaps[] = [];
   for (const node of model.live) {
-    if (!(node instanceof Dense || node instanceof ActivationLayer)) continue;
+    if (node.activation === null) continue;
     const isOutput = node === model.output;
     // A dense layer without a non-linearity feeding batch norm or an activation layer is not a neuron's output.
-    if (node instanceof Dense && !isOutput && node.act.type === 'uniform' && node.act.f.name === 'identity') continue;
+    if (node.kind === 'dense' && !isOutput && isIdentity(node.act)) continue;
     const w = node.width;
     const O = node.O.a;
-    const readsInputs = node instanceof Dense && node.inputs[0] === model.input;
+    const readsInputs = node.kind === 'dense' && node.inputs[0] === model.input;
     const units: UnitMap[] = [];
     for (let j = 0; j < w; j++) {
       const values = new Float64Array(m);
@@ -105,12 +104,11 @@ export function hiddenUnitMaps(model: Model, options: HiddenUnitOptions = {}): H
       }
       units.push({ unit: j, values, min, max, line });
     }
-    layers.push({ layer: node.name, activation: activationName(node), isOutput, units });
+    layers.push({ layer: node.name, activation: activationName(node.activation.act), isOutput, units });
   }
   return { features: [fa, fb], xs, ys, layers };
 }
 
-function activationName(n: Dense | ActivationLayer): string {
-  const a = n.act;
+function activationName(a: CompiledActivation): string {
   return a.type === 'uniform' ? a.f.name : a.type === 'perUnit' ? 'mixed' : 'softmax';
 }

@@ -10,7 +10,7 @@
  */
 
 import type { ActivationName } from '../activations.js';
-import type { InitName } from '../init.js';
+import { defaultWeightInit, type InitName } from '../init.js';
 import type { LossName } from '../losses.js';
 import type { DType } from '../kernels/backend.js';
 import { INPUT, type ActivationSpec, type LayerSpec, type ModelSpec, type WeightRef } from '../spec.js';
@@ -63,7 +63,7 @@ export function mlp(o: MlpOptions): ModelSpec {
     const name = `hidden${i + 1}`;
     const init = o.init === undefined ? {} : { init: o.init };
     if (o.batchNorm === 'before') {
-      layers.push({ kind: 'dense', name, units, activation: 'identity', ...init, ...(o.init === undefined ? { init: defaultInitFor(f) } : {}) });
+      layers.push({ kind: 'dense', name, units, activation: 'identity', ...init, ...(o.init === undefined ? { init: defaultWeightInit(f) } : {}) });
       layers.push({ kind: 'batchNorm', name: `${name}_bn` });
       layers.push({ kind: 'activation', name: `${name}_${f}`, activation: f });
     } else {
@@ -83,10 +83,6 @@ export function mlp(o: MlpOptions): ModelSpec {
   return spec;
 }
 
-function defaultInitFor(f: ActivationName): InitName {
-  return f === 'relu' || f === 'leakyRelu' || f === 'elu' || f === 'gelu' || f === 'silu' || f === 'mish' || f === 'softplus'
-    ? 'heNormal' : f === 'selu' ? 'lecunNormal' : 'xavierUniform';
-}
 
 // ---------------------------------------------------------------------------------------------
 // The neuron graph

@@ -27,7 +27,7 @@ import { parsePreprocessor } from '../workflow/preprocessor-json.js';
 import { featurePipeline } from './features.js';
 import {
   checkArray, checkBoolean, checkFinite, checkInt, checkJsonObject, checkObject, checkOneOf, checkString, childPath,
-  fail, show, type JsonObject,
+  fail, isPlainObject, show, type JsonObject,
 } from './json-check.js';
 
 export const MODEL_FILE_FORMAT = 'mlpkit-model';
@@ -265,7 +265,9 @@ const OUTPUT_ACTIVATIONS = [...ACTIVATION_NAMES, 'softmax'] as const;
 function checkSpec(v: unknown, path: string): asserts v is ModelSpec {
   const o = checkObject(v, path, ['inputSize', 'layers', 'output', 'loss', 'dtype', 'l1', 'l2', 'ties']);
   checkInt(o.inputSize, `${path}.inputSize`, 1);
-  checkOneOf(o.loss, `${path}.loss`, LOSS_NAMES);
+  // A loss object's options are checked by `resolveSpec`, with the loss's own table of options.
+  if (typeof o.loss === 'string' || !isPlainObject(o.loss)) checkOneOf(o.loss, `${path}.loss`, LOSS_NAMES);
+  else checkOneOf(o.loss.name, `${path}.loss.name`, LOSS_NAMES);
   if (o.dtype !== undefined) checkOneOf(o.dtype, `${path}.dtype`, ['float32', 'float64'] as const);
   if (o.output !== undefined) checkString(o.output, `${path}.output`);
   for (const k of ['l1', 'l2'] as const) if (o[k] !== undefined) checkNonNegative(o[k], `${path}.${k}`);
