@@ -76,7 +76,7 @@ export function defaultState(): PlaygroundState {
       { units: 2, activation: 'tanh', perNeuron: {}, skip: false },
     ],
     init: 'auto', regularization: 'none', regRate: 0.001, dropout: 0, batchNorm: 'none',
-    optimizer: 'adam', learningRate: 0.03, batchSize: 10, target: -1, viewX: 0, viewY: 1, showTest: false,
+    optimizer: 'adam', learningRate: DEFAULT_LEARNING_RATES.adam, batchSize: 10, target: -1, viewX: 0, viewY: 1, showTest: false,
   };
 }
 
