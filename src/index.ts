@@ -40,6 +40,18 @@ export {
   type GeneratorOptions, type GaussiansOptions, type Generated,
 } from './data/generators.js';
 
+// Tables: CSV/TSV/JSON lines from text, bytes, Blobs and streams (one parsing core), rows and columns.
+export {
+  TableError,
+  type Table, type Column, type ColumnType, type NumberColumn, type CategoryColumn, type EmptyColumn, type CellPlace,
+  type ReadTableOptions, type ReadProgress, type TableFormat,
+} from './table/types.js';
+export { readTable, readTableSync, formatOfName, sniffFormat, type TableInput } from './table/read.js';
+export { tableFromRows, tableFromColumns, type CellValue, type ColumnValues, type RowsOptions } from './table/values.js';
+export { DEFAULT_MISSING, parseNumber, showValue } from './table/cells.js';
+export { sniffDelimiter } from './table/sniff.js';
+export { DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES } from './table/csv.js';
+
 // Metrics.
 export {
   accuracy, balancedAccuracy, confusionMatrix, precisionRecallF1, precision, recall, f1, logLoss, rocAuc, mse, mae, r2,
