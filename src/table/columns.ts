@@ -5,7 +5,8 @@
  * the source, line, column and value — never a NaN and never a silent switch to categories.
  */
 
-import { CellKind, cellPlace, classify, parseNumber, showValue, type CellRules } from './cells.js';
+import { CellKind, cellPlace, classify, decodeBytes, parseNumber, showValue, type CellRules } from './cells.js';
+import { ByteDictionary } from './dictionary.js';
 import { TableError, type CellPlace, type Column } from './types.js';
 
 /** What the sampled cells of a column were. */
@@ -126,6 +127,31 @@ export class ColumnBuilder {
       return;
     }
     if (this.length === this.capacity) this.grow();
+    const code = this.levelCode(s);
+    this.counts[code]!++;
+    this.codes[this.length++] = code;
+  }
+
+  private dictionary: ByteDictionary | null = null;
+
+  /** A cell of a categorical column given as bytes (no quotes to undo): looked up without making a string. */
+  pushCategoryBytes(b: Uint8Array, s: number, e: number, line: number): void {
+    const dict = this.dictionary ??= new ByteDictionary();
+    const h = ByteDictionary.hash(b, s, e);
+    let code = dict.get(b, s, e, h);
+    if (code === -2) {
+      const text = decodeBytes(b, s, e);
+      if (dict.full) { this.pushText(text, line); return; }
+      code = this.rules.missing.has(text) ? -1 : this.levelCode(text);
+      dict.add(b, s, e, h, code);
+    }
+    if (code === -1) { this.pushMissing(line, this.firstMissing === null ? decodeBytes(b, s, e) : ''); return; }
+    if (this.length === this.capacity) this.grow();
+    this.counts[code]!++;
+    this.codes[this.length++] = code;
+  }
+
+  private levelCode(s: string): number {
     let code = this.levelIndex.get(s);
     if (code === undefined) {
       code = this.levels.length;
@@ -133,8 +159,7 @@ export class ColumnBuilder {
       this.levels.push(s);
       this.counts.push(0);
     }
-    this.counts[code]!++;
-    this.codes[this.length++] = code;
+    return code;
   }
 
   notANumber(s: string, line: number): TableError {

@@ -95,9 +95,14 @@ class ColumnSink implements FieldSink {
     if (this.inHeader) return;
     const c = this.builders[col];
     if (c === undefined || c === null) return;
-    if (c.type === 'number' && this.fast && !escaped && s !== e) {
-      const v = parseNumberBytes(b, s, e, this.point);
-      if (v === v) { c.pushNumber(v, 0); return; }
+    if (c.type === 'number') {
+      if (this.fast && !escaped && s !== e) {
+        const v = parseNumberBytes(b, s, e, this.point);
+        if (v === v) { c.pushNumber(v, 0); return; }
+      }
+    } else if (c.type === 'category' && !escaped) {
+      c.pushCategoryBytes(b, s, e, this.tok!.recordLine);
+      return;
     }
     c.pushText(fieldText(b, s, e, escaped), this.tok!.recordLine);
   }
@@ -201,7 +206,7 @@ export class CsvRead {
     if (header === null) throw new TableError(`${this.source}: the file is empty; expected a header row and data rows`, this.source);
     const keep = this.kept(header);
     // Room for the rows the input's size suggests, so big columns are not copied as they grow.
-    const perRow = sampleBytes / Math.max(1, sample.records + 1);
+    const perRow = Math.min(sampleBytes, sample.tok!.bytesRead) / Math.max(1, sample.records + 1);
     const capacity = this.totalBytes === null ? 1024 : Math.min(2 ** 30, Math.ceil((this.totalBytes / perRow) * 1.05) + 1024);
     const builders = header.names.map((name, i) => {
       if (!keep[i]) return null;

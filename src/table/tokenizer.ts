@@ -39,6 +39,8 @@ export class Tokenizer {
   /** The line on which the current record starts. */
   recordLine = 1;
   private stopped = false;
+  /** Bytes fed before the current chunk; after a stop, the bytes read up to it. */
+  bytesRead = 0;
   private state = S.Start;
   private col = 0;
   private skipLF = false;
@@ -74,6 +76,7 @@ export class Tokenizer {
         case S.AfterQuote: i = this.afterQuote(b, i); break;
       }
     }
+    this.bytesRead += i;
     if (this.state !== S.Start && !this.stopped) this.keep(b, n);
   }
 
