@@ -1,9 +1,10 @@
-// npx tsx bench/w4-read.ts [--size-mb 1024] [--rounds 2] [--files numeric,mixed] [--dir bench/out/w4] [--json]
+// npx tsx bench/w4-read.ts [--size-mb 1024] [--rounds 2] [--files numeric,mixed] [--dir bench/out/w4] [--binary] [--json]
 // Workload W4 (read): a generated numeric CSV (31 columns, ~1 GB by default) and a mixed one (numbers,
 // categories, a yes/no column, missing cells), each read by mlpkit's readTableFile and by pandas read_csv
 // (Debian's python3-pandas, C engine) in turns, each read in a fresh process. Records per read: seconds,
 // MB/s, peak resident memory (the process's maxRSS) and the foreign CPU load (cores busy with other
-// processes during the read). The files are generated once per size and kept in --dir.
+// processes during the read). The files are generated once per size and kept in --dir. With --binary the
+// same tables are also written as Parquet and Arrow IPC (by writeTableFile) and read back by readTableFile.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -20,6 +21,7 @@ const rounds = Number(opt('rounds', '2'));
 const files = opt('files', 'numeric,mixed').split(',');
 const dir = resolve(opt('dir', join(root, 'bench/out/w4')));
 const json = argv.includes('--json');
+const binary = argv.includes('--binary');
 const python = '/usr/bin/python3';
 const log = (s: string): void => { process.stderr.write(`${s}\n`); };
 for (const f of files) if (f !== 'numeric' && f !== 'mixed') throw new Error(`--files: unknown file '${f}'; expected numeric, mixed`);
@@ -107,8 +109,8 @@ function busySeconds(): number {
 interface Read { reader: string; file: string; rows: number; seconds: number; cpu_seconds: number; peak_rss_mb: number; error?: string }
 interface Record_ extends Read { mb_per_s: number; foreign_cores: number; load_1min: number; size_mb: number }
 
-function runOne(reader: 'mlpkit' | 'pandas', kind: string, path: string): Record_ {
-  const cmd = reader === 'mlpkit'
+function runOne(reader: 'mlpkit' | 'pandas' | 'mlpkit-parquet' | 'mlpkit-arrow', kind: string, path: string, csv = path): Record_ {
+  const cmd = reader !== 'pandas'
     ? [process.execPath, ['--import', 'tsx', join(root, 'bench/w4-read-one.ts'), path]] as const
     : [python, [join(root, 'bench/peers/pandas_read.py'), path]] as const;
   const b0 = busySeconds();
@@ -116,7 +118,8 @@ function runOne(reader: 'mlpkit' | 'pandas', kind: string, path: string): Record
   const r = spawnSync(cmd[0], cmd[1], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
   const wall = (performance.now() - t0) / 1000;
   const busy = busySeconds() - b0;
-  const size = statSync(path).size / 1e6;
+  // Throughput in MB of the CSV, whatever format was read, so the figures compare.
+  const size = statSync(csv).size / 1e6;
   let out: Read;
   try {
     out = JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '') as Read;
@@ -138,23 +141,49 @@ for (const kind of files as ('numeric' | 'mixed')[]) {
       const rec = runOne(reader, kind, path);
       records.push(rec);
       if (json) process.stdout.write(`${JSON.stringify(rec)}\n`);
-      log(`  ${kind.padEnd(8)} ${reader.padEnd(7)} round ${round + 1}: ${rec.error ?? `${rec.seconds.toFixed(2)} s, ${rec.mb_per_s} MB/s, peak RSS ${rec.peak_rss_mb} MB, foreign load ${rec.foreign_cores} cores`}`);
+      report(rec, round);
     }
   }
+  if (binary) {
+    for (const format of ['parquet', 'arrow'] as const) {
+      const out = convert(path, format);
+      for (let round = 0; round < rounds; round++) {
+        const rec = runOne(`mlpkit-${format}`, kind, out, path);
+        records.push(rec);
+        report(rec, round);
+      }
+    }
+  }
+}
+
+function report(rec: Record_, round: number): void {
+  if (json) process.stdout.write(`${JSON.stringify(rec)}\n`);
+  log(`  ${rec.file.padEnd(8)} ${rec.reader.padEnd(14)} round ${round + 1}: ${rec.error ?? `${rec.seconds.toFixed(2)} s, ${rec.mb_per_s} MB/s of CSV, peak RSS ${rec.peak_rss_mb} MB, foreign load ${rec.foreign_cores} cores`}`);
+}
+
+/** The CSV as Parquet or Arrow IPC, written once by writeTableFile in a child process. */
+function convert(csv: string, format: 'parquet' | 'arrow'): string {
+  const out = csv.replace(/\.csv$/, `.${format}`);
+  if (existsSync(out)) return out;
+  log(`writing ${out} …`);
+  const script = `import { readTableFile, writeTableFile } from './src/node.ts'; await writeTableFile(${JSON.stringify(out)}, await readTableFile(${JSON.stringify(csv)}));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`writing ${out} failed: ${r.stderr.slice(-500)}`);
+  return out;
 }
 
 if (!json) {
   const best = (kind: string, reader: string): Record_ | undefined =>
     records.filter((r) => r.file === kind && r.reader === reader && r.error === undefined).sort((a, b) => a.seconds - b.seconds)[0];
   console.log(`\nW4 read, best of ${rounds} (each read in a fresh process; MB = 10^6 bytes)`);
-  console.log('file      size MB  reader    rows        s      MB/s   peak RSS MB  foreign cores  ratio to pandas');
+  console.log('file      size MB  reader            rows        s      MB/s   peak RSS MB  foreign cores  ratio to pandas');
   for (const kind of files) {
     const p = best(kind, 'pandas');
-    for (const reader of ['mlpkit', 'pandas']) {
+    for (const reader of ['mlpkit', 'pandas', 'mlpkit-parquet', 'mlpkit-arrow']) {
       const r = best(kind, reader);
       if (r === undefined) continue;
       const ratio = p === undefined ? '' : `${(p.seconds / r.seconds).toFixed(2)}×`;
-      console.log(`${kind.padEnd(9)} ${String(r.size_mb).padStart(7)}  ${reader.padEnd(8)} ${String(r.rows).padStart(9)} ${r.seconds.toFixed(2).padStart(8)} ${String(r.mb_per_s).padStart(8)} ${String(r.peak_rss_mb).padStart(12)} ${String(r.foreign_cores).padStart(14)}  ${ratio}`);
+      console.log(`${kind.padEnd(9)} ${String(r.size_mb).padStart(7)}  ${reader.padEnd(16)} ${String(r.rows).padStart(9)} ${r.seconds.toFixed(2).padStart(8)} ${String(r.mb_per_s).padStart(8)} ${String(r.peak_rss_mb).padStart(12)} ${String(r.foreign_cores).padStart(14)}  ${ratio}`);
     }
   }
 }

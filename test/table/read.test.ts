@@ -221,9 +221,19 @@ test('more columns than maxColumns are refused at the header, before the line is
   assert.match(failure(`${header}\n`, { maxColumns: 2000 }).message, /^data\.csv, line 1: more than 2,000 fields; a table may have at most 2,000 columns \(option maxColumns\)/);
 });
 
+test('by default a 10 MB cell and a header of 1.4 million columns are refused with short messages naming the limits', () => {
+  const cell = failure(`a,b\n1,${'z'.repeat(10_000_000)}\n`);
+  assert.match(cell.message, /^data\.csv, line 2: field 2 is longer than 1,048,576 bytes/);
+  assert.ok(cell.message.length < 300);
+  const wide = failure(`${Array.from({ length: 1_400_000 }, (_, i) => `c${i}`).join(',')}\n1\n`);
+  assert.match(wide.message, /^data\.csv, line 1: more than 100,000 fields; a table may have at most 100,000 columns \(option maxColumns\)/);
+});
+
 test('unknown options are refused with the closest known name', async () => {
-  await assert.rejects(readTable('a\n1\n', { sampelRows: 3 } as ReadTableOptions), /readTable: unknown option sampelRows \(did you mean sampleRows\?\)/);
-  assert.throws(() => readTableSync('a\n1\n', { decimal: ';' } as unknown as ReadTableOptions), /option decimal must be/);
+  const typo: ReadTableOptions = JSON.parse('{"sampelRows":3}');
+  await assert.rejects(readTable('a\n1\n', typo), /readTable: unknown option sampelRows \(did you mean sampleRows\?\)/);
+  const semicolon: ReadTableOptions = JSON.parse('{"decimal":";"}');
+  assert.throws(() => readTableSync('a\n1\n', semicolon), /option decimal must be/);
 });
 
 test('progress reports bytes, the total when known, and rows', async () => {

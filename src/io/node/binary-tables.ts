@@ -58,11 +58,23 @@ export async function arrowToTable(bytes: Uint8Array, source: string, options: R
     const numeric = arrow.DataType.isInt(f.type) || arrow.DataType.isFloat(f.type) || arrow.DataType.isDecimal(f.type);
     const nested = arrow.DataType.isList(f.type) || arrow.DataType.isStruct(f.type) || arrow.DataType.isMap(f.type);
     if (nested) throw new TableError(`${source}: column '${f.name}' is nested; a table column holds numbers, text or booleans`, source, null, f.name);
+    const type = numeric ? 'number' as const : 'category' as const;
+    if (v === null) return { name: f.name, type, pieces: [] };
+    // Numbers without nulls come as one typed array; anything else cell by cell.
+    const whole: unknown = numeric && v.nullCount === 0 ? v.toArray() : null;
+    if (isNumericArray(whole)) return { name: f.name, type, pieces: [whole] };
     const values: TypedValue[] = new Array<TypedValue>(table.numRows);
-    if (v !== null) for (let i = 0; i < table.numRows; i++) values[i] = toTyped(v.get(i));
-    return { name: f.name, type: numeric ? 'number' : 'category', pieces: [values] };
+    for (let i = 0; i < table.numRows; i++) values[i] = toTyped(v.get(i));
+    return { name: f.name, type, pieces: [values] };
   });
   return tableFromTyped(source, 'arrow', columns, table.numRows, options);
+}
+
+type NumericArray = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array | BigInt64Array | BigUint64Array;
+
+function isNumericArray(x: unknown): x is NumericArray {
+  return x instanceof Float64Array || x instanceof Float32Array || x instanceof Int32Array || x instanceof Int16Array || x instanceof Int8Array
+    || x instanceof Uint32Array || x instanceof Uint16Array || x instanceof Uint8Array || x instanceof BigInt64Array || x instanceof BigUint64Array;
 }
 
 function toTyped(x: unknown): TypedValue {
