@@ -60,9 +60,14 @@ export async function arrowToTable(bytes: Uint8Array, source: string, options: R
     if (nested) throw new TableError(`${source}: column '${f.name}' is nested; a table column holds numbers, text or booleans`, source, null, f.name);
     const type = numeric ? 'number' as const : 'category' as const;
     if (v === null) return { name: f.name, type, pieces: [] };
-    // Numbers without nulls come as one typed array; anything else cell by cell.
-    const whole: unknown = numeric && v.nullCount === 0 ? v.toArray() : null;
-    if (isNumericArray(whole)) return { name: f.name, type, pieces: [whole] };
+    // Numbers come as one typed array (nulls then marked from the validity bitmap); anything else cell by cell.
+    const whole: unknown = numeric ? v.toArray() : null;
+    if (isNumericArray(whole) && whole.length === table.numRows) {
+      if (v.nullCount === 0) return { name: f.name, type, pieces: [whole] };
+      const values: TypedValue[] = Array.from<number | bigint, TypedValue>(whole, (x) => x);
+      for (let i = 0; i < table.numRows; i++) if (!v.isValid(i)) values[i] = null;
+      return { name: f.name, type, pieces: [values] };
+    }
     const values: TypedValue[] = new Array<TypedValue>(table.numRows);
     for (let i = 0; i < table.numRows; i++) values[i] = toTyped(v.get(i));
     return { name: f.name, type, pieces: [values] };
