@@ -7,7 +7,7 @@
 import { CsvRead } from './csv.js';
 import { JsonlRead } from './jsonl.js';
 import { TableError, type ReadTableOptions, type Table, type TableFormat } from './types.js';
-import { checkKeys } from '../options.js';
+import { checkReadOptions } from './options.js';
 
 /** What a table can be read from. */
 export type TableInput =
@@ -18,9 +18,6 @@ export type TableInput =
   | ReadableStream<Uint8Array>
   | AsyncIterable<Uint8Array | string>;
 
-export const READ_TABLE_OPTIONS: readonly string[] = [
-  'source', 'delimiter', 'decimal', 'types', 'missing', 'columns', 'sampleRows', 'onProgress', 'format', 'maxColumns', 'maxFieldBytes', 'totalBytes',
-];
 
 const STRING_CHUNK = 1 << 20;
 const encoder = new TextEncoder();
@@ -111,21 +108,6 @@ export function textReader(format: TableFormat, options: ReadTableOptions, sourc
     case 'parquet':
     case 'arrow':
       throw new TableError(`${source}: ${format === 'parquet' ? 'Parquet' : 'Arrow IPC'} is read by readTableFile (mlpkit/node); readTable reads CSV, TSV and JSON lines`, source);
-  }
-}
-
-/** Check the options (unknown keys and values out of range are refused). */
-export function checkReadOptions(options: ReadTableOptions, where: string): void {
-  checkKeys(options, READ_TABLE_OPTIONS, where);
-  const positive = (k: 'sampleRows' | 'maxColumns' | 'maxFieldBytes'): void => {
-    const v = options[k];
-    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new Error(`${where}: option ${k} must be a positive integer, got ${String(v)}`);
-  };
-  positive('sampleRows');
-  positive('maxColumns');
-  positive('maxFieldBytes');
-  if (options.decimal !== undefined && options.decimal !== '.' && options.decimal !== ',') {
-    throw new Error(`${where}: option decimal must be '.' or ',', got ${JSON.stringify(options.decimal)}`);
   }
 }
 

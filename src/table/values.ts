@@ -7,6 +7,7 @@
 
 import { CellKind, cellRules, classify, showValue, type CellRules } from './cells.js';
 import { ColumnBuilder, TypeStats, decideType } from './columns.js';
+import { checkReadOptions } from './options.js';
 import { TableError, type Column, type ReadTableOptions, type Table } from './types.js';
 
 /** A cell given as a value. */
@@ -88,6 +89,7 @@ export interface RowsOptions extends ReadTableOptions {
  * appearance; a key a row lacks is a missing cell), or arrays of cells with `header` naming the columns.
  */
 export function tableFromRows(rows: readonly (Readonly<Record<string, CellValue>> | readonly CellValue[])[], options: RowsOptions = {}): Table {
+  checkReadOptions(options, 'tableFromRows', ['header']);
   const source = options.source ?? 'rows';
   const rules = cellRules(source, options.missing, options.decimal);
   const names = namesOfRows(rows, options.header, source);
@@ -130,6 +132,7 @@ export type ColumnValues = readonly CellValue[] | Float64Array | Float32Array | 
 
 /** A table from columns: a record of equally long arrays, keyed by column name. */
 export function tableFromColumns(columns: Readonly<Record<string, ColumnValues>>, options: ReadTableOptions = {}): Table {
+  checkReadOptions(options, 'tableFromColumns');
   const source = options.source ?? 'columns';
   const rules = cellRules(source, options.missing, options.decimal);
   const names = Object.keys(columns);

@@ -65,3 +65,10 @@ test('JSON lines: keys are columns in order of first appearance, a missing key i
   assert.throws(() => readTableSync('{"a":1}\n[1]\n', { source: 'd.jsonl' }), /d\.jsonl, line 2: '\[1\]' is not a JSON object/);
   assert.throws(() => readTableSync('{"a":1}\n{"a":2}\n{"a":"x"}\n', { source: 'd.jsonl', sampleRows: 2 }), /^TableError: d\.jsonl, line 3, column 'a' \(column 1\): 'x' is not a number/);
 });
+
+test('the options of rows and columns are checked as a reader\'s are', () => {
+  const typo: Record<string, unknown> = { hedaer: ['a'] };
+  assert.throws(() => tableFromRows([[1]], typo), /tableFromRows: unknown option hedaer \(did you mean header\?\)/);
+  const badType: Parameters<typeof tableFromColumns>[1] = JSON.parse('{"types":{"a":"text"}}');
+  assert.throws(() => tableFromColumns({ a: [1] }, badType), /tableFromColumns: option types: column 'a' may be 'number' or 'category', got "text"/);
+});

@@ -8,7 +8,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { checkReadOptions, formatOfName, readChunks, sniffFormat, textReader } from '../../table/read.js';
+import { checkReadOptions } from '../../table/options.js';
+import { formatOfName, readChunks, sniffFormat, textReader } from '../../table/read.js';
 import { TableError, type Column, type ReadTableOptions, type Table, type TableFormat } from '../../table/types.js';
 import { arrowToTable, columnValues, parquetToTable, tableToArrow, tableToParquet } from './binary-tables.js';
 import { writeFileAtomic } from './files.js';
