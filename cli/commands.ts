@@ -26,11 +26,11 @@ function tableErrors<T>(f: () => T): T {
   }
 }
 
-export async function predict(modelPath: string, dataPath: string, o: { out?: string; proba?: boolean; quiet?: boolean }): Promise<void> {
+export async function predict(modelPath: string, dataPath: string, o: { out?: string; proba?: boolean; quiet?: boolean; decimal?: '.' | ',' }): Promise<void> {
   const progress = new Progress(outputMode(o));
   const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
   const m = await loadCliModel(modelPath);
-  const table = await readForModel(dataPath, m, progress);
+  const table = await readForModel(dataPath, m, progress, o.decimal);
   const pred = tableErrors(() => m.pipeline.predict(table));
   const csv = predictionsCsv(m.pipeline.preprocessor.target, pred, o.proba === true);
   if (outPath === null) out(csv);
@@ -40,12 +40,12 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
   }
 }
 
-export async function evaluate(modelPath: string, dataPath: string, o: { target?: string; json?: boolean; quiet?: boolean }): Promise<void> {
+export async function evaluate(modelPath: string, dataPath: string, o: { target?: string; json?: boolean; quiet?: boolean; decimal?: '.' | ',' }): Promise<void> {
   const progress = new Progress(outputMode({ quiet: o.quiet === true || o.json === true }));
   const m = await loadCliModel(modelPath);
   const t = m.pipeline.preprocessor.target;
   const trained = targetColumns(t, o.target);
-  const table = await readForModel(dataPath, m, progress);
+  const table = await readForModel(dataPath, m, progress, o.decimal);
   tableErrors(() => trained.forEach((n) => findColumn(table, n, 'the target (--target)')));
   const ev = tableErrors(() => m.pipeline.evaluate(table, trained));
   const metrics = ev.metrics;

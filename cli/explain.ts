@@ -22,9 +22,8 @@ import { TableError, type Table } from '../src/table/types.js';
 import type { Matrix } from '../src/matrix.js';
 import { findColumn, Preprocessor, type EncodedTarget } from '../src/workflow/preprocessor.js';
 import { targetColumns } from './commands.js';
-import { readTable } from './csv.js';
 import { CliError, usageError } from './errors.js';
-import { checkOutputPath, loadCliModel, readForModel, writeAll } from './model-io.js';
+import { checkOutputPath, loadCliModel, readData, readForModel, writeAll } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
 import { err, out } from './output.js';
 
@@ -130,7 +129,7 @@ function tableErrorsToCli<T>(f: () => T): T {
 
 /** A training table through the workflow's preprocessing (categories one-hot; inputs standardized unless told not to). */
 async function trainingTable(dataPath: string, target: string, standardize: boolean): Promise<{ table: Table; prep: Preprocessor; x: Matrix; y: EncodedTarget }> {
-  const table = await readTable(dataPath);
+  const table = await readData(dataPath, new Progress('quiet'));
   return tableErrorsToCli(() => {
     const prep = Preprocessor.fit(table, { target, ...(standardize ? {} : { scale: 'none' as const, scaleTarget: false }) });
     return { table, prep, x: prep.transform(table), y: prep.transformTarget(table) };

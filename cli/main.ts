@@ -74,6 +74,8 @@ export function program(): Command {
     .option('--standardize', 'standardize the inputs (default)', true)
     .option('--no-standardize', 'feed the inputs as they are')
     .addOption(new Option('--impute <how>', 'fill missing feature cells').choices(['mean', 'median', 'most-frequent']))
+    .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
+    .option('--unknown <policy>', 'a category level never seen in training, at predict time: error (default) or ignore (all zeros)', oneOf('policy', ['error', 'ignore'] as const, (v: string): v is 'error' | 'ignore' => v === 'error' || v === 'ignore'))
     .option('--drop <columns>', 'columns to leave out, comma-separated', (s: string) => s.split(',').map((c) => c.trim()).filter((c) => c !== ''), [] as string[])
     .option('--seed <s>', 'seed of initialization, shuffling and the split', number('--seed', 0, 2 ** 32 - 1, true), 0)
     .option('--threads <n>', 'threads for large matrix products (default 1; results are identical to one thread)', number('--threads', 1, 256, true))
@@ -90,7 +92,7 @@ export function program(): Command {
         target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json', 'threads']),
+        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json', 'threads']),
       } as import('./train.js').TrainOptions);
     });
 
@@ -100,13 +102,15 @@ export function program(): Command {
     .argument('<data>', 'CSV or TSV file with the training columns (the target may be absent)')
     .option('--out <file>', 'write the predictions here instead of stdout')
     .option('--proba', 'add one probability column per class')
+    .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
     .option('--quiet', 'print nothing but errors')
-    .action(async (model: string, data: string, o: { out?: string; proba?: boolean; quiet?: boolean }) => (await commands()).predict(model, data, o));
+    .action(async (model: string, data: string, o: { out?: string; proba?: boolean; quiet?: boolean; decimal?: '.' | ',' }) => (await commands()).predict(model, data, o));
 
   p.command('evaluate')
     .description('metrics of a model on a labelled CSV file')
     .argument('<model>').argument('<data>')
     .option('--target <column>', 'the target column (default: the one the model was trained on)')
+    .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
     .option('--json', 'one JSON object of metric names and values')
     .action(async (model: string, data: string, o: { target?: string; json?: boolean }) => (await commands()).evaluate(model, data, o));
 

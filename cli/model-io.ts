@@ -7,9 +7,9 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import type { ModelFile } from '../src/io/model-file.js';
 import { loadModelFile, writeFileAtomic } from '../src/io/node/files.js';
-import type { Table } from '../src/table/types.js';
+import { TableError, type ReadTableOptions, type Table } from '../src/table/types.js';
 import { Pipeline } from '../src/workflow/pipeline.js';
-import { readTable } from './csv.js';
+import { readTableFile } from '../src/io/node/read-table.js';
 import { CliError } from './errors.js';
 import type { Progress } from './progress.js';
 
@@ -31,10 +31,22 @@ export async function loadCliModel(path: string): Promise<LoadedModel> {
 }
 
 /** Read a data file with the column types the model was trained on (a zip code stays a category). */
-export async function readForModel(path: string, m: LoadedModel, progress: Progress): Promise<Table> {
-  const table = await readTable(path, { kinds: m.pipeline.preprocessor.readTypes, onProgress: progress.readProgress(basename(path)) });
-  progress.readDone();
-  return table;
+export async function readForModel(path: string, m: LoadedModel, progress: Progress, decimal?: '.' | ','): Promise<Table> {
+  return readData(path, progress, { types: m.pipeline.preprocessor.readTypes, ...(decimal === undefined ? {} : { decimal }) });
+}
+
+/** Read a data file (CSV, TSV, JSON lines, Parquet, Arrow; '-' for stdin) with a progress bar; errors as the command reports them. */
+export async function readData(path: string, progress: Progress, options: ReadTableOptions = {}): Promise<Table> {
+  const report = progress.readProgress(path === '-' ? 'stdin' : basename(path));
+  try {
+    const table = await readTableFile(path, { ...options, onProgress: (p) => report(p.bytes, p.totalBytes ?? p.bytes, p.rows) });
+    progress.readDone();
+    return table;
+  } catch (e) {
+    progress.readDone();
+    if (e instanceof TableError) throw new CliError(e.message);
+    throw e;
+  }
 }
 
 /** Refuse an output path whose folder does not exist (before any long work), or that is a folder. */

@@ -22,9 +22,8 @@ import type { OptimizerName, TrainOptions as WorkflowOptions } from '../src/work
 import type { Pipeline } from '../src/workflow/pipeline.js';
 import { trainPipeline, type TrainHooks, type TrainOutcome } from '../src/workflow/train.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
-import { findColumn, readTable, type ColumnKind } from './csv.js';
 import { CliError, usageError } from './errors.js';
-import { checkOutputPath, writeAll } from './model-io.js';
+import { checkOutputPath, readData, writeAll } from './model-io.js';
 import { predictionsCsv } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
 
@@ -53,6 +52,10 @@ export interface TrainOptions {
   readonly redisPasswordFile?: string;
   readonly standardize: boolean;
   readonly impute?: Impute;
+  /** What a category level never seen in training does at predict time. */
+  readonly unknown?: 'error' | 'ignore';
+  /** The decimal separator of the data file's numbers. */
+  readonly decimal?: '.' | ',';
   readonly drop: readonly string[];
   readonly categorical?: readonly string[];
   readonly seed: number;
@@ -84,7 +87,7 @@ export function workflowOptions(o: TrainOptions): WorkflowOptions {
     ...set('l1', o.l1), ...set('l2', o.l2), ...set('dropout', o.dropout), ...set('batchNorm', o.batchnorm), ...set('init', o.init),
     ...set('earlyStopping', o.earlyStopping), ...set('validation', o.validation), ...set('restarts', o.restarts),
     ...(o.ensemble === true ? { ensemble: true } : {}), ...(o.standardize ? {} : { scale: 'none' as const }),
-    ...set('impute', o.impute), ...(o.drop.length === 0 ? {} : { drop: o.drop }),
+    ...set('impute', o.impute), ...set('unknown', o.unknown), ...(o.drop.length === 0 ? {} : { drop: o.drop }),
   };
 }
 
@@ -108,10 +111,11 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
   if (o.resume === true && o.checkpoint === undefined) throw usageError('--resume needs --checkpoint DIR (the folder the checkpoints were written to)');
 
-  const kinds = new Map<string, ColumnKind>((o.categorical ?? []).map((c) => [c, 'category' as const]));
-  const table = await readTable(dataPath, { kinds, onProgress: progress.readProgress(basename(dataPath)) });
-  for (const c of o.categorical ?? []) findColumn(table, c, '--categorical');
-  progress.readDone();
+  const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
+  const table = await readData(dataPath, progress, { types, ...(o.decimal === undefined ? {} : { decimal: o.decimal }) });
+  for (const c of o.categorical ?? []) {
+    if (!table.columns.some((x) => x.name === c)) throw usageError(`--categorical ${c}: ${table.source} has no column '${c}'; the columns are ${table.columns.map((x) => `'${x.name}'`).join(', ')}`);
+  }
   const options = workflowOptions(o);
   const outcome = await runTraining(table, options, o, progress);
   const { pipeline, history } = outcome;

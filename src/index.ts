@@ -40,6 +40,18 @@ export {
   type GeneratorOptions, type GaussiansOptions, type Generated,
 } from './data/generators.js';
 
+// Tables: CSV/TSV/JSON lines from text, bytes, Blobs and streams (one parsing core), rows and columns.
+export {
+  TableError,
+  type Table, type Column, type ColumnType, type NumberColumn, type CategoryColumn, type EmptyColumn, type CellPlace,
+  type ReadTableOptions, type ReadProgress, type TableFormat,
+} from './table/types.js';
+export { readTable, readTableSync, formatOfName, sniffFormat, type TableInput } from './table/read.js';
+export { tableFromRows, tableFromColumns, type CellValue, type ColumnValues, type RowsOptions } from './table/values.js';
+export { DEFAULT_MISSING, parseNumber, showValue } from './table/cells.js';
+export { sniffDelimiter } from './table/sniff.js';
+export { DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES } from './table/csv.js';
+
 // Metrics.
 export {
   accuracy, balancedAccuracy, confusionMatrix, precisionRecallF1, precision, recall, f1, logLoss, rocAuc, mse, mae, r2,
@@ -107,7 +119,6 @@ export { defaultBackend } from './kernels/default.js';
 export { ensembleMembersJson, ensembleSize, predictorFromFile } from './io/ensemble-file.js';
 
 // The workflow floor: one table type, one preprocessing, one task table, one training workflow, one model file.
-export { TableError, type Table, type Column, type ColumnType, type NumberColumn, type CategoryColumn, type EmptyColumn, type CellPlace, type ReadTableOptions, type ReadProgress } from './table/types.js';
 export {
   Preprocessor, OTHER_LEVEL, MISSING_LEVEL, PREPROCESSOR_OPTION_NAMES,
   type PreprocessorOptions, type PreprocessorJSON, type ColumnPlan, type TargetPlan, type EncodedTarget, type Decoded, type Impute, type Scaling, type UnknownPolicy,

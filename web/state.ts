@@ -4,6 +4,8 @@
  * read and checked, and anything the URL lacks or gets wrong falls back to the default.
  */
 
+import { DEFAULT_LEARNING_RATES } from '../src/optim/optimizer.js';
+
 export const DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'moons', 'clusters', 'plane', 'bumps', 'csv'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 export const REGRESSION_SETS: readonly DatasetName[] = ['plane', 'bumps'];

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main.js';
-import { readTable } from '../../cli/csv.js';
+import { readTableFile as readTable } from '../../src/io/node/read-table.js';
 import { MLPClassifier, MLPRegressor } from '../../src/estimators.js';
 import { loadModel } from '../../src/io/node/files.js';
 import { Rng } from '../../src/rng.js';
@@ -139,4 +139,25 @@ test('the default learning rate is one per optimizer, the same through the comma
   assert.equal(lib.pipeline.options!.learningRate, DEFAULT_LEARNING_RATES.adam);
   assert.equal(lib.history.epochs[0]!.learningRate, DEFAULT_LEARNING_RATES.adam);
   assert.ok(Pipeline.fromFile(lib.pipeline.toFile()).options !== null);
+});
+
+test('a file with decimal commas is refused clearly without --decimal , and read as numbers with it', async () => {
+  const dir = folder();
+  const rng = new Rng(8);
+  const rows = ['Größe;Gewicht;Farbe'];
+  for (let i = 0; i < 100; i++) {
+    const h = 1.5 + 0.4 * rng.uniform();
+    rows.push(`${h.toFixed(2).replace('.', ',')};${(h * 40 + 5 * rng.normal()).toFixed(1).replace('.', ',')};${h > 1.7 ? 'rot' : 'blau'}`);
+  }
+  writeFileSync(join(dir, 'eu.csv'), `${rows.join('\n')}\n`);
+  const refused = await run('train', join(dir, 'eu.csv'), '--target', 'Farbe', '--epochs', '2', '--out', join(dir, 'm.json'), '--quiet');
+  assert.equal(refused.code, 1);
+  assert.match(refused.err, /column 'Größe'.*decimal comma.*--decimal ,/);
+  const ok = await run('train', join(dir, 'eu.csv'), '--target', 'Farbe', '--decimal', ',', '--epochs', '2', '--out', join(dir, 'm.json'), '--quiet');
+  assert.equal(ok.code, 0, ok.err);
+  const file = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')) as { preprocessing: { columns: { name: string; type: string }[] } };
+  assert.deepEqual(file.preprocessing.columns.map((c) => [c.name, c.type]), [['Größe', 'number'], ['Gewicht', 'number']]);
+  const p = await run('predict', join(dir, 'm.json'), join(dir, 'eu.csv'), '--decimal', ',');
+  assert.equal(p.code, 0, p.err);
+  assert.equal(p.out.trim().split('\n').length, 101);
 });
