@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 /**
- * The `mlpkit` command. Errors print one line `mlpkit: …` (no stack trace) and exit with 1 (bad input,
- * failed training) or 2 (bad command line).
+ * The `mlpkit` command. Errors print one line `mlpkit: …` (no stack trace unless --debug) and exit with 1
+ * (bad input, failed training), 2 (bad command line) or 130 (interrupted).
  */
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../src/activations.js';
 import { INIT_NAMES, isInitName, type InitName } from '../src/init.js';
 import { LOSS_NAMES, isLossName, type LossName } from '../src/losses.js';
-import { CliError } from './errors.js';
-import { err, out, withSinks, type Sinks } from './output.js';
+import { CliError, userMessage } from './errors.js';
+import { exitNow, installSignalHandlers } from './io.js';
+import { err, guardStdio, out, withSinks, type Sinks } from './output.js';
 
 // Commands are loaded when they run, so `mlpkit trace` does not pay for the report's plotting library.
 const commands = (): Promise<typeof import('./commands.js')> => import('./commands.js');
@@ -43,7 +44,8 @@ export function program(): Command {
     .description('Multilayer perceptrons from CSV files: train, predict, evaluate, inspect and trace backpropagation.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) });
+    .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) })
+    .option('--debug', 'print the stack trace of an unexpected error');
 
   p.command('train')
     .description('train a network on a CSV/TSV file and save the model (and a report)')
@@ -228,16 +230,21 @@ export async function main(argv: readonly string[], sinks?: Sinks): Promise<numb
       // Help and version are not errors; commander has already printed its message.
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.help' ? 0 : 2;
     }
-    if (e instanceof CliError) {
-      err(`mlpkit: ${e.message}\n`);
-      return e.exitCode;
-    }
-    err(`mlpkit: ${(e as Error).stack ?? String(e)}\n`);
-    return 1;
+    err(`mlpkit: ${userMessage(e)}\n`);
+    if (debugRequested(argv) && e instanceof Error && e.stack !== undefined) err(`${e.stack}\n`);
+    return e instanceof CliError ? e.exitCode : 1;
   }
+}
+
+/** --debug anywhere before a `--` (it is a program option, accepted after the command name too). */
+function debugRequested(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--debug');
 }
 
 const isEntry = process.argv[1] !== undefined && /(?:^|[\\/])(?:main\.(?:ts|js)|mlpkit)$/.test(process.argv[1]);
 if (isEntry) {
+  installSignalHandlers();
+  guardStdio((message) => { err(`mlpkit: ${message}\n`); exitNow(1); });
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -17,6 +17,7 @@ import type { DType } from '../kernels/backend.js';
 import { LOSS_NAMES } from '../losses.js';
 import { resolveSpec, type LayerKind, type ModelSpec } from '../spec.js';
 import { bytesPerValue, decodeFloats, encodeFloats } from './base64.js';
+import { checkBuiltModel, checkModelFileInvariants, parseModelJson } from './model-checks.js';
 import {
   checkArray, checkBoolean, checkFinite, checkInt, checkJsonObject, checkObject, checkOneOf, checkString, childPath,
   fail, show, type JsonObject,
@@ -115,6 +116,7 @@ function buildModel(file: ModelFile, options: ModelFromFileOptions): Model {
   if (bad >= 0) throw new Error(`${where}$.weights.base64: value ${bad} is ${weights[bad]}; weights must be finite`);
   model.paramBuffer.a.set(weights);
   model.stateBuffer.a.set(state);
+  checkBuiltModel(model, where);
   return model;
 }
 
@@ -136,11 +138,7 @@ export function parseModelFile(json: unknown, source?: string): ModelFile {
 }
 
 function parseJsonText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`not valid JSON (${(e as Error).message})`);
-  }
+  return parseModelJson(text);
 }
 
 function parseUnprefixed(json: unknown): ModelFile {
@@ -169,6 +167,7 @@ function parseUnprefixed(json: unknown): ModelFile {
   for (const key of ['preprocessing', 'training', 'metadata'] as const) {
     if (o[key] !== undefined) file[key] = checkJsonObject(o[key], `$.${key}`);
   }
+  checkModelFileInvariants(file);
   return file;
 }
 
