@@ -16,11 +16,11 @@
  * - Every error names the file, the line as an editor numbers it (1 = the header), the column and the value.
  */
 
-import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { parse, type CsvError, type InfoRecord } from 'csv-parse';
 import { CliError, cellPlace, showValue } from './errors.js';
+import { isStdio, openInput } from './io.js';
 
 export type ColumnKind = 'numeric' | 'categorical';
 
@@ -214,17 +214,10 @@ class ColumnBuilder {
   }
 }
 
-/** Read a CSV/TSV file into typed columns. */
+/** Read a CSV/TSV file (or stdin, for `-`) into typed columns. */
 export async function readTable(path: string, options: ReadTableOptions = {}): Promise<Table> {
-  let total: number;
-  try {
-    total = statSync(path).size;
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(code === 'ENOENT' ? `${path}: no such file` : `${path}: cannot read (${code ?? String(e)})`);
-  }
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  return readTableFrom(stream, basename(path), total, options);
+  const input = openInput(path);
+  return readTableFrom(input.stream, isStdio(path) ? input.name : basename(path), input.size, options);
 }
 
 /** Read a table from a stream of chunks (a file, stdin, or a string in tests). */

@@ -58,14 +58,18 @@ function isErrno(e: unknown): e is NodeJS.ErrnoException {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string';
 }
 
+/** What went wrong in a failed system call, `permission denied (EACCES)`, or null if `e` is not one. */
+export function describeErrno(e: unknown): string | null {
+  if (!isErrno(e)) return null;
+  const code = e.code!;
+  return `${ERRNO_TEXT[code] ?? e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')} (${code})`;
+}
+
 /** `path: what went wrong (CODE)` for a failed system call, or null if `e` is not one. */
 export function describeSystemError(e: unknown): string | null {
   if (!isErrno(e)) return null;
-  const code = e.code!;
-  const what = ERRNO_TEXT[code] ?? e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
   const dest = 'dest' in e && typeof e.dest === 'string' ? e.dest : undefined;
-  const path = e.path ?? dest;
-  return `${path === undefined ? `${e.syscall}` : path}: ${what} (${code})`;
+  return `${e.path ?? dest ?? e.syscall}: ${describeErrno(e)!}`;
 }
 
 const OUT_OF_MEMORY = /Memory\.grow|Array buffer allocation failed|Invalid typed array length|Invalid array length|out of memory/i;

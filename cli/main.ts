@@ -49,7 +49,7 @@ export function program(): Command {
 
   p.command('train')
     .description('train a network on a CSV/TSV file and save the model (and a report)')
-    .argument('<data>', 'CSV or TSV file with a header row')
+    .argument('<data>', 'CSV or TSV file with a header row (- for stdin)')
     .requiredOption('--target <column>', 'the column to predict')
     .addOption(new Option('--task <task>', 'inferred from the target when not given').choices(['classification', 'regression']))
     .option('--hidden <units>', 'hidden layer widths, e.g. 64,32', hiddenList, [32])
@@ -96,8 +96,8 @@ export function program(): Command {
   p.command('predict')
     .description('predict every row of a CSV file, in order')
     .argument('<model>', 'model file from mlpkit train')
-    .argument('<data>', 'CSV or TSV file with the training columns (the target may be absent)')
-    .option('--out <file>', 'write the predictions here instead of stdout')
+    .argument('<data>', 'CSV or TSV file with the training columns, the target may be absent (- for stdin)')
+    .option('--out <file>', 'write the predictions here instead of stdout (- for stdout)')
     .option('--proba', 'add one probability column per class')
     .option('--quiet', 'print nothing but errors')
     .action(async (model: string, data: string, o: { out?: string; proba?: boolean; quiet?: boolean }) => (await commands()).predict(model, data, o));
@@ -132,7 +132,7 @@ export function program(): Command {
   const ds = p.command('datasets').description('list the bundled data sets, or export one as CSV');
   ds.command('list', { isDefault: true }).description('list the bundled data sets').action(async () => (await commands()).datasetsList());
   ds.command('export').description('write a data set as CSV (header, target last)').argument('<name>')
-    .option('--out <file>', 'file to write (default stdout)')
+    .option('--out <file>', 'file to write (default and -: stdout)')
     .action(async (name: string, o: { out?: string }) => (await commands()).datasetsExport(name, o));
 
   p.command('demo')
@@ -202,12 +202,14 @@ export function program(): Command {
     .action(async (model: string, o: { onnx?: string }) => (await commands()).exportModel(model, o));
 
   p.command('playground')
-    .description('serve the browser playground on 127.0.0.1 (no internet needed; built into dist/web if missing)')
+    .description('serve the browser playground on 127.0.0.1, or --host (no internet needed; built into dist/web if missing)')
     .option('--port <n>', 'port to listen on (0: any free one)', number('--port', 0, 65535, true), 8080)
+    .option('--host <address>', 'interface to listen on (0.0.0.0: every interface, reachable from other machines)', '127.0.0.1')
     .option('--no-open', 'do not open a browser')
-    .action(async (o: { port: number; open: boolean }) => {
-      const s = await (await import('./playground.js')).startPlayground({ port: o.port, open: o.open });
-      out(`mlpkit playground: ${s.url}  (Ctrl-C to stop)\n`);
+    .action(async (o: { port: number; host: string; open: boolean }) => {
+      const s = await (await import('./playground.js')).startPlayground({ port: o.port, host: o.host, open: o.open });
+      const where = s.url.includes(s.address) ? '' : `  (listening on ${s.address})`;
+      out(`mlpkit playground: ${s.url}${where}  (Ctrl-C to stop)\n`);
     });
 
   return p;

@@ -25,12 +25,13 @@ import { parallelRunner } from '../src/node/restarts-worker.js';
 import { createThreadedBackend } from '../src/node/threads.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type FitOptions, type History, type Metric } from '../src/train/types.js';
 import { findColumn, readTable, type ColumnKind, type Table } from './csv.js';
-import { CliError, usageError } from './errors.js';
+import { CliError, divergedMessage, usageError } from './errors.js';
+import { onInterrupt } from './io.js';
 import {
   encodeColumns, encodeTarget, featureNames, planColumns, planFeatureSteps, planTarget, preprocessingToJson, standardizeInPlace,
   type Impute, type Preprocessing,
 } from './features.js';
-import { checkOutputPath, interpret, metricsOf, writeAll } from './model-io.js';
+import { checkModelMemory, checkOutputFolder, checkOutputPath, interpret, metricsOf, writeAll } from './model-io.js';
 import { predictionsCsv } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
 
@@ -140,6 +141,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
   if (o.resume === true && o.checkpoint === undefined) throw usageError('--resume needs --checkpoint DIR (the folder the checkpoints were written to)');
+  if (o.checkpoint !== undefined) checkOutputFolder(o.checkpoint, '--checkpoint');
 
   const kinds = new Map<string, ColumnKind>((o.categorical ?? []).map((c) => [c, 'categorical']));
   const table = await readTable(dataPath, { kinds, onProgress: progress.readProgress(basename(dataPath)) });
@@ -166,6 +168,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
     ...(o.l2 === undefined ? {} : { l2: o.l2 }),
     ...(o.loss === undefined ? {} : { loss: o.loss }),
   });
+  checkModelMemory(spec, o.batchSize, `--hidden ${o.hidden.join(',')}`);
   let model: Model;
   try {
     model = new Model(spec, { seed: o.seed, ...((o.threads ?? 1) > 1 ? { backend: createThreadedBackend({ threads: o.threads! }) } : {}) });
@@ -182,8 +185,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   let history: History;
   let ensemble: Ensemble | null = null;
   const controller = new AbortController();
-  const onSigint = (): void => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); process.once('SIGINT', () => process.exit(130)); };
-  process.once('SIGINT', onSigint);
+  const stopOnInterrupt = onInterrupt(() => controller.abort());
   progress.trainStart(o.epochs);
   try {
     if ((o.restarts ?? 1) > 1) {
@@ -215,11 +217,11 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
       history = await fit(model, { x, y }, options);
     }
   } catch (e) {
-    if (e instanceof TrainingDivergedError) throw new CliError(`training diverged: ${e.message}; try a smaller --lr, --standardize, or a different --optimizer`);
+    if (e instanceof TrainingDivergedError) throw new CliError(divergedMessage(e.message));
     if (e instanceof CliError) throw e;
     throw new CliError(`training failed: ${(e as Error).message}`);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopOnInterrupt();
     progress.trainDone();
   }
 

@@ -112,17 +112,24 @@ export function checkClassCount(path: string, k: number, width: number, task: Ta
 }
 
 /** The state of a built model, as loaded: batch-norm running statistics that give finite outputs. */
-export function checkBuiltModel(model: Model, where = ''): void {
+export function checkBuiltModel(model: Model, where = '', statePath = '$.state'): void {
   for (const n of model.live) {
     if (!(n instanceof BatchNorm)) continue;
     const mean = n.runningMean.a;
     const variance = n.runningVar.a;
     for (let j = 0; j < mean.length; j++) {
-      if (!Number.isFinite(mean[j]!)) fail(`${where}$.state`, `batch-norm layer '${n.name}': running mean of unit ${j} is ${mean[j]}; it must be finite`);
+      if (!Number.isFinite(mean[j]!)) fail(`${where}${statePath}`, `batch-norm layer '${n.name}': running mean of unit ${j} is ${mean[j]}; it must be finite`);
       const v = variance[j]!;
       if (!(Number.isFinite(v) && v >= 0 && v + n.epsilon > 0)) {
-        fail(`${where}$.state`, `batch-norm layer '${n.name}': running variance of unit ${j} is ${v}; it must be finite and ≥ 0 (with epsilon > 0)`);
+        fail(`${where}${statePath}`, `batch-norm layer '${n.name}': running variance of unit ${j} is ${v}; it must be finite and ≥ 0 (with epsilon > 0)`);
       }
     }
+  }
+}
+
+/** Every value of a decoded weight or state array finite. */
+export function checkFiniteValues(values: ArrayLike<number>, path: string): void {
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) fail(path, `value ${i} is ${values[i]}; weights and state must be finite`);
   }
 }
