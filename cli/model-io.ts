@@ -10,7 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { estimateMemory, formatBytes } from '../src/graph/memory.js';
 import type { ModelSpec } from '../src/spec.js';
 import { fail } from '../src/io/json-check.js';
-import { checkClassCount } from '../src/io/model-checks.js';
+import { checkClassCount, checkPredictions } from '../src/io/model-checks.js';
 import type { Model } from '../src/graph/model.js';
 import type { ModelFile } from '../src/io/model-file.js';
 import { predictorFromFile } from '../src/io/ensemble-file.js';
@@ -117,8 +117,13 @@ export function interpret(out: ArrayLike<number>, rows: number, target: TargetPl
 
 export function predictTable(m: LoadedModel, table: Table): Prediction {
   const x = inputsFor(table, m.prep);
-  const out = m.predictor.predict(x).data;
-  return interpret(out, table.rows, m.prep.target);
+  const out = m.predictor.predict(x);
+  try {
+    checkPredictions(out.data, out.rows, out.cols, (r) => `${table.file}, line ${table.lines[r] ?? r + 2}`);
+  } catch (e) {
+    throw new CliError(`${(e as Error).message} (model ${m.path})`);
+  }
+  return interpret(out.data, table.rows, m.prep.target);
 }
 
 /** The metrics of a prediction against true class indices or values (regression on the original scale). */

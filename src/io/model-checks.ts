@@ -133,3 +133,17 @@ export function checkFiniteValues(values: ArrayLike<number>, path: string): void
     if (!Number.isFinite(values[i]!)) fail(path, `value ${i} is ${values[i]}; weights and state must be finite`);
   }
 }
+
+/**
+ * Outputs of a prediction all finite. A loaded model with finite weights can still overflow on some input
+ * (a weight of 1e38 in float32); that must be an error naming the row, never a NaN printed as an answer.
+ * Returns nothing, or throws `row r (of rows): output j is NaN`; `rowName` turns a row index into a place.
+ */
+export function checkPredictions(data: ArrayLike<number>, rows: number, cols: number, rowName: (r: number) => string = (r) => `row ${r + 1}`): void {
+  for (let i = 0; i < rows * cols; i++) {
+    if (!Number.isFinite(data[i]!)) {
+      const r = Math.floor(i / cols);
+      throw new Error(`${rowName(r)}: the model's output ${i - r * cols + 1} of ${cols} is ${data[i]} (an overflow inside the network, or weights that do not fit these inputs); no prediction is given`);
+    }
+  }
+}
