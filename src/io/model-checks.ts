@@ -47,10 +47,21 @@ export function parseModelJson(text: string): unknown {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`not valid JSON (${(e as Error).message})`);
+    throw new Error(`not valid JSON (${jsonErrorText((e as Error).message, text)})`);
   }
   checkJsonShape(json, '$', 0, null);
   return json;
+}
+
+/** The parser's complaint on one line, with the line and column of the position it names. */
+function jsonErrorText(message: string, text: string): string {
+  const oneLine = message.replace(/\s+/g, ' ');
+  const cut = oneLine.length > 200 ? `${oneLine.slice(0, 200)}…` : oneLine;
+  const at = /position (\d+)/.exec(message);
+  if (at === null || /line \d+/.test(message)) return cut;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  return `${cut}; line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }
 
 /** Depth, string lengths and keys of a parsed JSON value (or an object a caller built). */
