@@ -20,7 +20,7 @@ import { depthDemoPictures, hiddenUnitPictures, lrRangePicture, partialDependenc
 import { readTable, type Table } from './csv.js';
 import { CliError, usageError } from './errors.js';
 import { encodeColumns, encodeTarget, featureNames, planColumns, planFeatureSteps, planTarget, standardizeInPlace } from './features.js';
-import { checkOutputPath, inputsFor, loadCliModel, readForModel, writeAll } from './model-io.js';
+import { checkModelMemory, checkOutputPath, inputsFor, loadCliModel, readForModel, writeAll } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
 import { out } from './output.js';
 
@@ -118,7 +118,9 @@ export async function lrFind(dataPath: string, o: { target: string; hidden: numb
   const plan = planTarget(table, o.target, null);
   const { y } = encodeTarget(table, plan);
   const task = plan.task === 'regression' ? 'regression' : plan.task;
-  const model = new Model(mlp({ inputSize: x.cols, outputSize: y.cols, task, hidden: o.hidden, activation: o.activation }), { seed: o.seed });
+  const spec = mlp({ inputSize: x.cols, outputSize: y.cols, task, hidden: o.hidden, activation: o.activation });
+  checkModelMemory(spec, o.batchSize, `--hidden ${o.hidden.join(',')}`);
+  const model = new Model(spec, { seed: o.seed });
   const r = await lrRangeTest(model, { x, y }, {
     minLearningRate: o.minLr, maxLearningRate: o.maxLr, steps: o.steps, batchSize: o.batchSize, seed: o.seed,
     optimizer: o.optimizer === 'sgd' ? { kind: 'sgd', learningRate: o.minLr, momentum: 0.9 } : { kind: 'adam', learningRate: o.minLr },

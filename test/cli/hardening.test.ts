@@ -157,10 +157,12 @@ describe('5: signals, pipes, - and links', { concurrency: true }, () => {
 
 describe('8 and 9: sizes refused with the flag, outputs checked before the work, divergence writes nothing', { concurrency: true }, () => {
   test('--hidden 10000000 is refused at once with the figure and the flag', async () => {
-    const r = await mlpkit(dir, ['train', 'iris.csv', '--target', 'species', '--hidden', '10000000', '--out', 'huge.json']);
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(r.stderr, /mlpkit: --hidden 10000000: this network needs about \d+ GB of memory \(80,000,003 parameters, 50,000,000 in layer 'hidden1'; .*\), more than .*; use fewer units in --hidden/);
-    noStack(r);
+    for (const command of ['train', 'lr-find']) {
+      const r = await mlpkit(dir, [command, 'iris.csv', '--target', 'species', '--hidden', '10000000', ...(command === 'train' ? ['--out', 'huge.json'] : [])]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /(?:^|\n)mlpkit: --hidden 10000000: this network needs about \d+ GB of memory \(80,000,003 parameters, 50,000,000 in layer 'hidden1'; .*\), more than .*; use fewer units in --hidden\n$/, command);
+      noStack(r);
+    }
     assert.ok(!existsSync(join(dir, 'huge.json')));
   });
 
