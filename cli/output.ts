@@ -37,11 +37,6 @@ export function guardStdio(onFailure: (message: string) => void): void {
   }
 }
 
-/** True once stdout's reader has gone (a command may stop producing output it cannot deliver). */
-export function stdoutClosed(): boolean {
-  return closed.has(process.stdout);
-}
-
 function write(stream: NodeJS.WriteStream, text: string): void {
   if (closed.has(stream)) return;
   stream.write(text);
