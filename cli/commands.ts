@@ -15,6 +15,9 @@ import { checkOutputPath, csvCell, loadCliModel, readForModel, writeAll, type Lo
 import { Progress, outputMode } from './progress.js';
 import { predictionsCsv } from './predictions.js';
 import { out } from './output.js';
+import { isStdio, writeOutput } from './io.js';
+
+const writeText = (path: string, text: string): Promise<void> => writeAll([{ path, data: text }]);
 
 /** Library errors about the user's table, as the command reports them. */
 function tableErrors<T>(f: () => T): T {
@@ -28,16 +31,12 @@ function tableErrors<T>(f: () => T): T {
 
 export async function predict(modelPath: string, dataPath: string, o: { out?: string; proba?: boolean; quiet?: boolean; decimal?: '.' | ',' }): Promise<void> {
   const progress = new Progress(outputMode(o));
-  const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
+  const outPath = o.out === undefined || isStdio(o.out) ? null : checkOutputPath(o.out, '--out');
   const m = await loadCliModel(modelPath);
   const table = await readForModel(dataPath, m, progress, o.decimal);
   const pred = tableErrors(() => m.pipeline.predict(table));
   const csv = predictionsCsv(m.pipeline.preprocessor.target, pred, o.proba === true);
-  if (outPath === null) out(csv);
-  else {
-    await writeAll([{ path: outPath, data: csv }]);
-    progress.note(`${table.rows} predictions: ${outPath}`);
-  }
+  if (await writeOutput(outPath, csv, writeText) === 'file') progress.note(`${table.rows} predictions: ${outPath}`);
 }
 
 export async function evaluate(modelPath: string, dataPath: string, o: { target?: string; json?: boolean; quiet?: boolean; decimal?: '.' | ',' }): Promise<void> {
@@ -165,10 +164,9 @@ export async function datasetCsv(name: string): Promise<{ csv: string; target: s
 }
 
 export async function datasetsExport(name: string, o: { out?: string }): Promise<void> {
-  const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
+  const outPath = o.out === undefined || isStdio(o.out) ? null : checkOutputPath(o.out, '--out');
   const { csv } = await datasetCsv(name);
-  if (outPath === null) out(csv);
-  else await writeAll([{ path: outPath, data: csv }]);
+  await writeOutput(outPath, csv, writeText);
 }
 
 export async function demo(o: { dataset?: string; dir?: string; quiet?: boolean; epochs?: number }): Promise<void> {

@@ -23,7 +23,7 @@ import type { Matrix } from '../src/matrix.js';
 import { findColumn, Preprocessor, type EncodedTarget } from '../src/workflow/preprocessor.js';
 import { targetColumns } from './commands.js';
 import { CliError, usageError } from './errors.js';
-import { checkOutputPath, loadCliModel, readData, readForModel, writeAll } from './model-io.js';
+import { checkModelMemory, checkOutputPath, loadCliModel, readData, readForModel, writeAll } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
 import { err, out } from './output.js';
 
@@ -140,7 +140,9 @@ export async function lrFind(dataPath: string, o: { target: string; hidden: numb
   const plotPath = o.plot === undefined ? null : checkOutputPath(o.plot, '--plot');
   const { prep, x, y: target } = await trainingTable(dataPath, o.target, true);
   const y = target.y;
-  const model = new Model(mlp({ inputSize: x.cols, outputSize: y.cols, task: prep.task, hidden: o.hidden, activation: o.activation }), { seed: o.seed });
+  const spec = mlp({ inputSize: x.cols, outputSize: y.cols, task: prep.task, hidden: o.hidden, activation: o.activation });
+  checkModelMemory(spec, o.batchSize, `--hidden ${o.hidden.join(',')}`);
+  const model = new Model(spec, { seed: o.seed });
   const r = await lrRangeTest(model, { x, y }, {
     minLearningRate: o.minLr, maxLearningRate: o.maxLr, steps: o.steps, batchSize: o.batchSize, seed: o.seed,
     optimizer: o.optimizer === 'sgd' ? { kind: 'sgd', learningRate: o.minLr, momentum: 0.9 } : { kind: 'adam', learningRate: o.minLr },

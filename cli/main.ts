@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 /**
- * The `mlpkit` command. Errors print one line `mlpkit: …` (no stack trace) and exit with 1 (bad input,
- * failed training) or 2 (bad command line).
+ * The `mlpkit` command. Errors print one line `mlpkit: …` (no stack trace unless --debug) and exit with 1
+ * (bad input, failed training), 2 (bad command line) or 130 (interrupted).
  */
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../src/activations.js';
 import { INIT_NAMES, isInitName, type InitName } from '../src/init.js';
 import { LOSS_NAMES, isLossName, type LossName } from '../src/losses.js';
-import { CliError } from './errors.js';
-import { TableError } from '../src/table/types.js';
-import { err, out, withSinks, type Sinks } from './output.js';
+import { CliError, userMessage } from './errors.js';
+import { exitNow, installSignalHandlers } from './io.js';
+import { err, guardStdio, out, withSinks, type Sinks } from './output.js';
 
 // Commands are loaded when they run, so `mlpkit trace` does not pay for the report's plotting library.
 const commands = (): Promise<typeof import('./commands.js')> => import('./commands.js');
@@ -44,11 +44,12 @@ export function program(): Command {
     .description('Multilayer perceptrons from CSV files: train, predict, evaluate, inspect and trace backpropagation.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) });
+    .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) })
+    .option('--debug', 'print the stack trace of an unexpected error');
 
   p.command('train')
     .description('train a network on a CSV/TSV file and save the model (and a report)')
-    .argument('<data>', 'CSV or TSV file with a header row')
+    .argument('<data>', 'CSV or TSV file with a header row (- for stdin)')
     .requiredOption('--target <column>', 'the column to predict')
     .addOption(new Option('--task <task>', 'inferred from the target when not given').choices(['classification', 'regression']))
     .option('--hidden <units>', 'hidden layer widths, e.g. 64,32', hiddenList, [32])
@@ -99,8 +100,8 @@ export function program(): Command {
   p.command('predict')
     .description('predict every row of a CSV file, in order')
     .argument('<model>', 'model file from mlpkit train')
-    .argument('<data>', 'CSV or TSV file with the training columns (the target may be absent)')
-    .option('--out <file>', 'write the predictions here instead of stdout')
+    .argument('<data>', 'CSV or TSV file with the training columns, the target may be absent (- for stdin)')
+    .option('--out <file>', 'write the predictions here instead of stdout (- for stdout)')
     .option('--proba', 'add one probability column per class')
     .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
     .option('--quiet', 'print nothing but errors')
@@ -137,7 +138,7 @@ export function program(): Command {
   const ds = p.command('datasets').description('list the bundled data sets, or export one as CSV');
   ds.command('list', { isDefault: true }).description('list the bundled data sets').action(async () => (await commands()).datasetsList());
   ds.command('export').description('write a data set as CSV (header, target last)').argument('<name>')
-    .option('--out <file>', 'file to write (default stdout)')
+    .option('--out <file>', 'file to write (default and -: stdout)')
     .action(async (name: string, o: { out?: string }) => (await commands()).datasetsExport(name, o));
 
   p.command('demo')
@@ -219,12 +220,14 @@ export function program(): Command {
     .action(async (model: string, o: { onnx?: string }) => (await commands()).exportModel(model, o));
 
   p.command('playground')
-    .description('serve the browser playground on 127.0.0.1 (no internet needed; built into dist/web if missing)')
+    .description('serve the browser playground on 127.0.0.1, or --host (no internet needed; built into dist/web if missing)')
     .option('--port <n>', 'port to listen on (0: any free one)', number('--port', 0, 65535, true), 8080)
+    .option('--host <address>', 'interface to listen on (0.0.0.0: every interface, reachable from other machines)', '127.0.0.1')
     .option('--no-open', 'do not open a browser')
-    .action(async (o: { port: number; open: boolean }) => {
-      const s = await (await import('./playground.js')).startPlayground({ port: o.port, open: o.open });
-      out(`mlpkit playground: ${s.url}  (Ctrl-C to stop)\n`);
+    .action(async (o: { port: number; host: string; open: boolean }) => {
+      const s = await (await import('./playground.js')).startPlayground({ port: o.port, host: o.host, open: o.open });
+      const where = s.url.includes(s.address) ? '' : `  (listening on ${s.address})`;
+      out(`mlpkit playground: ${s.url}${where}  (Ctrl-C to stop)\n`);
     });
 
   return p;
@@ -247,20 +250,21 @@ export async function main(argv: readonly string[], sinks?: Sinks): Promise<numb
       // Help and version are not errors; commander has already printed its message.
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.help' ? 0 : 2;
     }
-    if (e instanceof CliError) {
-      err(`mlpkit: ${e.message}\n`);
-      return e.exitCode;
-    }
-    if (e instanceof TableError) {
-      err(`mlpkit: ${e.message}\n`);
-      return 1;
-    }
-    err(`mlpkit: ${(e as Error).stack ?? String(e)}\n`);
-    return 1;
+    err(`mlpkit: ${userMessage(e)}\n`);
+    if (debugRequested(argv) && e instanceof Error && e.stack !== undefined) err(`${e.stack}\n`);
+    return e instanceof CliError ? e.exitCode : 1;
   }
+}
+
+/** --debug anywhere before a `--` (it is a program option, accepted after the command name too). */
+function debugRequested(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--debug');
 }
 
 const isEntry = process.argv[1] !== undefined && /(?:^|[\\/])(?:main\.(?:ts|js)|mlpkit)$/.test(process.argv[1]);
 if (isEntry) {
+  installSignalHandlers();
+  guardStdio((message) => { err(`mlpkit: ${message}\n`); exitNow(1); });
   process.exitCode = await main(process.argv.slice(2));
 }

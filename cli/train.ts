@@ -22,8 +22,9 @@ import type { OptimizerName, TrainOptions as WorkflowOptions } from '../src/work
 import type { Pipeline } from '../src/workflow/pipeline.js';
 import { trainPipeline, type TrainHooks, type TrainOutcome } from '../src/workflow/train.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
-import { CliError, usageError } from './errors.js';
-import { checkOutputPath, readData, writeAll } from './model-io.js';
+import { CliError, divergedMessage, usageError } from './errors.js';
+import { onInterrupt } from './io.js';
+import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
 import { predictionsCsv } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
 
@@ -94,7 +95,7 @@ export function workflowOptions(o: TrainOptions): WorkflowOptions {
 /** Library errors about the user's table or options, as the command reports them (no stack). */
 function asCliError(e: unknown): CliError {
   if (e instanceof CliError) return e;
-  if (e instanceof TrainingDivergedError) return new CliError(`training diverged: ${e.message}; try a smaller --lr, --standardize, or a different --optimizer`);
+  if (e instanceof TrainingDivergedError) return new CliError(divergedMessage(e.message));
   if (e instanceof TableError) return new CliError(e.message);
   const m = (e as Error).message;
   if (/^train: option /.test(m)) return usageError(m.replace(/^train: option (\w+)/, (_, k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
@@ -110,6 +111,8 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
   if (o.resume === true && o.checkpoint === undefined) throw usageError('--resume needs --checkpoint DIR (the folder the checkpoints were written to)');
+  if (o.checkpoint !== undefined) checkOutputFolder(o.checkpoint, '--checkpoint');
+  if (o.checkpoint !== undefined) checkOutputFolder(o.checkpoint, '--checkpoint');
 
   const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
   const table = await readData(dataPath, progress, { types, ...(o.decimal === undefined ? {} : { decimal: o.decimal }) });
@@ -143,13 +146,13 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
 /** Train through the workflow with the command's progress, Ctrl-C, threads, restarts on workers and checkpoints. */
 async function runTraining(table: Table, options: WorkflowOptions, o: TrainOptions, progress: Progress): Promise<TrainOutcome> {
   const controller = new AbortController();
-  const onSigint = (): void => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); process.once('SIGINT', () => process.exit(130)); };
-  process.once('SIGINT', onSigint);
+  const stopOnInterrupt = onInterrupt(() => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); });
   const threads = o.threads ?? 1;
   // Restarts go to worker threads (or queue workers); each is a pure function of its seed, so this equals a sequential run.
   const queue = (o.restarts ?? 1) > 1 ? await restartQueue(o, (l) => progress.note(l)) : null;
   const hooks: TrainHooks = {
     signal: controller.signal, onEpochEnd: (r: EpochRecord) => { progress.epoch(r); },
+    checkSpec: (spec) => { checkModelMemory(spec, o.batchSize, `--hidden ${o.hidden.join(',')}`); },
     ...((o.restarts ?? 1) > 1 ? { runner: queue?.runner ?? parallelRunner() } : {}),
     ...(threads > 1 ? { backend: createThreadedBackend({ threads }) } : {}),
     ...checkpointOptions(o),
@@ -167,7 +170,7 @@ async function runTraining(table: Table, options: WorkflowOptions, o: TrainOptio
   } catch (e) {
     throw asCliError(e);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopOnInterrupt();
     progress.trainDone();
   }
 }

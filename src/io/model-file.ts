@@ -25,6 +25,7 @@ import { bytesPerValue, decodeFloats, encodeFloats } from './base64.js';
 import { VERSION } from '../version.js';
 import { parsePreprocessor } from '../workflow/preprocessor-json.js';
 import { featurePipeline } from './features.js';
+import { checkBuiltModel, checkModelFileInvariants, parseModelJson } from './model-checks.js';
 import {
   checkArray, checkBoolean, checkFinite, checkInt, checkJsonObject, checkObject, checkOneOf, checkString, childPath,
   fail, isPlainObject, show, type JsonObject,
@@ -128,6 +129,7 @@ function buildModel(file: ModelFile, options: ModelFromFileOptions): Model {
   if (bad >= 0) throw new Error(`${where}$.weights.base64: value ${bad} is ${weights[bad]}; weights must be finite`);
   model.paramBuffer.a.set(weights);
   model.stateBuffer.a.set(state);
+  checkBuiltModel(model, where);
   return model;
 }
 
@@ -149,11 +151,7 @@ export function parseModelFile(json: unknown, source?: string): ModelFile {
 }
 
 function parseJsonText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`not valid JSON (${(e as Error).message})`);
-  }
+  return parseModelJson(text);
 }
 
 function parseUnprefixed(json: unknown): ModelFile {
@@ -186,6 +184,7 @@ function parseUnprefixed(json: unknown): ModelFile {
     if (o[key] !== undefined) file[key] = checkJsonObject(o[key], `$.${key}`);
   }
   if (file.preprocessing !== undefined) file.preprocessing = upgradePreprocessing(file);
+  checkModelFileInvariants(file);
   return file;
 }
 

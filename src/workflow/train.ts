@@ -29,6 +29,8 @@ export interface TrainHooks {
   readonly backend?: Backend;
   /** How restarts run (worker threads from `mlpkit/node`, a job queue); one after the other by default. */
   readonly runner?: RestartRunner;
+  /** Called with the network's spec before anything is allocated (e.g. to refuse one too large for memory). */
+  readonly checkSpec?: (spec: ModelSpec) => void;
 }
 
 export interface TrainOutcome {
@@ -48,6 +50,7 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
   const y = prep.transformTarget(table, 'float32');
   const resolved = resolveOptions(options, table.rows);
   const spec = specOf(prep, resolved);
+  hooks.checkSpec?.(spec);
   const fraction = resolved.validation!;
   checkValidationRows(table, fraction);
   const base = fitOptionsOf(prep, resolved, table.rows, fraction);
