@@ -26,3 +26,14 @@ export function cellPlace(file: string, line: number, column: string, index: num
 export function showValue(v: string): string {
   return v === '' ? "'' (an empty cell)" : JSON.stringify(v).replace(/^"|"$/g, "'");
 }
+
+/** Fail before any work when --report is given and the report's optional renderer is not installed. */
+export async function requireReportRenderer(): Promise<void> {
+  const { loadRenderer, ReportRendererMissingError } = await import('../src/report/render.js');
+  try {
+    await loadRenderer();
+  } catch (e) {
+    if (e instanceof ReportRendererMissingError) throw new CliError(`--report: ${e.message}`);
+    throw e;
+  }
+}

@@ -18,7 +18,7 @@ import { depthDemo, formatDepthTable, GEOMETRIC_SET_NAMES, type GeometricSetName
 import { formatUniversalTable, universalApproximation } from '../src/demos/universal.js';
 import { depthDemoPictures, hiddenUnitPictures, lrRangePicture, partialDependencePicture, universalPictures } from '../src/demos/pictures.js';
 import { readTable, type Table } from './csv.js';
-import { CliError, usageError } from './errors.js';
+import { CliError, requireReportRenderer, usageError } from './errors.js';
 import { encodeColumns, encodeTarget, featureNames, planColumns, planFeatureSteps, planTarget, standardizeInPlace } from './features.js';
 import { checkOutputPath, inputsFor, loadCliModel, readForModel, writeAll } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
@@ -41,6 +41,7 @@ async function writePictures(dir: string | undefined, pictures: Record<string, s
 export async function explain(modelPath: string, dataPath: string, o: { target?: string; feature?: string; repeats?: number; seed?: number; json?: boolean; dir?: string; report?: string }): Promise<void> {
   const progress = new Progress(outputMode({ quiet: o.json === true }));
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
+  if (reportPath !== null) await requireReportRenderer();
   const m = await loadCliModel(modelPath);
   const plan = { ...m.prep.target, name: o.target ?? m.prep.target.name };
   const table = await readForModel(dataPath, m, progress);

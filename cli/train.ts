@@ -25,7 +25,7 @@ import { parallelRunner } from '../src/node/restarts-worker.js';
 import { createThreadedBackend } from '../src/node/threads.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type FitOptions, type History, type Metric } from '../src/train/types.js';
 import { findColumn, readTable, type ColumnKind, type Table } from './csv.js';
-import { CliError, usageError } from './errors.js';
+import { CliError, requireReportRenderer, usageError } from './errors.js';
 import {
   encodeColumns, encodeTarget, featureNames, planColumns, planFeatureSteps, planTarget, preprocessingToJson, standardizeInPlace,
   type Impute, type Preprocessing,
@@ -138,6 +138,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   if (o.ensemble === true && (o.restarts ?? 1) < 2) throw usageError('--ensemble keeps all the runs of --restarts K: give K ≥ 2');
   const modelPath = checkOutputPath(o.out, '--out');
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
+  if (reportPath !== null) await requireReportRenderer();
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
   if (o.resume === true && o.checkpoint === undefined) throw usageError('--resume needs --checkpoint DIR (the folder the checkpoints were written to)');
 
