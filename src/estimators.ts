@@ -40,6 +40,7 @@ import { Ensemble } from './train/ensemble.js';
 import { trainRestarts, type RestartFitOptions, type RestartRunner } from './train/restarts.js';
 import type { FitOptions, History } from './train/types.js';
 
+/** MLPRegressor's options, as scikit-learn's MLPRegressor in camelCase, plus dropout, batch norm, restarts, ensembles, L1, the initializer and standardization. */
 export interface MLPOptions {
   /** Units of each hidden layer. Default [100]. */
   readonly hiddenLayerSizes?: readonly number[];
@@ -91,6 +92,7 @@ export interface MLPOptions {
   readonly runner?: RestartRunner;
 }
 
+/** MLPClassifier's options: MLPOptions and class weights. */
 export interface MLPClassifierOptions extends MLPOptions {
   /** 'balanced' (N / (C · count)), or a weight per class label. */
   readonly classWeight?: 'balanced' | Readonly<Record<string, number>>;

@@ -14,11 +14,14 @@
 
 import type { Vec } from './kernels/backend.js';
 
+/** The losses' names: regression (mse, halfSquaredError, mae, huber) and classification (binary and categorical cross-entropy). */
 export const LOSS_NAMES = [
   'mse', 'halfSquaredError', 'mae', 'huber', 'binaryCrossEntropy', 'categoricalCrossEntropy',
 ] as const;
+/** The name of a loss (one of LOSS_NAMES). */
 export type LossName = (typeof LOSS_NAMES)[number];
 
+/** A loss L(ŷ, y) averaged over the rows, its gradient ∂L/∂ŷ, and the output activation it is fused with (if any). */
 export interface Loss {
   readonly name: LossName;
   /** The output activation this loss is fused with, which it then requires. */
@@ -134,14 +137,17 @@ const categoricalCrossEntropy: Loss = {
   },
 };
 
+/** Every loss by name. */
 export const LOSSES: Readonly<Record<LossName, Loss>> = {
   mse, halfSquaredError, mae, huber, binaryCrossEntropy, categoricalCrossEntropy,
 };
 
+/** Whether `x` is one of LOSS_NAMES. */
 export function isLossName(x: unknown): x is LossName {
   return typeof x === 'string' && (LOSS_NAMES as readonly string[]).includes(x);
 }
 
+/** The loss called `name`; throws, listing the valid names, when there is none. */
 export function lossByName(name: string): Loss {
   if (!isLossName(name)) throw new Error(`loss: unknown loss '${name}'; expected one of ${LOSS_NAMES.join(', ')}`);
   return LOSSES[name];

@@ -10,6 +10,7 @@ import { ActivationLayer } from '../layers/activation.js';
 import { Dense } from '../layers/dense.js';
 import { zeros } from '../matrix.js';
 
+/** Which two features span the grid, where the others are held, its ranges and its resolution. */
 export interface HiddenUnitOptions {
   /** The two input features on the axes (default [0, 1]). */
   readonly features?: readonly [number, number];
@@ -21,6 +22,7 @@ export interface HiddenUnitOptions {
   readonly resolution?: number;
 }
 
+/** One unit's output over the grid. */
 export interface UnitMap {
   readonly unit: number;
   /** O_j at each grid point, row-major: values[iy · nx + ix]. */
@@ -34,6 +36,7 @@ export interface UnitMap {
   readonly line: { readonly w1: number; readonly w2: number; readonly b: number } | null;
 }
 
+/** The maps of one layer's units. */
 export interface LayerMaps {
   readonly layer: string;
   readonly activation: string;
@@ -41,6 +44,7 @@ export interface LayerMaps {
   readonly units: UnitMap[];
 }
 
+/** Every hidden unit's output over a grid of two input features. */
 export interface HiddenUnitMaps {
   readonly features: readonly [number, number];
   readonly xs: number[];

@@ -8,6 +8,7 @@ import type { ActivationLayerSpec } from '../spec.js';
 import { activate, activateBackward, activationLabel, compileActivation, type CompiledActivation } from './act.js';
 import { Node, type Ctx } from './node.js';
 
+/** An activation layer O = f(I); backward δ = ∂L/∂O ⊙ f′(I). */
 export class ActivationLayer extends Node {
   readonly act: CompiledActivation;
   /** Set by the model when this is the output node and the loss computes δ from I directly. */

@@ -18,6 +18,7 @@ import type { DenseSpec } from '../spec.js';
 import { activate, activateBackward, activationLabel, compileActivation, isIdentity, type CompiledActivation } from './act.js';
 import { Node, type Ctx, type Param, type ParamRequest } from './node.js';
 
+/** The dense layer I = O_prev·W + b, O = f(I); backward gives ∂L/∂W = O_prevᵀ·δ, ∂L/∂b = Σδ and ∂L/∂O_prev = δ·Wᵀ. */
 export class Dense extends Node {
   readonly act: CompiledActivation;
   readonly units: number;

@@ -8,6 +8,7 @@ import type { Arena, Slot } from '../kernels/backend.js';
 import type { DropoutSpec } from '../spec.js';
 import { Node, type Ctx } from './node.js';
 
+/** Inverted dropout: kept units are scaled by 1/(1 − rate) in training, so inference needs no rescaling. */
 export class Dropout extends Node {
   /** The mask of the last training pass: 0 or 1/(1 − rate) per element. */
   mask!: Slot;

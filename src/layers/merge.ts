@@ -8,6 +8,7 @@ import type { Arena } from '../kernels/backend.js';
 import type { AddSpec, ConcatSpec } from '../spec.js';
 import { Node, type Ctx } from './node.js';
 
+/** The elementwise sum of its inputs; backward hands each input the same ∂L/∂O. */
 export class Add extends Node {
   constructor(readonly spec: AddSpec & { name: string }, inputs: readonly Node[]) {
     super(spec.name, 'add', inputs, inputs[0]!.width);
@@ -34,6 +35,7 @@ export class Add extends Node {
   override describe(): string { return `add(${this.inputs.map((n) => n.name).join(' + ')})`; }
 }
 
+/** Its inputs side by side; backward hands each input its columns of ∂L/∂O. */
 export class Concat extends Node {
   /** Column offset of each input in the output. */
   readonly offsets: readonly number[];

@@ -9,6 +9,7 @@ import type { Arena, Slot } from '../kernels/backend.js';
 import type { Rng } from '../rng.js';
 import type { InitName } from '../init.js';
 
+/** 'train' (dropout, noise and batch statistics on) or 'eval' (inference). */
 export type Mode = 'train' | 'eval';
 
 /** What a forward or backward pass needs besides the buffers: the mode, the batch rows and the RNG. */
@@ -54,6 +55,7 @@ export interface StateRequest {
   readonly initial: number;
 }
 
+/** A node of the model's DAG: its output O and ∂L/∂O buffers, its inputs, and its forward and backward passes (a layer's forward and backward sit side by side). */
 export abstract class Node {
   /** Output, m × width. */
   O!: Slot;

@@ -7,6 +7,7 @@ import type { Arena } from '../kernels/backend.js';
 import type { GaussianNoiseSpec } from '../spec.js';
 import { Node, type Ctx } from './node.js';
 
+/** Adds N(0, stddev²) noise to its input in training; the identity in inference. */
 export class GaussianNoise extends Node {
   constructor(readonly spec: GaussianNoiseSpec & { name: string }, input: Node) {
     super(spec.name, 'gaussianNoise', [input], input.width);

@@ -14,6 +14,7 @@ import { fit } from '../train/fit.js';
 import { TrainingDivergedError, type FitData } from '../train/types.js';
 import type { StepRuleSpec } from '../optim/rules.js';
 
+/** The range and length of the learning-rate range test. */
 export interface LrRangeOptions {
   /** Default 1e-5. */
   readonly minLearningRate?: number;
@@ -32,6 +33,7 @@ export interface LrRangeOptions {
   readonly seed?: number;
 }
 
+/** The learning-rate range test: loss against rate, smoothed, and the suggested rate. */
 export interface LrRangeResult {
   readonly learningRates: number[];
   /** Mean training loss of each step's epoch. */

@@ -16,6 +16,7 @@ import { modelFromFile, parseModelFile, type ModelFile, type ModelFromFileOption
 /** The prefix of temporary files, so that tools can recognise leftovers of a crashed save. */
 export const TEMP_PREFIX = '.mlpkit-tmp-';
 
+/** Write a file so that it is either wholly there or not at all (a temporary file beside it, then a rename). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(path);
   const temp = join(dir, `${TEMP_PREFIX}${basename(path)}-${process.pid}-${randomBytes(6).toString('hex')}`);
