@@ -6,7 +6,7 @@ import { Ensemble } from '../src/train/ensemble.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { listDatasets, loadDataset } from '../src/data/datasets.js';
+import { listDatasets, loadDataset } from '../src/datasets.js';
 import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample } from '../src/explain/trace.js';
 import { TableError } from '../src/table/types.js';
 import { findColumn } from '../src/workflow/preprocessor.js';
@@ -192,7 +192,7 @@ export async function exportModel(modelPath: string, o: { onnx?: string }): Prom
   if (o.onnx === undefined) throw usageError('export: say which format, e.g. --onnx model.onnx');
   const outPath = checkOutputPath(o.onnx, '--onnx');
   const m = await loadCliModel(modelPath);
-  const { exportOnnx } = await import('../src/io/onnx/export.js');
+  const { exportOnnx } = await import('../src/onnx.js');
   let bytes: Uint8Array;
   try {
     bytes = exportOnnx(m.file);

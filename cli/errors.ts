@@ -102,3 +102,14 @@ export function divergedMessage(engineMessage: string): string {
   const what = engineMessage.replace(/[;.]?\s*[Tt]he model keeps its last finite weights[^;.]*[;.]?/, ';').replace(/[;.\s]+$/, '');
   return `${what}. No model, report or predictions file was written; try a smaller --lr, --standardize, or a different --optimizer`;
 }
+
+/** Fail before any work when --report is given and the report's optional renderer is not installed. */
+export async function requireReportRenderer(): Promise<void> {
+  const { loadRenderer, ReportRendererMissingError } = await import('../src/report/render.js');
+  try {
+    await loadRenderer();
+  } catch (e) {
+    if (e instanceof ReportRendererMissingError) throw new CliError(`--report: ${e.message}`);
+    throw e;
+  }
+}

@@ -22,7 +22,7 @@ import { TableError, type Table } from '../src/table/types.js';
 import type { Matrix } from '../src/matrix.js';
 import { findColumn, Preprocessor, type EncodedTarget } from '../src/workflow/preprocessor.js';
 import { targetColumns } from './commands.js';
-import { CliError, usageError } from './errors.js';
+import { CliError, requireReportRenderer, usageError } from './errors.js';
 import { checkModelMemory, checkOutputPath, loadCliModel, readData, readForModel, writeAll } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
 import { err, out } from './output.js';
@@ -44,6 +44,7 @@ async function writePictures(dir: string | undefined, pictures: Record<string, s
 export async function explain(modelPath: string, dataPath: string, o: { target?: string; feature?: string; repeats?: number; seed?: number; json?: boolean; dir?: string; report?: string }): Promise<void> {
   const progress = new Progress(outputMode({ quiet: o.json === true }));
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
+  if (reportPath !== null) await requireReportRenderer();
   const m = await loadCliModel(modelPath);
   const prep = m.pipeline.preprocessor;
   const model = m.pipeline.model;

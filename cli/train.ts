@@ -22,7 +22,7 @@ import type { OptimizerName, TrainOptions as WorkflowOptions } from '../src/work
 import type { Pipeline } from '../src/workflow/pipeline.js';
 import { trainPipeline, type TrainHooks, type TrainOutcome } from '../src/workflow/train.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
-import { CliError, divergedMessage, usageError } from './errors.js';
+import { CliError, divergedMessage, requireReportRenderer, usageError } from './errors.js';
 import { onInterrupt } from './io.js';
 import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
 import { predictionsCsv } from './predictions.js';
@@ -109,6 +109,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   if (o.redis !== undefined && (o.restarts ?? 1) < 2) throw usageError('--redis runs the runs of --restarts K on workers: give K ≥ 2');
   const modelPath = checkOutputPath(o.out, '--out');
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
+  if (reportPath !== null) await requireReportRenderer();
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
   if (o.resume === true && o.checkpoint === undefined) throw usageError('--resume needs --checkpoint DIR (the folder the checkpoints were written to)');
   if (o.checkpoint !== undefined) checkOutputFolder(o.checkpoint, '--checkpoint');

@@ -14,11 +14,13 @@ export const ACTIVATION_NAMES = [
   'softplus', 'softsign', 'gelu', 'silu', 'mish', 'hardSigmoid', 'gaussian', 'sin',
 ] as const;
 
+/** The name of an elementwise activation (one of ACTIVATION_NAMES). */
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
 /** Output activations: the elementwise zoo, plus softmax over a row. */
 export type OutputActivationName = ActivationName | 'softmax';
 
+/** An elementwise activation: f and its derivative f′(x, y = f(x)) side by side, where f′ is undefined (kinks), and the initializer that suits it. */
 export interface Activation {
   readonly name: ActivationName;
   /** f(x). */
@@ -78,6 +80,7 @@ function phi(x: number): number {
   return 0.5 * (1 + erf(x / Math.SQRT2));
 }
 
+/** Every activation by name: f and f′ side by side, with where f′ is undefined (kinks) and the initializer that suits it. */
 export const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
   identity: {
     name: 'identity', f: (x) => x, df: () => 1,
@@ -159,6 +162,7 @@ export const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
   },
 } satisfies Record<ActivationName, Activation>;
 
+/** Whether `name` is one of ACTIVATION_NAMES. */
 export function isActivationName(name: unknown): name is ActivationName {
   return typeof name === 'string' && (ACTIVATION_NAMES as readonly string[]).includes(name);
 }

@@ -26,7 +26,7 @@ export { Dropout } from './layers/dropout.js';
 export { GaussianNoise } from './layers/noise.js';
 export { Add, Concat } from './layers/merge.js';
 
-// Data: validation, scaling, encoding, splits, bundled datasets and generators.
+// Data: validation, scaling, encoding, splits and generators (the bundled tables are in `mlpkit/datasets`).
 export {
   toNumericMatrix, toTargetMatrix, checkLabels, matrixToRows,
   type NumericMatrix, type MatrixInput, type MatrixInputOptions, type Label,
@@ -34,7 +34,6 @@ export {
 export { StandardScaler, MinMaxScaler, scalerFromJSON, type Scaler, type ScalerJSON, type StandardScalerJSON, type MinMaxScalerJSON } from './data/scalers.js';
 export { LabelEncoder, OneHotEncoder, type LabelEncoderJSON, type OneHotEncoderJSON, type OneHotEncoderOptions, type HandleUnknown } from './data/encoders.js';
 export { trainTestSplit, kFold, stratifiedKFold, bootstrapSample, takeRows, takeMatrixRows, type Split, type BootstrapSample } from './data/splits.js';
-export { loadDataset, listDatasets, type Dataset, type DatasetInfo, type DatasetOptions } from './data/datasets.js';
 export {
   xor, twoSpirals, circles, moons, gaussians, sin, halfPlane, convexPolygon, polygonUnion, GEOMETRIC_SETS,
   type GeneratorOptions, type GaussiansOptions, type Generated,
@@ -58,7 +57,7 @@ export {
   type ConfusionMatrix, type ClassScores, type PrecisionRecallF1, type LogLossOptions, type RocAucOptions, type LabelsOption,
 } from './metrics.js';
 
-// Model files (versioned JSON, base64 weights) and ONNX export/import.
+// Model files (versioned JSON, base64 weights); ONNX export/import is in `mlpkit/onnx`.
 export {
   MODEL_FILE_FORMAT, MODEL_FILE_VERSION, modelToFile, modelFromFile, parseModelFile,
   type ModelFile, type ModelFileExtras, type ModelFromFileOptions, type EncodedArray,
@@ -69,8 +68,8 @@ export {
   type FeatureStep, type StandardStep, type MinMaxStep, type OneHotStep,
 } from './io/features.js';
 export type { JsonValue, JsonObject } from './io/json-check.js';
-export { exportOnnx, ONNX_MIN_OPSET, ONNX_MAX_OPSET, type OnnxExportOptions } from './io/onnx/export.js';
-export { importOnnx, modelFromOnnx, type OnnxImportOptions, type OnnxImport } from './io/onnx/import.js';
+// The playground's worker (web/worker.ts) still imports exportOnnx from here; the name belongs to `mlpkit/onnx`.
+export { exportOnnx } from './io/onnx/export.js';
 
 // Training: optimizers (rules over flat buffers), schedules, fit, restarts, ensembles, estimators.
 export { apply as applyOptimizer, init as initOptimizer, validateRule, optimizerStateToJSON, optimizerStateFromJSON, type OptimizerSpec, type StepRuleSpec, type SgdSpec, type AdamSpec, type AdamWSpec, type RmspropSpec, type AdagradSpec, type OptimizerState, type OptimizerStateJSON } from './optim/rules.js';

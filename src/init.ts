@@ -10,14 +10,17 @@ import type { ActivationName } from './activations.js';
 import type { Rng } from './rng.js';
 import type { Vec } from './kernels/backend.js';
 
+/** The weight initializers' names: constants, the lecture's small random values, Xavier/Glorot, He and LeCun (uniform or normal). */
 export const INIT_NAMES = [
   'zeros', 'ones', 'small', 'xavierUniform', 'xavierNormal', 'heUniform', 'heNormal', 'lecunUniform', 'lecunNormal',
 ] as const;
+/** The name of a weight initializer (one of INIT_NAMES). */
 export type InitName = (typeof INIT_NAMES)[number];
 
 /** Half-width of the lecture's "small random values" U(−a, a). */
 export const SMALL_INIT_SCALE = 0.1;
 
+/** Whether `x` is one of INIT_NAMES. */
 export function isInitName(x: unknown): x is InitName {
   return typeof x === 'string' && (INIT_NAMES as readonly string[]).includes(x);
 }

@@ -18,9 +18,11 @@
 
 import type { Vec } from './kernels/backend.js';
 
+/** The losses' names: regression (mse, halfSquaredError, mae, huber) and classification (binary and categorical cross-entropy). */
 export const LOSS_NAMES = [
   'mse', 'halfSquaredError', 'mae', 'huber', 'binaryCrossEntropy', 'categoricalCrossEntropy',
 ] as const;
+/** The name of a loss (one of LOSS_NAMES). */
 export type LossName = (typeof LOSS_NAMES)[number];
 
 interface LossFunctions {
@@ -192,6 +194,7 @@ export function isLossName(x: unknown): x is LossName {
   return typeof x === 'string' && (LOSS_NAMES as readonly string[]).includes(x);
 }
 
+/** The loss called `name`; throws, listing the valid names, when there is none. */
 export function lossByName(name: string): Loss {
   if (!isLossName(name)) throw new Error(`loss: unknown loss '${name}'; expected one of ${LOSS_NAMES.join(', ')}`);
   return LOSSES[name];

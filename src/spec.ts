@@ -19,6 +19,7 @@ interface Common {
   readonly inputs?: readonly string[];
 }
 
+/** A fully connected layer I = O_prev·W + b, O = f(I), with optional connection mask, per-unit activations, constraints and penalties. */
 export interface DenseSpec extends Common {
   readonly kind: 'dense';
   readonly units: number;
@@ -43,17 +44,20 @@ export interface DenseSpec extends Common {
   readonly l2?: number;
 }
 
+/** An activation on its own layer, O = f(I) elementwise. */
 export interface ActivationLayerSpec extends Common {
   readonly kind: 'activation';
   readonly activation: ActivationSpec;
 }
 
+/** Inverted dropout: in training each unit is zeroed with probability `rate`; inactive in inference. */
 export interface DropoutSpec extends Common {
   readonly kind: 'dropout';
   /** Probability of dropping a unit in training (inverted dropout: kept units are scaled by 1/(1 − rate)). */
   readonly rate: number;
 }
 
+/** Batch normalization over the batch (training) or the running averages (inference), with a learned scale γ and shift β. */
 export interface BatchNormSpec extends Common {
   readonly kind: 'batchNorm';
   /** Running averages: r ← momentum·r + (1 − momentum)·batch statistic. Default 0.9. */
@@ -62,23 +66,29 @@ export interface BatchNormSpec extends Common {
   readonly epsilon?: number;
 }
 
+/** The elementwise sum of layers of equal width (a residual skip). */
 export interface AddSpec extends Common { readonly kind: 'add'; readonly inputs: readonly string[] }
+/** The concatenation of layers side by side (a skip that keeps both). */
 export interface ConcatSpec extends Common { readonly kind: 'concat'; readonly inputs: readonly string[] }
 
+/** Additive Gaussian noise in training, for augmentation; inactive in inference. */
 export interface GaussianNoiseSpec extends Common {
   readonly kind: 'gaussianNoise';
   /** Standard deviation of the noise added in training (augmentation); inactive in inference. */
   readonly stddev: number;
 }
 
+/** One layer of a model spec, told apart by `kind`. */
 export type LayerSpec =
   | DenseSpec | ActivationLayerSpec | DropoutSpec | BatchNormSpec | AddSpec | ConcatSpec | GaussianNoiseSpec;
 
+/** The layer kinds: 'dense', 'activation', 'dropout', 'batchNorm', 'add', 'concat', 'gaussianNoise'. */
 export type LayerKind = LayerSpec['kind'];
 
 /** A reference to one weight: W[row][col] of a dense layer. */
 export interface WeightRef { readonly layer: string; readonly row: number; readonly col: number }
 
+/** A whole model as plain JSON: the input width, the layers (a DAG through their `inputs`), the loss, penalties and tied weights. */
 export interface ModelSpec {
   /** Number of input features. */
   readonly inputSize: number;
@@ -100,6 +110,7 @@ export interface ModelSpec {
   readonly ties?: readonly (readonly WeightRef[])[];
 }
 
+/** The name of the model's input node, which layers list in `inputs` to read the features. */
 export const INPUT = 'input';
 
 /** A spec with defaults filled in: every layer named, every input list explicit. */

@@ -9,6 +9,7 @@ import type { Model } from '../graph/model.js';
 import { isIdentity, type CompiledActivation } from '../layers/act.js';
 import { zeros } from '../matrix.js';
 
+/** Which two features span the grid, where the others are held, its ranges and its resolution. */
 export interface HiddenUnitOptions {
   /** The two input features on the axes (default [0, 1]). */
   readonly features?: readonly [number, number];
@@ -20,6 +21,7 @@ export interface HiddenUnitOptions {
   readonly resolution?: number;
 }
 
+/** One unit's output over the grid. */
 export interface UnitMap {
   readonly unit: number;
   /** O_j at each grid point, row-major: values[iy · nx + ix]. */
@@ -33,6 +35,7 @@ export interface UnitMap {
   readonly line: { readonly w1: number; readonly w2: number; readonly b: number } | null;
 }
 
+/** The maps of one layer's units. */
 export interface LayerMaps {
   readonly layer: string;
   readonly activation: string;
@@ -40,6 +43,7 @@ export interface LayerMaps {
   readonly units: UnitMap[];
 }
 
+/** Every hidden unit's output over a grid of two input features. */
 export interface HiddenUnitMaps {
   readonly features: readonly [number, number];
   readonly xs: number[];

@@ -19,6 +19,7 @@ import { gradCheck } from '../gradcheck.js';
 import { unitActivationName } from '../layers/act.js';
 import type { AnyNode } from '../layers/any-node.js';
 
+/** One neuron j of a trace: its I_j, O_j, ∂L/∂O_j and δ_j. */
 export interface TraceNeuron {
   /** The lecture's neuron number (0 is the constant unit). */
   readonly j: number;
@@ -36,6 +37,7 @@ export interface TraceNeuron {
   readonly delta: number | null;
 }
 
+/** One weight w_ij of a trace: δ_j·O_i, the engine's gradient and the finite difference. */
 export interface TraceWeight {
   /** Source neuron i (0 = the constant unit: a bias w_0j) and target neuron j. */
   readonly i: number;
@@ -56,6 +58,7 @@ export interface TraceWeight {
   readonly relError: number | null;
 }
 
+/** One sample's backpropagation: the sample, the loss, every neuron and every weight. */
 export interface Trace {
   readonly x: readonly number[];
   readonly y: readonly number[];
@@ -70,6 +73,7 @@ export interface Trace {
   readonly maxProductGap: number;
 }
 
+/** Names for the units and inputs of a trace. */
 export interface TraceOptions {
   /** A display name per unit (e.g. the ids of a neuron graph); default `layer[unit]`, inputs `x1…`. */
   readonly names?: (layer: string, unit: number) => string | undefined;
@@ -86,6 +90,7 @@ function float64Twin(model: Model): Model {
   return twin;
 }
 
+/** One sample through the network in the lecture's notation: every neuron's I_j, O_j, δ_j and every weight's ∂L/∂w_ij = δ_j·O_i beside the gradient and a finite difference (on a float64 copy, in 'eval' mode). */
 export function traceSample(source: Model, x: readonly number[], y: readonly number[], options: TraceOptions = {}): Trace {
   if (x.length !== source.inputSize) throw new Error(`trace: the sample has ${x.length} features, the model takes ${source.inputSize}`);
   if (y.length !== source.outputSize) throw new Error(`trace: the target has ${y.length} values, the model has ${source.outputSize} outputs`);
@@ -231,6 +236,7 @@ function summaryLines(t: Trace): string[] {
   ];
 }
 
+/** A trace as plain-text tables (what `mlpkit trace` prints). */
 export function formatTraceText(t: Trace): string {
   return [
     'Backpropagation trace of one sample',
@@ -251,6 +257,7 @@ function mdTable(headers: readonly string[], rows: readonly (readonly string[])[
   return [`| ${headers.map(esc).join(' | ')} |`, `|${headers.map((_, c) => (c < 2 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)];
 }
 
+/** A trace as Markdown tables. */
 export function formatTraceMarkdown(t: Trace): string {
   return [
     '## Backpropagation trace of one sample',

@@ -27,8 +27,10 @@ export function graph(inputSize: number, layers: readonly LayerSpec[], options: 
   return { ...options, inputSize, layers };
 }
 
+/** What a network predicts: a number per output (regression), one probability (binary), or a distribution over classes (multiclass). */
 export type Task = 'regression' | 'binary' | 'multiclass';
 
+/** What mlp() builds: input and output widths, the task, the hidden layers and the regularizers. */
 export interface MlpOptions {
   readonly inputSize: number;
   readonly outputSize: number;
@@ -55,6 +57,7 @@ export function outputFor(task: Task): { activation: ActivationSpec; loss: LossN
   }
 }
 
+/** The usual stack of dense layers as a ModelSpec: hidden widths, one activation, an output layer and loss that suit the task, and the optional batch norm, dropout, input noise and penalties. */
 export function mlp(o: MlpOptions): ModelSpec {
   const layers: LayerSpec[] = [];
   const f = o.activation ?? 'relu';
@@ -87,6 +90,7 @@ export function mlp(o: MlpOptions): ModelSpec {
 // ---------------------------------------------------------------------------------------------
 // The neuron graph
 
+/** An edge into a neuron, with its constraints: a shared (tied) weight or a non-negative one. */
 export interface EdgeSpec {
   /** Id of the source neuron, or an input name. */
   readonly from: string;
@@ -96,6 +100,7 @@ export interface EdgeSpec {
   readonly nonNegative?: boolean;
 }
 
+/** One neuron j of a neuron graph: its id, f_j, whether it has a bias, and inc(j). */
 export interface NeuronSpec {
   readonly id: string;
   /** f_j; default sigmoid for hidden neurons, and the output default of the task for outputs. */
@@ -106,6 +111,7 @@ export interface NeuronSpec {
   readonly from: readonly (string | EdgeSpec)[];
 }
 
+/** The lecture's network as neurons: inputs, each neuron with its f_j and its incoming edges inc(j), the output neurons and the loss. */
 export interface NeuronGraphSpec {
   /** The input neurons: a count (named x1…xD) or their names. */
   readonly inputs: number | readonly string[];
@@ -127,6 +133,7 @@ export interface NeuronPlace { readonly layer: string; readonly unit: number; re
 /** Where an edge w_ij lives: W[row][col] of a dense layer. */
 export interface EdgePlace { readonly from: string; readonly to: string; readonly layer: string; readonly row: number; readonly col: number }
 
+/** A neuron graph compiled to layers: the spec to build a Model from, and where each neuron and edge lives in it. */
 export interface CompiledNeuronGraph {
   readonly spec: ModelSpec;
   readonly inputNames: readonly string[];

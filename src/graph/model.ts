@@ -27,6 +27,7 @@ import { checkBackend, compileGraph, setGradientPlan } from './compile.js';
 import { applyConstraints, sumTiedGradients, type TieGroup } from './constraints.js';
 import { addPenaltyGradients, penaltyValue, type Penalties } from './penalties.js';
 
+/** How a Model is built: its backend, the seed of the initial weights, the largest batch, and whether it trains. */
 export interface ModelOptions {
   /** Kernel backend; by default WebAssembly SIMD where available, else the portable TypeScript one. */
   readonly backend?: Backend;
@@ -41,6 +42,7 @@ export interface ModelOptions {
   readonly trainable?: boolean;
 }
 
+/** Options of one forward pass: the mode ('train' or 'eval') and the generator for dropout and noise. */
 export interface ForwardOptions {
   /** 'eval' by default: dropout and noise off, batch norm on running averages. */
   readonly mode?: Mode;
@@ -48,6 +50,7 @@ export interface ForwardOptions {
   readonly rng?: Rng;
 }
 
+/** Options of one backward pass. */
 export interface BackwardOptions {
   /** Also compute ∂L/∂x for the input batch (saliency, gradient checks). */
   readonly inputGradient?: boolean;
@@ -56,6 +59,7 @@ export interface BackwardOptions {
 /** Rows per batch that `predict` sizes the buffers for. */
 const PREDICT_BATCH = 1024;
 
+/** A network built from a ModelSpec: one flat parameter buffer and its mirrored gradients, and the five training calls forward, loss, zeroGrad, backward and applyConstraints, plus predict. */
 export class Model {
   readonly spec: ResolvedSpec;
   readonly dtype: DType;

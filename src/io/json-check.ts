@@ -3,6 +3,7 @@
  */
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | JsonObject;
+/** A JSON object. */
 export interface JsonObject { readonly [key: string]: JsonValue }
 
 export function fail(path: string, msg: string): never {

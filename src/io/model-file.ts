@@ -31,6 +31,7 @@ import {
   fail, isPlainObject, show, type JsonObject,
 } from './json-check.js';
 
+/** The `format` field of every model file. */
 export const MODEL_FILE_FORMAT = 'mlpkit-model';
 export const MODEL_FILE_VERSION = 2;
 /** The oldest format version this mlpkit reads. */
@@ -44,6 +45,7 @@ export interface EncodedArray {
   readonly base64: string;
 }
 
+/** A model file: the spec, the weights and state (base64), and what the model needs beside them — task, classes, preprocessing, training options, metadata. Plain JSON; what one door writes, every door reads. */
 export interface ModelFile {
   readonly format: typeof MODEL_FILE_FORMAT;
   readonly version: typeof MODEL_FILE_VERSION;
@@ -65,6 +67,7 @@ export interface ModelFile {
   readonly metadata?: JsonObject;
 }
 
+/** The optional parts of a model file that modelToFile takes from its caller. */
 export type ModelFileExtras = Pick<ModelFile, 'task' | 'classes' | 'preprocessing' | 'training' | 'metadata'>;
 
 const TOP_KEYS = ['format', 'version', 'mlpkit', 'spec', 'weights', 'state', 'task', 'classes', 'preprocessing', 'training', 'metadata'];
@@ -93,6 +96,7 @@ function plainSpec(spec: ModelSpec): ModelSpec {
   return JSON.parse(JSON.stringify(spec)) as ModelSpec;
 }
 
+/** How modelFromFile builds the model: the backend, and the name of the file for error messages. */
 export interface ModelFromFileOptions extends Omit<ModelOptions, 'seed'> {
   /** Prefix for error messages, e.g. the file name. */
   readonly source?: string;

@@ -18,6 +18,7 @@ import { Node, type Ctx, type Param, type ParamRequest, type StateRequest } from
 export const BATCH_NORM_DEFAULT_MOMENTUM = 0.9;
 export const BATCH_NORM_DEFAULT_EPSILON = 1e-5;
 
+/** Batch normalization: per feature, (x − mean)/√(var + ε)·γ + β over the batch in training, over running averages in inference. */
 export class BatchNorm extends Node {
   declare readonly kind: 'batchNorm';
   gamma!: Param;

@@ -9,6 +9,7 @@ import type { DropoutSpec } from '../spec.js';
 import type { AnyNode } from './any-node.js';
 import { Node, type Ctx } from './node.js';
 
+/** Inverted dropout: kept units are scaled by 1/(1 − rate) in training, so inference needs no rescaling. */
 export class Dropout extends Node {
   declare readonly kind: 'dropout';
   override readonly stochastic = true;

@@ -9,6 +9,7 @@ import type { AddSpec, ConcatSpec } from '../spec.js';
 import type { AnyNode } from './any-node.js';
 import { Node, type Ctx } from './node.js';
 
+/** The elementwise sum of its inputs; backward hands each input the same ∂L/∂O. */
 export class Add extends Node {
   declare readonly kind: 'add';
   constructor(readonly spec: AddSpec & { name: string }, inputs: readonly AnyNode[]) {
@@ -36,6 +37,7 @@ export class Add extends Node {
   override describe(): string { return `add(${this.inputs.map((n) => n.name).join(' + ')})`; }
 }
 
+/** Its inputs side by side; backward hands each input its columns of ∂L/∂O. */
 export class Concat extends Node {
   declare readonly kind: 'concat';
   /** Column offset of each input in the output. */

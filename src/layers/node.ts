@@ -12,6 +12,7 @@ import type { LayerKind } from '../spec.js';
 import type { CompiledActivation } from './act.js';
 import type { AnyNode } from './any-node.js';
 
+/** 'train' (dropout, noise and batch statistics on) or 'eval' (inference). */
 export type Mode = 'train' | 'eval';
 
 /** What a forward or backward pass needs besides the buffers: the mode, the batch rows and the RNG. */

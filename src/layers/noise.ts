@@ -8,6 +8,7 @@ import type { GaussianNoiseSpec } from '../spec.js';
 import type { AnyNode } from './any-node.js';
 import { Node, type Ctx } from './node.js';
 
+/** Adds N(0, stddev²) noise to its input in training; the identity in inference. */
 export class GaussianNoise extends Node {
   declare readonly kind: 'gaussianNoise';
   override readonly stochastic = true;

@@ -29,12 +29,14 @@ export interface ReportEpoch {
   readonly gradNorms: Readonly<Record<string, number>>;
 }
 
+/** The training history the report draws. */
 export interface ReportHistory {
   readonly epochs: readonly ReportEpoch[];
   readonly stopReason?: string;
   readonly bestEpoch?: number;
 }
 
+/** Predictions against the truth on some rows, for the confusion matrix or the residuals. */
 export interface ReportEvaluation {
   /** Which rows these are ('training set', 'validation set', a file name). */
   readonly setName: string;
@@ -44,6 +46,7 @@ export interface ReportEvaluation {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
+/** What the decision-boundary picture needs: two raw features, their values and labels, and a classifier over them. */
 export interface ReportBoundary {
   /** The two raw feature names. */
   readonly names: readonly [string, string];
@@ -55,6 +58,7 @@ export interface ReportBoundary {
   readonly predictClass: (rows: readonly (readonly [number, number])[]) => ArrayLike<number>;
 }
 
+/** Everything buildReport draws. */
 export interface ReportInput {
   readonly title: string;
   readonly model: Model;
@@ -74,6 +78,7 @@ export interface ReportInput {
   readonly interpretation?: ReportInterpretation;
 }
 
+/** What the report's interpretation section shows: importance, saliency and partial dependence. */
 export interface ReportInterpretation {
   readonly setName: string;
   readonly scoreName: string;
@@ -233,6 +238,7 @@ function section(id: string, title: string, body: string, note = ''): string {
 
 const figure = (svg: string, kind: string): string => `<figure class="plot" data-plot="${kind}">${svg}</figure>`;
 
+/** The training report as one self-contained HTML string (loads vega and vega-lite on first use). */
 export async function buildReport(input: ReportInput): Promise<string> {
   const { model, history } = input;
   const parts: string[] = [];
@@ -328,6 +334,7 @@ async function interpretationSection(it: ReportInterpretation): Promise<string> 
     + `Partial dependence${pd === undefined ? '' : ` on ${pd.feature}`}: the mean prediction when that feature is set to each value for every row, the other features as observed.`);
 }
 
+/** Everything buildInterpretationReport draws. */
 export interface InterpretationReportInput {
   readonly title: string;
   readonly model: Model;

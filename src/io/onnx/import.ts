@@ -21,6 +21,7 @@ import type { ActivationSpec, LayerSpec, ModelSpec } from '../../spec.js';
 import { countParameters } from '../../graph/memory.js';
 import { DataType, decodeModel, tensorValues, type AttributeData, type GraphData, type NodeData, type TensorData } from './proto.js';
 
+/** Which tensor importOnnx reads as the output, and how it builds the model. */
 export interface OnnxImportOptions {
   /** Which tensor to read as the model's output (any tensor of the graph); default the first float graph output. */
   readonly output?: string;
@@ -29,6 +30,7 @@ export interface OnnxImportOptions {
   readonly dtype?: DType;
 }
 
+/** An imported ONNX graph: the spec, weights and state of the equivalent mlpkit model, the input and output tensors read, and the producer. */
 export interface OnnxImport {
   readonly spec: ModelSpec;
   /** Parameters in the layout of `new Model(spec)` (for `setWeights`), and the batch-norm state (`setState`). */
