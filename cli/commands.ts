@@ -6,7 +6,7 @@ import { Ensemble } from '../src/train/ensemble.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { listDatasets, loadDataset } from '../src/data/datasets.js';
+import { listDatasets, loadDataset } from '../src/datasets.js';
 import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample } from '../src/explain/trace.js';
 import { TableError } from '../src/table/types.js';
 import { findColumn } from '../src/workflow/preprocessor.js';
@@ -15,6 +15,9 @@ import { checkOutputPath, csvCell, loadCliModel, readForModel, writeAll, type Lo
 import { Progress, outputMode } from './progress.js';
 import { predictionsCsv } from './predictions.js';
 import { out } from './output.js';
+import { isStdio, writeOutput } from './io.js';
+
+const writeText = (path: string, text: string): Promise<void> => writeAll([{ path, data: text }]);
 
 /** Library errors about the user's table, as the command reports them. */
 function tableErrors<T>(f: () => T): T {
@@ -26,26 +29,22 @@ function tableErrors<T>(f: () => T): T {
   }
 }
 
-export async function predict(modelPath: string, dataPath: string, o: { out?: string; proba?: boolean; quiet?: boolean }): Promise<void> {
+export async function predict(modelPath: string, dataPath: string, o: { out?: string; proba?: boolean; quiet?: boolean; decimal?: '.' | ',' }): Promise<void> {
   const progress = new Progress(outputMode(o));
-  const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
+  const outPath = o.out === undefined || isStdio(o.out) ? null : checkOutputPath(o.out, '--out');
   const m = await loadCliModel(modelPath);
-  const table = await readForModel(dataPath, m, progress);
+  const table = await readForModel(dataPath, m, progress, o.decimal);
   const pred = tableErrors(() => m.pipeline.predict(table));
   const csv = predictionsCsv(m.pipeline.preprocessor.target, pred, o.proba === true);
-  if (outPath === null) out(csv);
-  else {
-    await writeAll([{ path: outPath, data: csv }]);
-    progress.note(`${table.rows} predictions: ${outPath}`);
-  }
+  if (await writeOutput(outPath, csv, writeText) === 'file') progress.note(`${table.rows} predictions: ${outPath}`);
 }
 
-export async function evaluate(modelPath: string, dataPath: string, o: { target?: string; json?: boolean; quiet?: boolean }): Promise<void> {
+export async function evaluate(modelPath: string, dataPath: string, o: { target?: string; json?: boolean; quiet?: boolean; decimal?: '.' | ',' }): Promise<void> {
   const progress = new Progress(outputMode({ quiet: o.quiet === true || o.json === true }));
   const m = await loadCliModel(modelPath);
   const t = m.pipeline.preprocessor.target;
   const trained = targetColumns(t, o.target);
-  const table = await readForModel(dataPath, m, progress);
+  const table = await readForModel(dataPath, m, progress, o.decimal);
   tableErrors(() => trained.forEach((n) => findColumn(table, n, 'the target (--target)')));
   const ev = tableErrors(() => m.pipeline.evaluate(table, trained));
   const metrics = ev.metrics;
@@ -165,10 +164,9 @@ export async function datasetCsv(name: string): Promise<{ csv: string; target: s
 }
 
 export async function datasetsExport(name: string, o: { out?: string }): Promise<void> {
-  const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
+  const outPath = o.out === undefined || isStdio(o.out) ? null : checkOutputPath(o.out, '--out');
   const { csv } = await datasetCsv(name);
-  if (outPath === null) out(csv);
-  else await writeAll([{ path: outPath, data: csv }]);
+  await writeOutput(outPath, csv, writeText);
 }
 
 export async function demo(o: { dataset?: string; dir?: string; quiet?: boolean; epochs?: number }): Promise<void> {
@@ -194,7 +192,7 @@ export async function exportModel(modelPath: string, o: { onnx?: string }): Prom
   if (o.onnx === undefined) throw usageError('export: say which format, e.g. --onnx model.onnx');
   const outPath = checkOutputPath(o.onnx, '--onnx');
   const m = await loadCliModel(modelPath);
-  const { exportOnnx } = await import('../src/io/onnx/export.js');
+  const { exportOnnx } = await import('../src/onnx.js');
   let bytes: Uint8Array;
   try {
     bytes = exportOnnx(m.file);

@@ -9,11 +9,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ACTIVATION_NAMES, type ActivationName } from '../src/activations.js';
 import { closest } from '../src/options.js';
 import type { CompareData, CompareResult, TrialOptions, Vary } from '../src/tune/compare.js';
-import { readTable } from './csv.js';
 import { CliError, usageError } from './errors.js';
 import { Preprocessor } from '../src/workflow/preprocessor.js';
-import { checkOutputPath, writeAll } from './model-io.js';
+import { checkOutputPath, readData, writeAll } from './model-io.js';
 import { err, out } from './output.js';
+import { Progress, outputMode } from './progress.js';
 
 /** The command-line spelling of each option that can be varied (the library's own names are accepted too). */
 const FLAG_NAMES: Readonly<Record<string, keyof TrialOptions>> = {
@@ -88,7 +88,7 @@ const num = (what: string, lo: number, hi: number, integer = false) => (s: strin
 export function compareCommand(): Command {
   return new Command('compare')
     .description('compare training options with figures: seeded repeats on worker threads, held-out mean ± sd, paired t-test and Wilcoxon on the per-seed differences')
-    .argument('<data>', 'CSV or TSV file with a header row')
+    .argument('<data>', 'CSV or TSV file with a header row (- for stdin)')
     .requiredOption('--target <column>', 'the column to predict')
     .option('--vary <option=values>', `an option and its values, e.g. batchnorm=before,after (repeatable; options: ${Object.keys(FLAG_NAMES).join(', ')})`, (s: string, prev: string[]) => [...prev, s], [] as string[])
     .option('--repeats <n>', 'seeds, each one split and one initialization shared by every configuration', num('--repeats', 2, 1000, true), 10)
@@ -112,7 +112,7 @@ export function compareCommand(): Command {
 export async function runCompare(dataPath: string, o: CompareCliOptions): Promise<CompareResult> {
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   const vary = parseVary(o.vary);
-  const table = await readTable(dataPath);
+  const table = await readData(dataPath, new Progress(outputMode({ quiet: o.json === true })));
   // One scaling fitted on every row: the same for every configuration, so it favours none.
   let data: CompareData;
   try {

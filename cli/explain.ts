@@ -14,6 +14,7 @@ import { hiddenUnitMaps } from '../src/explain/hidden-units.js';
 import { lrRangeTest } from '../src/tune/lr-range.js';
 import { formatTuneTable, tune as runTune, type Candidate } from '../src/tune/search.js';
 import { parallelTuneRunner } from '../src/node/tune-worker.js';
+import { tuneQueue } from './worker.js';
 import { depthDemo, formatDepthTable, GEOMETRIC_SET_NAMES, type GeometricSetName } from '../src/demos/depth.js';
 import { formatUniversalTable, universalApproximation } from '../src/demos/universal.js';
 import { depthDemoPictures, hiddenUnitPictures, lrRangePicture, partialDependencePicture, universalPictures } from '../src/demos/pictures.js';
@@ -21,11 +22,10 @@ import { TableError, type Table } from '../src/table/types.js';
 import type { Matrix } from '../src/matrix.js';
 import { findColumn, Preprocessor, type EncodedTarget } from '../src/workflow/preprocessor.js';
 import { targetColumns } from './commands.js';
-import { readTable } from './csv.js';
-import { CliError, usageError } from './errors.js';
-import { checkOutputPath, loadCliModel, readForModel, writeAll } from './model-io.js';
+import { CliError, requireReportRenderer, usageError } from './errors.js';
+import { checkModelMemory, checkOutputPath, loadCliModel, readData, readForModel, writeAll } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
-import { out } from './output.js';
+import { err, out } from './output.js';
 
 function outputDir(dir: string): string {
   const full = resolve(dir);
@@ -44,6 +44,7 @@ async function writePictures(dir: string | undefined, pictures: Record<string, s
 export async function explain(modelPath: string, dataPath: string, o: { target?: string; feature?: string; repeats?: number; seed?: number; json?: boolean; dir?: string; report?: string }): Promise<void> {
   const progress = new Progress(outputMode({ quiet: o.json === true }));
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
+  if (reportPath !== null) await requireReportRenderer();
   const m = await loadCliModel(modelPath);
   const prep = m.pipeline.preprocessor;
   const model = m.pipeline.model;
@@ -129,7 +130,7 @@ function tableErrorsToCli<T>(f: () => T): T {
 
 /** A training table through the workflow's preprocessing (categories one-hot; inputs standardized unless told not to). */
 async function trainingTable(dataPath: string, target: string, standardize: boolean): Promise<{ table: Table; prep: Preprocessor; x: Matrix; y: EncodedTarget }> {
-  const table = await readTable(dataPath);
+  const table = await readData(dataPath, new Progress('quiet'));
   return tableErrorsToCli(() => {
     const prep = Preprocessor.fit(table, { target, ...(standardize ? {} : { scale: 'none' as const, scaleTarget: false }) });
     return { table, prep, x: prep.transform(table), y: prep.transformTarget(table) };
@@ -140,7 +141,9 @@ export async function lrFind(dataPath: string, o: { target: string; hidden: numb
   const plotPath = o.plot === undefined ? null : checkOutputPath(o.plot, '--plot');
   const { prep, x, y: target } = await trainingTable(dataPath, o.target, true);
   const y = target.y;
-  const model = new Model(mlp({ inputSize: x.cols, outputSize: y.cols, task: prep.task, hidden: o.hidden, activation: o.activation }), { seed: o.seed });
+  const spec = mlp({ inputSize: x.cols, outputSize: y.cols, task: prep.task, hidden: o.hidden, activation: o.activation });
+  checkModelMemory(spec, o.batchSize, `--hidden ${o.hidden.join(',')}`);
+  const model = new Model(spec, { seed: o.seed });
   const r = await lrRangeTest(model, { x, y }, {
     minLearningRate: o.minLr, maxLearningRate: o.maxLr, steps: o.steps, batchSize: o.batchSize, seed: o.seed,
     optimizer: o.optimizer === 'sgd' ? { kind: 'sgd', learningRate: o.minLr, momentum: 0.9 } : { kind: 'adam', learningRate: o.minLr },
@@ -155,19 +158,21 @@ export async function lrFind(dataPath: string, o: { target: string; hidden: numb
   if (plotPath !== null) out(`plot: ${plotPath}\n`);
 }
 
-export async function tune(dataPath: string, o: { target: string; trials: number; folds: number; strategy: 'random' | 'grid'; maxIter: number; seed: number; threads?: number; timeBudget?: number; out?: string; json?: boolean }): Promise<void> {
+export async function tune(dataPath: string, o: { target: string; trials: number; folds: number; strategy: 'random' | 'grid'; maxIter: number; seed: number; threads?: number; timeBudget?: number; out?: string; json?: boolean; redis?: string; redisPasswordFile?: string }): Promise<void> {
   const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
   // The estimators standardize inside each fold, so the search sees the encoded, unscaled inputs.
   const { prep, x, y } = await trainingTable(dataPath, o.target, false);
   const plan = prep.target;
   const rows = Array.from({ length: x.rows }, (_, r) => Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)));
   const classification = plan.task !== 'regression';
+  const queue = await tuneQueue(o, (l) => { if (o.json !== true) err(`${l}\n`); });
   const targets = plan.task === 'regression' ? Array.from(y.values!) : Array.from(y.classIndex!, (k) => plan.classes[k]!);
   const r = await runTune(rows, targets, {
     task: classification ? 'classification' : 'regression', trials: o.trials, folds: o.folds, strategy: o.strategy, seed: o.seed,
     base: { maxIter: o.maxIter }, ...(o.timeBudget === undefined ? {} : { timeBudgetSeconds: o.timeBudget }),
-    runner: parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }), refit: false,
+    runner: queue?.runner ?? parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }), refit: false,
   });
+  if (queue !== null && o.json !== true) err(`${queue.summary()}\n`);
   const refit = outPath === null ? null : await refitAsTrain(dataPath, o.target, r.best.params, { task: plan.task, rows: x.rows, epochs: o.maxIter, seed: o.seed, out: outPath });
   if (o.json === true) {
     out(`${JSON.stringify({ score: r.score, ranked: r.ranked.map((c) => ({ ...c, mean: Number.isFinite(c.mean) ? c.mean : null })), best: r.best.params, skipped: r.skipped, seconds: r.seconds, out: outPath, refitMetrics: refit })}\n`);

@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 /**
- * The `mlpkit` command. Errors print one line `mlpkit: …` (no stack trace) and exit with 1 (bad input,
- * failed training) or 2 (bad command line).
+ * The `mlpkit` command. Errors print one line `mlpkit: …` (no stack trace unless --debug) and exit with 1
+ * (bad input, failed training), 2 (bad command line) or 130 (interrupted).
  */
 
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../src/activations.js';
 import { INIT_NAMES, isInitName, type InitName } from '../src/init.js';
 import { LOSS_NAMES, isLossName, type LossName } from '../src/losses.js';
-import { CliError } from './errors.js';
-import { TableError } from '../src/table/types.js';
-import { err, out, withSinks, type Sinks } from './output.js';
+import { CliError, userMessage } from './errors.js';
+import { exitNow, installSignalHandlers } from './io.js';
+import { err, guardStdio, out, withSinks, type Sinks } from './output.js';
 import { compareCommand } from './compare.js';
 
 // Commands are loaded when they run, so `mlpkit trace` does not pay for the report's plotting library.
@@ -45,11 +45,12 @@ export function program(): Command {
     .description('Multilayer perceptrons from CSV files: train, predict, evaluate, inspect and trace backpropagation.')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) });
+    .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) })
+    .option('--debug', 'print the stack trace of an unexpected error');
 
   p.command('train')
     .description('train a network on a CSV/TSV file and save the model (and a report)')
-    .argument('<data>', 'CSV or TSV file with a header row')
+    .argument('<data>', 'CSV or TSV file with a header row (- for stdin)')
     .requiredOption('--target <column>', 'the column to predict')
     .addOption(new Option('--task <task>', 'inferred from the target when not given').choices(['classification', 'regression']))
     .option('--hidden <units>', 'hidden layer widths, e.g. 64,32', hiddenList, [32])
@@ -69,10 +70,14 @@ export function program(): Command {
     .option('--validation <fraction>', 'rows held out for validation (default 0.2 with ≥ 30 rows)', number('--validation', 0, 0.9))
     .option('--restarts <k>', 'train k times from different seeds and keep the best by validation loss', number('--restarts', 1, 1000, true))
     .option('--ensemble', 'keep all restarts as an ensemble')
+    .option('--redis <url>', 'run the restarts on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS) instead of local threads')
+    .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
     .option('--categorical <columns>', 'read these columns as categories even if they hold numbers, comma-separated', (s: string) => s.split(',').map((c) => c.trim()).filter((c) => c !== ''), [] as string[])
     .option('--standardize', 'standardize the inputs (default)', true)
     .option('--no-standardize', 'feed the inputs as they are')
     .addOption(new Option('--impute <how>', 'fill missing feature cells').choices(['mean', 'median', 'most-frequent']))
+    .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
+    .option('--unknown <policy>', 'a category level never seen in training, at predict time: error (default) or ignore (all zeros)', oneOf('policy', ['error', 'ignore'] as const, (v: string): v is 'error' | 'ignore' => v === 'error' || v === 'ignore'))
     .option('--drop <columns>', 'columns to leave out, comma-separated', (s: string) => s.split(',').map((c) => c.trim()).filter((c) => c !== ''), [] as string[])
     .option('--seed <s>', 'seed of initialization, shuffling and the split', number('--seed', 0, 2 ** 32 - 1, true), 0)
     .option('--threads <n>', 'threads for large matrix products (default 1; results are identical to one thread)', number('--threads', 1, 256, true))
@@ -89,23 +94,25 @@ export function program(): Command {
         target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'impute', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json', 'threads']),
+        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json', 'threads']),
       } as import('./train.js').TrainOptions);
     });
 
   p.command('predict')
     .description('predict every row of a CSV file, in order')
     .argument('<model>', 'model file from mlpkit train')
-    .argument('<data>', 'CSV or TSV file with the training columns (the target may be absent)')
-    .option('--out <file>', 'write the predictions here instead of stdout')
+    .argument('<data>', 'CSV or TSV file with the training columns, the target may be absent (- for stdin)')
+    .option('--out <file>', 'write the predictions here instead of stdout (- for stdout)')
     .option('--proba', 'add one probability column per class')
+    .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
     .option('--quiet', 'print nothing but errors')
-    .action(async (model: string, data: string, o: { out?: string; proba?: boolean; quiet?: boolean }) => (await commands()).predict(model, data, o));
+    .action(async (model: string, data: string, o: { out?: string; proba?: boolean; quiet?: boolean; decimal?: '.' | ',' }) => (await commands()).predict(model, data, o));
 
   p.command('evaluate')
     .description('metrics of a model on a labelled CSV file')
     .argument('<model>').argument('<data>')
     .option('--target <column>', 'the target column (default: the one the model was trained on)')
+    .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
     .option('--json', 'one JSON object of metric names and values')
     .action(async (model: string, data: string, o: { target?: string; json?: boolean }) => (await commands()).evaluate(model, data, o));
 
@@ -132,7 +139,7 @@ export function program(): Command {
   const ds = p.command('datasets').description('list the bundled data sets, or export one as CSV');
   ds.command('list', { isDefault: true }).description('list the bundled data sets').action(async () => (await commands()).datasetsList());
   ds.command('export').description('write a data set as CSV (header, target last)').argument('<name>')
-    .option('--out <file>', 'file to write (default stdout)')
+    .option('--out <file>', 'file to write (default and -: stdout)')
     .action(async (name: string, o: { out?: string }) => (await commands()).datasetsExport(name, o));
 
   p.command('demo')
@@ -181,10 +188,22 @@ export function program(): Command {
     .option('--max-iter <n>', 'epochs per fit', number('--max-iter', 1, 1e6, true), 200)
     .option('--time-budget <seconds>', 'start no candidate after this many seconds', number('--time-budget', 0.001, 1e9))
     .option('--threads <n>', 'worker threads (default: available cores)', number('--threads', 1, 256, true))
+    .option('--redis <url>', 'score the candidates on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS)')
+    .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
     .option('--seed <s>', 'seed', number('--seed', 0, 2 ** 32 - 1, true), 0)
     .option('--out <file>', 'write the best model, refitted on all rows')
     .option('--json', 'as one JSON object')
     .action(async (data: string, o: Parameters<typeof import('./explain.js').tune>[1]) => (await explainer()).tune(data, o));
+
+  p.command('worker')
+    .description('take restart runs and search candidates from a Redis queue (train --restarts K --redis, tune --redis) and run them, until stopped')
+    .requiredOption('--redis <url>', 'the Redis of the queue: redis://HOST:PORT, or rediss://HOST:PORT for TLS')
+    .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
+    .option('--concurrency <n>', 'trials at a time, each on its own thread', number('--concurrency', 1, 256, true), 1)
+    .option('--name <name>', 'shown in the submitters\' progress (default HOST-PID)')
+    .option('--data-dir <folder>', 'this machine\'s mount of the submitters\' shared data folder')
+    .option('--stall-seconds <s>', 'a trial whose worker is silent this long goes to another worker', number('--stall-seconds', 0.5, 86400), 30)
+    .action(async (o: import('./worker.js').WorkerFlags) => (await import('./worker.js')).worker(o));
 
   p.addCommand(compareCommand().copyInheritedSettings(p));
 
@@ -204,12 +223,14 @@ export function program(): Command {
     .action(async (model: string, o: { onnx?: string }) => (await commands()).exportModel(model, o));
 
   p.command('playground')
-    .description('serve the browser playground on 127.0.0.1 (no internet needed; built into dist/web if missing)')
+    .description('serve the browser playground on 127.0.0.1, or --host (no internet needed; built into dist/web if missing)')
     .option('--port <n>', 'port to listen on (0: any free one)', number('--port', 0, 65535, true), 8080)
+    .option('--host <address>', 'interface to listen on (0.0.0.0: every interface, reachable from other machines)', '127.0.0.1')
     .option('--no-open', 'do not open a browser')
-    .action(async (o: { port: number; open: boolean }) => {
-      const s = await (await import('./playground.js')).startPlayground({ port: o.port, open: o.open });
-      out(`mlpkit playground: ${s.url}  (Ctrl-C to stop)\n`);
+    .action(async (o: { port: number; host: string; open: boolean }) => {
+      const s = await (await import('./playground.js')).startPlayground({ port: o.port, host: o.host, open: o.open });
+      const where = s.url.includes(s.address) ? '' : `  (listening on ${s.address})`;
+      out(`mlpkit playground: ${s.url}${where}  (Ctrl-C to stop)\n`);
     });
 
   return p;
@@ -232,20 +253,21 @@ export async function main(argv: readonly string[], sinks?: Sinks): Promise<numb
       // Help and version are not errors; commander has already printed its message.
       return e.exitCode === 0 || e.code === 'commander.helpDisplayed' || e.code === 'commander.help' ? 0 : 2;
     }
-    if (e instanceof CliError) {
-      err(`mlpkit: ${e.message}\n`);
-      return e.exitCode;
-    }
-    if (e instanceof TableError) {
-      err(`mlpkit: ${e.message}\n`);
-      return 1;
-    }
-    err(`mlpkit: ${(e as Error).stack ?? String(e)}\n`);
-    return 1;
+    err(`mlpkit: ${userMessage(e)}\n`);
+    if (debugRequested(argv) && e instanceof Error && e.stack !== undefined) err(`${e.stack}\n`);
+    return e instanceof CliError ? e.exitCode : 1;
   }
+}
+
+/** --debug anywhere before a `--` (it is a program option, accepted after the command name too). */
+function debugRequested(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--debug');
 }
 
 const isEntry = process.argv[1] !== undefined && /(?:^|[\\/])(?:main\.(?:ts|js)|mlpkit)$/.test(process.argv[1]);
 if (isEntry) {
+  installSignalHandlers();
+  guardStdio((message) => { err(`mlpkit: ${message}\n`); exitNow(1); });
   process.exitCode = await main(process.argv.slice(2));
 }

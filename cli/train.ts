@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../src/io/node/files.js';
 import type { ReportBoundary, ReportInterpretation } from '../src/report/report.js';
 import { interpretModel, targetForInterpretation } from '../src/report/interpretation.js';
 import { parallelRunner } from '../src/node/restarts-worker.js';
+import { restartQueue } from './worker.js';
 import { createThreadedBackend } from '../src/node/threads.js';
 import { TableError, type Table } from '../src/table/types.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type History } from '../src/train/types.js';
@@ -21,9 +22,9 @@ import type { OptimizerName, TrainOptions as WorkflowOptions } from '../src/work
 import type { Pipeline } from '../src/workflow/pipeline.js';
 import { trainPipeline, type TrainHooks, type TrainOutcome } from '../src/workflow/train.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
-import { findColumn, readTable, type ColumnKind } from './csv.js';
-import { CliError, usageError } from './errors.js';
-import { checkOutputPath, writeAll } from './model-io.js';
+import { CliError, divergedMessage, requireReportRenderer, usageError } from './errors.js';
+import { onInterrupt } from './io.js';
+import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
 import { predictionsCsv } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
 
@@ -47,8 +48,15 @@ export interface TrainOptions {
   readonly validation?: number;
   readonly restarts?: number;
   readonly ensemble?: boolean;
+  /** Run the restarts on `mlpkit worker`s through this Redis instead of worker threads. */
+  readonly redis?: string;
+  readonly redisPasswordFile?: string;
   readonly standardize: boolean;
   readonly impute?: Impute;
+  /** What a category level never seen in training does at predict time. */
+  readonly unknown?: 'error' | 'ignore';
+  /** The decimal separator of the data file's numbers. */
+  readonly decimal?: '.' | ',';
   readonly drop: readonly string[];
   readonly categorical?: readonly string[];
   readonly seed: number;
@@ -80,14 +88,14 @@ export function workflowOptions(o: TrainOptions): WorkflowOptions {
     ...set('l1', o.l1), ...set('l2', o.l2), ...set('dropout', o.dropout), ...set('batchNorm', o.batchnorm), ...set('init', o.init),
     ...set('earlyStopping', o.earlyStopping), ...set('validation', o.validation), ...set('restarts', o.restarts),
     ...(o.ensemble === true ? { ensemble: true } : {}), ...(o.standardize ? {} : { scale: 'none' as const }),
-    ...set('impute', o.impute), ...(o.drop.length === 0 ? {} : { drop: o.drop }),
+    ...set('impute', o.impute), ...set('unknown', o.unknown), ...(o.drop.length === 0 ? {} : { drop: o.drop }),
   };
 }
 
 /** Library errors about the user's table or options, as the command reports them (no stack). */
 function asCliError(e: unknown): CliError {
   if (e instanceof CliError) return e;
-  if (e instanceof TrainingDivergedError) return new CliError(`training diverged: ${e.message}; try a smaller --lr, --standardize, or a different --optimizer`);
+  if (e instanceof TrainingDivergedError) return new CliError(divergedMessage(e.message));
   if (e instanceof TableError) return new CliError(e.message);
   const m = (e as Error).message;
   if (/^train: option /.test(m)) return usageError(m.replace(/^train: option (\w+)/, (_, k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
@@ -97,15 +105,21 @@ function asCliError(e: unknown): CliError {
 export async function train(dataPath: string, o: TrainOptions): Promise<TrainResult> {
   const progress = new Progress(outputMode(o));
   if (o.ensemble === true && (o.restarts ?? 1) < 2) throw usageError('--ensemble keeps all the runs of --restarts K: give K ≥ 2');
+  if (o.redis === undefined && o.redisPasswordFile !== undefined) throw usageError('--redis-password-file goes with --redis URL');
+  if (o.redis !== undefined && (o.restarts ?? 1) < 2) throw usageError('--redis runs the runs of --restarts K on workers: give K ≥ 2');
   const modelPath = checkOutputPath(o.out, '--out');
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
+  if (reportPath !== null) await requireReportRenderer();
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
   if (o.resume === true && o.checkpoint === undefined) throw usageError('--resume needs --checkpoint DIR (the folder the checkpoints were written to)');
+  if (o.checkpoint !== undefined) checkOutputFolder(o.checkpoint, '--checkpoint');
+  if (o.checkpoint !== undefined) checkOutputFolder(o.checkpoint, '--checkpoint');
 
-  const kinds = new Map<string, ColumnKind>((o.categorical ?? []).map((c) => [c, 'category' as const]));
-  const table = await readTable(dataPath, { kinds, onProgress: progress.readProgress(basename(dataPath)) });
-  for (const c of o.categorical ?? []) findColumn(table, c, '--categorical');
-  progress.readDone();
+  const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
+  const table = await readData(dataPath, progress, { types, ...(o.decimal === undefined ? {} : { decimal: o.decimal }) });
+  for (const c of o.categorical ?? []) {
+    if (!table.columns.some((x) => x.name === c)) throw usageError(`--categorical ${c}: ${table.source} has no column '${c}'; the columns are ${table.columns.map((x) => `'${x.name}'`).join(', ')}`);
+  }
   const options = workflowOptions(o);
   const outcome = await runTraining(table, options, o, progress);
   const { pipeline, history } = outcome;
@@ -133,18 +147,21 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
 /** Train through the workflow with the command's progress, Ctrl-C, threads, restarts on workers and checkpoints. */
 async function runTraining(table: Table, options: WorkflowOptions, o: TrainOptions, progress: Progress): Promise<TrainOutcome> {
   const controller = new AbortController();
-  const onSigint = (): void => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); process.once('SIGINT', () => process.exit(130)); };
-  process.once('SIGINT', onSigint);
+  const stopOnInterrupt = onInterrupt(() => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); });
   const threads = o.threads ?? 1;
+  // Restarts go to worker threads (or queue workers); each is a pure function of its seed, so this equals a sequential run.
+  const queue = (o.restarts ?? 1) > 1 ? await restartQueue(o, (l) => progress.note(l)) : null;
   const hooks: TrainHooks = {
     signal: controller.signal, onEpochEnd: (r: EpochRecord) => { progress.epoch(r); },
-    ...((o.restarts ?? 1) > 1 ? { runner: parallelRunner() } : {}),
+    checkSpec: (spec) => { checkModelMemory(spec, o.batchSize, `--hidden ${o.hidden.join(',')}`); },
+    ...((o.restarts ?? 1) > 1 ? { runner: queue?.runner ?? parallelRunner() } : {}),
     ...(threads > 1 ? { backend: createThreadedBackend({ threads }) } : {}),
     ...checkpointOptions(o),
   };
   progress.trainStart(o.epochs);
   try {
     const out = await trainPipeline(table, options, hooks);
+    if (queue !== null) progress.note(queue.summary());
     const r = out.pipeline.summary?.restarts;
     if (r !== undefined) {
       const losses = r.valLosses.map((v) => v.toPrecision(4)).join(', ');
@@ -154,7 +171,7 @@ async function runTraining(table: Table, options: WorkflowOptions, o: TrainOptio
   } catch (e) {
     throw asCliError(e);
   } finally {
-    process.removeListener('SIGINT', onSigint);
+    stopOnInterrupt();
     progress.trainDone();
   }
 }

@@ -14,11 +14,13 @@ export const ACTIVATION_NAMES = [
   'softplus', 'softsign', 'gelu', 'silu', 'mish', 'hardSigmoid', 'gaussian', 'sin', 'exp',
 ] as const;
 
+/** The name of an elementwise activation (one of ACTIVATION_NAMES). */
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
 /** Output activations: the elementwise zoo, plus softmax over a row. */
 export type OutputActivationName = ActivationName | 'softmax';
 
+/** An elementwise activation: f and its derivative f′(x, y = f(x)) side by side, where f′ is undefined (kinks), and the initializer that suits it. */
 export interface Activation {
   readonly name: ActivationName;
   /** f(x). */
@@ -29,8 +31,6 @@ export interface Activation {
   readonly differentiable: boolean;
   /** Points where f′ is undefined (kinks); gradient checks keep away from them. */
   readonly kinks: readonly number[];
-  /** The initializer that keeps the variance of activations constant through this f. */
-  readonly defaultInit: 'xavierUniform' | 'heNormal' | 'lecunNormal';
 }
 
 const SELU_ALPHA = 1.6732632423543772;
@@ -80,92 +80,94 @@ function phi(x: number): number {
   return 0.5 * (1 + erf(x / Math.SQRT2));
 }
 
+/** Every activation by name: f and f′ side by side, with where f′ is undefined (kinks) and the initializer that suits it. */
 export const ACTIVATIONS: Readonly<Record<ActivationName, Activation>> = {
   identity: {
     name: 'identity', f: (x) => x, df: () => 1,
-    differentiable: true, kinks: [], defaultInit: 'xavierUniform',
+    differentiable: true, kinks: [],
   },
   // The lecture's indicator 𝕀[x ≥ 0]. Its derivative is 0 almost everywhere, which is exactly
   // why the lecture replaces it by smooth activations: models containing it are forward-only.
   step: {
     name: 'step', f: (x) => (x >= 0 ? 1 : 0), df: () => 0,
-    differentiable: false, kinks: [0], defaultInit: 'xavierUniform',
+    differentiable: false, kinks: [0],
   },
   sigmoid: {
     name: 'sigmoid', f: sigmoid, df: (_x, y) => y * (1 - y),
-    differentiable: true, kinks: [], defaultInit: 'xavierUniform',
+    differentiable: true, kinks: [],
   },
   tanh: {
     name: 'tanh', f: Math.tanh, df: (_x, y) => 1 - y * y,
-    differentiable: true, kinks: [], defaultInit: 'xavierUniform',
+    differentiable: true, kinks: [],
   },
   // ReLU′(0) is taken as 0 (the sub-gradient most frameworks use).
   relu: {
     name: 'relu', f: (x) => (x > 0 ? x : 0), df: (x) => (x > 0 ? 1 : 0),
-    differentiable: true, kinks: [0], defaultInit: 'heNormal',
+    differentiable: true, kinks: [0],
   },
   leakyRelu: {
     name: 'leakyRelu', f: (x) => (x > 0 ? x : LEAKY_SLOPE * x), df: (x) => (x > 0 ? 1 : LEAKY_SLOPE),
-    differentiable: true, kinks: [0], defaultInit: 'heNormal',
+    differentiable: true, kinks: [0],
   },
   elu: {
     name: 'elu', f: (x) => (x > 0 ? x : Math.expm1(x)), df: (x, y) => (x > 0 ? 1 : y + 1),
-    differentiable: true, kinks: [], defaultInit: 'heNormal',
+    differentiable: true, kinks: [],
   },
   selu: {
     name: 'selu',
     f: (x) => (x > 0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * Math.expm1(x)),
     df: (x, y) => (x > 0 ? SELU_SCALE : y + SELU_SCALE * SELU_ALPHA),
-    differentiable: true, kinks: [0], defaultInit: 'lecunNormal',
+    differentiable: true, kinks: [0],
   },
   softplus: {
     name: 'softplus', f: softplus, df: (x) => sigmoid(x),
-    differentiable: true, kinks: [], defaultInit: 'heNormal',
+    differentiable: true, kinks: [],
   },
   softsign: {
     name: 'softsign', f: (x) => x / (1 + Math.abs(x)),
     df: (x) => { const d = 1 + Math.abs(x); return 1 / (d * d); },
-    differentiable: true, kinks: [], defaultInit: 'xavierUniform',
+    differentiable: true, kinks: [],
   },
   // Exact GELU: x·Φ(x); f′ = Φ(x) + x·φ(x).
   gelu: {
     name: 'gelu', f: (x) => x * phi(x),
     df: (x) => phi(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x),
-    differentiable: true, kinks: [], defaultInit: 'heNormal',
+    differentiable: true, kinks: [],
   },
   // SiLU / swish: x·σ(x); f′ = σ(x)(1 + x(1 − σ(x))).
   silu: {
     name: 'silu', f: (x) => x * sigmoid(x),
     df: (x) => { const s = sigmoid(x); return s * (1 + x * (1 - s)); },
-    differentiable: true, kinks: [], defaultInit: 'heNormal',
+    differentiable: true, kinks: [],
   },
   // Mish: x·tanh(softplus(x)); f′ = tanh(sp) + x·σ(x)·(1 − tanh²(sp)).
   mish: {
     name: 'mish', f: (x) => x * Math.tanh(softplus(x)),
     df: (x) => { const t = Math.tanh(softplus(x)); return t + x * sigmoid(x) * (1 - t * t); },
-    differentiable: true, kinks: [], defaultInit: 'heNormal',
+    differentiable: true, kinks: [],
   },
   // Hard sigmoid as in PyTorch: clip(x/6 + 1/2, 0, 1); kinks at ±3.
   hardSigmoid: {
     name: 'hardSigmoid', f: (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5),
     df: (x) => (x <= -3 || x >= 3 ? 0 : 1 / 6),
-    differentiable: true, kinks: [-3, 3], defaultInit: 'xavierUniform',
+    differentiable: true, kinks: [-3, 3],
   },
   gaussian: {
     name: 'gaussian', f: (x) => Math.exp(-x * x), df: (x, y) => -2 * x * y,
-    differentiable: true, kinks: [], defaultInit: 'xavierUniform',
+    differentiable: true, kinks: [],
   },
   sin: {
     name: 'sin', f: Math.sin, df: (x) => Math.cos(x),
-    differentiable: true, kinks: [], defaultInit: 'xavierUniform',
+    differentiable: true, kinks: [],
   },
   // The inverse of the log link: the output of a Poisson model is the predicted mean exp(I) > 0.
   exp: {
     name: 'exp', f: Math.exp, df: (_x, y) => y,
-    differentiable: true, kinks: [], defaultInit: 'xavierUniform',
+    differentiable: true, kinks: [],
   },
 } satisfies Record<ActivationName, Activation>;
 
+/** Whether `name` is one of ACTIVATION_NAMES. */
 export function isActivationName(name: unknown): name is ActivationName {
   return typeof name === 'string' && (ACTIVATION_NAMES as readonly string[]).includes(name);
 }

@@ -41,6 +41,7 @@ import type { Decoded } from './workflow/preprocessor.js';
 import { trainPipeline } from './workflow/train.js';
 import { evaluateDecoded } from './workflow/evaluate.js';
 
+/** MLPRegressor's options, as scikit-learn's MLPRegressor in camelCase, plus dropout, batch norm, restarts, ensembles, L1, the initializer and standardization. */
 export interface MLPOptions {
   /** Units of each hidden layer. Default [100]. */
   readonly hiddenLayerSizes?: readonly number[];
@@ -92,6 +93,7 @@ export interface MLPOptions {
   readonly runner?: RestartRunner;
 }
 
+/** MLPClassifier's options: MLPOptions and class weights. */
 export interface MLPClassifierOptions extends MLPOptions {
   /** 'balanced' (N / (C · count)), or a weight per class label. */
   readonly classWeight?: 'balanced' | Readonly<Record<string, number>>;

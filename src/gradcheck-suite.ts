@@ -10,7 +10,7 @@ import { Model } from './graph/model.js';
 import { neuronGraph } from './graph/builders.js';
 import { gradCheck, type GradCheckResult } from './gradcheck.js';
 import type { Mode } from './layers/node.js';
-import { LOSS_NAMES, type LossName } from './losses.js';
+import { LOSS_NAMES, lossName, type LossName, type LossSpec } from './losses.js';
 import { Rng } from './rng.js';
 import type { LayerSpec, ModelSpec } from './spec.js';
 
@@ -38,7 +38,7 @@ function targetsFor(loss: LossName, rows: number, k: number, rng: Rng): number[]
   });
 }
 
-function net(layers: LayerSpec[], loss: LossName = 'mse', extra: Partial<ModelSpec> = {}): ModelSpec {
+function net(layers: LayerSpec[], loss: LossSpec = 'mse', extra: Partial<ModelSpec> = {}): ModelSpec {
   return { inputSize: IN, layers, loss, dtype: 'float64', ...extra };
 }
 
@@ -160,6 +160,18 @@ export function gradCheckCases(): GradCheckCase[] {
       ties: [[{ layer: 'h', row: 0, col: 0 }, { layer: 'h', row: 1, col: 1 }, { layer: 'out', row: 2, col: 0 }], [{ layer: 'h', row: 2, col: 3 }, { layer: 'out', row: 0, col: 1 }]],
     }),
   });
+  cases.push({
+    name: 'tied weights and a shared matrix under L1 and L2 (each tied parameter penalized once)', mode: 'eval',
+    spec: net([
+      { kind: 'dense', name: 'h1', units: 3, activation: 'tanh' },
+      { kind: 'dense', name: 'h2', units: 3, activation: 'tanh', shareWeightsWith: 'h1' },
+      { kind: 'dense', name: 'out', units: 2 },
+    ], 'mse', { l1: 0.02, l2: 0.05, ties: [[{ layer: 'h1', row: 0, col: 0 }, { layer: 'h2', row: 1, col: 2 }, { layer: 'out', row: 2, col: 1 }]] }),
+  });
+  cases.push({
+    name: 'huber loss with δ = 0.3 (residuals on both sides of δ)', mode: 'eval',
+    spec: net([{ kind: 'dense', units: 4, activation: 'tanh' }, { kind: 'dense', units: 2 }], { name: 'huber', delta: 0.3 }),
+  });
   const g = neuronGraph({
     inputs: ['x1', 'x2', 'x3'],
     neurons: [
@@ -186,7 +198,7 @@ export function runGradCheckCase(c: GradCheckCase, seed = 0): GradCheckCaseResul
   model.setState(Array.from(state, (v) => v + 0.3 * rng.normal() * (v === 0 ? 1 : 0.5)));
   const rows = c.rows ?? 4;
   const x = Array.from({ length: rows }, () => Array.from({ length: model.inputSize }, () => rng.normal()));
-  const y = targetsFor(c.spec.loss, rows, model.outputSize, rng);
+  const y = targetsFor(lossName(c.spec.loss), rows, model.outputSize, rng);
   const sampleWeights = c.sampleWeights === true ? Array.from({ length: rows }, () => 0.5 + rng.uniform()) : undefined;
   const result = gradCheck(model, x, y, { mode: c.mode, seed: seed + 2, ...(sampleWeights === undefined ? {} : { sampleWeights }) });
   return { name: c.name, ...result };

@@ -21,6 +21,7 @@ import type { Model } from './graph/model.js';
 import { toMatrix, type MatrixLike } from './matrix.js';
 import { Rng } from './rng.js';
 
+/** What gradCheck perturbs and how: mode, seed, step size, inputs, sample weights. */
 export interface GradCheckOptions {
   /** 'train' (dropout, noise and batch statistics on) or 'eval'. Default 'train'. */
   readonly mode?: Mode;
@@ -36,6 +37,7 @@ export interface GradCheckOptions {
   readonly sampleWeights?: readonly number[];
 }
 
+/** One checked component: where it is, the backpropagated and the finite-difference value, and their relative error. */
 export interface GradCheckEntry {
   /** 'layer.W[i,j]', 'layer.b[j]', 'input[i,j]'. */
   readonly where: string;
@@ -44,6 +46,7 @@ export interface GradCheckEntry {
   readonly relError: number;
 }
 
+/** The outcome of a gradient check: components checked, the largest relative error, the worst entry, and every entry. */
 export interface GradCheckResult {
   readonly checked: number;
   readonly maxRelError: number;
@@ -57,6 +60,7 @@ export function relativeError(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b), 1e-6);
 }
 
+/** Compare every gradient of a float64 model (and of its inputs, if asked) with fourth-order central finite differences of the loss; returns the largest relative error and the worst component. */
 export function gradCheck(model: Model, x: MatrixLike, y: MatrixLike, options: GradCheckOptions = {}): GradCheckResult {
   if (model.dtype !== 'float64') {
     throw new Error(`gradCheck: the model must be float64 (build it with dtype: 'float64'); got ${model.dtype}`);

@@ -2,7 +2,7 @@
 
 export { Rng, type RngState } from './rng.js';
 export { ACTIVATIONS, ACTIVATION_NAMES, activation, isActivationName, sigmoid, softplus, erf, type Activation, type ActivationName, type OutputActivationName } from './activations.js';
-export { LOSSES, LOSS_NAMES, lossByName, lossFor, quantileLoss, isLossName, type Loss, type LossName } from './losses.js';
+export { LOSSES, LOSS_NAMES, lossByName, lossFromSpec, quantileLoss, QUANTILE_TAU, isLossName, type Loss, type LossName, type LossSpec, type LossModelPart } from './losses.js';
 export { INIT_NAMES, initialize, isInitName, type InitName } from './init.js';
 export { toMatrix, toRows, zeros, type Matrix, type MatrixLike } from './matrix.js';
 export type { Backend, Arena, Kernels, Slot, DType, Vec } from './kernels/backend.js';
@@ -27,7 +27,7 @@ export { Dropout } from './layers/dropout.js';
 export { GaussianNoise } from './layers/noise.js';
 export { Add, Concat } from './layers/merge.js';
 
-// Data: validation, scaling, encoding, splits, bundled datasets and generators.
+// Data: validation, scaling, encoding, splits and generators (the bundled tables are in `mlpkit/datasets`).
 export {
   toNumericMatrix, toTargetMatrix, checkLabels, matrixToRows,
   type NumericMatrix, type MatrixInput, type MatrixInputOptions, type Label,
@@ -35,11 +35,22 @@ export {
 export { StandardScaler, MinMaxScaler, scalerFromJSON, type Scaler, type ScalerJSON, type StandardScalerJSON, type MinMaxScalerJSON } from './data/scalers.js';
 export { LabelEncoder, OneHotEncoder, type LabelEncoderJSON, type OneHotEncoderJSON, type OneHotEncoderOptions, type HandleUnknown } from './data/encoders.js';
 export { trainTestSplit, kFold, stratifiedKFold, bootstrapSample, takeRows, takeMatrixRows, type Split, type BootstrapSample } from './data/splits.js';
-export { loadDataset, listDatasets, type Dataset, type DatasetInfo, type DatasetOptions } from './data/datasets.js';
 export {
   xor, twoSpirals, circles, moons, gaussians, sin, halfPlane, convexPolygon, polygonUnion, GEOMETRIC_SETS,
   type GeneratorOptions, type GaussiansOptions, type Generated,
 } from './data/generators.js';
+
+// Tables: CSV/TSV/JSON lines from text, bytes, Blobs and streams (one parsing core), rows and columns.
+export {
+  TableError,
+  type Table, type Column, type ColumnType, type NumberColumn, type CategoryColumn, type EmptyColumn, type CellPlace,
+  type ReadTableOptions, type ReadProgress, type TableFormat,
+} from './table/types.js';
+export { readTable, readTableSync, formatOfName, sniffFormat, type TableInput } from './table/read.js';
+export { tableFromRows, tableFromColumns, type CellValue, type ColumnValues, type RowsOptions } from './table/values.js';
+export { DEFAULT_MISSING, parseNumber, showValue } from './table/cells.js';
+export { sniffDelimiter } from './table/sniff.js';
+export { DEFAULT_MAX_COLUMNS, DEFAULT_MAX_FIELD_BYTES } from './table/csv.js';
 
 // Metrics.
 export {
@@ -47,7 +58,7 @@ export {
   type ConfusionMatrix, type ClassScores, type PrecisionRecallF1, type LogLossOptions, type RocAucOptions, type LabelsOption,
 } from './metrics.js';
 
-// Model files (versioned JSON, base64 weights) and ONNX export/import.
+// Model files (versioned JSON, base64 weights); ONNX export/import is in `mlpkit/onnx`.
 export {
   MODEL_FILE_FORMAT, MODEL_FILE_VERSION, modelToFile, modelFromFile, parseModelFile,
   type ModelFile, type ModelFileExtras, type ModelFromFileOptions, type EncodedArray,
@@ -58,8 +69,8 @@ export {
   type FeatureStep, type StandardStep, type MinMaxStep, type OneHotStep,
 } from './io/features.js';
 export type { JsonValue, JsonObject } from './io/json-check.js';
-export { exportOnnx, ONNX_MIN_OPSET, ONNX_MAX_OPSET, type OnnxExportOptions } from './io/onnx/export.js';
-export { importOnnx, modelFromOnnx, type OnnxImportOptions, type OnnxImport } from './io/onnx/import.js';
+// The playground's worker (web/worker.ts) still imports exportOnnx from here; the name belongs to `mlpkit/onnx`.
+export { exportOnnx } from './io/onnx/export.js';
 
 // Training: optimizers (rules over flat buffers), schedules, fit, restarts, ensembles, estimators.
 export { apply as applyOptimizer, init as initOptimizer, validateRule, optimizerStateToJSON, optimizerStateFromJSON, type OptimizerSpec, type StepRuleSpec, type SgdSpec, type AdamSpec, type AdamWSpec, type RmspropSpec, type AdagradSpec, type OptimizerState, type OptimizerStateJSON } from './optim/rules.js';
@@ -116,3 +127,17 @@ export { heatmapSvg, lineChartSvg } from './demos/svg.js';
 export { createWasmBackend, loadWasmBackend, wasmSimdSupported, relaxedSimdSupported, WasmArena, type WasmBackendOptions } from './kernels/wasm.js';
 export { defaultBackend } from './kernels/default.js';
 export { ensembleMembersJson, ensembleSize, predictorFromFile } from './io/ensemble-file.js';
+
+// The workflow floor: one table type, one preprocessing, one task table, one training workflow, one model file.
+export {
+  Preprocessor, OTHER_LEVEL, MISSING_LEVEL, PREPROCESSOR_OPTION_NAMES,
+  type PreprocessorOptions, type PreprocessorJSON, type ColumnPlan, type TargetPlan, type EncodedTarget, type Decoded, type Impute, type Scaling, type UnknownPolicy,
+} from './workflow/preprocessor.js';
+export { parsePreprocessor, type PreprocessorContext } from './workflow/preprocessor-json.js';
+export { TASKS, TASK_NAMES, argmax, decodeLabels, classProbabilities, classifierTask, type TaskInfo, type Outputs } from './workflow/tasks.js';
+export { TRAIN_OPTION_NAMES, TRAIN_DEFAULTS, OPTIMIZER_NAMES, checkTrainOptions, optimizerOf, type TrainOptions, type NetworkOptions, type OptimizationOptions, type OptimizerName } from './workflow/options.js';
+export { trainPipeline, resolveOptions, specOf, type TrainHooks, type TrainOutcome } from './workflow/train.js';
+export { Pipeline, type TrainingSummary } from './workflow/pipeline.js';
+export { evaluateDecoded, type Evaluation, type ClassRow } from './workflow/evaluate.js';
+export { checkKeys, closest, unknownOptionMessage } from './options.js';
+export { VERSION } from './version.js';

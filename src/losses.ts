@@ -2,10 +2,15 @@
  * Losses L(ŷ, y), averaged over the batch, each with its value and gradient side by side.
  *
  * Notation (the lecture's): for the output layer, I is the pre-activation and O = f(I) the output.
- * `grad` writes ∂L/∂O into `dst` — except for the two losses fused with their output activation
- * (binary cross-entropy with sigmoid, categorical cross-entropy with softmax), whose `grad` writes
- * δ = ∂L/∂I directly: δ = (O − y)/N. The fused forms are computed from I, so there is no log(0)
- * and no overflow even at |I| ≥ 100.
+ * `gradWrt` says what `grad` differentiates with respect to: 'O' writes ∂L/∂O; 'I' (the three losses
+ * fused with their output activation: binary cross-entropy with sigmoid, categorical cross-entropy with
+ * softmax, Poisson with exp) writes δ = ∂L/∂I directly, δ = (O − y)/N. The fused forms are computed from
+ * I, so there is no log(0) and no overflow even at |I| ≥ 100.
+ *
+ * A loss with a parameter (Huber's δ) is named in a spec by an object, `{ name: 'huber', delta: 0.5 }`;
+ * a bare name takes the defaults. The quantile loss's τ, one per output, is the model spec's `quantiles`.
+ * `LOSS_TABLE` holds one entry per loss: its constructor from the spec's options and the options it
+ * accepts, so a new loss is one entry.
  *
  * Optional per-sample weights w (class weights) multiply each sample's term; the mean stays over N.
  *
@@ -14,18 +19,25 @@
 
 import type { Vec } from './kernels/backend.js';
 
+/** The losses' names: regression (mse, halfSquaredError, mae, huber), counts (poisson), quantiles (quantile) and classification (binary and categorical cross-entropy). */
 export const LOSS_NAMES = [
   'mse', 'halfSquaredError', 'mae', 'huber', 'binaryCrossEntropy', 'categoricalCrossEntropy', 'poisson', 'quantile',
 ] as const;
+/** The name of a loss (one of LOSS_NAMES). */
 export type LossName = (typeof LOSS_NAMES)[number];
 
-export interface Loss {
+interface LossFunctions {
   readonly name: LossName;
-  /** The output activation this loss is fused with, which it then requires. */
-  readonly fusedWith: 'sigmoid' | 'softmax' | 'exp' | null;
   value(O: Vec, I: Vec, Y: Vec, m: number, k: number, w?: Vec): number;
+  /** ∂L/∂O (gradWrt 'O') or δ = ∂L/∂I (gradWrt 'I') into `dst`. */
   grad(O: Vec, I: Vec, Y: Vec, m: number, k: number, dst: Vec, w?: Vec): void;
 }
+
+/** A loss differentiates with respect to the output O, or (fused with its activation) the pre-activation I. */
+export type Loss = LossFunctions & (
+  | { readonly gradWrt: 'O'; readonly fusedWith: null }
+  | { readonly gradWrt: 'I'; readonly fusedWith: 'sigmoid' | 'softmax' | 'exp' }
+);
 
 const weight = (w: Vec | undefined, i: number): number => (w === undefined ? 1 : w[i]!);
 
@@ -35,7 +47,7 @@ const weight = (w: Vec | undefined, i: number): number => (w === undefined ? 1 :
  */
 function residualLoss(name: LossName, term: (r: number) => number, dterm: (r: number) => number, perOutput: boolean): Loss {
   return {
-    name, fusedWith: null,
+    name, gradWrt: 'O', fusedWith: null,
     value(O, _I, Y, m, k, w) {
       let s = 0;
       for (let i = 0; i < m; i++) {
@@ -64,14 +76,19 @@ const halfSquaredError = residualLoss('halfSquaredError', (r) => 0.5 * r * r, (r
 /** Mean absolute error; its derivative at a zero residual is taken as 0. */
 const mae = residualLoss('mae', Math.abs, Math.sign, true);
 
-/** Huber loss with threshold 1: ½r² for |r| ≤ 1, |r| − ½ beyond. */
+/** Huber's threshold when the spec names none. */
 export const HUBER_DELTA = 1;
-const huber = residualLoss(
-  'huber',
-  (r) => { const a = Math.abs(r); return a <= HUBER_DELTA ? 0.5 * a * a : HUBER_DELTA * (a - 0.5 * HUBER_DELTA); },
-  (r) => (Math.abs(r) <= HUBER_DELTA ? r : HUBER_DELTA * Math.sign(r)),
-  true,
-);
+
+/** Huber loss with threshold δ: ½r² for |r| ≤ δ, δ(|r| − ½δ) beyond (quadratic near 0, linear in the tails). */
+export function huberLoss(delta: number = HUBER_DELTA): Loss {
+  if (!(Number.isFinite(delta) && delta > 0)) throw new Error(`loss 'huber': delta must be a finite number > 0, got ${delta}`);
+  return residualLoss(
+    'huber',
+    (r) => { const a = Math.abs(r); return a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta); },
+    (r) => (Math.abs(r) <= delta ? r : delta * Math.sign(r)),
+    true,
+  );
+}
 
 /**
  * The lecture's two-class log-likelihood, negated and averaged: −[y log σ(I) + (1 − y) log(1 − σ(I))].
@@ -79,7 +96,7 @@ const huber = residualLoss(
  * δ = ∂L/∂I = (σ(I) − y)/(NK).
  */
 const binaryCrossEntropy: Loss = {
-  name: 'binaryCrossEntropy', fusedWith: 'sigmoid',
+  name: 'binaryCrossEntropy', gradWrt: 'I', fusedWith: 'sigmoid',
   value(_O, I, Y, m, k, w) {
     let s = 0;
     for (let i = 0; i < m; i++) {
@@ -107,7 +124,7 @@ const binaryCrossEntropy: Loss = {
  * δ_c = ∂L/∂I_c = (O_c·Σ_c′ y_c′ − y_c)/N, which is (O − y)/N for one-hot targets.
  */
 const categoricalCrossEntropy: Loss = {
-  name: 'categoricalCrossEntropy', fusedWith: 'softmax',
+  name: 'categoricalCrossEntropy', gradWrt: 'I', fusedWith: 'softmax',
   value(_O, I, Y, m, k, w) {
     let s = 0;
     for (let i = 0; i < m; i++) {
@@ -141,7 +158,7 @@ const categoricalCrossEntropy: Loss = {
  * takes log(0). δ = ∂L/∂I = (O − y)/(NK). Targets are non-negative (counts need not be integers).
  */
 const poisson: Loss = {
-  name: 'poisson', fusedWith: 'exp',
+  name: 'poisson', gradWrt: 'I', fusedWith: 'exp',
   value(O, I, Y, m, k, w) {
     let s = 0;
     for (let i = 0; i < m; i++) {
@@ -160,6 +177,9 @@ const poisson: Loss = {
   },
 };
 
+/** The quantile loss's τ when the model spec gives none: ½, the median. */
+export const QUANTILE_TAU = 0.5;
+
 /**
  * Quantile (pinball) loss, one τ per output: ρ_τ(r) = max(τ·r, (τ − 1)·r) of the residual r = y − ŷ,
  * averaged over N·K. Minimizing it makes output j the τ_j-quantile of y given x, so outputs with
@@ -173,7 +193,7 @@ export function quantileLoss(quantiles: readonly number[]): Loss {
   });
   const tau = (j: number): number => quantiles[quantiles.length === 1 ? 0 : j]!;
   return {
-    name: 'quantile', fusedWith: null,
+    name: 'quantile', gradWrt: 'O', fusedWith: null,
     value(O, _I, Y, m, k, w) {
       let s = 0;
       for (let i = 0; i < m; i++) {
@@ -200,22 +220,56 @@ export function quantileLoss(quantiles: readonly number[]): Loss {
   };
 }
 
-/** The median (τ = ½ for every output); a model spec's `quantiles` picks others. */
-const quantile = quantileLoss([0.5]);
+/** One entry per loss: the options a spec may give it (name → check of the value), and its constructor. */
+interface LossEntry {
+  readonly options: Readonly<Record<string, (v: number) => string | null>>;
+  create(options: Readonly<Record<string, number>>, model: LossModelPart): Loss;
+}
 
-export const LOSSES: Readonly<Record<LossName, Loss>> = {
-  mse, halfSquaredError, mae, huber, binaryCrossEntropy, categoricalCrossEntropy, poisson, quantile,
+/** What a loss may read from the model spec beside its own options: the quantile loss's τ per output. */
+export interface LossModelPart { readonly quantiles?: readonly number[] }
+
+const positive = (v: number): string | null => (Number.isFinite(v) && v > 0 ? null : 'a finite number > 0');
+const fixed = (loss: Loss): LossEntry => ({ options: {}, create: () => loss });
+
+export const LOSS_TABLE: Readonly<Record<LossName, LossEntry>> = {
+  mse: fixed(mse),
+  halfSquaredError: fixed(halfSquaredError),
+  mae: fixed(mae),
+  huber: { options: { delta: positive }, create: (o) => huberLoss(o.delta) },
+  binaryCrossEntropy: fixed(binaryCrossEntropy),
+  categoricalCrossEntropy: fixed(categoricalCrossEntropy),
+  poisson: fixed(poisson),
+  quantile: { options: {}, create: (_o, model) => quantileLoss(model.quantiles ?? [QUANTILE_TAU]) },
 };
 
-/** The loss a model spec asks for: its name, with the quantile loss's τ per output when given. */
-export function lossFor(spec: { readonly loss: LossName; readonly quantiles?: readonly number[] }): Loss {
-  return spec.loss === 'quantile' && spec.quantiles !== undefined ? quantileLoss(spec.quantiles) : LOSSES[spec.loss];
+/** Every loss with its default options. */
+export const LOSSES: Readonly<Record<LossName, Loss>> = {
+  mse, halfSquaredError, mae, huber: huberLoss(), binaryCrossEntropy, categoricalCrossEntropy, poisson, quantile: quantileLoss([QUANTILE_TAU]),
+};
+
+/** A loss in a spec: its name (default options) or an object naming it with its options. */
+export type LossSpec = LossName | HuberLossSpec;
+export interface HuberLossSpec { readonly name: 'huber'; readonly delta?: number }
+
+export function lossName(spec: LossSpec): LossName {
+  return typeof spec === 'string' ? spec : spec.name;
+}
+
+/** The loss a (validated) spec names, with its options (and the quantile loss's τ from the model spec). */
+export function lossFromSpec(spec: LossSpec, model: LossModelPart = {}): Loss {
+  if (typeof spec === 'string') return LOSS_TABLE[spec].create({}, model);
+  const { name, ...options } = spec;
+  const given: Record<string, number> = {};
+  for (const [k, v] of Object.entries(options)) if (typeof v === 'number') given[k] = v;
+  return LOSS_TABLE[name].create(given, model);
 }
 
 export function isLossName(x: unknown): x is LossName {
   return typeof x === 'string' && (LOSS_NAMES as readonly string[]).includes(x);
 }
 
+/** The loss called `name`; throws, listing the valid names, when there is none. */
 export function lossByName(name: string): Loss {
   if (!isLossName(name)) throw new Error(`loss: unknown loss '${name}'; expected one of ${LOSS_NAMES.join(', ')}`);
   return LOSSES[name];

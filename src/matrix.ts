@@ -5,14 +5,17 @@
 import type { DType, Vec } from './kernels/backend.js';
 import { toNumericMatrix, type MatrixInput } from './data/matrix-input.js';
 
+/** A row-major matrix: element (i, j) is data[i·cols + j]. */
 export interface Matrix {
   readonly rows: number;
   readonly cols: number;
   readonly data: Vec;
 }
 
+/** What the model accepts as a batch: a Matrix, rows of numbers, or one row. */
 export type MatrixLike = Matrix | readonly (readonly number[])[] | readonly number[];
 
+/** A rows × cols matrix of zeros. */
 export function zeros(rows: number, cols: number, dtype: DType = 'float32'): Matrix {
   return { rows, cols, data: dtype === 'float64' ? new Float64Array(rows * cols) : new Float32Array(rows * cols) };
 }

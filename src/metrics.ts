@@ -34,6 +34,7 @@ export function accuracy(yTrue: ArrayLike<Label>, yPred: ArrayLike<Label>): numb
   return hits / yTrue.length;
 }
 
+/** Counts of (true label, predicted label) pairs, with the label order of rows and columns. */
 export interface ConfusionMatrix {
   /** Row and column order. */
   readonly labels: Label[];
@@ -41,6 +42,7 @@ export interface ConfusionMatrix {
   readonly matrix: number[][];
 }
 
+/** The labels a classification metric reports, in order. */
 export interface LabelsOption {
   /** The labels to report, in order (default: those in yTrue or yPred, sorted). */
   readonly labels?: readonly Label[];
@@ -68,6 +70,7 @@ function unionLabels(a: ArrayLike<Label>, b: ArrayLike<Label>): Label[] {
   return [...s].sort(compareLabels);
 }
 
+/** One class's precision, recall, F1 and support (its number of true rows). */
 export interface ClassScores {
   readonly label: Label;
   readonly precision: number;
@@ -77,6 +80,7 @@ export interface ClassScores {
   readonly support: number;
 }
 
+/** Precision, recall and F1 per class, and their macro and support-weighted averages. */
 export interface PrecisionRecallF1 {
   readonly perClass: ClassScores[];
   /** Unweighted means over the classes (the classes in yTrue or yPred, or the given labels). */
@@ -132,6 +136,7 @@ export function balancedAccuracy(yTrue: ArrayLike<Label>, yPred: ArrayLike<Label
  */
 const LOG_LOSS_EPS = Number.EPSILON;
 
+/** How logLoss clips probabilities. */
 export interface LogLossOptions {
   /** Probabilities are clipped to [eps, 1 − eps] (default Number.EPSILON ≈ 2.2e-16). */
   readonly eps?: number;
@@ -179,6 +184,7 @@ export function logLoss(
   return sum / n;
 }
 
+/** Which class rocAuc counts as positive. */
 export interface RocAucOptions {
   /** The positive class (default 1). */
   readonly positive?: Label;

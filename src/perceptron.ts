@@ -16,6 +16,7 @@ import { Model } from './graph/model.js';
 import { Rng } from './rng.js';
 import type { ModelSpec } from './spec.js';
 
+/** Rosenblatt's rule: passes, learning rate, shuffling and seed. */
 export interface PerceptronOptions {
   /** Passes over the data before giving up (default 1000). */
   readonly maxEpochs?: number;
@@ -26,6 +27,7 @@ export interface PerceptronOptions {
   readonly seed?: number;
 }
 
+/** The perceptron rule's weights and biases per class, the epochs used, and whether they separate the data. */
 export interface PerceptronResult {
   /** Per neuron: its input weights w (one per feature). */
   readonly weights: number[][];

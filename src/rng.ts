@@ -19,6 +19,7 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/** A seeded pseudo-random generator (xoshiro128**): every random draw in the library takes one, so runs repeat exactly; its state survives JSON. */
 export class Rng {
   private s0: number;
   private s1: number;

@@ -6,7 +6,7 @@
 
 import { ACTIVATION_NAMES, isActivationName, type ActivationName, type OutputActivationName } from './activations.js';
 import { INIT_NAMES, isInitName, type InitName } from './init.js';
-import { LOSS_NAMES, isLossName, type LossName } from './losses.js';
+import { LOSS_NAMES, LOSS_TABLE, isLossName, lossName, type LossName, type LossSpec } from './losses.js';
 import type { DType } from './kernels/backend.js';
 
 /** An activation for a whole layer, or one per unit (the lecture's per-neuron f_j). */
@@ -19,13 +19,14 @@ interface Common {
   readonly inputs?: readonly string[];
 }
 
+/** A fully connected layer I = O_prev·W + b, O = f(I), with optional connection mask, per-unit activations, constraints and penalties. */
 export interface DenseSpec extends Common {
   readonly kind: 'dense';
   readonly units: number;
   /** Default 'identity' (a linear layer: I = O_prev·W + b, O = I). */
   readonly activation?: ActivationSpec;
   readonly useBias?: boolean;
-  /** Default: the activation's own (Xavier for sigmoid/tanh, He for ReLU-like, LeCun for SELU). */
+  /** Default `defaultWeightInit(activation)`: Glorot normal for ReLU-like f, LeCun normal for SELU, else (and per-unit, softmax) Glorot uniform. */
   readonly init?: InitName;
   readonly biasInit?: InitName;
   /** 0/1 connection mask, inputs × units: W[i][j] exists only where mask[i][j] = 1 (the lecture's inc(j)). */
@@ -45,17 +46,20 @@ export interface DenseSpec extends Common {
   readonly l2?: number;
 }
 
+/** An activation on its own layer, O = f(I) elementwise. */
 export interface ActivationLayerSpec extends Common {
   readonly kind: 'activation';
   readonly activation: ActivationSpec;
 }
 
+/** Inverted dropout: in training each unit is zeroed with probability `rate`; inactive in inference. */
 export interface DropoutSpec extends Common {
   readonly kind: 'dropout';
   /** Probability of dropping a unit in training (inverted dropout: kept units are scaled by 1/(1 − rate)). */
   readonly rate: number;
 }
 
+/** Batch normalization over the batch (training) or the running averages (inference), with a learned scale γ and shift β. */
 export interface BatchNormSpec extends Common {
   readonly kind: 'batchNorm';
   /** Running averages: r ← momentum·r + (1 − momentum)·batch statistic. Default 0.9. */
@@ -64,41 +68,53 @@ export interface BatchNormSpec extends Common {
   readonly epsilon?: number;
 }
 
+/** The elementwise sum of layers of equal width (a residual skip). */
 export interface AddSpec extends Common { readonly kind: 'add'; readonly inputs: readonly string[] }
+/** The concatenation of layers side by side (a skip that keeps both). */
 export interface ConcatSpec extends Common { readonly kind: 'concat'; readonly inputs: readonly string[] }
 
+/** Additive Gaussian noise in training, for augmentation; inactive in inference. */
 export interface GaussianNoiseSpec extends Common {
   readonly kind: 'gaussianNoise';
   /** Standard deviation of the noise added in training (augmentation); inactive in inference. */
   readonly stddev: number;
 }
 
+/** One layer of a model spec, told apart by `kind`. */
 export type LayerSpec =
   | DenseSpec | ActivationLayerSpec | DropoutSpec | BatchNormSpec | AddSpec | ConcatSpec | GaussianNoiseSpec;
 
+/** The layer kinds: 'dense', 'activation', 'dropout', 'batchNorm', 'add', 'concat', 'gaussianNoise'. */
 export type LayerKind = LayerSpec['kind'];
 
 /** A reference to one weight: W[row][col] of a dense layer. */
 export interface WeightRef { readonly layer: string; readonly row: number; readonly col: number }
 
+/** A whole model as plain JSON: the input width, the layers (a DAG through their `inputs`), the loss, penalties and tied weights. */
 export interface ModelSpec {
   /** Number of input features. */
   readonly inputSize: number;
   readonly layers: readonly LayerSpec[];
   /** The layer whose output is the model's output; default the last. */
   readonly output?: string;
-  readonly loss: LossName;
+  /** A loss name, or an object naming a loss with its options: `{ name: 'huber', delta: 0.5 }`. */
+  readonly loss: LossSpec;
   /** float32 by default; float64 for gradient checks. */
   readonly dtype?: DType;
   /** Penalties on every dense layer's weights (not biases): L1 λ₁Σ|w|, L2 the lecture's λΣw². */
   readonly l1?: number;
   readonly l2?: number;
-  /** Groups of individual weights constrained equal (the lecture's "equal weights"). */
+  /**
+   * Groups of individual weights constrained equal (the lecture's "equal weights"). A group is one
+   * parameter: under L1/L2 its penalty counts once, in the loss and in the gradient, so its members must
+   * sit in layers with the same l1 and l2.
+   */
   readonly ties?: readonly (readonly WeightRef[])[];
   /** With loss 'quantile': τ of each output (one value applies to all); default ½, the median. */
   readonly quantiles?: readonly number[];
 }
 
+/** The name of the model's input node, which layers list in `inputs` to read the features. */
 export const INPUT = 'input';
 
 /** A spec with defaults filled in: every layer named, every input list explicit. */
@@ -164,6 +180,7 @@ function checkSignsDisjoint(l: DenseSpec, rows: number, cols: number, where: str
   }
 }
 
+/** The quantile loss's τ: one in (0, 1), or one per output; only with loss 'quantile'. */
 function checkQuantiles(q: unknown, loss: LossName, outputs: number): void {
   if (loss !== 'quantile') fail('model spec', `quantiles are the quantile loss's τ, but the loss is '${loss}'`);
   if (!Array.isArray(q) || (q.length !== 1 && q.length !== outputs)) {
@@ -172,12 +189,60 @@ function checkQuantiles(q: unknown, loss: LossName, outputs: number): void {
   q.forEach((t: unknown, j: number) => checkNumber(t, 'model spec', `quantiles[${j}]`, Number.MIN_VALUE, 1, true));
 }
 
+/** The loss: a known name, or `{ name, ...options }` with the options that loss accepts. */
+function checkLoss(loss: unknown): void {
+  const where = 'model spec: loss';
+  if (typeof loss === 'string') {
+    if (!isLossName(loss)) fail('model spec', `unknown loss '${loss}'; expected one of ${LOSS_NAMES.join(', ')}`);
+    return;
+  }
+  if (typeof loss !== 'object' || loss === null || Array.isArray(loss)) fail(where, `expected a loss name or an object { name, ...options }, got ${JSON.stringify(loss)}`);
+  const { name, ...options } = loss as Record<string, unknown>;
+  if (!isLossName(name)) fail(where, `unknown loss '${String(name)}'; expected one of ${LOSS_NAMES.join(', ')}`);
+  const accepted = LOSS_TABLE[name].options;
+  for (const [key, value] of Object.entries(options)) {
+    const check = accepted[key];
+    const known = Object.keys(accepted);
+    if (check === undefined) fail(where, `loss '${name}' has no option '${key}'${known.length > 0 ? `; its options: ${known.join(', ')}` : ' (it takes none)'}`);
+    const expected = typeof value === 'number' ? check(value) : 'a number';
+    if (expected !== null) fail(where, `${name} ${key} must be ${expected}, got ${JSON.stringify(value)}`);
+  }
+}
+
+/**
+ * Every layer must lead to the output. A layer that does not (a dead branch, or layers after an `output`
+ * that names an inner layer) would never be trained, and its parameters would sit in the model file for
+ * nothing: almost always a wrong `inputs` or `output`. The spec is refused, naming each such layer and
+ * what consumes it, rather than silently pruned.
+ */
+function checkAllLeadToOutput(layers: readonly { readonly name: string; readonly kind: string; readonly inputs: readonly string[] }[], output: string): void {
+  const byName = new Map(layers.map((l) => [l.name, l]));
+  const live = new Set<string>();
+  const mark = (n: string): void => {
+    if (n === INPUT || live.has(n)) return;
+    live.add(n);
+    byName.get(n)!.inputs.forEach(mark);
+  };
+  mark(output);
+  const dead = layers.filter((l) => !live.has(l.name));
+  if (dead.length === 0) return;
+  const why = (name: string): string => {
+    const consumers = layers.filter((l) => l.inputs.includes(name)).map((l) => `'${l.name}'`);
+    return consumers.length === 0 ? 'feeds no layer' : `feeds only ${consumers.join(', ')}, which do${consumers.length === 1 ? 'es' : ''} not reach the output either`;
+  };
+  const list = dead.map((l) => `'${l.name}' (${l.kind}, ${why(l.name)})`).join('; ');
+  const hint = output !== layers[layers.length - 1]!.name
+    ? `output is '${output}', an inner layer: remove the layers after it or set output to the last one`
+    : `remove ${dead.length === 1 ? 'it' : 'them'}, or feed ${dead.length === 1 ? 'it' : 'them'} into a layer on the path to '${output}' (e.g. through an add or concat layer)`;
+  fail('model spec', `${dead.length === 1 ? 'layer' : 'layers'} ${list} ${dead.length === 1 ? 'does' : 'do'} not lead to the output '${output}', so ${dead.length === 1 ? 'it' : 'they'} could never be trained; ${hint}`);
+}
+
 /** Width of every layer's output, computed in topological order; used for validation and by the model. */
 export function resolveSpec(spec: ModelSpec): ResolvedSpec {
   if (typeof spec !== 'object' || spec === null) throw new Error('model spec: expected an object');
   checkPositiveInt(spec.inputSize, 'model spec', 'inputSize');
   if (!Array.isArray(spec.layers) || spec.layers.length === 0) throw new Error('model spec: layers must be a non-empty array');
-  if (!isLossName(spec.loss)) throw new Error(`model spec: unknown loss '${String(spec.loss)}'; expected one of ${LOSS_NAMES.join(', ')}`);
+  checkLoss(spec.loss);
   const dtype = spec.dtype ?? 'float32';
   if (dtype !== 'float32' && dtype !== 'float64') throw new Error(`model spec: dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
   for (const key of ['l1', 'l2'] as const) {
@@ -220,9 +285,10 @@ export function resolveSpec(spec: ModelSpec): ResolvedSpec {
   for (const l of layers) visit(l.name, []);
   const output = spec.output ?? layers[layers.length - 1]!.name;
   if (!byName.has(output)) fail('model spec', `output '${output}' is not a layer of this model`);
+  checkAllLeadToOutput(layers, output);
   const resolved: ResolvedSpec = { ...spec, layers, output, dtype };
   const outWidth = layerWidths(resolved).get(output)!;
-  if (spec.quantiles !== undefined) checkQuantiles(spec.quantiles, spec.loss, outWidth);
+  if (spec.quantiles !== undefined) checkQuantiles(spec.quantiles, lossName(spec.loss), outWidth);
   return resolved;
 }
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MLPClassifier, MLPRegressor } from '../src/estimators.js';
-import { loadDataset } from '../src/data/datasets.js';
+import { loadDataset } from '../src/datasets.js';
 import { stratifiedKFold, takeRows } from '../src/data/splits.js';
 import { moons, sin, twoSpirals } from '../src/data/generators.js';
 import { Rng } from '../src/rng.js';

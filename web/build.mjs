@@ -18,7 +18,7 @@ export async function buildWeb(outdir = join(root, 'dist/web')) {
   await build({
     entryPoints: { main: join(root, 'web/main.ts'), worker: join(root, 'web/worker.ts') },
     outdir, bundle: true, format: 'esm', platform: 'browser', target: 'es2022',
-    sourcemap: true, minify: true, logLevel: 'warning',
+    sourcemap: false, minify: true, logLevel: 'warning',
   });
   for (const f of ['index.html', 'styles.css']) await copyFile(join(root, 'web', f), join(outdir, f));
   return outdir;

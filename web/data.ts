@@ -4,7 +4,7 @@
  * test rows, and turned into network inputs by the selected feature functions.
  */
 
-import { Rng, circles, gaussians, moons, twoSpirals, xor } from '../src/index.js';
+import { Rng, circles, gaussians, moons, readTableSync, twoSpirals, xor } from '../src/index.js';
 import { featureValue } from './features.js';
 import type { DatasetName, FeatureName, PlaygroundState } from './state.js';
 
@@ -88,37 +88,6 @@ function bumps(a: number, b: number): number {
   return s;
 }
 
-export interface ParsedCsv { readonly header: string[]; readonly rows: string[][] }
-
-/** Split CSV/TSV text (comma, semicolon or tab; double quotes) into a header and rows of cells. */
-export function parseCsv(text: string): ParsedCsv {
-  const lines = text.replace(/\r\n?/g, '\n').split('\n').filter((l) => l.trim() !== '');
-  if (lines.length < 2) throw new Error('the CSV needs a header row and at least one data row');
-  const first = lines[0]!;
-  const counts = [',', ';', '\t'].map((d) => ({ d, c: first.split(d).length }));
-  const delim = counts.reduce((a, b) => (b.c > a.c ? b : a)).d;
-  const split = (line: string): string[] => {
-    const out: string[] = [];
-    let cur = '';
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i]!;
-      if (quoted) {
-        if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === delim) { out.push(cur.trim()); cur = ''; } else cur += ch;
-    }
-    out.push(cur.trim());
-    return out;
-  };
-  const header = split(first);
-  const rows = lines.slice(1).map(split);
-  rows.forEach((r, i) => {
-    if (r.length !== header.length) throw new Error(`row ${i + 2} has ${r.length} cells, the header has ${header.length}`);
-  });
-  return { header, rows };
-}
-
 /** Most classes a text target may have: one colour each on the views, one output neuron each. */
 export const MAX_CLASSES = 10;
 
@@ -128,40 +97,54 @@ export const MAX_CLASSES = 10;
  * trailing id or comment column is not taken for a label).
  */
 function fromCsv(text: string, targetIndex: number): Raw {
-  const { header, rows } = parseCsv(text);
-  const isNum = (s: string): boolean => s !== '' && Number.isFinite(Number(s));
-  const numeric = header.map((_, j) => rows.every((r) => isNum(r[j]!)));
-  const distinctOf = (j: number): number => new Set(rows.map((r) => r[j]!)).size;
+  const table = readTableSync(text, { source: 'the CSV', format: 'csv' });
+  const cols = table.columns;
+  const header = cols.map((c) => c.name);
+  // A feature is a numeric column without missing cells (the page does not impute).
+  const numeric = cols.map((c) => c.type === 'number' && c.missing === 0);
+  const distinctOf = (j: number): number => {
+    const c = cols[j]!;
+    return c.type === 'number' ? new Set(c.values).size : c.type === 'empty' ? 0 : c.levels.length;
+  };
   let t = targetIndex;
   if (t < 0 || t >= header.length) {
     t = header.length - 1;
     while (t > 0 && numeric[t] !== true && distinctOf(t) > MAX_CLASSES) t--;
   }
-  if (numeric[t] !== true && distinctOf(t) > MAX_CLASSES) {
-    throw new Error(`the target '${header[t]}' is text with ${distinctOf(t)} distinct values; a class target may have at most ${MAX_CLASSES}: choose another target column`);
+  const target = cols[t]!;
+  if (target.type === 'empty' || target.missing > 0) {
+    throw new Error(`the target '${target.name}' has missing cells (the first on line ${target.firstMissing?.line ?? '?'}): choose another target column or fill them in`);
   }
-  const featureCols = header.map((_, j) => j).filter((j) => j !== t && numeric[j]);
+  if (target.type !== 'number' && distinctOf(t) > MAX_CLASSES) {
+    throw new Error(`the target '${target.name}' is text with ${distinctOf(t)} distinct values; a class target may have at most ${MAX_CLASSES}: choose another target column`);
+  }
+  const featureCols = cols.map((_, j) => j).filter((j) => j !== t && numeric[j]);
   const dropped = header.filter((_, j) => j !== t && !numeric[j]);
   if (featureCols.length === 0) throw new Error('the CSV has no numeric feature column besides the target');
-  const targets = rows.map((r) => r[t]!);
-  // Numeric labels are named by their value ('1.0' and '1' are one class, '1'), as the command names them.
-  const label = (v: string): string => (numeric[t] === true ? String(Number(v)) : v);
-  const distinct = [...new Set(targets.map(label))];
-  const integerLabels = numeric[t] === true && targets.every((s) => Number.isInteger(Number(s)));
-  const classification = numeric[t] !== true || (integerLabels && distinct.length <= MAX_CLASSES);
-  const x = rows.map((r) => featureCols.map((j) => Number(r[j])));
-  if (classification) {
-    if (distinct.length < 2) throw new Error(`the target '${header[t]}' has a single value`);
-    const classes = distinct.sort((a, b) => (numeric[t] === true ? Number(a) - Number(b) : a.localeCompare(b)));
-    const index = new Map(classes.map((c, i) => [c, i]));
+  const x = Array.from({ length: table.rows }, (_, i) => featureCols.map((j) => { const c = cols[j]!; return c.type === 'number' ? c.values[i]! : NaN; }));
+  const names = featureCols.map((j) => header[j]!);
+  if (target.type === 'number') {
+    const values = target.values;
+    // Numeric labels are named by their value ('1.0' and '1' are one class, '1'), as the command names them.
+    const distinct = [...new Set(values)].sort((a, b) => a - b);
+    const integerLabels = values.every((v) => Number.isInteger(v));
+    if (!(integerLabels && distinct.length <= MAX_CLASSES)) {
+      return { x, y: Array.from(values), task: 'regression', classes: [], names, targetName: target.name, dropped, header, targetIndex: t };
+    }
+    if (distinct.length < 2) throw new Error(`the target '${target.name}' has a single value`);
+    const index = new Map(distinct.map((c, i) => [c, i]));
     return {
-      x, y: targets.map((s) => index.get(label(s))!), task: classes.length === 2 ? 'binary' : 'multiclass', classes,
-      names: featureCols.map((j) => header[j]!), targetName: header[t]!, dropped, header, targetIndex: t,
+      x, y: Array.from(values, (v) => index.get(v)!), task: distinct.length === 2 ? 'binary' : 'multiclass', classes: distinct.map(String),
+      names, targetName: target.name, dropped, header, targetIndex: t,
     };
   }
+  const levels = target.levels;
+  if (levels.length < 2) throw new Error(`the target '${target.name}' has a single value`);
+  const classes = [...levels].sort((a, b) => a.localeCompare(b));
+  const rank = levels.map((l) => classes.indexOf(l));
   return {
-    x, y: targets.map(Number), task: 'regression', classes: [], names: featureCols.map((j) => header[j]!), targetName: header[t]!, dropped,
-    header, targetIndex: t,
+    x, y: Array.from(target.codes, (k) => rank[k]!), task: classes.length === 2 ? 'binary' : 'multiclass', classes,
+    names, targetName: target.name, dropped, header, targetIndex: t,
   };
 }
 

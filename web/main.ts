@@ -5,7 +5,8 @@
 
 import { byId, h } from './dom.js';
 import { CLASS_COLOURS, css, diverging, fmt, heatmap, lighten, lineChart, points } from './draw.js';
-import { featureValue } from './features.js';
+import { makeProblem } from './data.js';
+import { columnRows, featureValue, heldValues, sliceCaption, slicesColumns } from './features.js';
 import type {} from './hooks.js';
 import { NetworkView } from './network-view.js';
 import { GRID, type Frame, type FromWorker, type ProblemInfo, type StepInfo, type ToWorker } from './protocol.js';
@@ -73,6 +74,9 @@ class Playground {
   state: PlaygroundState;
   csv: string | null = null;
   csvName = '';
+  /** A CSV's columns' values on the views' grid, in the file's units (empty for the generated sets). */
+  held: number[] = [];
+  heldFor: { readonly csv: string | null; readonly target: number } | null = null;
   problem: ProblemInfo | null = null;
   lastFrame: Frame | null = null;
   step: StepInfo | null = null;
@@ -283,6 +287,13 @@ class Playground {
 
   renderFeatures(): void {
     const box = byId('features', HTMLDivElement);
+    const p = this.problem;
+    if (this.state.dataset === 'csv' && p !== null && slicesColumns(p.columns)) {
+      byId('featuresHint', HTMLParagraphElement).textContent = "The CSV's columns are the network's inputs; the views slice through two of them.";
+      box.replaceChildren(...columnRows(p.columns, p.viewX, p.viewY, this.held));
+      return;
+    }
+    byId('featuresHint', HTMLParagraphElement).textContent = 'Which properties do you want to feed in?';
     box.replaceChildren(...FEATURES.map((f) => {
       const c = h('canvas', { width: '36', height: '36' });
       field(c, 18, (x1, x2) => featureValue(f, x1, x2));
@@ -292,6 +303,30 @@ class Playground {
       }));
       return b;
     }));
+    this.syncControls();
+  }
+
+  /**
+   * A CSV's view controls: the two columns the output slices through, and the values the others are held at
+   * (computed from the same problem the worker builds). A CSV with more than two columns feeds the columns
+   * themselves, so the transforms of the two view columns are switched off.
+   */
+  showSlice(p: ProblemInfo): void {
+    const csv = this.state.dataset === 'csv';
+    byId('sliceControls', HTMLDivElement).hidden = !csv;
+    if (!csv) { this.held = []; this.heldFor = null; return; }
+    for (const [id, v] of [['viewX', p.viewX], ['viewY', p.viewY]] as const) {
+      const sel = byId(id, HTMLSelectElement);
+      sel.replaceChildren(...p.columns.map((c, i) => h('option', { value: String(i) }, c)));
+      sel.value = String(v);
+    }
+    // Parsing the file again is the price of the held values; pay it once per file and target.
+    if (this.heldFor?.csv !== this.csv || this.heldFor.target !== this.state.target) {
+      this.held = heldValues(makeProblem(this.state, this.csv));
+      this.heldFor = { csv: this.csv, target: this.state.target };
+    }
+    byId('slice', HTMLParagraphElement).textContent = sliceCaption(p.columns, p.viewX, p.viewY, this.held);
+    if (slicesColumns(p.columns) && this.state.features.join() !== 'x1,x2') this.change((s) => { s.features = ['x1', 'x2']; });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -336,20 +371,16 @@ class Playground {
     const csvBox = byId('csvControls', HTMLDivElement);
     csvBox.hidden = this.state.dataset !== 'csv';
     if (this.state.dataset === 'csv') {
-      const all = [...p.columns];
-      // The target list names every column of the file; the view lists name the feature columns.
+      // The target list names every column of the file.
       const tSel = byId('target', HTMLSelectElement);
       tSel.replaceChildren(...p.header.map((c, i) => h('option', { value: String(i) }, c)));
       tSel.value = String(p.targetIndex);
-      for (const [id, v] of [['viewX', p.viewX], ['viewY', p.viewY]] as const) {
-        const s = byId(id, HTMLSelectElement);
-        s.replaceChildren(...all.map((c, i) => h('option', { value: String(i) }, c)));
-        s.value = String(v);
-      }
       const kind = p.task === 'regression' ? 'regression' : `${p.classes.length} classes`;
       byId('csvNote', HTMLParagraphElement).textContent = `${this.csvName}: ${p.points.length / 2} rows, ${p.columns.length} feature columns, target '${p.targetName}' (${kind}).`
         + (p.dropped.length > 0 ? ` Left out (not numeric): ${p.dropped.join(', ')}.` : '');
     }
+    this.showSlice(p);
+    this.renderFeatures();
     this.status(`${p.points.length / 2} rows (${p.train.length} train, ${p.test.length} test) · ${p.parameterCount} parameters · ${p.task}`);
     this.renderNetwork();
   }

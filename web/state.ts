@@ -4,6 +4,8 @@
  * read and checked, and anything the URL lacks or gets wrong falls back to the default.
  */
 
+import { DEFAULT_LEARNING_RATES } from '../src/optim/optimizer.js';
+
 export const DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'moons', 'clusters', 'plane', 'bumps', 'csv'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 export const REGRESSION_SETS: readonly DatasetName[] = ['plane', 'bumps'];
@@ -76,7 +78,7 @@ export function defaultState(): PlaygroundState {
       { units: 2, activation: 'tanh', perNeuron: {}, skip: false },
     ],
     init: 'auto', regularization: 'none', regRate: 0.001, dropout: 0, batchNorm: 'none',
-    optimizer: 'adam', learningRate: 0.03, batchSize: 10, target: -1, viewX: 0, viewY: 1, showTest: false,
+    optimizer: 'adam', learningRate: DEFAULT_LEARNING_RATES.adam, batchSize: 10, target: -1, viewX: 0, viewY: 1, showTest: false,
   };
 }
 

@@ -14,6 +14,7 @@ import type { Generated, GaussiansOptions } from './generators.js';
 
 export type Task = 'classification' | 'regression';
 
+/** A loaded data set: rows of features, a label or target per row, the names, the task and a description. */
 export interface Dataset {
   readonly name: string;
   /** Rows of features. */
@@ -26,8 +27,10 @@ export interface Dataset {
   readonly description: string;
 }
 
+/** Options of the generated sets (rows, noise, seed, and for gaussians the classes). */
 export type DatasetOptions = GaussiansOptions;
 
+/** A data set as listDatasets describes it. */
 export interface DatasetInfo {
   readonly name: string;
   readonly task: Task;

@@ -25,6 +25,7 @@ function objectField(json: unknown, key: string, owner: string): unknown {
   return (json as Record<string, unknown>)[key];
 }
 
+/** A LabelEncoder as JSON (its classes; null before fit). */
 export interface LabelEncoderJSON {
   readonly kind: 'label';
   readonly classes: readonly Label[] | null;
@@ -118,8 +119,10 @@ export class LabelEncoder {
 /** A table cell before encoding: a number, or a category given as a string. */
 export type Cell = number | string;
 
+/** What an encoder does with a category it did not see in fit: 'error' (throw, naming it) or 'ignore' (all zeros). */
 export type HandleUnknown = 'error' | 'ignore';
 
+/** Which columns a OneHotEncoder encodes and what it does with a category it did not see in fit. */
 export interface OneHotEncoderOptions {
   /**
    * The columns to encode (0-based). Default: every column that holds a string in some row.
@@ -130,6 +133,7 @@ export interface OneHotEncoderOptions {
   readonly handleUnknown?: HandleUnknown;
 }
 
+/** A OneHotEncoder as JSON (its options and fitted categories). */
 export interface OneHotEncoderJSON {
   readonly kind: 'onehot';
   readonly handleUnknown: HandleUnknown;

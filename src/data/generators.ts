@@ -8,6 +8,7 @@
 
 import { Rng } from '../rng.js';
 
+/** Options every generator takes: rows, noise and seed. */
 export interface GeneratorOptions {
   /** Number of rows. */
   readonly n?: number;
@@ -17,6 +18,7 @@ export interface GeneratorOptions {
   readonly seed?: number;
 }
 
+/** A generated set: rows of features and a label or target per row. */
 export interface Generated {
   readonly x: number[][];
   readonly y: number[];
@@ -94,6 +96,7 @@ export function moons(o: GeneratorOptions = {}): Generated {
   return finish(pts, noise, rng);
 }
 
+/** The gaussians() generator's options: the number of clusters as well. */
 export interface GaussiansOptions extends GeneratorOptions {
   /** Number of clusters (default 3), centred evenly on a circle of radius 2. */
   readonly classes?: number;

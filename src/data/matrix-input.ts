@@ -19,6 +19,7 @@ export interface NumericMatrix {
 /** Rows as plain arrays or typed arrays, or an already-built row-major matrix. */
 export type MatrixInput = NumericMatrix | readonly ArrayLike<number>[];
 
+/** How toNumericMatrix reads a table: the name used in messages and the storage of the result. */
 export interface MatrixInputOptions {
   /** The argument's name in error messages (default 'x'). */
   readonly what?: string;

@@ -10,6 +10,7 @@ import type { DType } from '../kernels/backend.js';
 import { toNumericMatrix } from './matrix-input.js';
 import type { MatrixInput, NumericMatrix } from './matrix-input.js';
 
+/** A StandardScaler as JSON (its options and fitted means and scales; null before fit). */
 export interface StandardScalerJSON {
   readonly kind: 'standard';
   readonly withMean: boolean;
@@ -20,6 +21,7 @@ export interface StandardScalerJSON {
   readonly scale: readonly number[] | null;
 }
 
+/** A MinMaxScaler as JSON (its range and fitted minima and maxima; null before fit). */
 export interface MinMaxScalerJSON {
   readonly kind: 'minmax';
   readonly featureRange: readonly [number, number];
@@ -27,6 +29,7 @@ export interface MinMaxScalerJSON {
   readonly dataMax: readonly number[] | null;
 }
 
+/** Either scaler's JSON, told apart by `kind`. */
 export type ScalerJSON = StandardScalerJSON | MinMaxScalerJSON;
 
 /** Apply z = (x − shift)/divisor (or x = z·divisor + shift) column by column, into a new matrix. */
@@ -271,6 +274,7 @@ export class MinMaxScaler {
   }
 }
 
+/** Either scaler. */
 export type Scaler = StandardScaler | MinMaxScaler;
 
 /** Rebuild either scaler from its JSON, dispatching on `kind`. */

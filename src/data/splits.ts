@@ -10,6 +10,7 @@ import type { Rng } from '../rng.js';
 import { checkLabels, formatLabel, sortedUniqueLabels } from './matrix-input.js';
 import type { Label, NumericMatrix } from './matrix-input.js';
 
+/** Row indices of a split, each ascending. */
 export interface Split {
   readonly train: Int32Array;
   readonly test: Int32Array;
@@ -187,6 +188,7 @@ export interface BootstrapOptions {
   readonly size?: number;
 }
 
+/** A bootstrap sample: the drawn rows and the out-of-bag rows. */
 export interface BootstrapSample {
   /** Row indices drawn uniformly with replacement, in draw order. */
   readonly sample: Int32Array;
@@ -194,6 +196,7 @@ export interface BootstrapSample {
   readonly outOfBag: Int32Array;
 }
 
+/** Draw `size` (default n) row indices with replacement, and the rows never drawn (out of bag). */
 export function bootstrapSample(n: number, rng: Rng, options: BootstrapOptions = {}): BootstrapSample {
   checkCount(n, 'bootstrapSample');
   const size = options.size ?? n;

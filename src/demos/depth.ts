@@ -20,7 +20,9 @@ import { Rng } from '../rng.js';
 import { zeros } from '../matrix.js';
 import { constructNetwork, insideUnion, type Polygon } from './geometry.js';
 
+/** The lecture's geometric sets, by the number of layers each needs. */
 export const GEOMETRIC_SET_NAMES = ['half-plane', 'convex-polygon', 'polygon-union', 'non-convex'] as const;
+/** The name of a geometric set. */
 export type GeometricSetName = (typeof GEOMETRIC_SET_NAMES)[number];
 
 /** An L-shape: two overlapping rectangles, connected but not convex. */
@@ -57,6 +59,7 @@ export function sampleSet(name: GeometricSetName, n: number, seed: number): Gene
 
 export type HiddenActivation = 'sigmoid' | 'relu';
 
+/** Which set the depth demo trains on, at which depths, and how. */
 export interface DepthDemoOptions {
   readonly set: GeometricSetName;
   /** Layers (hidden + output), default [1, 2, 3]. */
@@ -73,6 +76,7 @@ export interface DepthDemoOptions {
   readonly resolution?: number;
 }
 
+/** One trained depth: its layers, train and test accuracy, final loss and the decision grid. */
 export interface DepthRun {
   readonly depth: number;
   readonly activation: HiddenActivation;
@@ -84,6 +88,7 @@ export interface DepthRun {
   readonly grid: Float64Array;
 }
 
+/** The lecture's construction for the set, built by hand, and its accuracy. */
 export interface ConstructedRun {
   /** The depth the lecture names for this set. */
   readonly depth: 1 | 2 | 3;
@@ -95,6 +100,7 @@ export interface ConstructedRun {
   readonly grid: Float64Array;
 }
 
+/** The depth demo: the trained runs per depth and the constructed network. */
 export interface DepthDemoResult {
   readonly set: GeometricSetName;
   readonly polygons: readonly Polygon[];

@@ -15,6 +15,7 @@ import { Model } from '../graph/model.js';
 import type { LayerSpec, ModelSpec } from '../spec.js';
 
 export type Point = readonly [number, number];
+/** A polygon as its vertices in order. */
 export type Polygon = readonly Point[];
 
 /** Signed area ×2: positive for counter-clockwise vertices. */
@@ -49,14 +50,17 @@ function coversSquare(h: HalfPlane, lo: number, hi: number): boolean {
   return [[lo, lo], [lo, hi], [hi, lo], [hi, hi]].every(([x, y]) => h.b + h.w1 * x! + h.w2 * y! > 0);
 }
 
+/** Whether a point lies inside (or on) a convex polygon. */
 export function insideConvex(p: Point, poly: Polygon): boolean {
   return edgeHalfPlanes(poly).every((h) => h.b + h.w1 * p[0] + h.w2 * p[1] >= 0);
 }
 
+/** Whether a point lies inside one of the polygons. */
 export function insideUnion(p: Point, polys: readonly Polygon[]): boolean {
   return polys.some((q) => insideConvex(p, q));
 }
 
+/** The lecture's step network for a set: its layers and how many it needs. */
 export interface Construction {
   /** Layers (hidden + output) the construction needs for this set inside the square. */
   readonly depth: 1 | 2 | 3;

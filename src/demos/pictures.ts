@@ -10,6 +10,7 @@ import type { HiddenUnitMaps } from '../explain/hidden-units.js';
 import type { PartialDependence } from '../explain/partial-dependence.js';
 import { heatmapSvg, lineChartSvg } from './svg.js';
 
+/** SVG pictures of a depth demo, by file name. */
 export function depthDemoPictures(r: DepthDemoResult): Record<string, string> {
   const out: Record<string, string> = {};
   for (const run of r.runs) {
@@ -25,6 +26,7 @@ export function depthDemoPictures(r: DepthDemoResult): Record<string, string> {
   return out;
 }
 
+/** SVG pictures of the universal-approximation demo, by file name. */
 export function universalPictures(r: UniversalResult): Record<string, string> {
   return {
     'universal-approximation.svg': lineChartSvg(
@@ -34,6 +36,7 @@ export function universalPictures(r: UniversalResult): Record<string, string> {
   };
 }
 
+/** The learning-rate range test as an SVG line chart. */
 export function lrRangePicture(r: LrRangeResult): string {
   return lineChartSvg([
     { name: 'loss', x: r.learningRates, y: r.losses },
@@ -41,6 +44,7 @@ export function lrRangePicture(r: LrRangeResult): string {
   ], { title: `learning-rate range test: suggested ${r.suggested.toPrecision(2)}`, logX: true, xLabel: 'learning rate', yLabel: 'training loss', markX: r.suggested });
 }
 
+/** SVG heat maps of hidden-unit maps, by file name. */
 export function hiddenUnitPictures(m: HiddenUnitMaps): Record<string, string> {
   const out: Record<string, string> = {};
   for (const layer of m.layers) {
@@ -53,6 +57,7 @@ export function hiddenUnitPictures(m: HiddenUnitMaps): Record<string, string> {
   return out;
 }
 
+/** A partial-dependence curve as an SVG line chart. */
 export function partialDependencePicture(pd: PartialDependence, name: string, outputNames?: readonly string[]): string {
   return lineChartSvg(pd.curves.map((c, o) => ({ name: outputNames?.[o] ?? `output ${o}`, x: pd.grid, y: c })), {
     title: `partial dependence on ${name}`, xLabel: name, yLabel: 'mean prediction',

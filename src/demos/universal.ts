@@ -10,6 +10,7 @@ import { Model } from '../graph/model.js';
 import { mlp } from '../graph/builders.js';
 import { fit } from '../train/fit.js';
 
+/** The function, interval and widths of the universal-approximation demo. */
 export interface UniversalOptions {
   /** The function to approximate (default sin(2x) + 0.3x). */
   readonly fn?: (x: number) => number;
@@ -26,6 +27,7 @@ export interface UniversalOptions {
   readonly resolution?: number;
 }
 
+/** One width's fit: its maximum and RMS error and its curve. */
 export interface UniversalRun {
   readonly width: number;
   readonly maxError: number;
@@ -34,12 +36,14 @@ export interface UniversalRun {
   readonly curve: number[];
 }
 
+/** The universal-approximation demo: the grid, the target and one run per width. */
 export interface UniversalResult {
   readonly xs: number[];
   readonly target: number[];
   readonly runs: UniversalRun[];
 }
 
+/** Universal approximation: fit one hidden layer of growing width to a function of one variable and report the error per width. */
 export async function universalApproximation(o: UniversalOptions = {}): Promise<UniversalResult> {
   const fn = o.fn ?? ((x: number) => Math.sin(2 * x) + 0.3 * x);
   const [lo, hi] = o.domain ?? [-Math.PI, Math.PI];
@@ -69,6 +73,7 @@ export async function universalApproximation(o: UniversalOptions = {}): Promise<
   return { xs, target, runs };
 }
 
+/** A table of the universal-approximation errors per width. */
 export function formatUniversalTable(r: UniversalResult): string {
   return ['width   max error   rmse', ...r.runs.map((u) => `${String(u.width).padStart(5)}   ${u.maxError.toFixed(4).padStart(9)}   ${u.rmse.toFixed(4)}`)].join('\n');
 }

@@ -6,10 +6,10 @@
  */
 
 import type { Model } from '../graph/model.js';
-import { ActivationLayer } from '../layers/activation.js';
-import { Dense } from '../layers/dense.js';
+import { isIdentity, type CompiledActivation } from '../layers/act.js';
 import { zeros } from '../matrix.js';
 
+/** Which two features span the grid, where the others are held, its ranges and its resolution. */
 export interface HiddenUnitOptions {
   /** The two input features on the axes (default [0, 1]). */
   readonly features?: readonly [number, number];
@@ -21,6 +21,7 @@ export interface HiddenUnitOptions {
   readonly resolution?: number;
 }
 
+/** One unit's output over the grid. */
 export interface UnitMap {
   readonly unit: number;
   /** O_j at each grid point, row-major: values[iy · nx + ix]. */
@@ -34,6 +35,7 @@ export interface UnitMap {
   readonly line: { readonly w1: number; readonly w2: number; readonly b: number } | null;
 }
 
+/** The maps of one layer's units. */
 export interface LayerMaps {
   readonly layer: string;
   readonly activation: string;
@@ -41,6 +43,7 @@ export interface LayerMaps {
   readonly units: UnitMap[];
 }
 
+/** Every hidden unit's output over a grid of two input features. */
 export interface HiddenUnitMaps {
   readonly features: readonly [number, number];
   readonly xs: number[];
@@ -78,13 +81,13 @@ export function hiddenUnitMaps(model: Model, options: HiddenUnitOptions = {}): H
   const m = res * res;
   const layers: LayerMaps[] = [];
   for (const node of model.live) {
-    if (!(node instanceof Dense || node instanceof ActivationLayer)) continue;
+    if (node.activation === null) continue;
     const isOutput = node === model.output;
     // A dense layer without a non-linearity feeding batch norm or an activation layer is not a neuron's output.
-    if (node instanceof Dense && !isOutput && node.act.type === 'uniform' && node.act.f.name === 'identity') continue;
+    if (node.kind === 'dense' && !isOutput && isIdentity(node.act)) continue;
     const w = node.width;
     const O = node.O.a;
-    const readsInputs = node instanceof Dense && node.inputs[0] === model.input;
+    const readsInputs = node.kind === 'dense' && node.inputs[0] === model.input;
     const units: UnitMap[] = [];
     for (let j = 0; j < w; j++) {
       const values = new Float64Array(m);
@@ -105,12 +108,11 @@ export function hiddenUnitMaps(model: Model, options: HiddenUnitOptions = {}): H
       }
       units.push({ unit: j, values, min, max, line });
     }
-    layers.push({ layer: node.name, activation: activationName(node), isOutput, units });
+    layers.push({ layer: node.name, activation: activationName(node.activation.act), isOutput, units });
   }
   return { features: [fa, fb], xs, ys, layers };
 }
 
-function activationName(n: Dense | ActivationLayer): string {
-  const a = n.act;
+function activationName(a: CompiledActivation): string {
   return a.type === 'uniform' ? a.f.name : a.type === 'perUnit' ? 'mixed' : 'softmax';
 }

@@ -11,6 +11,7 @@ import type { MatrixInput, NumericMatrix } from '../data/matrix-input.js';
 import { Rng } from '../rng.js';
 import { asPredictFn, resolveScorer, tableOf, type PredictFn, type ScoreName, type Scorer } from './predictor.js';
 
+/** How permutationImportance shuffles and scores. */
 export interface PermutationImportanceOptions {
   /** Shuffles per feature (default 10). */
   readonly repeats?: number;
@@ -26,6 +27,7 @@ export interface PermutationImportanceOptions {
   readonly groups?: readonly { readonly name: string; readonly columns: readonly number[] }[];
 }
 
+/** One feature's importance: the mean and standard deviation of the score drop over the shuffles. */
 export interface FeatureImportance {
   readonly feature: number;
   readonly name: string;
@@ -38,6 +40,7 @@ export interface FeatureImportance {
   readonly rank: number;
 }
 
+/** Permutation importance: the baseline score and, per feature, the mean and spread of the score lost when it is shuffled. */
 export interface PermutationImportance {
   readonly score: string;
   readonly baseline: number;

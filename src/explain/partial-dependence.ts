@@ -8,6 +8,7 @@ import type { Model } from '../graph/model.js';
 import type { MatrixInput, NumericMatrix } from '../data/matrix-input.js';
 import { asPredictFn, tableOf, type PredictFn } from './predictor.js';
 
+/** The grid partialDependence evaluates the feature on. */
 export interface PartialDependenceOptions {
   /** Grid points between the percentiles (default 20), or the exact values to use. */
   readonly grid?: number | readonly number[];
@@ -17,6 +18,7 @@ export interface PartialDependenceOptions {
   readonly ice?: number;
 }
 
+/** Partial dependence of the outputs on one feature: the grid of values and the mean prediction at each. */
 export interface PartialDependence {
   readonly feature: number;
   readonly grid: number[];

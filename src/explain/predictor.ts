@@ -14,6 +14,7 @@ export type PredictFn = (x: NumericMatrix) => NumericMatrix;
 /** A score of predictions against targets, both rows × outputs; higher is better. */
 export type Scorer = (yTrue: NumericMatrix, yPred: NumericMatrix) => number;
 
+/** The score an interpretation ranks by. */
 export type ScoreName = 'accuracy' | 'r2' | 'negMse';
 
 export function asPredictFn(p: Model | PredictFn): PredictFn {

@@ -10,6 +10,7 @@ import type { Model } from '../graph/model.js';
 import type { MatrixInput, NumericMatrix } from '../data/matrix-input.js';
 import { rowArgmax, tableOf } from './predictor.js';
 
+/** Which output the saliency differentiates, and the input scale that turns it into raw units. */
 export interface SaliencyOptions {
   /**
    * The output whose derivative is taken: an output index for every row, or 'predicted' for the
@@ -23,6 +24,7 @@ export interface SaliencyOptions {
   readonly inputScale?: ArrayLike<number>;
 }
 
+/** Input saliency: the gradient of each output with respect to each input, per row, and its mean magnitude per feature. */
 export interface Saliency {
   /** ∂ŷ_c/∂x_i, rows × inputs. */
   readonly gradients: NumericMatrix;

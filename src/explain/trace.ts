@@ -16,12 +16,10 @@
 import { Model } from '../graph/model.js';
 import { neuronGraph } from '../graph/builders.js';
 import { gradCheck } from '../gradcheck.js';
-import { ActivationLayer } from '../layers/activation.js';
 import { unitActivationName } from '../layers/act.js';
-import { Dense } from '../layers/dense.js';
-import { Concat } from '../layers/merge.js';
-import { InputNode, type Node } from '../layers/node.js';
+import type { AnyNode } from '../layers/any-node.js';
 
+/** One neuron j of a trace: its I_j, O_j, ∂L/∂O_j and δ_j. */
 export interface TraceNeuron {
   /** The lecture's neuron number (0 is the constant unit). */
   readonly j: number;
@@ -39,6 +37,7 @@ export interface TraceNeuron {
   readonly delta: number | null;
 }
 
+/** One weight w_ij of a trace: δ_j·O_i, the engine's gradient and the finite difference. */
 export interface TraceWeight {
   /** Source neuron i (0 = the constant unit: a bias w_0j) and target neuron j. */
   readonly i: number;
@@ -59,6 +58,7 @@ export interface TraceWeight {
   readonly relError: number | null;
 }
 
+/** One sample's backpropagation: the sample, the loss, every neuron and every weight. */
 export interface Trace {
   readonly x: readonly number[];
   readonly y: readonly number[];
@@ -73,6 +73,7 @@ export interface Trace {
   readonly maxProductGap: number;
 }
 
+/** Names for the units and inputs of a trace. */
 export interface TraceOptions {
   /** A display name per unit (e.g. the ids of a neuron graph); default `layer[unit]`, inputs `x1…`. */
   readonly names?: (layer: string, unit: number) => string | undefined;
@@ -89,6 +90,7 @@ function float64Twin(model: Model): Model {
   return twin;
 }
 
+/** One sample through the network in the lecture's notation: every neuron's I_j, O_j, δ_j and every weight's ∂L/∂w_ij = δ_j·O_i beside the gradient and a finite difference (on a float64 copy, in 'eval' mode). */
 export function traceSample(source: Model, x: readonly number[], y: readonly number[], options: TraceOptions = {}): Trace {
   if (x.length !== source.inputSize) throw new Error(`trace: the sample has ${x.length} features, the model takes ${source.inputSize}`);
   if (y.length !== source.outputSize) throw new Error(`trace: the target has ${y.length} values, the model has ${source.outputSize} outputs`);
@@ -102,12 +104,12 @@ export function traceSample(source: Model, x: readonly number[], y: readonly num
   const output = Array.from(model.output.O.a.subarray(0, model.outputSize));
 
   // Number every unit; a concat's units are its sources' units.
-  const numberOf = new Map<Node, number[]>();
+  const numberOf = new Map<AnyNode, number[]>();
   const neurons: TraceNeuron[] = [];
   let next = 1;
   const inputName = (u: number): string => options.inputNames?.[u] ?? `x${u + 1}`;
   for (const n of model.live) {
-    if (n instanceof Concat) {
+    if (n.kind === 'concat') {
       numberOf.set(n, n.inputs.flatMap((src) => numberOf.get(src) ?? []));
       continue;
     }
@@ -115,7 +117,7 @@ export function traceSample(source: Model, x: readonly number[], y: readonly num
     for (let u = 0; u < n.width; u++) {
       const j = next++;
       nums.push(j);
-      const name = options.names?.(n.name, u) ?? (n instanceof InputNode ? inputName(u) : `${n.name}[${u}]`);
+      const name = options.names?.(n.name, u) ?? (n.kind === 'input' ? inputName(u) : `${n.name}[${u}]`);
       neurons.push(describeUnit(n, u, j, name, model));
     }
     numberOf.set(n, nums);
@@ -127,7 +129,7 @@ export function traceSample(source: Model, x: readonly number[], y: readonly num
   let maxProductGap = 0;
   const penalized = (model.spec.l1 ?? 0) > 0 || (model.spec.l2 ?? 0) > 0;
   for (const d of model.live) {
-    if (!(d instanceof Dense)) continue;
+    if (d.kind !== 'dense') continue;
     const src = d.inputs[0]!;
     const srcNums = numberOf.get(src)!;
     const dstNums = numberOf.get(d)!;
@@ -160,16 +162,15 @@ export function traceSample(source: Model, x: readonly number[], y: readonly num
   return { x: [...x], y: [...y], output, loss, lossName: model.lossFn.name, neurons, weights, maxRelError, maxProductGap };
 }
 
-function describeUnit(n: Node, u: number, j: number, name: string, model: Model): TraceNeuron {
+function describeUnit(n: AnyNode, u: number, j: number, name: string, model: Model): TraceNeuron {
   const base = { j, name, layer: n.name, unit: u, O: n.O.a[u]! };
-  if (n instanceof InputNode) return { ...base, f: 'input', I: null, dLdO: null, delta: null };
-  if (n instanceof Dense || n instanceof ActivationLayer) {
-    const f = unitActivationName(n.act, u);
-    const I = n.I.a[u]!;
-    const delta = n instanceof Dense ? n.delta.a[u]! : n.inputs[0]!.dO.a[u]!;
-    // A loss fused with its output activation writes δ from I directly; ∂L/∂O_j is not formed.
-    const dLdO = n.fusedOutput ? null : n.dO.a[u]!;
-    return { ...base, f, I, dLdO, delta };
+  if (n.kind === 'input') return { ...base, f: 'input', I: null, dLdO: null, delta: null };
+  const site = n.activation;
+  if (site !== null) {
+    const f = unitActivationName(site.act, u);
+    // A loss differentiated with respect to I writes δ at the output directly; ∂L/∂O_j is not formed.
+    const fromDelta = n === model.output && model.lossFn.gradWrt === 'I';
+    return { ...base, f, I: site.I.a[u]!, dLdO: fromDelta ? null : n.dO.a[u]!, delta: site.delta.a[u]! };
   }
   const dLdO = n === model.output ? null : n.dO.a[u]!;
   return { ...base, f: n.kind, I: null, dLdO, delta: null };
@@ -235,6 +236,7 @@ function summaryLines(t: Trace): string[] {
   ];
 }
 
+/** A trace as plain-text tables (what `mlpkit trace` prints). */
 export function formatTraceText(t: Trace): string {
   return [
     'Backpropagation trace of one sample',
@@ -255,6 +257,7 @@ function mdTable(headers: readonly string[], rows: readonly (readonly string[])[
   return [`| ${headers.map(esc).join(' | ')} |`, `|${headers.map((_, c) => (c < 2 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)];
 }
 
+/** A trace as Markdown tables. */
 export function formatTraceMarkdown(t: Trace): string {
   return [
     '## Backpropagation trace of one sample',

@@ -10,7 +10,7 @@
  */
 
 import type { ActivationName } from '../activations.js';
-import type { InitName } from '../init.js';
+import { defaultWeightInit, type InitName } from '../init.js';
 import { LOSSES, type LossName } from '../losses.js';
 import type { DType } from '../kernels/backend.js';
 import { monotoneLayers, type MonotoneSpec } from './monotone.js';
@@ -28,8 +28,10 @@ export function graph(inputSize: number, layers: readonly LayerSpec[], options: 
   return { ...options, inputSize, layers };
 }
 
+/** What a network predicts: a number per output (regression), one probability (binary), or a distribution over classes (multiclass). */
 export type Task = 'regression' | 'binary' | 'multiclass';
 
+/** What mlp() builds: input and output widths, the task, the hidden layers and the regularizers. */
 export interface MlpOptions {
   readonly inputSize: number;
   readonly outputSize: number;
@@ -61,6 +63,7 @@ export function outputFor(task: Task): { activation: ActivationSpec; loss: LossN
   }
 }
 
+/** The usual stack of dense layers as a ModelSpec: hidden widths, one activation, an output layer and loss that suit the task, and the optional batch norm, dropout, input noise and penalties. */
 export function mlp(o: MlpOptions): ModelSpec {
   const layers: LayerSpec[] = [];
   const f = o.activation ?? 'relu';
@@ -80,7 +83,7 @@ export function mlp(o: MlpOptions): ModelSpec {
     const name = `hidden${i + 1}`;
     const init = o.init === undefined ? {} : { init: o.init };
     if (o.batchNorm === 'before') {
-      layers.push({ kind: 'dense', name, units, activation: 'identity', ...init, ...(o.init === undefined ? { init: defaultInitFor(f) } : {}) });
+      layers.push({ kind: 'dense', name, units, activation: 'identity', ...init, ...(o.init === undefined ? { init: defaultWeightInit(f) } : {}) });
       layers.push({ kind: 'batchNorm', name: `${name}_bn` });
       layers.push({ kind: 'activation', name: `${name}_${f}`, activation: f });
     } else {
@@ -99,14 +102,11 @@ export function mlp(o: MlpOptions): ModelSpec {
   return spec;
 }
 
-function defaultInitFor(f: ActivationName): InitName {
-  return f === 'relu' || f === 'leakyRelu' || f === 'elu' || f === 'gelu' || f === 'silu' || f === 'mish' || f === 'softplus'
-    ? 'heNormal' : f === 'selu' ? 'lecunNormal' : 'xavierUniform';
-}
 
 // ---------------------------------------------------------------------------------------------
 // The neuron graph
 
+/** An edge into a neuron, with its constraints: a shared (tied) weight or a non-negative one. */
 export interface EdgeSpec {
   /** Id of the source neuron, or an input name. */
   readonly from: string;
@@ -116,6 +116,7 @@ export interface EdgeSpec {
   readonly nonNegative?: boolean;
 }
 
+/** One neuron j of a neuron graph: its id, f_j, whether it has a bias, and inc(j). */
 export interface NeuronSpec {
   readonly id: string;
   /** f_j; default sigmoid for hidden neurons, and the output default of the task for outputs. */
@@ -126,6 +127,7 @@ export interface NeuronSpec {
   readonly from: readonly (string | EdgeSpec)[];
 }
 
+/** The lecture's network as neurons: inputs, each neuron with its f_j and its incoming edges inc(j), the output neurons and the loss. */
 export interface NeuronGraphSpec {
   /** The input neurons: a count (named x1…xD) or their names. */
   readonly inputs: number | readonly string[];
@@ -147,6 +149,7 @@ export interface NeuronPlace { readonly layer: string; readonly unit: number; re
 /** Where an edge w_ij lives: W[row][col] of a dense layer. */
 export interface EdgePlace { readonly from: string; readonly to: string; readonly layer: string; readonly row: number; readonly col: number }
 
+/** A neuron graph compiled to layers: the spec to build a Model from, and where each neuron and edge lives in it. */
 export interface CompiledNeuronGraph {
   readonly spec: ModelSpec;
   readonly inputNames: readonly string[];

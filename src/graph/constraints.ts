@@ -10,9 +10,9 @@
  *   them in case another constraint moved them apart.
  */
 
+import type { Arena } from '../kernels/backend.js';
 import type { Dense } from '../layers/dense.js';
 import type { WeightRef } from '../spec.js';
-import type { Model } from './model.js';
 
 export interface TieGroup {
   readonly members: readonly { readonly dense: Dense; readonly index: number; readonly ref: WeightRef }[];
@@ -79,8 +79,9 @@ function planFor(d: Dense): Plan {
   return p;
 }
 
-export function applyConstraints(model: Model): void {
-  for (const d of model.dense) {
+/** Project the dense layers' weights onto their constraints, then re-average every tie group. */
+export function applyConstraints(dense: readonly Dense[], ties: readonly TieGroup[], arena: Arena): void {
+  for (const d of dense) {
     const plan = planFor(d);
     const W = d.W.value.a;
     projectSign(W, plan.nonNegative, d.fanIn * d.units, 1);
@@ -97,9 +98,9 @@ export function applyConstraints(model: Model): void {
         }
       }
     }
-    d.applyMaskToWeights(model.arena);
+    d.applyMaskToWeights(arena);
   }
-  for (const g of model.ties) {
+  for (const g of ties) {
     let s = 0;
     for (const t of g.members) s += t.dense.W.value.a[t.index]!;
     const mean = s / g.members.length;

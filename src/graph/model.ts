@@ -16,22 +16,18 @@
 import { ACTIVATIONS } from '../activations.js';
 import type { Arena, Backend, DType, Slot, Vec } from '../kernels/backend.js';
 import { defaultBackend } from '../kernels/default.js';
-import { initialize } from '../init.js';
-import { lossFor, type Loss } from '../losses.js';
+import type { Loss } from '../losses.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import { Rng } from '../rng.js';
-import { INPUT, layerWidths, resolveSpec, type LayerSpec, type ModelSpec, type ResolvedSpec } from '../spec.js';
-import { nonDifferentiable } from '../layers/act.js';
-import { ActivationLayer } from '../layers/activation.js';
-import { BatchNorm } from '../layers/batchnorm.js';
-import { Dense } from '../layers/dense.js';
-import { Dropout } from '../layers/dropout.js';
-import { Add, Concat } from '../layers/merge.js';
-import { InputNode, Node, type Mode, type Param } from '../layers/node.js';
-import { GaussianNoise } from '../layers/noise.js';
-import { applyConstraints, compileTies, sumTiedGradients, type TieGroup } from './constraints.js';
-import { addPenaltyGradients, penaltyValue } from './penalties.js';
+import { resolveSpec, type ModelSpec, type ResolvedSpec } from '../spec.js';
+import type { AnyNode } from '../layers/any-node.js';
+import type { Dense } from '../layers/dense.js';
+import type { InputNode, Mode, Param } from '../layers/node.js';
+import { checkBackend, compileGraph, setGradientPlan } from './compile.js';
+import { applyConstraints, sumTiedGradients, type TieGroup } from './constraints.js';
+import { addPenaltyGradients, penaltyValue, type Penalties } from './penalties.js';
 
+/** How a Model is built: its backend, the seed of the initial weights, the largest batch, and whether it trains. */
 export interface ModelOptions {
   /** Kernel backend; by default WebAssembly SIMD where available, else the portable TypeScript one. */
   readonly backend?: Backend;
@@ -46,6 +42,7 @@ export interface ModelOptions {
   readonly trainable?: boolean;
 }
 
+/** Options of one forward pass: the mode ('train' or 'eval') and the generator for dropout and noise. */
 export interface ForwardOptions {
   /** 'eval' by default: dropout and noise off, batch norm on running averages. */
   readonly mode?: Mode;
@@ -53,6 +50,7 @@ export interface ForwardOptions {
   readonly rng?: Rng;
 }
 
+/** Options of one backward pass. */
 export interface BackwardOptions {
   /** Also compute ∂L/∂x for the input batch (saliency, gradient checks). */
   readonly inputGradient?: boolean;
@@ -61,17 +59,21 @@ export interface BackwardOptions {
 /** Rows per batch that `predict` sizes the buffers for. */
 const PREDICT_BATCH = 1024;
 
+/** A network built from a ModelSpec: one flat parameter buffer and its mirrored gradients, and the five training calls forward, loss, zeroGrad, backward and applyConstraints, plus predict. */
 export class Model {
   readonly spec: ResolvedSpec;
   readonly dtype: DType;
   readonly backend: Backend;
   readonly arena: Arena;
   readonly input: InputNode;
-  /** Every node in topological order (input first). */
-  readonly nodes: readonly Node[];
-  /** The nodes that reach the output, in topological order (the ones forward and backward run). */
-  readonly live: readonly Node[];
-  readonly output: Node;
+  /** Every node in topological order (input first, output last). */
+  readonly nodes: readonly AnyNode[];
+  /**
+   * The nodes forward and backward run: all of them, since a spec whose layers do not all lead to the
+   * output is refused (kept as its own name for the code that walks the live graph).
+   */
+  readonly live: readonly AnyNode[];
+  readonly output: AnyNode;
   readonly lossFn: Loss;
   readonly trainable: boolean;
   /** Flat buffers: every parameter, its gradient, and the non-trainable state. */
@@ -81,6 +83,8 @@ export class Model {
   /** Parameter tensors in layout order (tied copies are not listed twice). */
   readonly params: readonly Param[];
   readonly ties: readonly TieGroup[];
+  /** Dense weight tensors with their L1/L2 coefficients, and the tied copies counted once. */
+  readonly penalties: Penalties;
   private readonly denseNodes: readonly Dense[];
   private maxBatchRows = 0;
   private targets!: Slot;
@@ -93,136 +97,37 @@ export class Model {
   private readonly residentTables = new WeakMap<Vec, Slot>();
   /** One context object reused by every pass, so the training step allocates nothing. */
   private readonly ctx: { mode: Mode; m: number; rng: Rng } = { mode: 'eval', m: 0, rng: this.defaultRng };
-  /** Dense layers owning a weight matrix, with their penalty coefficients (fixed at construction). */
-  readonly penalized: readonly { readonly dense: Dense; readonly l1: number; readonly l2: number }[];
 
   constructor(spec: ModelSpec, options: ModelOptions = {}) {
     this.spec = resolveSpec(spec);
     this.dtype = this.spec.dtype;
     this.backend = options.backend ?? defaultBackend();
-    if (!this.backend.supports(this.dtype)) {
-      throw new Error(`model: backend '${this.backend.name}' does not support ${this.dtype}`);
-    }
+    checkBackend(this.backend, this.dtype);
     this.arena = this.backend.createArena(this.dtype);
-    this.lossFn = lossFor(this.spec);
-    const widths = layerWidths(this.spec);
-
-    // Build the nodes in topological order.
-    this.input = new InputNode(this.spec.inputSize);
-    const built = new Map<string, Node>([[INPUT, this.input]]);
-    const byName = new Map(this.spec.layers.map((l) => [l.name, l]));
-    const order: Node[] = [this.input];
-    const build = (name: string): Node => {
-      const existing = built.get(name);
-      if (existing !== undefined) return existing;
-      const l = byName.get(name)!;
-      const ins = l.inputs.map(build);
-      const node = makeNode(l as LayerSpec & { name: string; inputs: readonly string[] }, ins);
-      if (node.width !== widths.get(name)) throw new Error(`layer '${name}': internal width mismatch`);
-      built.set(name, node);
-      order.push(node);
-      return node;
-    };
-    for (const l of this.spec.layers) build(l.name);
-    this.nodes = order;
-    this.output = built.get(this.spec.output)!;
-    this.denseNodes = order.filter((n): n is Dense => n instanceof Dense);
-
-    // Only the ancestors of the output run.
-    const needed = new Set<Node>();
-    const mark = (n: Node): void => { if (!needed.has(n)) { needed.add(n); n.inputs.forEach(mark); } };
-    mark(this.output);
-    this.live = order.filter((n) => needed.has(n));
-
-    // The step activation makes a model forward-only.
     this.trainable = options.trainable ?? true;
-    if (this.trainable) {
-      for (const n of this.live) {
-        if (n instanceof Dense || n instanceof ActivationLayer) {
-          const bad = nonDifferentiable(n.act);
-          if (bad !== null) {
-            throw new Error(`layer '${n.name}' (${n.kind}): activation '${bad}' has derivative 0 almost everywhere, so gradients cannot train it; build the model with { trainable: false } to run it forward only (or use a smooth activation such as sigmoid, as the lecture does)`);
-          }
-        }
-      }
-    }
-
-    // Losses fused with the output activation compute δ from the logits.
-    if (this.lossFn.fusedWith !== null) {
-      const out = this.output;
-      const f = out instanceof Dense || out instanceof ActivationLayer ? out.act : null;
-      const matches = f !== null && (this.lossFn.fusedWith === 'softmax'
-        ? f.type === 'softmax'
-        : f.type === 'uniform' && f.f.name === this.lossFn.fusedWith);
-      if (!matches) {
-        const has = f === null ? `a ${out.kind} layer` : `activation '${f.type === 'uniform' ? f.f.name : f.type}'`;
-        throw new Error(`loss '${this.lossFn.name}' needs a ${this.lossFn.fusedWith} output, but the output layer '${out.name}' has ${has}`);
-      }
-      if (out instanceof Dense || out instanceof ActivationLayer) out.fusedOutput = true;
-    }
-
-    // Parameters: one flat buffer, one view per tensor; shared weights bind the owner's views.
     const rng = options.seed instanceof Rng ? options.seed : new Rng(options.seed ?? 0);
-    const requests = this.live.flatMap((n) => n.params().map((r) => ({ node: n, r })));
-    const total = requests.reduce((s, { r }) => s + r.rows * r.cols, 0);
-    this.paramBuffer = this.arena.alloc(total);
-    this.gradBuffer = this.arena.alloc(total);
-    const params: Param[] = [];
-    const byNode = new Map<Node, Param[]>();
-    let off = 0;
-    for (const { node, r } of requests) {
-      const len = r.rows * r.cols;
-      const p: Param = {
-        layer: node.name, name: r.name, rows: r.rows, cols: r.cols, penalized: r.penalized,
-        value: this.arena.sub(this.paramBuffer, off, len), grad: this.arena.sub(this.gradBuffer, off, len),
-      };
-      off += len;
-      params.push(p);
-      const list = byNode.get(node) ?? [];
-      list.push(p);
-      byNode.set(node, list);
-      initialize(r.init, p.value.a, len, r.fanIn, r.fanOut, rng);
-    }
-    this.params = params;
-    for (const n of this.live) {
-      const own = byNode.get(n) ?? [];
-      if (n instanceof Dense && n.spec.shareWeightsWith !== undefined) {
-        const owner = built.get(n.spec.shareWeightsWith);
-        if (!(owner instanceof Dense) || !needed.has(owner)) {
-          throw new Error(`layer '${n.name}' (dense): shareWeightsWith '${n.spec.shareWeightsWith}' must be a dense layer that is part of the model's path to its output`);
-        }
-        const W = byNode.get(owner)![0]!;
-        n.bindParams([{ ...W, layer: n.name, sharedFrom: owner.name }, ...own]);
-      } else {
-        n.bindParams(own);
-      }
-    }
-    const stateReq = this.live.flatMap((n) => n.stateRequests().map((r) => ({ node: n, r })));
-    this.stateBuffer = this.arena.alloc(stateReq.reduce((s, { r }) => s + r.length, 0));
-    let soff = 0;
-    const stateByNode = new Map<Node, Slot[]>();
-    for (const { node, r } of stateReq) {
-      const s = this.arena.sub(this.stateBuffer, soff, r.length);
-      s.a.fill(r.initial);
-      soff += r.length;
-      stateByNode.set(node, [...(stateByNode.get(node) ?? []), s]);
-    }
-    for (const n of this.live) n.bindState(stateByNode.get(n) ?? []);
-
-    this.ties = compileTies(this.spec.ties ?? [], this.denseNodes);
-    this.penalized = this.denseNodes
-      .filter((d) => d.spec.shareWeightsWith === undefined && needed.has(d))
-      .map((d) => ({ dense: d, l1: d.spec.l1 ?? this.spec.l1 ?? 0, l2: d.spec.l2 ?? this.spec.l2 ?? 0 }))
-      .filter((p) => p.l1 !== 0 || p.l2 !== 0);
+    const g = compileGraph(this.spec, this.arena, rng, this.trainable);
+    this.input = g.input;
+    this.nodes = g.nodes;
+    this.live = g.nodes;
+    this.output = g.output;
+    this.denseNodes = g.dense;
+    this.lossFn = g.lossFn;
+    this.paramBuffer = g.paramBuffer;
+    this.gradBuffer = g.gradBuffer;
+    this.stateBuffer = g.stateBuffer;
+    this.params = g.params;
+    this.ties = g.ties;
+    this.penalties = g.penalties;
     this.compile(options.maxBatch ?? 256);
     for (const d of this.denseNodes) d.applyMaskToWeights(this.arena);
     // Tied weights start equal: every member takes the first member's initial value.
-    for (const g of this.ties) {
-      const v = g.members[0]!;
+    for (const t of this.ties) {
+      const v = t.members[0]!;
       const x = v.dense.W.value.a[v.index]!;
-      for (const t of g.members) t.dense.W.value.a[t.index] = x;
+      for (const m of t.members) m.dense.W.value.a[m.index] = x;
     }
-    applyConstraints(this);
+    this.applyConstraints();
   }
 
   /** The dense layers, in topological order. */
@@ -247,20 +152,7 @@ export class Model {
     for (const n of this.nodes) n.allocate(this.arena, maxBatch);
     this.targets = this.arena.alloc(maxBatch * this.output.width);
     this.sampleWeights = this.arena.alloc(maxBatch);
-    this.setGradientPlan(false);
-  }
-
-  /** Who overwrites and who accumulates into each node's dO, and which inputs need gradients at all. */
-  private setGradientPlan(inputGradient: boolean): void {
-    const written = new Set<Node>();
-    for (let i = this.live.length - 1; i >= 0; i--) {
-      const n = this.live[i]!;
-      n.inputs.forEach((src, j) => {
-        n.inputNeedsGrad[j] = src !== this.input || inputGradient;
-        n.inputBeta[j] = written.has(src) ? 1 : 0;
-        if (n.inputNeedsGrad[j]) written.add(src);
-      });
-    }
+    setGradientPlan(this.nodes, this.input, false);
   }
 
   /** Copy a batch of m rows into the input buffer (no validation: internal fast path for training loops). */
@@ -362,7 +254,7 @@ export class Model {
     const out = this.outputPre();
     const k = this.output.width;
     const w = weighted ? this.sampleWeights.a : undefined;
-    return this.lossFn.value(this.output.O.a, out, this.targets.a, m, k, w) + penaltyValue(this);
+    return this.lossFn.value(this.output.O.a, out, this.targets.a, m, k, w) + penaltyValue(this.penalties, this.arena.kernels);
   }
 
   /** The data term alone (no penalties) of the last forward pass against the stored targets. */
@@ -381,12 +273,9 @@ export class Model {
     }
   }
 
-  /** The output layer's pre-activation I (equal to O for a linear output). */
+  /** The output layer's pre-activation I (O for an output without an activation). */
   private outputPre(): Vec {
-    const out = this.output;
-    if (out instanceof Dense) return out.I.a;
-    if (out instanceof ActivationLayer) return out.I.a;
-    return out.O.a;
+    return (this.output.activation?.I ?? this.output.O).a;
   }
 
   zeroGrad(): void {
@@ -395,55 +284,52 @@ export class Model {
 
   /**
    * Backpropagate the loss of the last `loss()` call: gradients are added to `gradBuffer`
-   * (call zeroGrad first), then masks, ties and penalties are applied to them.
+   * (call zeroGrad first), then masks, ties and penalties are applied to them. A loss with
+   * `gradWrt: 'O'` writes ∂L/∂O into the output's dO; one with `gradWrt: 'I'` writes δ = ∂L/∂I into
+   * the output's activation site, which then runs only the part of its backward pass after δ.
    */
   backward(options: BackwardOptions = {}): void {
     if (!this.hasTargets) throw new Error('model.backward: call forward and then loss first');
-    const m = this.lastRows;
-    const k = this.output.width;
-    this.lossFn.grad(this.output.O.a, this.outputPre(), this.targets.a, m, k, this.output.dO.a,
-      this.hasWeights ? this.sampleWeights.a : undefined);
-    this.backpropagate(options);
+    const loss = this.lossFn;
+    const out = this.output;
+    const site = out.activation;
+    const fromDelta = loss.gradWrt === 'I' && site !== null;
+    const dst = fromDelta ? site.delta.a : out.dO.a;
+    loss.grad(out.O.a, this.outputPre(), this.targets.a, this.lastRows, out.width, dst, this.hasWeights ? this.sampleWeights.a : undefined);
+    this.backpropagate(options, fromDelta);
   }
 
   /**
    * Backpropagate a given ∂(something)/∂O at the output (m × outputs), e.g. a one-hot row for the
-   * saliency ∂ŷ_c/∂x. The output activation's derivative is applied even if the loss is fused.
+   * saliency ∂ŷ_c/∂x. The output activation's derivative is always applied.
    */
   backwardFrom(outputGrad: Vec, options: BackwardOptions = {}): void {
-    const m = this.lastRows;
-    const out = this.output;
-    const fused = (out instanceof Dense || out instanceof ActivationLayer) && out.fusedOutput;
-    if (fused && (out instanceof Dense || out instanceof ActivationLayer)) {
-      out.fusedOutput = false;
-      try {
-        this.arena.kernels.copy(outputGrad, out.dO.a, m * out.width);
-        this.backpropagate(options);
-      } finally {
-        out.fusedOutput = true;
-      }
-      return;
-    }
-    this.arena.kernels.copy(outputGrad, out.dO.a, m * out.width);
-    this.backpropagate(options);
+    this.arena.kernels.copy(outputGrad, this.output.dO.a, this.lastRows * this.output.width);
+    this.backpropagate(options, false);
   }
 
-  private backpropagate(options: BackwardOptions): void {
+  /** Run the nodes backward from the output; `fromDelta`: the output's δ is already written. */
+  private backpropagate(options: BackwardOptions, fromDelta: boolean): void {
     if (!this.trainable) throw new Error('model.backward: this model was built with { trainable: false } (it has a step activation), so it has no gradients');
     const ctx = this.ctx;
     ctx.mode = this.lastMode;
     ctx.m = this.lastRows;
     const inputGradient = options.inputGradient ?? false;
-    if (inputGradient) this.setGradientPlan(true);
+    const nodes = this.nodes;
+    if (inputGradient) setGradientPlan(nodes, this.input, true);
     try {
-      for (let i = this.live.length - 1; i >= 1; i--) this.live[i]!.backward(this.arena, ctx);
+      const last = nodes.length - 1;
+      const site = this.output.activation;
+      if (fromDelta && site !== null) site.backwardFromDelta(this.arena, ctx);
+      else nodes[last]!.backward(this.arena, ctx);
+      for (let i = last - 1; i >= 1; i--) nodes[i]!.backward(this.arena, ctx);
     } finally {
-      if (inputGradient) this.setGradientPlan(false);
+      if (inputGradient) setGradientPlan(nodes, this.input, false);
     }
     const dense = this.denseNodes;
     for (let i = 0; i < dense.length; i++) dense[i]!.applyMaskToGrads(this.arena);
     sumTiedGradients(this.ties);
-    addPenaltyGradients(this);
+    addPenaltyGradients(this.penalties, this.arena.kernels);
   }
 
   /** ∂L/∂x of the last backward with `inputGradient: true` (m × inputs). */
@@ -454,7 +340,7 @@ export class Model {
 
   /** Project the parameters back onto their constraints (non-negative, max-norm, masks, ties). */
   applyConstraints(): void {
-    applyConstraints(this);
+    applyConstraints(this.denseNodes, this.ties, this.arena);
   }
 
   /** A copy of every parameter, in layout order. */
@@ -486,13 +372,13 @@ export class Model {
   param(layer: string, name: string): Param {
     const node = this.nodes.find((n) => n.name === layer);
     if (node === undefined) throw new Error(`model.param: no layer '${layer}' (layers: ${this.nodes.map((n) => n.name).join(', ')})`);
-    if (node instanceof Dense && name === 'W') return node.W;
+    if (node.kind === 'dense' && name === 'W') return node.W;
     const p = this.params.find((q) => q.layer === layer && q.name === name);
     if (p === undefined) throw new Error(`model.param: layer '${layer}' has no parameter '${name}'`);
     return p;
   }
 
-  node(name: string): Node {
+  node(name: string): AnyNode {
     const n = this.nodes.find((x) => x.name === name);
     if (n === undefined) throw new Error(`model.node: no layer '${name}' (layers: ${this.nodes.map((x) => x.name).join(', ')})`);
     return n;
@@ -516,11 +402,11 @@ export class Model {
     const out: { layer: string; value: number }[] = [];
     const m = this.lastRows;
     for (const n of this.live) {
-      if (!(n instanceof Dense || n instanceof ActivationLayer)) continue;
-      const I = n.I.a;
+      if (n.activation === null) continue;
+      const I = n.activation.I.a;
       const O = n.O.a;
       const w = n.width;
-      const act = n.act;
+      const act = n.activation.act;
       let s = 0;
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < w; j++) {
@@ -546,17 +432,5 @@ export class Model {
     });
     lines.push(`total ${this.parameterCount.toLocaleString('en-US')} trainable parameters; loss ${this.lossFn.name}; ${this.dtype}`);
     return lines.join('\n');
-  }
-}
-
-function makeNode(l: LayerSpec & { name: string; inputs: readonly string[] }, ins: readonly Node[]): Node {
-  switch (l.kind) {
-    case 'dense': return new Dense(l, ins[0]!);
-    case 'activation': return new ActivationLayer(l, ins[0]!);
-    case 'dropout': return new Dropout(l, ins[0]!);
-    case 'batchNorm': return new BatchNorm(l, ins[0]!);
-    case 'gaussianNoise': return new GaussianNoise(l, ins[0]!);
-    case 'add': return new Add(l, ins);
-    case 'concat': return new Concat(l, ins);
   }
 }

@@ -29,6 +29,7 @@ import type { ActivationName } from '../activations.js';
 import type { InitName } from '../init.js';
 import type { ActivationSpec, LayerSpec } from '../spec.js';
 
+/** Whether the outputs must rise or fall with a declared input. */
 export type MonotoneDirection = 'increasing' | 'decreasing';
 
 /** Declared inputs by index (the command maps column names to indices). */
@@ -39,6 +40,7 @@ export const MONOTONE_ACTIVATIONS: readonly ActivationName[] = [
   'identity', 'step', 'sigmoid', 'tanh', 'relu', 'leakyRelu', 'elu', 'selu', 'softplus', 'softsign', 'hardSigmoid', 'exp',
 ];
 
+/** What monotoneLayers builds from: the widths, the activations, the declared inputs and what mlp() passes through. */
 export interface MonotoneLayersOptions {
   readonly inputSize: number;
   readonly outputSize: number;

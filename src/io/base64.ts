@@ -11,6 +11,7 @@ const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 const LOOKUP = new Int16Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
 
+/** Base64 (the standard alphabet) of some bytes, in any runtime. */
 export function bytesToBase64(bytes: Uint8Array): string {
   const parts: string[] = [];
   let chunk = '';
@@ -82,10 +83,12 @@ export function bytesToFloats(bytes: Uint8Array, dtype: DType, where = 'bytes'):
   return out;
 }
 
+/** Floats as base64 of their little-endian float32 or float64 bytes. */
 export function encodeFloats(a: ArrayLike<number>, dtype: DType): string {
   return bytesToBase64(floatsToBytes(a, dtype));
 }
 
+/** The floats of encodeFloats' output; `where` names the field in error messages. */
 export function decodeFloats(s: string, dtype: DType, where = 'base64'): Float32Array | Float64Array {
   return bytesToFloats(base64ToBytes(s, where), dtype, where);
 }

@@ -8,6 +8,7 @@ import { Model } from '../graph/model.js';
 import { Ensemble } from '../train/ensemble.js';
 import { decodeFloats, encodeFloats } from './base64.js';
 import type { JsonObject } from './json-check.js';
+import { checkBuiltModel, checkFiniteValues } from './model-checks.js';
 import { modelFromFile, type ModelFile, type ModelFromFileOptions } from './model-file.js';
 
 /** Members 1… of an ensemble as JSON, for `training.ensembleMembers` (member 0 is the file's model). */
@@ -33,8 +34,20 @@ export function predictorFromFile(file: ModelFile, options: ModelFromFileOptions
     const { weights, state } = m as { weights?: unknown; state?: unknown };
     if (typeof weights !== 'string' || typeof state !== 'string') throw new Error(`${options.source ?? 'model file'}: ${where} needs base64 strings 'weights' and 'state'`);
     const mm = new Model(file.spec, options.backend === undefined ? {} : { backend: options.backend });
-    mm.setWeights(decodeFloats(weights, mm.dtype, `${where}.weights`));
-    mm.setState(decodeFloats(state, mm.dtype, `${where}.state`));
+    const source = options.source === undefined ? '' : `${options.source}: `;
+    const w = decodeFloats(weights, mm.dtype, `${source}${where}.weights`);
+    const s = decodeFloats(state, mm.dtype, `${source}${where}.state`);
+    if (w.length !== mm.parameterCount) throw new Error(`${source}${where}.weights: the spec has ${mm.parameterCount} parameters, this member holds ${w.length}`);
+    if (s.length !== mm.getState().length) throw new Error(`${source}${where}.state: the spec has ${mm.getState().length} state values, this member holds ${s.length}`);
+    try {
+      checkFiniteValues(w, `${where}.weights`);
+      checkFiniteValues(s, `${where}.state`);
+    } catch (e) {
+      throw new Error(`${source}${(e as Error).message}`);
+    }
+    mm.setWeights(w);
+    mm.setState(s);
+    checkBuiltModel(mm, source, `${where}.state`);
     return mm;
   })];
   return new Ensemble(all);

@@ -22,6 +22,7 @@ import {
   type JsonObject,
 } from './json-check.js';
 
+/** Standardization z = (x − mean)/scale per column. */
 export interface StandardStep {
   readonly kind: 'standard';
   readonly withMean: boolean;
@@ -30,6 +31,7 @@ export interface StandardStep {
   readonly scale: readonly number[];
 }
 
+/** Min-max scaling of each column onto featureRange. */
 export interface MinMaxStep {
   readonly kind: 'minmax';
   readonly featureRange: readonly [number, number];
@@ -37,6 +39,7 @@ export interface MinMaxStep {
   readonly dataMax: readonly number[];
 }
 
+/** One-hot encoding of category-code columns. */
 export interface OneHotStep {
   readonly kind: 'oneHot';
   /** Input columns holding category codes, increasing. */
@@ -45,6 +48,7 @@ export interface OneHotStep {
   readonly categories: readonly (readonly number[])[];
 }
 
+/** One step of the feature pipeline stored in a model file, told apart by `kind`. */
 export type FeatureStep = StandardStep | MinMaxStep | OneHotStep;
 
 /** The pipeline stored in a preprocessing section (empty when there is none). */

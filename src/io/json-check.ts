@@ -3,6 +3,7 @@
  */
 
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | JsonObject;
+/** A JSON object. */
 export interface JsonObject { readonly [key: string]: JsonValue }
 
 export function fail(path: string, msg: string): never {
@@ -27,8 +28,16 @@ export function childPath(path: string, key: string | number): string {
   return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
+/** Keys that would reach the prototype machinery of the object a section is copied into. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function checkKeys(v: object, path: string): void {
+  for (const k of Object.keys(v)) if (FORBIDDEN_KEYS.has(k)) fail(childPath(path, k), `the key '${k}' is not allowed`);
+}
+
 export function checkObject(v: unknown, path: string, known?: readonly string[]): Record<string, unknown> {
   if (!isPlainObject(v)) fail(path, `expected an object, got ${show(v)}`);
+  checkKeys(v, path);
   if (known !== undefined) {
     for (const k of Object.keys(v)) {
       if (!known.includes(k)) fail(childPath(path, k), `unknown field; expected one of ${known.join(', ')}`);
@@ -83,6 +92,7 @@ export function checkJson(v: unknown, path: string, depth = 0): JsonValue {
   if (typeof v === 'number') return checkFinite(v, path);
   if (Array.isArray(v)) return v.map((x, i) => checkJson(x, childPath(path, i), depth + 1));
   if (isPlainObject(v)) {
+    checkKeys(v, path);
     const out: Record<string, JsonValue> = {};
     for (const [k, x] of Object.entries(v)) out[k] = checkJson(x, childPath(path, k), depth + 1);
     return out;

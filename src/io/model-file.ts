@@ -25,11 +25,13 @@ import { bytesPerValue, decodeFloats, encodeFloats } from './base64.js';
 import { VERSION } from '../version.js';
 import { parsePreprocessor } from '../workflow/preprocessor-json.js';
 import { featurePipeline } from './features.js';
+import { checkBuiltModel, checkModelFileInvariants, parseModelJson } from './model-checks.js';
 import {
   checkArray, checkBoolean, checkFinite, checkInt, checkJsonObject, checkObject, checkOneOf, checkString, childPath,
-  fail, show, type JsonObject,
+  fail, isPlainObject, show, type JsonObject,
 } from './json-check.js';
 
+/** The `format` field of every model file. */
 export const MODEL_FILE_FORMAT = 'mlpkit-model';
 export const MODEL_FILE_VERSION = 2;
 /** The oldest format version this mlpkit reads. */
@@ -43,6 +45,7 @@ export interface EncodedArray {
   readonly base64: string;
 }
 
+/** A model file: the spec, the weights and state (base64), and what the model needs beside them — task, classes, preprocessing, training options, metadata. Plain JSON; what one door writes, every door reads. */
 export interface ModelFile {
   readonly format: typeof MODEL_FILE_FORMAT;
   readonly version: typeof MODEL_FILE_VERSION;
@@ -64,6 +67,7 @@ export interface ModelFile {
   readonly metadata?: JsonObject;
 }
 
+/** The optional parts of a model file that modelToFile takes from its caller. */
 export type ModelFileExtras = Pick<ModelFile, 'task' | 'classes' | 'preprocessing' | 'training' | 'metadata'>;
 
 const TOP_KEYS = ['format', 'version', 'mlpkit', 'spec', 'weights', 'state', 'task', 'classes', 'preprocessing', 'training', 'metadata'];
@@ -92,6 +96,7 @@ function plainSpec(spec: ModelSpec): ModelSpec {
   return JSON.parse(JSON.stringify(spec)) as ModelSpec;
 }
 
+/** How modelFromFile builds the model: the backend, and the name of the file for error messages. */
 export interface ModelFromFileOptions extends Omit<ModelOptions, 'seed'> {
   /** Prefix for error messages, e.g. the file name. */
   readonly source?: string;
@@ -128,6 +133,7 @@ function buildModel(file: ModelFile, options: ModelFromFileOptions): Model {
   if (bad >= 0) throw new Error(`${where}$.weights.base64: value ${bad} is ${weights[bad]}; weights must be finite`);
   model.paramBuffer.a.set(weights);
   model.stateBuffer.a.set(state);
+  checkBuiltModel(model, where);
   return model;
 }
 
@@ -149,11 +155,7 @@ export function parseModelFile(json: unknown, source?: string): ModelFile {
 }
 
 function parseJsonText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new Error(`not valid JSON (${(e as Error).message})`);
-  }
+  return parseModelJson(text);
 }
 
 function parseUnprefixed(json: unknown): ModelFile {
@@ -186,6 +188,7 @@ function parseUnprefixed(json: unknown): ModelFile {
     if (o[key] !== undefined) file[key] = checkJsonObject(o[key], `$.${key}`);
   }
   if (file.preprocessing !== undefined) file.preprocessing = upgradePreprocessing(file);
+  checkModelFileInvariants(file);
   return file;
 }
 
@@ -265,7 +268,9 @@ const OUTPUT_ACTIVATIONS = [...ACTIVATION_NAMES, 'softmax'] as const;
 function checkSpec(v: unknown, path: string): asserts v is ModelSpec {
   const o = checkObject(v, path, ['inputSize', 'layers', 'output', 'loss', 'dtype', 'l1', 'l2', 'ties', 'quantiles']);
   checkInt(o.inputSize, `${path}.inputSize`, 1);
-  checkOneOf(o.loss, `${path}.loss`, LOSS_NAMES);
+  // A loss object's options are checked by `resolveSpec`, with the loss's own table of options.
+  if (typeof o.loss === 'string' || !isPlainObject(o.loss)) checkOneOf(o.loss, `${path}.loss`, LOSS_NAMES);
+  else checkOneOf(o.loss.name, `${path}.loss.name`, LOSS_NAMES);
   if (o.dtype !== undefined) checkOneOf(o.dtype, `${path}.dtype`, ['float32', 'float64'] as const);
   if (o.output !== undefined) checkString(o.output, `${path}.output`);
   for (const k of ['l1', 'l2'] as const) if (o[k] !== undefined) checkNonNegative(o[k], `${path}.${k}`);

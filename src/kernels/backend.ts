@@ -21,7 +21,9 @@
 
 import type { Activation } from '../activations.js';
 
+/** Storage precision of a model: float32 (training) or float64 (gradient checks). */
 export type DType = 'float32' | 'float64';
+/** A flat typed array of either precision. */
 export type Vec = Float32Array | Float64Array;
 
 /** A region of an arena. `a` is re-derived by the arena whenever its memory moves. */
@@ -34,6 +36,7 @@ export interface Slot {
   a: Vec;
 }
 
+/** The only code that loops over numbers in bulk: products, elementwise maps, reductions; every layer calls these. */
 export interface Kernels {
   /**
    * C ← α·op(A)·op(B) + β·C, with op(X) = X or Xᵀ.
@@ -113,6 +116,7 @@ export interface Kernels {
                     dX: Vec, dGamma: Vec, dBeta: Vec, betaDX: number): void;
 }
 
+/** The memory a model's buffers are carved from (an ArrayBuffer, or a WebAssembly memory), with the kernels that run on it. */
 export interface Arena {
   readonly dtype: DType;
   readonly kernels: Kernels;
@@ -130,6 +134,7 @@ export interface Arena {
   reserveWorkspace(maxColumns: number): void;
 }
 
+/** A kernel backend: its name, the dtypes it runs, and a factory of arenas (the memory its kernels work in). */
 export interface Backend {
   readonly name: string;
   /** Which dtypes this backend can run. */

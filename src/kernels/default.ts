@@ -10,6 +10,7 @@ import { createWasmBackend, wasmSimdSupported } from './wasm.js';
 
 let chosen: Backend | null = null;
 
+/** The backend a model gets when none is given (see the file comment). */
 export function defaultBackend(): Backend {
   if (chosen === null) {
     try {

@@ -86,6 +86,7 @@ function mapGradLoop(f: Activation, I: Vec, O: Vec, dO: Vec, dI: Vec, len: numbe
   for (let i = 0; i < len; i++) dI[i] = beta * dI[i]! + dO[i]! * df(I[i]!, O[i]!);
 }
 
+/** The TypeScript kernels (the reference implementation of Kernels). */
 export const tsKernels: Kernels = {
   gemm,
   addRowVector(Y, b, m, n) {
@@ -284,6 +285,7 @@ export class TypedArena implements Arena {
   }
 }
 
+/** The portable TypeScript backend: the reference every other backend is tested against; runs everywhere. */
 export const tsBackend: Backend = {
   name: 'ts',
   supports: () => true,

@@ -80,6 +80,7 @@ export function relaxedSimdSupported(): boolean {
   return typeof WebAssembly === 'object' && WebAssembly.validate(bytesFor(true));
 }
 
+/** Which WebAssembly build to use. */
 export interface WasmBackendOptions {
   /** Use the relaxed-SIMD build: 'auto' (default) when the runtime supports it. */
   readonly relaxed?: boolean | 'auto';
@@ -170,6 +171,7 @@ export interface WasmArenaOptions {
   readonly team?: GemmTeam;
 }
 
+/** An arena in a WebAssembly memory: the wasm kernels read and write the model's buffers in place. */
 export class WasmArena implements Arena {
   readonly dtype: DType = 'float32';
   readonly kernels: BiasMapKernels;

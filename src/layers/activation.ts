@@ -6,20 +6,27 @@
 import type { Arena } from '../kernels/backend.js';
 import type { ActivationLayerSpec } from '../spec.js';
 import { activate, activateBackward, activationLabel, compileActivation, type CompiledActivation } from './act.js';
-import { Node, type Ctx } from './node.js';
+import type { AnyNode } from './any-node.js';
+import { Node, type ActivationSite, type Ctx } from './node.js';
 
-export class ActivationLayer extends Node {
+export class ActivationLayer extends Node implements ActivationSite {
+  declare readonly kind: 'activation';
+  override readonly activation: ActivationSite = this;
   readonly act: CompiledActivation;
-  /** Set by the model when this is the output node and the loss computes δ from I directly. */
-  fusedOutput = false;
 
-  constructor(readonly spec: ActivationLayerSpec & { name: string }, input: Node) {
+  constructor(readonly spec: ActivationLayerSpec & { name: string }, input: AnyNode) {
     super(spec.name, 'activation', [input], input.width);
     this.act = compileActivation(spec.activation);
   }
 
   /** The pre-activation: the input's output. */
   get I() { return this.inputs[0]!.O; }
+
+  /**
+   * δ = ∂L/∂I is the input's ∂L/∂O, where backward writes it. A loss that writes δ directly writes it
+   * here; that is safe because the output node runs backward first, so nothing else has written it yet.
+   */
+  get delta() { return this.inputs[0]!.dO; }
 
   forward(arena: Arena, ctx: Ctx): void {
     activate(arena.kernels, this.act, this.I.a, this.O.a, ctx.m, this.width);
@@ -29,15 +36,11 @@ export class ActivationLayer extends Node {
     if (!this.inputNeedsGrad[0]) return;
     const k = arena.kernels;
     const input = this.inputs[0]!;
-    const beta = this.inputBeta[0]!;
-    if (this.fusedOutput) {
-      // dO already holds δ = ∂L/∂I (the loss is fused with this activation).
-      if (beta === 0) k.copy(this.dO.a, input.dO.a, ctx.m * this.width);
-      else k.axpy(ctx.m * this.width, 1, this.dO.a, input.dO.a);
-      return;
-    }
-    activateBackward(k, this.act, this.I.a, this.O.a, this.dO.a, input.dO.a, ctx.m, this.width, beta);
+    activateBackward(k, this.act, this.I.a, this.O.a, this.dO.a, input.dO.a, ctx.m, this.width, this.inputBeta[0]!);
   }
+
+  /** δ already sits in the input's ∂L/∂O: nothing is left to do. */
+  backwardFromDelta(): void { /* δ is the input's dO */ }
 
   override describe(): string { return `activation(${activationLabel(this.act)})`; }
 }

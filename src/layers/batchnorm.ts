@@ -12,12 +12,15 @@
 
 import type { Arena, Slot } from '../kernels/backend.js';
 import type { BatchNormSpec } from '../spec.js';
+import type { AnyNode } from './any-node.js';
 import { Node, type Ctx, type Param, type ParamRequest, type StateRequest } from './node.js';
 
 export const BATCH_NORM_DEFAULT_MOMENTUM = 0.9;
 export const BATCH_NORM_DEFAULT_EPSILON = 1e-5;
 
+/** Batch normalization: per feature, (x − mean)/√(var + ε)·γ + β over the batch in training, over running averages in inference. */
 export class BatchNorm extends Node {
+  declare readonly kind: 'batchNorm';
   gamma!: Param;
   beta!: Param;
   runningMean!: Slot;
@@ -34,7 +37,7 @@ export class BatchNorm extends Node {
   readonly momentum: number;
   readonly epsilon: number;
 
-  constructor(readonly spec: BatchNormSpec & { name: string }, input: Node) {
+  constructor(readonly spec: BatchNormSpec & { name: string }, input: AnyNode) {
     super(spec.name, 'batchNorm', [input], input.width);
     this.momentum = spec.momentum ?? BATCH_NORM_DEFAULT_MOMENTUM;
     this.epsilon = spec.epsilon ?? BATCH_NORM_DEFAULT_EPSILON;

@@ -13,12 +13,15 @@
  */
 
 import type { Arena, Slot } from '../kernels/backend.js';
-import type { InitName } from '../init.js';
+import { defaultWeightInit, type InitName } from '../init.js';
 import type { DenseSpec } from '../spec.js';
 import { activate, activateBackward, activationLabel, compileActivation, isIdentity, type CompiledActivation } from './act.js';
-import { Node, type Ctx, type Param, type ParamRequest } from './node.js';
+import type { AnyNode } from './any-node.js';
+import { Node, type ActivationSite, type Ctx, type Param, type ParamRequest } from './node.js';
 
-export class Dense extends Node {
+export class Dense extends Node implements ActivationSite {
+  declare readonly kind: 'dense';
+  override readonly activation: ActivationSite = this;
   readonly act: CompiledActivation;
   readonly units: number;
   readonly fanIn: number;
@@ -29,15 +32,13 @@ export class Dense extends Node {
   delta!: Slot;
   W!: Param;
   b: Param | null = null;
-  /** Set by the model when this is the output layer and the loss computes δ from I directly. */
-  fusedOutput = false;
   /** 0/1 masks as plain arrays (applied outside the hot loop) and their arena copies. */
   readonly maskRows: readonly (readonly number[])[] | null;
   readonly biasMaskRow: readonly number[] | null;
   maskSlot: Slot | null = null;
   biasMaskSlot: Slot | null = null;
 
-  constructor(readonly spec: DenseSpec & { name: string }, input: Node) {
+  constructor(readonly spec: DenseSpec & { name: string }, input: AnyNode) {
     super(spec.name, 'dense', [input], spec.units);
     this.units = spec.units;
     this.fanIn = input.width;
@@ -50,7 +51,7 @@ export class Dense extends Node {
   /** The initializer that fits the activation, unless the spec names one. */
   weightInit(): InitName {
     if (this.spec.init !== undefined) return this.spec.init;
-    if (this.act.type === 'uniform') return this.act.f.defaultInit;
+    if (this.act.type === 'uniform') return defaultWeightInit(this.act.f.name);
     return 'xavierUniform';
   }
 
@@ -109,11 +110,15 @@ export class Dense extends Node {
     const k = arena.kernels;
     const { m } = ctx;
     const n = this.units;
-    if (this.delta !== this.dO) {
-      // Fused with the loss, dO already holds δ = ∂L/∂I (e.g. (O − y)/N for softmax + cross-entropy).
-      if (this.fusedOutput) k.copy(this.dO.a, this.delta.a, m * n);
-      else activateBackward(k, this.act, this.I.a, this.O.a, this.dO.a, this.delta.a, m, n, 0);
-    }
+    if (this.delta !== this.dO) activateBackward(k, this.act, this.I.a, this.O.a, this.dO.a, this.delta.a, m, n, 0);
+    this.backwardFromDelta(arena, ctx);
+  }
+
+  /** Given δ = ∂L/∂I: the weight and bias gradients and the input's ∂L/∂O. */
+  backwardFromDelta(arena: Arena, ctx: Ctx): void {
+    const k = arena.kernels;
+    const { m } = ctx;
+    const n = this.units;
     const d = this.delta.a;
     const input = this.inputs[0]!;
     k.gemm(true, false, this.fanIn, n, m, 1, input.O.a, d, 1, this.W.grad.a);

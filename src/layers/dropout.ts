@@ -6,14 +6,18 @@
 
 import type { Arena, Slot } from '../kernels/backend.js';
 import type { DropoutSpec } from '../spec.js';
+import type { AnyNode } from './any-node.js';
 import { Node, type Ctx } from './node.js';
 
+/** Inverted dropout: kept units are scaled by 1/(1 − rate) in training, so inference needs no rescaling. */
 export class Dropout extends Node {
+  declare readonly kind: 'dropout';
+  override readonly stochastic = true;
   /** The mask of the last training pass: 0 or 1/(1 − rate) per element. */
   mask!: Slot;
   private maskActive = false;
 
-  constructor(readonly spec: DropoutSpec & { name: string }, input: Node) {
+  constructor(readonly spec: DropoutSpec & { name: string }, input: AnyNode) {
     super(spec.name, 'dropout', [input], input.width);
   }
 

@@ -6,10 +6,13 @@
 
 import type { Arena } from '../kernels/backend.js';
 import type { AddSpec, ConcatSpec } from '../spec.js';
+import type { AnyNode } from './any-node.js';
 import { Node, type Ctx } from './node.js';
 
+/** The elementwise sum of its inputs; backward hands each input the same ∂L/∂O. */
 export class Add extends Node {
-  constructor(readonly spec: AddSpec & { name: string }, inputs: readonly Node[]) {
+  declare readonly kind: 'add';
+  constructor(readonly spec: AddSpec & { name: string }, inputs: readonly AnyNode[]) {
     super(spec.name, 'add', inputs, inputs[0]!.width);
   }
 
@@ -34,11 +37,13 @@ export class Add extends Node {
   override describe(): string { return `add(${this.inputs.map((n) => n.name).join(' + ')})`; }
 }
 
+/** Its inputs side by side; backward hands each input its columns of ∂L/∂O. */
 export class Concat extends Node {
+  declare readonly kind: 'concat';
   /** Column offset of each input in the output. */
   readonly offsets: readonly number[];
 
-  constructor(readonly spec: ConcatSpec & { name: string }, inputs: readonly Node[]) {
+  constructor(readonly spec: ConcatSpec & { name: string }, inputs: readonly AnyNode[]) {
     super(spec.name, 'concat', inputs, inputs.reduce((s, n) => s + n.width, 0));
     let off = 0;
     this.offsets = inputs.map((n) => { const o = off; off += n.width; return o; });

@@ -8,7 +8,11 @@
 import type { Arena, Slot } from '../kernels/backend.js';
 import type { Rng } from '../rng.js';
 import type { InitName } from '../init.js';
+import type { LayerKind } from '../spec.js';
+import type { CompiledActivation } from './act.js';
+import type { AnyNode } from './any-node.js';
 
+/** 'train' (dropout, noise and batch statistics on) or 'eval' (inference). */
 export type Mode = 'train' | 'eval';
 
 /** What a forward or backward pass needs besides the buffers: the mode, the batch rows and the RNG. */
@@ -54,6 +58,20 @@ export interface StateRequest {
   readonly initial: number;
 }
 
+export type NodeKind = 'input' | LayerKind;
+
+/**
+ * Where a node applies a non-linearity: f, its pre-activation I and δ = ∂L/∂I (the lecture's δ_j).
+ * A loss differentiated with respect to I (`gradWrt: 'I'`) writes δ here, and the node then runs
+ * `backwardFromDelta`, the part of its backward pass after δ.
+ */
+export interface ActivationSite {
+  readonly act: CompiledActivation;
+  readonly I: Slot;
+  readonly delta: Slot;
+  backwardFromDelta(arena: Arena, ctx: Ctx): void;
+}
+
 export abstract class Node {
   /** Output, m × width. */
   O!: Slot;
@@ -64,10 +82,15 @@ export abstract class Node {
   /** Whether backward must produce ∂L/∂O for input i (false for the model input unless asked). */
   readonly inputNeedsGrad: boolean[] = [];
 
+  /** Whether training mode draws random numbers (dropout, noise): such a node makes the objective random. */
+  readonly stochastic: boolean = false;
+  /** The non-linearity this node applies, if any (dense layers and activation layers). */
+  readonly activation: ActivationSite | null = null;
+
   constructor(
     readonly name: string,
-    readonly kind: string,
-    readonly inputs: readonly Node[],
+    readonly kind: NodeKind,
+    readonly inputs: readonly AnyNode[],
     readonly width: number,
   ) {}
 
@@ -95,6 +118,7 @@ export abstract class Node {
 
 /** The model's input: its O is written by the model before each forward pass. */
 export class InputNode extends Node {
+  declare readonly kind: 'input';
   constructor(width: number) { super('input', 'input', [], width); }
   forward(): void { /* the model copies the batch into O */ }
   backward(): void { /* nothing feeds the input */ }

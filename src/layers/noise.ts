@@ -5,10 +5,14 @@
 
 import type { Arena } from '../kernels/backend.js';
 import type { GaussianNoiseSpec } from '../spec.js';
+import type { AnyNode } from './any-node.js';
 import { Node, type Ctx } from './node.js';
 
+/** Adds N(0, stddev²) noise to its input in training; the identity in inference. */
 export class GaussianNoise extends Node {
-  constructor(readonly spec: GaussianNoiseSpec & { name: string }, input: Node) {
+  declare readonly kind: 'gaussianNoise';
+  override readonly stochastic = true;
+  constructor(readonly spec: GaussianNoiseSpec & { name: string }, input: AnyNode) {
     super(spec.name, 'gaussianNoise', [input], input.width);
   }
 

@@ -9,7 +9,8 @@
 import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 
-type Reply<R> = { readonly ok: true; readonly result: R } | { readonly ok: false; readonly message: string };
+/** A worker's answer to one job. */
+export type Reply<R> = { readonly ok: true; readonly result: R } | { readonly ok: false; readonly message: string };
 
 export interface PoolOptions {
   /** Worker threads (default: the machine's available parallelism, at most one per job). */
@@ -75,7 +76,7 @@ export function serveJobs<J, R>(role: string, handle: (job: J) => Promise<R>): v
  * A worker running `moduleUrl`. From the TypeScript sources (tests, tsx) a new thread does not inherit
  * the TypeScript loader's hooks, so the worker first registers tsx's loader and then imports the file.
  */
-function startWorker(moduleUrl: string, role: string): Worker {
+export function startWorker(moduleUrl: string, role: string): Worker {
   if (!moduleUrl.endsWith('.ts')) return new Worker(new URL(moduleUrl), { workerData: { role } });
   // tsx is resolved here, not in the worker, whose eval'd code would resolve it against the working directory.
   const tsxApi = import.meta.resolve('tsx/esm/api');

@@ -8,6 +8,7 @@ import { runJobs, serveJobs } from './pool.js';
 
 const ROLE = 'mlpkit-restarts-worker';
 
+/** How many worker threads parallelRunner uses. */
 export interface ParallelRunnerOptions {
   /** Worker threads (default: the machine's available parallelism). */
   readonly threads?: number;

@@ -23,6 +23,7 @@ const CTRL_WORDS = 16;
 // Control block words.
 const SEQ = 0, DONE = 1, TA = 2, TB = 3, M = 4, N = 5, K = 6, ALPHA = 7, A = 8, LDA = 9, B = 10, BETA = 11, C = 12, WORK = 13, STOP = 14;
 
+/** How createThreadedBackend splits products over worker threads. */
 export interface ThreadedBackendOptions {
   /** Threads per product, the caller's included (default: the machine's available parallelism). */
   readonly threads?: number;

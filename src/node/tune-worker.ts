@@ -9,6 +9,7 @@ import { runJobs, serveJobs } from './pool.js';
 
 const ROLE = 'mlpkit-tune-worker';
 
+/** How many worker threads parallelTuneRunner uses. */
 export interface ParallelTuneOptions {
   /** Worker threads (default: the machine's available parallelism). */
   readonly threads?: number;

@@ -28,6 +28,7 @@ export interface LbfgsSpec {
 /** f(θ), writing ∇f(θ) into g. */
 export type Objective = (x: Float64Array, g: Float64Array) => number;
 
+/** L-BFGS state: the current point, its value and gradient, the last curvature pairs (s, y), and the counts. */
 export interface LbfgsState {
   /** Current point, its value and gradient (empty before the first iteration). */
   x: Float64Array;
@@ -39,6 +40,7 @@ export interface LbfgsState {
   evaluations: number;
 }
 
+/** What one L-BFGS iteration did: the new value, whether it converged, and why it stopped or goes on. */
 export interface LbfgsStepResult {
   readonly f: number;
   readonly converged: boolean;
@@ -58,6 +60,7 @@ export function validateLbfgs(spec: LbfgsSpec): void {
   if (!(tol >= 0)) throw new Error(`optimizer 'lbfgs': gradientTolerance must be ≥ 0, got ${tol}`);
 }
 
+/** L-BFGS state at the starting point x0, before any evaluation. */
 export function lbfgsInit(x0: ArrayLike<number>): LbfgsState {
   return { x: Float64Array.from(x0), f: NaN, g: new Float64Array(x0.length), s: [], y: [], iterations: 0, evaluations: 0 };
 }
@@ -215,11 +218,13 @@ function sumAbs(a: Float64Array): number {
   return m;
 }
 
+/** The L-BFGS state as JSON. */
 export interface LbfgsStateJSON {
   readonly x: number[]; readonly f: number | null; readonly g: number[];
   readonly s: number[][]; readonly y: number[][]; readonly iterations: number; readonly evaluations: number;
 }
 
+/** The L-BFGS state as plain JSON, for checkpoints. */
 export function lbfgsStateToJSON(st: LbfgsState): LbfgsStateJSON {
   return {
     x: Array.from(st.x), f: Number.isNaN(st.f) ? null : st.f, g: Array.from(st.g),
@@ -227,6 +232,7 @@ export function lbfgsStateToJSON(st: LbfgsState): LbfgsStateJSON {
   };
 }
 
+/** The L-BFGS state of lbfgsStateToJSON. */
 export function lbfgsStateFromJSON(j: LbfgsStateJSON): LbfgsState {
   const n = j.x.length;
   const vec = (v: number[], what: string): Float64Array => {

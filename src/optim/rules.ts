@@ -231,12 +231,14 @@ function adam(rule: AdamSpec | AdamWSpec, state: OptimizerState, params: Vec, gr
 /** The state as plain JSON (numbers round-trip exactly through JSON as shortest decimal doubles). */
 export interface OptimizerStateJSON { readonly kind: string; readonly t: number; readonly buffers: number[][] }
 
+/** An optimizer's state as plain JSON, for checkpoints. */
 export function optimizerStateToJSON(s: OptimizerState): OptimizerStateJSON {
   // Arena-resident moments: read the slots' current views (the arena may have moved since the last step).
   const buffers = s.slots === undefined ? s.buffers : s.slots.map((slot) => slot.a);
   return { kind: s.kind, t: s.t, buffers: buffers.map((b) => Array.from(b)) };
 }
 
+/** The optimizer state of optimizerStateToJSON, checked against the rule and the parameter count. */
 export function optimizerStateFromJSON(json: OptimizerStateJSON, rule: StepRuleSpec, n: number, arena?: Arena): OptimizerState {
   const fresh = init(rule, n, arena);
   if (json.kind !== rule.kind) throw new Error(`optimizer state: kind '${json.kind}' does not match the optimizer '${rule.kind}'`);

@@ -19,6 +19,7 @@ export type ScheduleSpec =
   | { readonly kind: 'invscaling'; readonly powerT?: number; readonly per?: 'epoch' | 'sample' }
   | { readonly kind: 'plateau'; readonly factor?: number; readonly patience?: number; readonly minDelta?: number; readonly minLearningRate?: number };
 
+/** A schedule's running state. */
 export interface ScheduleState {
   /** The current rate (used by plateau; the others recompute it). */
   lr: number;
@@ -26,6 +27,7 @@ export interface ScheduleState {
   wait: number;
 }
 
+/** Throw, naming the field and value, if a schedule's options are out of range. */
 export function validateSchedule(s: ScheduleSpec): void {
   const bad = (what: string, v: unknown): never => { throw new Error(`schedule '${s.kind}': ${what}, got ${String(v)}`); };
   switch (s.kind) {
@@ -54,6 +56,7 @@ export function validateSchedule(s: ScheduleSpec): void {
   }
 }
 
+/** The state of a learning-rate schedule starting from the base rate. */
 export function scheduleInit(s: ScheduleSpec, base: number): ScheduleState {
   validateSchedule(s);
   return { lr: base, best: Infinity, wait: 0 };

@@ -1,14 +1,55 @@
 /**
  * Charts are Vega-Lite specifications, compiled to Vega and rendered to static SVG when the report is
  * built, so the HTML file carries its pictures and opens offline without any script.
+ *
+ * vega and vega-lite are optional peer dependencies (about 23 MB installed): they are loaded here, on the
+ * first report, and nowhere else, so an install that never writes a report does without them.
  */
 
-import { Error as LogError, parse as parseVega, View } from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+/** The versions the report is tested with; vega-lite 6.5 and later require Node 22. */
+export const REPORT_PACKAGES = 'vega@^6.4.0 vega-lite@~6.4.3';
+
+/** Raised when a report is asked for and vega or vega-lite is not installed. */
+export class ReportRendererMissingError extends Error {
+  constructor(readonly missing: string) {
+    super(`writing a report needs the optional packages vega and vega-lite (${missing} is not installed): npm install ${REPORT_PACKAGES}`);
+    this.name = 'ReportRendererMissingError';
+  }
+}
+
+interface Renderer {
+  readonly vega: typeof import('vega');
+  readonly vegaLite: typeof import('vega-lite');
+}
+
+let loaded: Promise<Renderer> | null = null;
+
+async function importOrExplain<T>(name: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    const code = e instanceof Error && 'code' in e ? e.code : undefined;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') throw new ReportRendererMissingError(name);
+    throw e;
+  }
+}
+
+/** Load vega and vega-lite once; rejects with ReportRendererMissingError when either is not installed. */
+export function loadRenderer(): Promise<Renderer> {
+  loaded ??= (async () => ({
+    vega: await importOrExplain('vega', () => import('vega')),
+    vegaLite: await importOrExplain('vega-lite', () => import('vega-lite')),
+  }))();
+  loaded.catch(() => { loaded = null; });
+  return loaded;
+}
 
 /** Render one Vega-Lite specification to an SVG string (no DOM or canvas needed). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parseVega(compile(spec).spec), { renderer: 'none', logLevel: LogError });
+  const { vega, vegaLite } = await loadRenderer();
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none', logLevel: vega.Error });
   try {
     return await view.toSVG();
   } finally {

@@ -10,10 +10,8 @@
 
 import { ACTIVATIONS, type ActivationName } from '../activations.js';
 import type { Model } from '../graph/model.js';
-import { ActivationLayer } from '../layers/activation.js';
-import { Dense } from '../layers/dense.js';
-import { Concat } from '../layers/merge.js';
-import { InputNode, type Node } from '../layers/node.js';
+import { isIdentity } from '../layers/act.js';
+import type { AnyNode } from '../layers/any-node.js';
 import {
   activationSpec, featureBarsSpec, boundarySpec, partialDependenceSpec, confusionSpec, epochLinesSpec, histogramSpec, networkSpec, residualSpec,
   type CurveSample, type DiagramColumn, type DiagramEdge, type DiagramNode, type GridCell, type HistogramBin,
@@ -31,12 +29,14 @@ export interface ReportEpoch {
   readonly gradNorms: Readonly<Record<string, number>>;
 }
 
+/** The training history the report draws. */
 export interface ReportHistory {
   readonly epochs: readonly ReportEpoch[];
   readonly stopReason?: string;
   readonly bestEpoch?: number;
 }
 
+/** Predictions against the truth on some rows, for the confusion matrix or the residuals. */
 export interface ReportEvaluation {
   /** Which rows these are ('training set', 'validation set', a file name). */
   readonly setName: string;
@@ -46,6 +46,7 @@ export interface ReportEvaluation {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
+/** What the decision-boundary picture needs: two raw features, their values and labels, and a classifier over them. */
 export interface ReportBoundary {
   /** The two raw feature names. */
   readonly names: readonly [string, string];
@@ -57,6 +58,7 @@ export interface ReportBoundary {
   readonly predictClass: (rows: readonly (readonly [number, number])[]) => ArrayLike<number>;
 }
 
+/** Everything buildReport draws. */
 export interface ReportInput {
   readonly title: string;
   readonly model: Model;
@@ -76,6 +78,7 @@ export interface ReportInput {
   readonly interpretation?: ReportInterpretation;
 }
 
+/** What the report's interpretation section shows: importance, saliency and partial dependence. */
 export interface ReportInterpretation {
   readonly setName: string;
   readonly scoreName: string;
@@ -132,7 +135,7 @@ function activationBins(model: Model, x: NonNullable<ReportInput['x']>): Histogr
   model.forward(rows, { mode: 'eval' });
   const out: HistogramBin[] = [];
   for (const n of model.live) {
-    if ((n instanceof Dense || n instanceof ActivationLayer) && !(n instanceof Dense && n.act.type === 'uniform' && n.act.f.name === 'identity')) {
+    if (n.activation !== null && !(n.kind === 'dense' && isIdentity(n.act))) {
       out.push(...binValues(n.name, n.O.a.subarray(0, m * n.width)));
     }
   }
@@ -143,8 +146,8 @@ function activationCurves(model: Model): { points: CurveSample[]; softmax: boole
   const names = new Set<ActivationName>();
   let softmax = false;
   for (const n of model.live) {
-    if (!(n instanceof Dense || n instanceof ActivationLayer)) continue;
-    const a = n.act;
+    if (n.activation === null) continue;
+    const a = n.activation.act;
     if (a.type === 'uniform') names.add(a.f.name);
     else if (a.type === 'perUnit') a.names.forEach((x) => names.add(x));
     else softmax = true;
@@ -165,27 +168,27 @@ const MAX_SHOWN = 12;
 
 /** Lay the network out: one column per input or dense layer, edges from each dense layer's weights. */
 function diagram(model: Model): { nodes: DiagramNode[]; edges: DiagramEdge[]; columns: DiagramColumn[] } {
-  const cols = model.live.filter((n) => n instanceof InputNode || n instanceof Dense);
-  const colOf = new Map<Node, number>(cols.map((n, i) => [n, i]));
-  const shown = (n: Node): number => Math.min(n.width, MAX_SHOWN);
+  const cols = model.live.filter((n) => n.kind === 'input' || n.kind === 'dense');
+  const colOf = new Map<AnyNode, number>(cols.map((n, i) => [n, i]));
+  const shown = (n: AnyNode): number => Math.min(n.width, MAX_SHOWN);
   const rowsMax = Math.max(...cols.map(shown));
-  const yOf = (n: Node, u: number): number => u + (rowsMax - shown(n)) / 2;
+  const yOf = (n: AnyNode, u: number): number => u + (rowsMax - shown(n)) / 2;
   const nodes: DiagramNode[] = [];
   const columns: DiagramColumn[] = [];
   for (const n of cols) {
     const c = colOf.get(n)!;
-    const extras = model.live.filter((k) => k.inputs[0] === n && !(k instanceof Dense) && !(k instanceof Concat)).map((k) => k.kind);
-    columns.push({ x: c, title: n instanceof InputNode ? `input (${n.width})` : `${n.name} (${n.width})${extras.length ? ' + ' + extras.join(', ') : ''}` });
+    const extras = model.live.filter((k) => k.inputs[0] === n && k.kind !== 'dense' && k.kind !== 'concat').map((k) => k.kind);
+    columns.push({ x: c, title: n.kind === 'input' ? `input (${n.width})` : `${n.name} (${n.width})${extras.length ? ' + ' + extras.join(', ') : ''}` });
     for (let u = 0; u < shown(n); u++) {
       const last = u === MAX_SHOWN - 1 && n.width > MAX_SHOWN;
-      const f = n instanceof Dense ? (n.act.type === 'uniform' ? n.act.f.name : n.act.type) : 'input';
-      nodes.push({ x: c, y: yOf(n, u), label: last ? `+${n.width - MAX_SHOWN + 1}` : n instanceof InputNode ? `x${u + 1}` : '', kind: f });
+      const f = n.kind === 'dense' ? (n.act.type === 'uniform' ? n.act.f.name : n.act.type) : 'input';
+      nodes.push({ x: c, y: yOf(n, u), label: last ? `+${n.width - MAX_SHOWN + 1}` : n.kind === 'input' ? `x${u + 1}` : '', kind: f });
     }
   }
   // Each input unit of a layer traced back to a drawn column through pass-through layers and concats.
-  const sourceOf = (n: Node, u: number): { node: Node; unit: number } | null => {
+  const sourceOf = (n: AnyNode, u: number): { node: AnyNode; unit: number } | null => {
     if (colOf.has(n)) return { node: n, unit: u };
-    if (n instanceof Concat) {
+    if (n.kind === 'concat') {
       for (let k = n.inputs.length - 1; k >= 0; k--) if (u >= n.offsets[k]!) return sourceOf(n.inputs[k]!, u - n.offsets[k]!);
       return null;
     }
@@ -193,7 +196,7 @@ function diagram(model: Model): { nodes: DiagramNode[]; edges: DiagramEdge[]; co
   };
   const edges: DiagramEdge[] = [];
   for (const d of cols) {
-    if (!(d instanceof Dense)) continue;
+    if (d.kind !== 'dense') continue;
     for (let i = 0; i < d.fanIn; i++) {
       const s = sourceOf(d.inputs[0]!, i);
       if (s === null || s.unit >= MAX_SHOWN) continue;
@@ -235,6 +238,7 @@ function section(id: string, title: string, body: string, note = ''): string {
 
 const figure = (svg: string, kind: string): string => `<figure class="plot" data-plot="${kind}">${svg}</figure>`;
 
+/** The training report as one self-contained HTML string (loads vega and vega-lite on first use). */
 export async function buildReport(input: ReportInput): Promise<string> {
   const { model, history } = input;
   const parts: string[] = [];
@@ -330,6 +334,7 @@ async function interpretationSection(it: ReportInterpretation): Promise<string> 
     + `Partial dependence${pd === undefined ? '' : ` on ${pd.feature}`}: the mean prediction when that feature is set to each value for every row, the other features as observed.`);
 }
 
+/** Everything buildInterpretationReport draws. */
 export interface InterpretationReportInput {
   readonly title: string;
   readonly model: Model;

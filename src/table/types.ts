@@ -73,7 +73,18 @@ export interface ReadTableOptions {
   readonly sampleRows?: number;
   /** Called as the input is read. */
   readonly onProgress?: (p: ReadProgress) => void;
+  /** The input's format; default: from the file name's extension, else sniffed from its first bytes. */
+  readonly format?: TableFormat;
+  /** Most columns a table may have. Default 100,000. */
+  readonly maxColumns?: number;
+  /** Longest field (in UTF-8 bytes) a text table may hold. Default 1 MiB. */
+  readonly maxFieldBytes?: number;
+  /** The input's size in bytes, when the caller knows it and the input cannot tell (a stream): for progress. */
+  readonly totalBytes?: number;
 }
+
+/** Formats a table is read from. */
+export type TableFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet' | 'arrow';
 
 export interface ReadProgress {
   readonly bytes: number;

@@ -34,10 +34,12 @@ import { toNumericMatrix, toTargetMatrix, type MatrixInput, type NumericMatrix }
 import { TASKS, decodeLabels, type Task } from '../workflow/tasks.js';
 import type { EpochRecord, History } from './types.js';
 
+/** What a finding is about: one code per pathology diagnose looks for. */
 export type FindingCode =
   | 'vanishingGradients' | 'explodingGradients' | 'deadRelu' | 'saturatedUnits' | 'overfitting' | 'underfitting'
   | 'learningRateTooHigh' | 'learningRateTooLow' | 'classImbalance' | 'unscaledInputs';
 
+/** One finding: its code, severity, the evidence in figures and the option to try. */
 export interface Finding {
   readonly code: FindingCode;
   /** 'warning': the run is likely hurt by it; 'info': worth knowing (e.g. over-fitting that early stopping caught). */
@@ -52,6 +54,7 @@ export interface Finding {
   readonly option: string;
 }
 
+/** What diagnose reads beside the history: the task, and optionally the trained model and its training rows. */
 export interface DiagnoseOptions {
   readonly task: Task;
   /** The trained model: enables the dead-unit, saturation and per-layer checks. */
@@ -64,6 +67,7 @@ export interface DiagnoseOptions {
   readonly featureNames?: readonly string[];
 }
 
+/** The thresholds at which diagnose reports each finding (ratios, fractions and relative changes). */
 export const DIAGNOSIS_THRESHOLDS = {
   vanishingRatio: 1e-3,
   explodingRatio: 1e3,

@@ -7,6 +7,7 @@
 import type { Model } from '../graph/model.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 
+/** Models of one architecture whose outputs are averaged. */
 export class Ensemble {
   readonly members: readonly Model[];
 

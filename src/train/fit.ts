@@ -14,8 +14,6 @@
 
 import type { Matrix } from '../matrix.js';
 import type { Model } from '../graph/model.js';
-import { Dropout } from '../layers/dropout.js';
-import { GaussianNoise } from '../layers/noise.js';
 import { Rng } from '../rng.js';
 import { lbfgsInit, lbfgsStateFromJSON, lbfgsStateToJSON, type LbfgsSpec, type LbfgsState } from '../optim/lbfgs.js';
 import { createOptimizer, type Optimizer } from '../optim/optimizer.js';
@@ -128,7 +126,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
 function makeSolver(model: Model, c: CheckedFitOptions): Solver {
   const spec = c.optimizer;
   if (spec.kind !== 'lbfgs') return { kind: 'step', optimizer: createOptimizer(spec, c.schedule, model) };
-  const noisy = model.live.find((nd) => nd instanceof Dropout || nd instanceof GaussianNoise);
+  const noisy = model.live.find((nd) => nd.stochastic);
   if (noisy !== undefined) throw new Error(`fit: L-BFGS needs a deterministic objective, but layer '${noisy.name}' (${noisy.kind}) is random in training; use sgd or adam`);
   return { kind: 'lbfgs', spec, state: lbfgsInit(model.paramBuffer.a) };
 }

@@ -32,6 +32,7 @@ export interface RestartJob {
   readonly bootstrap: boolean;
 }
 
+/** One run's weights, state, validation loss and history. */
 export interface RestartResult {
   readonly index: number;
   readonly seed: number;
@@ -65,6 +66,7 @@ export const sequentialRunner: RestartRunner = async (jobs) => {
   return out;
 };
 
+/** How many runs trainRestarts makes, from which seeds, on what data, and who runs them. */
 export interface RestartOptions {
   /** Number of runs k (≥ 1). */
   readonly runs: number;
@@ -77,6 +79,7 @@ export interface RestartOptions {
   readonly runner?: RestartRunner;
 }
 
+/** The runs of trainRestarts, the best one's model, and the ensemble of all of them. */
 export interface RestartsOutcome {
   readonly runs: readonly RestartResult[];
   /** Index of the run with the lowest validation loss (the first such, on ties). */

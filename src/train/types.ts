@@ -26,8 +26,10 @@ export interface FitData {
 /** A metric over a whole set: true targets and predictions, both N × outputs. */
 export type Metric = (yTrue: Matrix, yPred: Matrix) => number;
 
+/** Why fit stopped. */
 export type StopReason = 'maxEpochs' | 'earlyStopping' | 'noImprovement' | 'converged' | 'timeLimit' | 'aborted' | 'callback';
 
+/** When early stopping gives up, and whether the best weights are restored. */
 export interface EarlyStoppingOptions {
   /** Epochs without a validation-loss improvement of more than minDelta before stopping. */
   readonly patience: number;
@@ -37,6 +39,7 @@ export interface EarlyStoppingOptions {
   readonly restoreBest?: boolean;
 }
 
+/** What onBatchEnd is told after each mini-batch. */
 export interface BatchInfo {
   readonly epoch: number;
   readonly batch: number;
@@ -44,6 +47,7 @@ export interface BatchInfo {
   readonly loss: number;
 }
 
+/** How fit trains: epochs, batch size, the optimizer and schedule, validation and early stopping, stops, checkpoints and callbacks. */
 export interface FitOptions {
   readonly epochs: number;
   /** Rows per mini-batch: N is the lecture's full gradient descent, 1 per-sample SGD. Default min(32, N). */
@@ -90,6 +94,7 @@ export interface FitOptions {
   readonly metrics?: Readonly<Record<string, Metric>>;
 }
 
+/** One epoch of training: losses and metrics on the training and validation rows, the learning rate, and per layer the gradient norm and mean |f′(I)|. */
 export interface EpochRecord {
   /** 1-based. */
   readonly epoch: number;
@@ -108,6 +113,7 @@ export interface EpochRecord {
   readonly meanAbsDerivative: Readonly<Record<string, number>>;
 }
 
+/** What fit returns: an EpochRecord per epoch, why training stopped, and the best epoch. */
 export interface History {
   readonly epochs: EpochRecord[];
   stopReason: StopReason;

@@ -43,11 +43,13 @@ export interface TrialOptions {
   readonly batchSize: number;
 }
 
+/** The value of every trial option a comparison neither fixes nor varies. */
 export const TRIAL_DEFAULTS: TrialOptions = {
   hidden: [32], activation: 'relu', init: 'default', batchNorm: 'none', dropout: 0, l1: 0, l2: 0,
   optimizer: 'adam', learningRate: 3e-3, epochs: 50, batchSize: 32,
 };
 
+/** The names of the trial options, the keys `base` and `vary` may use. */
 export const TRIAL_OPTION_NAMES = Object.keys(TRIAL_DEFAULTS) as (keyof TrialOptions)[];
 
 /** Values tried for each varied option; the product of the lists is the set of configurations. */
@@ -60,6 +62,7 @@ export interface CompareData {
   readonly task: Task;
 }
 
+/** One run: a configuration on one repeat's split and seed (plain data, so a worker thread can run it). */
 export interface Trial {
   readonly config: number;
   readonly repeat: number;
@@ -70,6 +73,7 @@ export interface Trial {
   readonly test: Int32Array;
 }
 
+/** What one run gives: its held-out score, its loss curves and its time (or its error). */
 export interface TrialResult {
   readonly config: number;
   readonly repeat: number;
@@ -82,8 +86,10 @@ export interface TrialResult {
   readonly error?: string;
 }
 
+/** Runs the trials (in order, or on worker threads) and returns one result per trial. */
 export type CompareRunner = (trials: readonly Trial[]) => Promise<TrialResult[]>;
 
+/** What compare varies and fixes, how many seeded repeats, the held-out share and the runner. */
 export interface CompareOptions {
   readonly base?: Partial<TrialOptions>;
   readonly vary: Vary;
@@ -95,6 +101,7 @@ export interface CompareOptions {
   readonly runner?: CompareRunner;
 }
 
+/** One configuration's outcome: its options, its score per repeat, mean ± sd, failures and mean learning curves. */
 export interface Configuration {
   readonly label: string;
   readonly options: TrialOptions;
@@ -107,6 +114,7 @@ export interface Configuration {
   readonly curve: { readonly trainLoss: number[]; readonly heldOutLoss: number[] };
 }
 
+/** Two configurations compared on their per-seed score differences: the paired t-test and the Wilcoxon signed-rank test. */
 export interface Comparison {
   /** Indices of the two configurations; differences are b − a. */
   readonly a: number;
@@ -116,6 +124,7 @@ export interface Comparison {
   readonly wilcoxon: WilcoxonTest;
 }
 
+/** What compare gives: every configuration, every pairwise comparison, the score used and the time taken. */
 export interface CompareResult {
   readonly score: 'accuracy' | 'r2';
   readonly repeats: number;
@@ -186,6 +195,7 @@ function rowsOf(m: { readonly rows: number; readonly cols: number; readonly data
   return Array.from({ length: m.rows }, (_, i) => Array.from({ length: m.cols }, (_, j) => m.data[i * m.cols + j]!));
 }
 
+/** Runs the trials one after the other on this thread. */
 export const sequentialCompareRunner: CompareRunner = async (trials) => {
   const out: TrialResult[] = [];
   for (const t of trials) out.push(await runTrial(t));
@@ -263,6 +273,7 @@ function compareTwo(a: number, b: number, sa: readonly number[], sb: readonly nu
   return { a, b, pairs: d.length, t: d.length >= 2 ? pairedTTest(d) : null, wilcoxon: wilcoxonSignedRank(d) };
 }
 
+/** Train every configuration on the same seeded splits and initializations and compare their held-out scores. */
 export async function compare(data: CompareData, options: CompareOptions): Promise<CompareResult> {
   const t0 = Date.now();
   const configs = configurations(options.base ?? {}, options.vary);

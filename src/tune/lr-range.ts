@@ -17,6 +17,7 @@ import { prepareData, type Prepared } from '../train/prepare.js';
 import { trainStep } from '../train/step.js';
 import { createOptimizer, type Optimizer, type StepRuleOption } from '../optim/optimizer.js';
 
+/** The range and length of the learning-rate range test. */
 export interface LrRangeOptions {
   /** Default 1e-5. */
   readonly minLearningRate?: number;
@@ -35,6 +36,7 @@ export interface LrRangeOptions {
   readonly seed?: number;
 }
 
+/** The learning-rate range test: loss against rate, smoothed, and the suggested rate. */
 export interface LrRangeResult {
   readonly learningRates: number[];
   /** Mean training loss of each step's epoch. */

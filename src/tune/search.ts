@@ -21,6 +21,7 @@ import { meanSd } from './stats.js';
 /** A continuous range, sampled uniformly (or log-uniformly); a grid takes `gridPoints` of it. */
 export interface Range { readonly min: number; readonly max: number; readonly log?: boolean }
 
+/** The values tune() draws or enumerates for each option. */
 export interface SearchSpace {
   readonly hiddenLayerSizes?: readonly (readonly number[])[];
   readonly activation?: readonly ('logistic' | ActivationName)[];
@@ -39,6 +40,7 @@ export interface Candidate {
   readonly dropout?: number;
 }
 
+/** The search space tune() uses when none is given. */
 export const DEFAULT_SPACE: SearchSpace = {
   hiddenLayerSizes: [[16], [64], [100], [32, 32]],
   activation: ['relu', 'tanh'],
@@ -52,6 +54,7 @@ export type TuneTask = 'classification' | 'regression';
 /** The fixed options of every candidate (the seed is the search's). */
 export type BaseOptions = Omit<MLPOptions, 'runner' | 'randomState' | keyof Candidate>;
 
+/** One candidate to score, as a runner receives it. */
 export interface TuneJob {
   readonly index: number;
   readonly params: Candidate;
@@ -63,6 +66,7 @@ export interface TuneJob {
   readonly seed: number;
 }
 
+/** One candidate's options and its fold scores. */
 export interface CandidateResult {
   readonly index: number;
   readonly params: Candidate;
@@ -78,6 +82,7 @@ export interface CandidateResult {
 /** Run the jobs that can start before `deadline` (ms since the epoch, or null); null for a job not run. */
 export type TuneRunner = (jobs: readonly TuneJob[], deadline: number | null) => Promise<(CandidateResult | null)[]>;
 
+/** What tune() searches, how it scores, and its budget. */
 export interface TuneOptions {
   readonly task: TuneTask;
   readonly space?: SearchSpace;
@@ -99,8 +104,10 @@ export interface TuneOptions {
   readonly refit?: boolean;
 }
 
+/** A scored candidate with its rank (1 = best). */
 export interface RankedCandidate extends CandidateResult { readonly rank: number }
 
+/** Every candidate ranked by its cross-validated score, and the best. */
 export interface TuneResult {
   readonly score: 'accuracy' | 'r2';
   /** Best first. */

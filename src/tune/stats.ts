@@ -64,6 +64,7 @@ export function studentTwoSided(t: number, df: number): number {
   return incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
 
+/** A paired t-test on differences: their count, mean and sd, t, the degrees of freedom and the two-sided p. */
 export interface PairedTTest {
   readonly n: number;
   readonly meanDifference: number;
@@ -84,6 +85,7 @@ export function pairedTTest(d: readonly number[]): PairedTTest {
   return { n, meanDifference: mean, sdDifference: sd, t, df: n - 1, p: se === 0 && mean === 0 ? 1 : studentTwoSided(t, n - 1) };
 }
 
+/** The exact Wilcoxon signed-rank test on differences: the non-zero count, the rank sums and the two-sided p. */
 export interface WilcoxonTest {
   /** Non-zero differences (zeros are dropped, Wilcoxon's convention). */
   readonly n: number;

@@ -23,6 +23,7 @@
 
 import { Rng } from '../rng.js';
 
+/** A split-conformal calibration: the quantile of the calibration scores, plain or scaled by the ensemble spread. */
 export interface SplitCalibration {
   readonly kind: 'splitConformal';
   /** Miscoverage: intervals cover 1 − α of new rows. */
@@ -34,6 +35,7 @@ export interface SplitCalibration {
   readonly rows: number;
 }
 
+/** A CV+ calibration: every training row's out-of-fold residual and its fold. */
 export interface CvPlusCalibration {
   readonly kind: 'cvPlus';
   readonly alpha: number;
@@ -43,6 +45,7 @@ export interface CvPlusCalibration {
   readonly foldOf: number[];
 }
 
+/** An APS calibration (classification): the quantile of the true classes' scores. */
 export interface ApsCalibration {
   readonly kind: 'aps';
   readonly alpha: number;
@@ -51,8 +54,10 @@ export interface ApsCalibration {
   readonly rows: number;
 }
 
+/** Any calibration, told apart by `kind` (plain JSON). */
 export type Calibration = SplitCalibration | CvPlusCalibration | ApsCalibration;
 
+/** Prediction intervals, one lower and one upper bound per row. */
 export interface Intervals { readonly lower: Float64Array; readonly upper: Float64Array }
 
 /** Smallest scale an ensemble spread is allowed, relative to the median spread (avoids zero-width intervals). */
@@ -94,6 +99,7 @@ export function calibrateSplit(pred: ArrayLike<number>, y: ArrayLike<number>, o:
   return { kind: 'splitConformal', alpha: o.alpha, quantile, scale: o.spread === undefined ? 'constant' : 'ensembleSpread', rows: n };
 }
 
+/** Split-conformal intervals around the predictions (widened by the spread when the calibration used it). */
 export function splitIntervals(c: SplitCalibration, pred: ArrayLike<number>, spread?: ArrayLike<number>): Intervals {
   if ((c.scale === 'ensembleSpread') !== (spread !== undefined)) {
     throw new Error(`splitIntervals: this calibration uses ${c.scale === 'ensembleSpread' ? 'the ensemble spread: pass it' : 'constant widths: pass no spread'}`);
@@ -143,6 +149,7 @@ export function cvPlusIntervals(c: CvPlusCalibration, foldPred: readonly ArrayLi
 /** A trained fold model: predictions (one value per row) for rows of x. */
 export type FoldPredictor = (x: readonly (readonly number[])[]) => ArrayLike<number>;
 
+/** What cvPlus gives: the calibration and the K fold models its intervals need. */
 export interface CvPlusResult {
   readonly calibration: CvPlusCalibration;
   /** The K fold models, in fold order (keep them: intervals need each one's prediction). */

@@ -84,7 +84,7 @@ const OPTIMIZATION_OPTION_NAMES = [
   'earlyStopping', 'minDelta', 'tolerance', 'nIterNoChange',
   'classWeight', 'restarts', 'ensemble', 'bootstrap', 'seed',
 ] as const;
-export const TRAIN_OPTION_NAMES: readonly string[] = [...PREPROCESSOR_OPTION_NAMES, ...NETWORK_OPTION_NAMES, ...OPTIMIZATION_OPTION_NAMES];
+export const TRAIN_OPTION_NAMES: readonly (keyof TrainOptions)[] = [...PREPROCESSOR_OPTION_NAMES, ...NETWORK_OPTION_NAMES, ...OPTIMIZATION_OPTION_NAMES];
 
 /** The defaults every door uses. */
 export const TRAIN_DEFAULTS = {

@@ -9,6 +9,7 @@ import type { Matrix } from '../matrix.js';
 import { ensembleMembersJson, predictorFromFile } from '../io/ensemble-file.js';
 import type { JsonObject } from '../io/json-check.js';
 import { modelToFile, parseModelFile, type ModelFile } from '../io/model-file.js';
+import { checkPredictions } from '../io/model-checks.js';
 import type { Table } from '../table/types.js';
 import { Ensemble } from '../train/ensemble.js';
 import { evaluateDecoded, type Evaluation } from './evaluate.js';
@@ -48,7 +49,10 @@ export class Pipeline {
 
   /** The network's raw outputs for a table's rows. */
   outputs(table: Table): Matrix {
-    return this.predictor.predict(this.preprocessor.transform(table, this.model.dtype));
+    const out = this.predictor.predict(this.preprocessor.transform(table, this.model.dtype));
+    // A model file from elsewhere is data: an output that is not finite is refused, never printed.
+    checkPredictions(out.data, out.rows, out.cols, (r) => `${table.source}, line ${table.lines[r] ?? r + 2}`);
+    return out;
   }
 
   /** Labels and probabilities, or values in the target's units, for every row of a raw table. */

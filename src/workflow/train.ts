@@ -15,7 +15,7 @@ import { fit } from '../train/fit.js';
 import { trainRestarts, type RestartFitOptions, type RestartRunner } from '../train/restarts.js';
 import type { Checkpoint, EpochRecord, FitOptions, History, Metric } from '../train/types.js';
 import { Ensemble } from '../train/ensemble.js';
-import { checkTrainOptions, optimizerOf, TRAIN_DEFAULTS, validationOf, type TrainOptions } from './options.js';
+import { checkTrainOptions, optimizerOf, TRAIN_DEFAULTS, TRAIN_OPTION_NAMES, validationOf, type TrainOptions } from './options.js';
 import { Pipeline, type TrainingSummary } from './pipeline.js';
 import { Preprocessor, type EncodedTarget } from './preprocessor.js';
 import { decodeLabels, TASKS, type Task } from './tasks.js';
@@ -29,6 +29,8 @@ export interface TrainHooks {
   readonly backend?: Backend;
   /** How restarts run (worker threads from `mlpkit/node`, a job queue); one after the other by default. */
   readonly runner?: RestartRunner;
+  /** Called with the network's spec before anything is allocated (e.g. to refuse one too large for memory). */
+  readonly checkSpec?: (spec: ModelSpec) => void;
 }
 
 export interface TrainOutcome {
@@ -54,6 +56,7 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
   if (poisson) checkCounts(y.y.data, options.target, table);
   const resolved = resolveOptions(options, table.rows);
   const spec = specOf(prep, resolved);
+  hooks.checkSpec?.(spec);
   const fraction = resolved.validation!;
   checkValidationRows(table, fraction);
   const base = fitOptionsOf(prep, resolved, table.rows, fraction);
@@ -101,7 +104,6 @@ function checkValidationRows(table: Table, fraction: number): void {
   }
 }
 
-/** The options with every default filled in: what the model file records. */
 /** The Poisson loss's targets are counts or rates: never negative. */
 function checkCounts(y: ArrayLike<number>, target: TrainOptions['target'], table: Table): void {
   for (let i = 0; i < y.length; i++) {
@@ -109,11 +111,12 @@ function checkCounts(y: ArrayLike<number>, target: TrainOptions['target'], table
   }
 }
 
+/** The options with every default filled in: what the model file records. */
 export function resolveOptions(o: TrainOptions, rows: number): TrainOptions {
   const optimizer = o.optimizer ?? TRAIN_DEFAULTS.optimizer;
   const validation = validationOf(o, rows);
   const spec = optimizerOf(o);
-  return {
+  return canonical({
     ...o,
     hidden: o.hidden ?? TRAIN_DEFAULTS.hidden,
     activation: o.activation ?? TRAIN_DEFAULTS.activation,
@@ -124,7 +127,12 @@ export function resolveOptions(o: TrainOptions, rows: number): TrainOptions {
     validation,
     earlyStopping: o.earlyStopping ?? (validation > 0 ? TRAIN_DEFAULTS.earlyStopping : 0),
     seed: o.seed ?? TRAIN_DEFAULTS.seed,
-  };
+  });
+}
+
+/** The options with their keys in the option table's order, so that every door writes the same bytes. */
+function canonical(o: TrainOptions): TrainOptions {
+  return { ...pick(o, TRAIN_OPTION_NAMES), target: o.target };
 }
 
 /** The network for a fitted preprocessor: inputs and outputs from it, the output layer from the task table. */

@@ -1,5 +1,4 @@
-// The browser-safe part of src/io, bundled on its own by the browser test (the core bundle exports it once
-// src/index.ts does).
-export { modelToFile, modelFromFile } from '../../src/io/model-file.js';
-export { exportOnnx } from '../../src/io/onnx/export.js';
-export { importOnnx } from '../../src/io/onnx/import.js';
+// The browser-safe part of src/io, bundled on its own by the browser test: model files from the core entry,
+// ONNX from its own entry (mlpkit/onnx).
+export { modelToFile, modelFromFile } from '../../src/index.js';
+export { exportOnnx, importOnnx } from '../../src/onnx.js';

@@ -1,16 +1,13 @@
 // The core runs in a browser: bundle it, serve it on 127.0.0.1 and train a small net in headless Chromium.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { buildBrowser } from '../../scripts/build-browser.js';
+import { chromiumSkip, launchChromium, serve } from '../helpers/browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 // Trains XOR with the five calls and a plain gradient-descent loop, then round-trips the model through the
@@ -48,19 +45,7 @@ window.result = { first, last, p, same, onnxBytes: onnx.length, importedLayers: 
 }
 </script>`;
 
-function serve(files: Record<string, { type: string; body: string }>): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const f = files[req.url ?? '/'];
-    if (f === undefined) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { 'content-type': f.type }).end(f.body);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => {
-    const a = server.address();
-    resolve({ server, url: `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}/` });
-  }));
-}
-
-test('the bundled core trains a small net in headless Chromium and its loss falls', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} is absent (install Debian's chromium package to run the browser test)`, timeout: 120000 }, async () => {
+test('the bundled core trains a small net in headless Chromium and its loss falls', { skip: chromiumSkip, timeout: 120000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'mlpkit-browser-'));
   const core = await buildBrowser(join(dir, 'mlpkit.js'));
   const io = await buildBrowser(join(dir, 'io.js'), join(root, 'test/browser/io-entry.ts'));
@@ -70,10 +55,7 @@ test('the bundled core trains a small net in headless Chromium and its loss fall
     '/mlpkit.js': { type: js, body: await readFile(core, 'utf8') },
     '/io.js': { type: js, body: await readFile(io, 'utf8') },
   });
-  const context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const context = await launchChromium(join(dir, 'profile'));
   try {
     const page = await context.newPage();
     const errors: string[] = [];

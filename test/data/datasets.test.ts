@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { listDatasets, loadDataset } from '../../src/data/datasets.js';
+import { listDatasets, loadDataset } from '../../src/datasets.js';
 import { GEOMETRIC_SETS } from '../../src/data/generators.js';
 
 function columnMeans(x: number[][]): number[] {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rng } from '../../src/rng.js';
 import { modelToFile } from '../../src/io/model-file.js';
-import { loadModel, loadModelFile, saveModelFile, TEMP_PREFIX, writeFileAtomic } from '../../src/io/node/files.js';
+import { loadNetwork, loadModelFile, saveModelFile, TEMP_PREFIX, writeFileAtomic } from '../../src/io/node/files.js';
 import { bitsEqual, buildTrained, randomMatrix, zoo } from './zoo.js';
 
 async function tempDir(): Promise<string> {
@@ -68,12 +68,12 @@ test('a process killed while saving leaves the previous file whole', async () =>
   await rm(dir, { recursive: true });
 });
 
-test('saveModelFile then loadModel gives a model that predicts bit-identically', async () => {
+test('saveModelFile then loadNetwork gives a network that predicts bit-identically', async () => {
   const dir = await tempDir();
   const p = join(dir, 'model.json');
   const model = buildTrained(zoo()[4]!.spec);
   await saveModelFile(p, modelToFile(model, { task: 'multiclass', classes: [0, 1, 2] }));
-  const loaded = await loadModel(p);
+  const loaded = await loadNetwork(p);
   const x = randomMatrix(7, 3, new Rng(4));
   assert.ok(bitsEqual(loaded.predict(x).data, model.predict(x).data));
   assert.deepEqual((await loadModelFile(p)).classes, [0, 1, 2]);

@@ -6,7 +6,7 @@ import { mlp } from '../../src/graph/builders.js';
 import { Rng } from '../../src/rng.js';
 import { applyFeaturePipeline, featurePipeline, type FeatureStep } from '../../src/io/features.js';
 import { modelToFile } from '../../src/io/model-file.js';
-import { exportOnnx } from '../../src/io/onnx/export.js';
+import { exportOnnx } from '../../src/onnx.js';
 import { activationZoo, buildTrained, randomMatrix, zoo } from './zoo.js';
 
 /** Run an ONNX file on float32 rows with ONNX Runtime; returns every output by name. */

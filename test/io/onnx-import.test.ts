@@ -2,8 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Rng } from '../../src/rng.js';
-import { exportOnnx } from '../../src/io/onnx/export.js';
-import { importOnnx, modelFromOnnx } from '../../src/io/onnx/import.js';
+import { exportOnnx, importOnnx, modelFromOnnx } from '../../src/onnx.js';
 import { AttrType, DataType, encodeModel, type NodeData, type TensorData, type ValueInfoData } from '../../src/io/onnx/proto.js';
 import { activationZoo, buildTrained, randomMatrix, zoo } from './zoo.js';
 

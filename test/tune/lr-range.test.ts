@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Model } from '../../src/graph/model.js';
 import { mlp } from '../../src/graph/builders.js';
 import { fit } from '../../src/train/fit.js';
-import { loadDataset } from '../../src/data/datasets.js';
+import { loadDataset } from '../../src/datasets.js';
 import { StandardScaler } from '../../src/data/scalers.js';
 import { accuracyScore } from '../../src/explain/predictor.js';
 import { lrRangeTest } from '../../src/tune/lr-range.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadDataset } from '../../src/data/datasets.js';
+import { loadDataset } from '../../src/datasets.js';
 import { trainTestSplit } from '../../src/data/splits.js';
 import { MLPClassifier } from '../../src/estimators.js';
 import { Rng } from '../../src/rng.js';

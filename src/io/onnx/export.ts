@@ -27,6 +27,7 @@ import { predictorFromFile } from '../ensemble-file.js';
 import { Ensemble } from '../../train/ensemble.js';
 import { AttrType, DataType, encodeModel, type AttributeData, type NodeData, type TensorData } from './proto.js';
 
+/** What exportOnnx writes: the preprocessing in front of the model, the task's output decoding, the opset and the graph's name. */
 export interface OnnxExportOptions {
   /** Feature transforms to compile in front of the model; default: those of the model file, if any. */
   readonly preprocessing?: readonly FeatureStep[];
@@ -38,7 +39,9 @@ export interface OnnxExportOptions {
   readonly name?: string;
 }
 
+/** The lowest ONNX opset exportOnnx writes. */
 export const ONNX_MIN_OPSET = 13;
+/** The highest ONNX opset exportOnnx writes. */
 export const ONNX_MAX_OPSET = 21;
 const PRODUCER_VERSION = '0.1.0';
 

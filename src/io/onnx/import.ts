@@ -18,9 +18,11 @@ import type { DType } from '../../kernels/backend.js';
 import type { BatchNorm } from '../../layers/batchnorm.js';
 import type { LossName } from '../../losses.js';
 import type { ActivationSpec, LayerSpec, ModelSpec } from '../../spec.js';
-import { DataType, decodeModel, tensorValues, type AttributeData, type NodeData, type TensorData } from './proto.js';
+import { countParameters } from '../../graph/memory.js';
+import { DataType, decodeModel, tensorValues, type AttributeData, type GraphData, type NodeData, type TensorData } from './proto.js';
 import { fuseCompositions, fusePerUnit, perUnitActivations, type ConstantOf } from './compositions.js';
 
+/** Which tensor importOnnx reads as the output, and how it builds the model. */
 export interface OnnxImportOptions {
   /** Which tensor to read as the model's output (any tensor of the graph); default the first float graph output. */
   readonly output?: string;
@@ -29,6 +31,7 @@ export interface OnnxImportOptions {
   readonly dtype?: DType;
 }
 
+/** An imported ONNX graph: the spec, weights and state of the equivalent mlpkit model, the input and output tensors read, and the producer. */
 export interface OnnxImport {
   readonly spec: ModelSpec;
   /** Parameters in the layout of `new Model(spec)` (for `setWeights`), and the batch-norm state (`setState`). */
@@ -71,10 +74,110 @@ function attr(n: NodeData, name: string): AttributeData | undefined {
 
 const near = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(b));
 
-/** Parse ONNX bytes into an mlpkit spec and weights (see the module comment for what is understood). */
+/**
+ * Explicit limits on what an imported file may hold, so that a corrupt or hostile file fails at once with
+ * a message instead of exhausting memory.
+ */
+export const ONNX_IMPORT_LIMITS = {
+  fileBytes: 512 * 1024 * 1024,
+  nodes: 100_000,
+  /** Values in all initializers and constants together. */
+  values: 100_000_000,
+  /** Parameters of the imported model. */
+  parameters: 100_000_000,
+  /** Width of the input and of any layer. */
+  width: 10_000_000,
+  nameLength: 4096,
+} as const;
+
+/** Inputs each understood operator needs (a node with fewer is malformed, not merely unsupported). */
+const MIN_INPUTS: Readonly<Record<string, number>> = {
+  Gemm: 2, MatMul: 2, Add: 2, Sum: 1, Concat: 1, BatchNormalization: 5, Identity: 1, Dropout: 1, Flatten: 1, Mul: 2,
+  Relu: 1, Sigmoid: 1, Tanh: 1, Softplus: 1, Softsign: 1, Sin: 1, Mish: 1, Softmax: 1, LeakyRelu: 1, Elu: 1, Selu: 1,
+  HardSigmoid: 1, Gelu: 1, Exp: 1,
+};
+
+/**
+ * Parse ONNX bytes into an mlpkit spec and weights (see the module comment for what is understood). Every
+ * error is an Error whose message starts with `importOnnx:` and names the node, tensor or field.
+ */
 export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): OnnxImport {
+  if (bytes.length > ONNX_IMPORT_LIMITS.fileBytes) {
+    throw new Error(`importOnnx: the file is ${bytes.length} bytes, more than the ${ONNX_IMPORT_LIMITS.fileBytes} an imported model may be`);
+  }
+  try {
+    return importChecked(bytes, options);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (message.startsWith('importOnnx: ')) throw e;
+    throw new Error(`importOnnx: ${message}`, { cause: e });
+  }
+}
+
+const tooLong = (s: string): boolean => s.length > ONNX_IMPORT_LIMITS.nameLength;
+
+/** The dims and stored size of a tensor agree, within the limits (before its values are read). */
+function checkTensor(t: TensorData, where: string): number {
+  if (tooLong(t.name)) fail(`${where}: a name of ${t.name.length} characters`);
+  const bad = t.dims.find((d) => !Number.isSafeInteger(d) || d < 0);
+  if (bad !== undefined) fail(`${where} '${t.name}': dimension ${bad} is not a size`);
+  const count = t.dims.reduce((a, b) => a * b, 1);
+  if (count > ONNX_IMPORT_LIMITS.values) fail(`${where} '${t.name}': ${count} values, more than the ${ONNX_IMPORT_LIMITS.values} allowed`);
+  if (t.rawData !== undefined) {
+    const size = t.dataType === DataType.FLOAT || t.dataType === DataType.INT32 ? 4 : t.dataType === DataType.DOUBLE || t.dataType === DataType.INT64 ? 8 : 0;
+    if (size !== 0 && t.rawData.byteLength !== count * size) {
+      fail(`${where} '${t.name}': ${t.rawData.byteLength} bytes of data for dims [${t.dims.join(', ')}] (${count * size} expected)`);
+    }
+  }
+  return count;
+}
+
+function fail(message: string): never {
+  throw new Error(`importOnnx: ${message}`);
+}
+
+/** Names, sizes and arities of the whole graph, before anything is interpreted. */
+function checkGraph(g: GraphData): void {
+  if (g.node.length > ONNX_IMPORT_LIMITS.nodes) fail(`the graph has ${g.node.length} nodes, more than the ${ONNX_IMPORT_LIMITS.nodes} allowed`);
+  let values = 0;
+  g.initializer.forEach((t, i) => { values += checkTensor(t, `initializer ${i}`); });
+  g.node.forEach((n, i) => {
+    const where = `node ${i} (${n.opType === '' ? 'no operator' : n.opType}${n.name === undefined || n.name === '' ? '' : ` '${n.name.slice(0, 80)}'`})`;
+    if (n.opType === '') fail(`${where}: no op_type`);
+    if (n.output.length === 0 || n.output[0] === '') fail(`${where}: no output tensor`);
+    if ([n.opType, n.name ?? '', ...n.input, ...n.output].some(tooLong)) fail(`${where}: a name longer than ${ONNX_IMPORT_LIMITS.nameLength} characters`);
+    const need = MIN_INPUTS[n.opType] ?? 0;
+    if (n.input.length < need || n.input.slice(0, need).some((s) => s === '')) fail(`${where}: needs ${need} input${need === 1 ? '' : 's'}, has ${n.input.filter((s) => s !== '').length}`);
+    for (const a of n.attribute ?? []) {
+      if (a.t !== undefined) values += checkTensor(a.t, `${where} attribute '${a.name}'`);
+      if (!Number.isFinite(a.f ?? 0)) fail(`${where}: attribute '${a.name}' is ${a.f}`);
+    }
+  });
+  if (values > ONNX_IMPORT_LIMITS.values) fail(`the tensors hold ${values} values, more than the ${ONNX_IMPORT_LIMITS.values} allowed`);
+  for (const v of [...g.input, ...g.output]) if (v.name === '' || tooLong(v.name)) fail(`a graph input or output has ${v.name === '' ? 'no name' : 'a name that is too long'}`);
+}
+
+/** Every value of a tensor read into a layer finite (and variances ≥ 0), naming the layer and what it holds. */
+function checkLayerValues(l: Building): void {
+  const check = (a: Float64Array | undefined, what: string, min = -Infinity): void => {
+    if (a === undefined) return;
+    const i = a.findIndex((v) => !Number.isFinite(v) || v < min);
+    if (i >= 0) fail(`layer '${l.spec.name}': ${what}[${i}] is ${a[i]}; it must be finite${min === 0 ? ' and ≥ 0' : ''}`);
+  };
+  check(l.W, 'weight');
+  check(l.b, 'bias');
+  if (l.bn !== undefined) {
+    check(l.bn.gamma, 'scale (gamma)');
+    check(l.bn.beta, 'shift (beta)');
+    check(l.bn.mean, 'running mean');
+    check(l.bn.variance, 'running variance', 0);
+  }
+}
+
+function importChecked(bytes: Uint8Array, options: OnnxImportOptions): OnnxImport {
   const m = decodeModel(bytes);
   const g = m.graph;
+  checkGraph(g);
   const inits = new Map(g.initializer.map((t) => [t.name, t]));
   const graphInputs = g.input.filter((v) => !inits.has(v.name));
   if (graphInputs.length !== 1) {
@@ -114,6 +217,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   for (const [name, t] of inits) env.set(name, { t: 'const', values: tensorValues(t), dims: t.dims });
   const declared = input.shape?.[1];
   const inputWidth = typeof declared === 'number' && declared > 0 ? declared : firstWeightRows(nodes, env, input.name);
+  if (!Number.isSafeInteger(inputWidth) || inputWidth > ONNX_IMPORT_LIMITS.width) fail(`input '${input.name}': width ${inputWidth}, more than the ${ONNX_IMPORT_LIMITS.width} allowed`);
   env.set(input.name, { t: 'layer', layer: 'input', width: inputWidth });
 
   const layers: Building[] = [];
@@ -253,6 +357,8 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
         const [gamma, beta, mean, variance] = n.input.slice(1, 5).map(constOf);
         if (x === null) break;
         if (gamma == null || beta == null || mean == null || variance == null) { problems.push(`BatchNormalization '${out}': parameters must be constants`); break; }
+        const lengths = [gamma, beta, mean, variance].map((c) => c.values.length);
+        if (lengths.some((k) => k !== x.width)) { problems.push(`BatchNormalization '${out}': scale, bias, mean and variance hold ${lengths.join(', ')} values for ${x.width} features`); break; }
         const l = newLayer('batchNorm', out, [x.layer], out, {
           bn: { gamma: gamma.values, beta: beta.values, mean: mean.values, variance: variance.values },
         });
@@ -283,6 +389,9 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
     ...(options.dtype === undefined ? {} : { dtype: options.dtype }),
     layers: layers.map((l) => l.spec as LayerSpec),
   };
+  layers.forEach(checkLayerValues);
+  const parameters = countParameters(spec).total;
+  if (parameters > ONNX_IMPORT_LIMITS.parameters) fail(`the model has ${parameters} parameters, more than the ${ONNX_IMPORT_LIMITS.parameters} allowed`);
   const usesStep = layers.some((l) => l.spec.activation === 'step');
   const model = new Model(spec, { trainable: !usesStep });
   for (const l of layers) {

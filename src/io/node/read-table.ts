@@ -1,0 +1,158 @@
+/**
+ * Tables on disk (Node): readTableFile reads CSV, TSV, JSON lines, Parquet and Arrow IPC (picked by the
+ * name's extension, else by the first bytes), '-' meaning standard input; writeTableFile writes a table
+ * or a record of columns (predictions) as CSV, TSV, JSON lines, Parquet or Arrow, atomically, '-' meaning
+ * standard output. Errors name the path: a missing file, a directory, a file that may not be read.
+ */
+
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { checkReadOptions } from '../../table/options.js';
+import { formatOfName, readChunks, sniffFormat, textReader } from '../../table/read.js';
+import { TableError, type Column, type ReadTableOptions, type Table, type TableFormat } from '../../table/types.js';
+import { arrowToTable, columnValues, parquetToTable, tableToArrow, tableToParquet } from './binary-tables.js';
+import { writeFileAtomic } from './files.js';
+
+const CHUNK = 1 << 20;
+
+/** A file-system error as a user should read it: what went wrong with which path. */
+export function fileError(path: string, e: unknown, doing: 'read' | 'write'): TableError {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
+  const what = doing === 'read' ? 'a data file' : 'the output';
+  const reason = code === 'ENOENT' ? (doing === 'read' ? 'no such file' : 'no such folder')
+    : code === 'EISDIR' ? `is a directory, not ${what}`
+      : code === 'EACCES' || code === 'EPERM' ? `permission denied (cannot ${doing} it)`
+        : code === 'ENOTDIR' ? 'a part of the path is not a directory'
+          : `cannot ${doing} it (${code !== '' ? code : e instanceof Error ? e.message : String(e)})`;
+  return new TableError(`${path}: ${reason}`, path);
+}
+
+async function* fileChunks(path: string): AsyncGenerator<Uint8Array> {
+  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: CHUNK });
+  try {
+    for await (const c of stream) yield typeof c === 'string' ? Buffer.from(c) : (c as Buffer);
+  } catch (e) {
+    throw fileError(path === '-' ? 'stdin' : path, e, 'read');
+  }
+}
+
+async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  for await (const c of chunks) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+/** Read a table file: CSV, TSV, JSON lines, Parquet or Arrow IPC; '-' is standard input. */
+export async function readTableFile(path: string, options: ReadTableOptions = {}): Promise<Table> {
+  checkReadOptions(options, 'readTableFile');
+  const stdin = path === '-';
+  let total: number | null = null;
+  if (!stdin) {
+    try {
+      const s = await stat(path);
+      if (s.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+      total = s.size;
+    } catch (e) {
+      throw fileError(path, e, 'read');
+    }
+  }
+  const source = options.source ?? (stdin ? 'stdin' : basename(path));
+  const named = options.format ?? (stdin ? null : formatOfName(path));
+  const format = (head: Uint8Array): TableFormat => named ?? sniffFormat(head);
+  const chunks = fileChunks(path);
+  const it = chunks[Symbol.asyncIterator]();
+  const first = await it.next();
+  const head = first.done === true ? new Uint8Array(0) : first.value;
+  async function* all(): AsyncGenerator<Uint8Array> {
+    if (head.length > 0) yield head;
+    for (let n = await it.next(); n.done !== true; n = await it.next()) yield n.value;
+  }
+  const f = format(head);
+  if (f === 'parquet' || f === 'arrow') {
+    const bytes = await readAll(all());
+    options.onProgress?.({ bytes: bytes.length, totalBytes: total, rows: 0 });
+    const t = f === 'parquet' ? await parquetToTable(bytes, source, options) : await arrowToTable(bytes, source, options);
+    options.onProgress?.({ bytes: bytes.length, totalBytes: total, rows: t.rows });
+    return t;
+  }
+  return readChunks(all(), () => textReader(f, options, source, total ?? options.totalBytes ?? null), options, total ?? options.totalBytes ?? null);
+}
+
+/** Columns to write: a Table, or a record of arrays (numbers, NaN missing; strings, null missing). */
+export type WritableColumns = Table | Readonly<Record<string, Float64Array | Float32Array | readonly number[] | readonly (string | null)[]>>;
+
+export interface WriteTableOptions {
+  /** Default: from the path's extension, else CSV. */
+  readonly format?: TableFormat;
+}
+
+function isTable(x: WritableColumns): x is Table {
+  return 'columns' in x && 'rows' in x && 'lines' in x && Array.isArray(x.columns);
+}
+
+/** The columns as names and arrays of one length. */
+function normalize(data: WritableColumns): { names: string[]; columns: (Float64Array | (string | null)[])[]; rows: number } {
+  if (isTable(data)) {
+    return { names: data.columns.map((c: Column) => c.name), columns: data.columns.map((c: Column) => columnValues(c, data.rows)), rows: data.rows };
+  }
+  const names = Object.keys(data);
+  const columns = names.map((n) => {
+    const v = data[n]!;
+    if (v instanceof Float64Array) return v;
+    if (v instanceof Float32Array) return Float64Array.from(v);
+    return v.every((x) => typeof x === 'number') ? Float64Array.from(v as readonly number[]) : Array.from(v, (x) => (x === null ? null : String(x)));
+  });
+  const rows = columns[0]?.length ?? 0;
+  columns.forEach((c, j) => {
+    if (c.length !== rows) throw new Error(`writeTableFile: column '${names[j]!}' has ${c.length} values, but column '${names[0]!}' has ${rows}`);
+  });
+  return { names, columns, rows };
+}
+
+/** A cell in CSV: quoted when it holds the delimiter, a quote, a line break or surrounding spaces. */
+function csvCell(s: string, d: string): string {
+  return s.includes(d) || /["\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function textOf(names: readonly string[], columns: readonly (Float64Array | (string | null)[])[], rows: number, format: 'csv' | 'tsv' | 'jsonl'): string {
+  const parts: string[] = [];
+  const d = format === 'tsv' ? '\t' : ',';
+  if (format !== 'jsonl') parts.push(names.map((n) => csvCell(n, d)).join(d));
+  for (let i = 0; i < rows; i++) {
+    if (format === 'jsonl') {
+      const o: Record<string, number | string | null> = {};
+      names.forEach((n, j) => { const v = columns[j]![i]; o[n] = typeof v === 'number' && Number.isNaN(v) ? null : v ?? null; });
+      parts.push(JSON.stringify(o));
+    } else {
+      parts.push(columns.map((c) => { const v = c[i]; return typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : v === null || v === undefined ? '' : csvCell(v, d); }).join(d));
+    }
+  }
+  parts.push('');
+  return parts.join('\n');
+}
+
+/** Write columns (a table, or predictions) as CSV, TSV, JSON lines, Parquet or Arrow IPC; '-' is standard output. */
+export async function writeTableFile(path: string, data: WritableColumns, options: WriteTableOptions = {}): Promise<void> {
+  const format = options.format ?? formatOfName(path) ?? 'csv';
+  const { names, columns, rows } = normalize(data);
+  let bytes: string | Uint8Array;
+  switch (format) {
+    case 'csv':
+    case 'tsv':
+    case 'jsonl': bytes = textOf(names, columns, rows, format); break;
+    case 'parquet': bytes = await tableToParquet(names, columns); break;
+    case 'arrow': bytes = await tableToArrow(names, columns); break;
+  }
+  if (path === '-') {
+    await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())));
+    return;
+  }
+  const existing = await stat(path).catch(() => null);
+  if (existing?.isDirectory() === true) throw fileError(path, Object.assign(new Error('directory'), { code: 'EISDIR' }), 'write');
+  try {
+    await writeFileAtomic(path, bytes);
+  } catch (e) {
+    throw fileError(path, (e as Error).cause ?? e, 'write');
+  }
+}
