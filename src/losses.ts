@@ -190,6 +190,7 @@ export function lossFromSpec(spec: LossSpec): Loss {
   return LOSS_TABLE[name].create(given);
 }
 
+/** Whether `x` is one of LOSS_NAMES. */
 export function isLossName(x: unknown): x is LossName {
   return typeof x === 'string' && (LOSS_NAMES as readonly string[]).includes(x);
 }
