@@ -9,7 +9,8 @@ import type { QueueRunnerOptions, TrialProgress } from '../src/node/queue/submit
 import type { WorkerEvent } from '../src/node/queue/worker.js';
 import type { RestartRunner } from '../src/train/restarts.js';
 import type { TuneRunner } from '../src/tune/search.js';
-import { usageError } from './errors.js';
+import { needOptional } from '../src/io/node/optional.js';
+import { CliError, usageError } from './errors.js';
 import { out } from './output.js';
 
 export interface RedisFlags {
@@ -25,7 +26,7 @@ export interface WorkerFlags extends RedisFlags {
 }
 
 async function connection(o: RedisFlags): Promise<QueueConnection> {
-  const { readPasswordFile, resolveConnection } = await import('../src/node/queue/connection.js');
+  const { readPasswordFile, resolveConnection } = await queueModule(() => import('../src/node/queue/connection.js'));
   let c: QueueConnection;
   try {
     c = { url: o.redis, ...(o.redisPasswordFile === undefined ? {} : { password: readPasswordFile(o.redisPasswordFile) }) };
@@ -47,7 +48,7 @@ function workerLine(name: string, e: WorkerEvent): string {
 
 export async function worker(o: WorkerFlags): Promise<void> {
   const c = await connection(o);
-  const { startQueueWorker } = await import('../src/node/queue/worker.js');
+  const { startQueueWorker } = await queueModule(() => import('../src/node/queue/worker.js'));
   let name = o.name ?? '';
   const w = await startQueueWorker({
     connection: c, concurrency: o.concurrency, stallSeconds: o.stallSeconds,
@@ -105,7 +106,7 @@ export async function restartQueue(o: QueueChoice, note: (line: string) => void)
   const flags = checkChoice(o);
   if (flags === null) return null;
   const { options, summary } = await submitter(flags, 'restart', note);
-  return { runner: (await import('../src/node/queue/submit.js')).queueRunner(options), summary };
+  return { runner: (await queueModule(() => import('../src/node/queue/submit.js'))).queueRunner(options), summary };
 }
 
 /** With `--redis URL`: the search's queue runner and a summary of trials per worker; null without. */
@@ -113,5 +114,15 @@ export async function tuneQueue(o: QueueChoice, note: (line: string) => void): P
   const flags = checkChoice(o);
   if (flags === null) return null;
   const { options, summary } = await submitter(flags, 'candidate', note);
-  return { runner: (await import('../src/node/queue/submit.js')).queueTuneRunner(options), summary };
+  return { runner: (await queueModule(() => import('../src/node/queue/submit.js'))).queueTuneRunner(options), summary };
+}
+
+/** A module of the job queue: its packages (bullmq, ioredis) are optional; a missing one is named. */
+async function queueModule<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await needOptional(() => needOptional(load, 'bullmq', '^6.7.0', 'the Redis job queue (--redis, mlpkit worker)'), 'ioredis', '^6.0.0', 'the Redis job queue (--redis, mlpkit worker)');
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith('the Redis job queue')) throw new CliError(e.message);
+    throw e;
+  }
 }

@@ -265,6 +265,7 @@ export function lossFromSpec(spec: LossSpec, model: LossModelPart = {}): Loss {
   return LOSS_TABLE[name].create(given, model);
 }
 
+/** Whether `x` is one of LOSS_NAMES. */
 export function isLossName(x: unknown): x is LossName {
   return typeof x === 'string' && (LOSS_NAMES as readonly string[]).includes(x);
 }

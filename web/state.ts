@@ -4,7 +4,12 @@
  * read and checked, and anything the URL lacks or gets wrong falls back to the default.
  */
 
-import { DEFAULT_LEARNING_RATES } from '../src/optim/optimizer.js';
+/**
+ * The page's starting learning rate: thirty times Adam's default (DEFAULT_LEARNING_RATES.adam, which the
+ * command, the library and the estimators share), because the page trains small 2-D problems at a capped
+ * frame rate so the boundary can be watched forming within seconds. Any rate is one click away.
+ */
+const PLAYGROUND_LEARNING_RATE = 0.03;
 
 export const DATASETS = ['circle', 'xor', 'gauss', 'spiral', 'moons', 'clusters', 'plane', 'bumps', 'csv'] as const;
 export type DatasetName = (typeof DATASETS)[number];
@@ -78,7 +83,7 @@ export function defaultState(): PlaygroundState {
       { units: 2, activation: 'tanh', perNeuron: {}, skip: false },
     ],
     init: 'auto', regularization: 'none', regRate: 0.001, dropout: 0, batchNorm: 'none',
-    optimizer: 'adam', learningRate: DEFAULT_LEARNING_RATES.adam, batchSize: 10, target: -1, viewX: 0, viewY: 1, showTest: false,
+    optimizer: 'adam', learningRate: PLAYGROUND_LEARNING_RATE, batchSize: 10, target: -1, viewX: 0, viewY: 1, showTest: false,
   };
 }
 

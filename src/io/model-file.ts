@@ -33,6 +33,7 @@ import {
 
 /** The `format` field of every model file. */
 export const MODEL_FILE_FORMAT = 'mlpkit-model';
+/** The model-file format version this library writes. */
 export const MODEL_FILE_VERSION = 2;
 /** The oldest format version this mlpkit reads. */
 export const MODEL_FILE_OLDEST_VERSION = 1;

@@ -9,6 +9,7 @@ import { activate, activateBackward, activationLabel, compileActivation, type Co
 import type { AnyNode } from './any-node.js';
 import { Node, type ActivationSite, type Ctx } from './node.js';
 
+/** An activation layer O = f(I); backward δ = ∂L/∂O ⊙ f′(I). */
 export class ActivationLayer extends Node implements ActivationSite {
   declare readonly kind: 'activation';
   override readonly activation: ActivationSite = this;

@@ -19,6 +19,7 @@ import { activate, activateBackward, activationLabel, compileActivation, isIdent
 import type { AnyNode } from './any-node.js';
 import { Node, type ActivationSite, type Ctx, type Param, type ParamRequest } from './node.js';
 
+/** The dense layer I = O_prev·W + b, O = f(I); backward gives ∂L/∂W = O_prevᵀ·δ, ∂L/∂b = Σδ and ∂L/∂O_prev = δ·Wᵀ. */
 export class Dense extends Node implements ActivationSite {
   declare readonly kind: 'dense';
   override readonly activation: ActivationSite = this;

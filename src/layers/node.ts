@@ -72,6 +72,7 @@ export interface ActivationSite {
   backwardFromDelta(arena: Arena, ctx: Ctx): void;
 }
 
+/** A node of the model's DAG: its output O and ∂L/∂O buffers, its inputs, and its forward and backward passes side by side. */
 export abstract class Node {
   /** Output, m × width. */
   O!: Slot;

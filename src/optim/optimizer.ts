@@ -25,7 +25,9 @@ import {
 import { validateLbfgs, type LbfgsSpec } from './lbfgs.js';
 import { learningRateAt, scheduleInit, scheduleObserve, validateSchedule, type ScheduleSpec, type ScheduleState } from './schedules.js';
 
+/** The optimizers that take one gradient step at a time. */
 export type StepRuleKind = StepRuleSpec['kind'];
+/** Every optimizer name, L-BFGS included. */
 export type OptimizerKind = OptimizerSpec['kind'];
 
 /**
@@ -50,6 +52,7 @@ export const OPTIMIZER_KEYS = {
   lbfgs: ['kind', 'historySize', 'maxLineSearch', 'gradientTolerance'],
 } as const satisfies { readonly [K in OptimizerKind]: readonly (keyof Extract<OptimizerSpec, { kind: K }>)[] };
 
+/** Every optimizer name, in the order of the docs (simple to complex). */
 export const OPTIMIZER_KINDS: readonly OptimizerKind[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lbfgs'];
 
 /** The keys each schedule may carry. */
@@ -62,6 +65,7 @@ export const SCHEDULE_KEYS = {
   plateau: ['kind', 'factor', 'patience', 'minDelta', 'minLearningRate'],
 } as const satisfies { readonly [K in ScheduleSpec['kind']]: readonly (keyof Extract<ScheduleSpec, { kind: K }>)[] };
 
+/** Every learning-rate schedule name. */
 export const SCHEDULE_KINDS: readonly ScheduleSpec['kind'][] = ['constant', 'step', 'exponential', 'cosine', 'invscaling', 'plateau'];
 
 // Every key of every spec is listed above (a compile-time check: a new option must be added there).
@@ -136,6 +140,7 @@ export interface OptimizerJSON {
   readonly learningRate: number;
 }
 
+/** One optimizer: its rule, its state (moments, step count) and its schedule, updating the flat parameter buffer in place. */
 export interface Optimizer {
   /** The rule with its base learning rate. */
   readonly rule: StepRuleSpec;

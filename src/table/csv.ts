@@ -16,7 +16,9 @@ import { TableError, type Column, type ReadTableOptions, type Table } from './ty
 const HEAD_BYTES = 1 << 16;
 /** Most bytes held for the type sample, whatever `sampleRows` says (a wide file reaches it in few records). */
 const SAMPLE_BYTES = 1 << 24;
+/** Columns a table may have unless `maxColumns` says otherwise. */
 export const DEFAULT_MAX_COLUMNS = 100_000;
+/** Bytes one field may hold unless `maxFieldBytes` says otherwise. */
 export const DEFAULT_MAX_FIELD_BYTES = 1 << 20;
 
 /** The text of a field (its doubled quotes made single). */

@@ -24,11 +24,13 @@ interface ColumnBase {
   readonly firstMissing: CellPlace | null;
 }
 
+/** A numeric column: one value per row, NaN where the cell is missing. */
 export interface NumberColumn extends ColumnBase {
   readonly type: 'number';
   readonly values: Float64Array;
 }
 
+/** A category (or boolean) column: one code per row into `levels`, −1 where the cell is missing. */
 export interface CategoryColumn extends ColumnBase {
   readonly type: 'category' | 'boolean';
   readonly codes: Int32Array;
@@ -37,13 +39,17 @@ export interface CategoryColumn extends ColumnBase {
   readonly counts: readonly number[];
 }
 
+/** A column whose every cell is missing. */
 export interface EmptyColumn extends ColumnBase {
   readonly type: 'empty';
 }
 
+/** One column of a table, by type. */
 export type Column = NumberColumn | CategoryColumn | EmptyColumn;
+/** A column's type: number, category, boolean or empty. */
 export type ColumnType = Column['type'];
 
+/** A table read from a file, a stream or arrays: typed columns and the editor line of every row. */
 export interface Table {
   /** The name used in messages (a file's base name, or what the caller passed as `source`). */
   readonly source: string;
@@ -86,6 +92,7 @@ export interface ReadTableOptions {
 /** Formats a table is read from. */
 export type TableFormat = 'csv' | 'tsv' | 'jsonl' | 'parquet' | 'arrow';
 
+/** How far a read has come. */
 export interface ReadProgress {
   readonly bytes: number;
   /** Total bytes when known, else null. */

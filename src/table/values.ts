@@ -79,6 +79,7 @@ function finishTable(source: string, builders: readonly ColumnBuilder[], rows: n
   return { source, columns, rows, lines, format: { kind } };
 }
 
+/** The reader's options, and the column names of rows given as arrays. */
 export interface RowsOptions extends ReadTableOptions {
   /** The column names, when the rows are arrays. */
   readonly header?: readonly string[];

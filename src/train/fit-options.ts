@@ -10,6 +10,7 @@ import type { OptimizerSpec } from '../optim/rules.js';
 import type { ScheduleSpec } from '../optim/schedules.js';
 import type { EarlyStoppingOptions, FitData, FitOptions } from './types.js';
 
+/** Every option `fit` takes (any other key is refused with the closest name). */
 export const FIT_OPTION_KEYS = [
   'epochs', 'batchSize', 'optimizer', 'schedule', 'shuffle', 'seed', 'validation', 'earlyStopping', 'tolerance',
   'nIterNoChange', 'timeLimitSeconds', 'signal', 'onEpochEnd', 'onBatchEnd', 'checkpoint', 'resumeFrom', 'resumeForce',

@@ -29,6 +29,7 @@ export interface Batch {
   readonly weights?: Vec | undefined;
 }
 
+/** What a step may be given besides the model, the optimizer and the batch: the generator for dropout and noise, and where to add the gradients' squared norms. */
 export interface StepOptions {
   /** The generator behind dropout and noise layers (default: the model's own). */
   readonly rng?: Rng;

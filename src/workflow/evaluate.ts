@@ -8,8 +8,10 @@
 import { accuracy, balancedAccuracy, confusionMatrix, logLoss, mae, mse, precisionRecallF1, r2, rocAuc } from '../metrics.js';
 import type { Decoded, EncodedTarget, TargetPlan } from './preprocessor.js';
 
+/** One class's row of the per-class table: precision, recall, F1 and support. */
 export interface ClassRow { readonly label: string; readonly precision: number; readonly recall: number; readonly f1: number; readonly support: number }
 
+/** Scores of predictions on labelled rows, with the confusion matrix or the residual summary. */
 export interface Evaluation {
   readonly rows: number;
   readonly metrics: Record<string, number>;

@@ -13,9 +13,12 @@ import { DEFAULT_LEARNING_RATES } from '../optim/optimizer.js';
 import type { ScheduleSpec } from '../optim/schedules.js';
 import { PREPROCESSOR_OPTION_NAMES, type PreprocessorOptions } from './preprocessor.js';
 
+/** An optimizer of the training options. */
 export type OptimizerName = OptimizerSpec['kind'];
+/** Every optimizer the training options name. */
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lbfgs'];
 
+/** The network a training run builds (its hidden layers, activation, initializer, regularization and loss). */
 export interface NetworkOptions {
   /** Units of each hidden layer. Default [32]. */
   readonly hidden?: readonly number[];
@@ -32,6 +35,7 @@ export interface NetworkOptions {
   readonly loss?: LossName;
 }
 
+/** How a training run optimizes: optimizer, learning rate, batches, epochs, validation, stopping, restarts and seed. */
 export interface OptimizationOptions {
   /** Default 'adam'. */
   readonly optimizer?: OptimizerName;
@@ -84,6 +88,7 @@ const OPTIMIZATION_OPTION_NAMES = [
   'earlyStopping', 'minDelta', 'tolerance', 'nIterNoChange',
   'classWeight', 'restarts', 'ensemble', 'bootstrap', 'seed',
 ] as const;
+/** Every training option, in the order model files record them. */
 export const TRAIN_OPTION_NAMES: readonly (keyof TrainOptions)[] = [...PREPROCESSOR_OPTION_NAMES, ...NETWORK_OPTION_NAMES, ...OPTIMIZATION_OPTION_NAMES];
 
 /** The defaults every door uses. */

@@ -32,6 +32,7 @@ export interface TrainingSummary {
   readonly heldOut?: { readonly rows: number; readonly metrics: Readonly<Record<string, number>> };
 }
 
+/** A fitted preprocessor and its network (or ensemble): raw tables in, labels, probabilities or values out; the one model file. */
 export class Pipeline {
   constructor(
     readonly predictor: Model | Ensemble,

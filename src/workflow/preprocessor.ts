@@ -25,10 +25,14 @@ import type { FeatureStep } from '../io/features.js';
 import { classifierTask, type Task } from './tasks.js';
 import { cellPlace, showCell } from './cells.js';
 
+/** How missing feature cells are filled. */
 export type Impute = 'mean' | 'median' | 'most-frequent' | 'constant';
+/** How numeric features are scaled: standardized, min-max to [0, 1], or not at all. */
 export type Scaling = 'standard' | 'minmax' | 'none';
+/** What a category level never seen in training does at predict time: an error, or all zeros. */
 export type UnknownPolicy = 'error' | 'ignore';
 
+/** What the preprocessing is told: the target, the features, imputation, scaling and the unknown-level policy. */
 export interface PreprocessorOptions {
   /** The target column, or several numeric columns for multi-output regression. */
   readonly target: string | readonly string[];
@@ -51,9 +55,12 @@ export interface PreprocessorOptions {
   readonly scaleTarget?: boolean;
 }
 
+/** Every preprocessing option. */
 export const PREPROCESSOR_OPTION_NAMES = ['target', 'features', 'drop', 'task', 'impute', 'fillValue', 'scale', 'unknown', 'minFrequency', 'scaleTarget'] as const;
 
+/** The level that pools rare categories (and takes unseen ones). */
 export const OTHER_LEVEL = '(other)';
+/** The level a constant imputation gives a category's missing cells. */
 export const MISSING_LEVEL = '(missing)';
 
 /** One feature column's fitted plan. */
@@ -61,10 +68,12 @@ export type ColumnPlan =
   | { readonly name: string; readonly type: 'number'; readonly fill: number | null; readonly center: number; readonly scale: number }
   | { readonly name: string; readonly type: 'category'; readonly levels: readonly string[]; readonly fill: string | null; readonly other: boolean };
 
+/** The fitted target: its classes, or its columns with the scaling used in training. */
 export type TargetPlan =
   | { readonly task: 'binary' | 'multiclass'; readonly name: string; readonly classes: readonly Label[] }
   | { readonly task: 'regression'; readonly names: readonly string[]; readonly mean: readonly number[]; readonly scale: readonly number[] };
 
+/** A preprocessor as the model file stores it; `features` is the same transformation as the ONNX export's steps. */
 export interface PreprocessorJSON {
   readonly kind: 'preprocessor';
   readonly version: 1;
@@ -101,6 +110,7 @@ export interface Decoded {
 
 export type MatrixDType = 'float32' | 'float64';
 
+/** The fitted preprocessing of a table: imputation, one-hot encoding, scaling and the target encoding, applied the same at every door. */
 export class Preprocessor {
   private constructor(
     readonly columns: readonly ColumnPlan[],

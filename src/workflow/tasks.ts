@@ -13,11 +13,13 @@ import type { LossName } from '../losses.js';
 import type { Task } from '../graph/builders.js';
 
 export type { Task };
+/** Every task. */
 export const TASK_NAMES: readonly Task[] = ['regression', 'binary', 'multiclass'];
 
 /** Rows of outputs, flat row-major. */
 export interface Outputs { readonly rows: number; readonly cols: number; readonly data: ArrayLike<number> }
 
+/** One task's entry: its output activation, loss, output width, and how it is scored. */
 export interface TaskInfo {
   readonly outputActivation: ActivationSpec;
   readonly loss: LossName;
@@ -30,6 +32,7 @@ export interface TaskInfo {
   readonly metricNames: readonly string[];
 }
 
+/** The task table every door, the report and the ONNX export read. */
 export const TASKS: Readonly<Record<Task, TaskInfo>> = {
   regression: {
     outputActivation: 'identity', loss: 'mse', outputWidth: (k) => k, classifier: false,

@@ -33,6 +33,7 @@ export interface TrainHooks {
   readonly checkSpec?: (spec: ModelSpec) => void;
 }
 
+/** What a training run gives: the pipeline, the history of the kept run, and the table as the network saw it. */
 export interface TrainOutcome {
   readonly pipeline: Pipeline;
   /** The history of the kept run (of member 0 in an ensemble). */

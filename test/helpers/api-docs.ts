@@ -7,7 +7,7 @@ import { join } from 'node:path';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The source file of each entry in package.json's "exports" that has types. */
-export const ENTRIES: readonly string[] = ['src/index.ts', 'src/datasets.ts', 'src/onnx.ts', 'src/node.ts', 'src/report/report.ts'];
+export const ENTRIES: readonly string[] = ['src/index.ts', 'src/datasets.ts', 'src/onnx.ts', 'src/node.ts', 'src/queue.ts', 'src/report/report.ts'];
 
 export interface Undocumented { readonly entry: string; readonly name: string; readonly file: string; readonly line: number }
 

@@ -24,8 +24,8 @@ async function failure(p: Promise<unknown>): Promise<string> {
 
 test('a missing file, a directory and an unreadable file are refused naming the path', async () => {
   const missing = join(dir, 'nope.csv');
-  assert.equal(await failure(readTableFile(missing)), `${missing}: no such file`);
-  assert.equal(await failure(readTableFile(dir)), `${dir}: is a directory, not a data file`);
+  assert.equal(await failure(readTableFile(missing)), `${missing}: no such file or folder (ENOENT)`);
+  assert.equal(await failure(readTableFile(dir)), `${dir}: is a folder; give a data file`);
   const locked = join(dir, 'locked.csv');
   writeFileSync(locked, 'a\n1\n');
   chmodSync(locked, 0o000);

@@ -3,6 +3,7 @@
  * hyparquet / hyparquet-writer for Parquet, apache-arrow for Arrow IPC (file and stream formats).
  */
 
+import { needOptional } from './optional.js';
 import { TableError, type Column, type ReadTableOptions, type Table } from '../../table/types.js';
 import { tableFromTyped, type TypedColumnSource, type TypedValue } from '../../table/typed.js';
 
@@ -10,7 +11,7 @@ import { tableFromTyped, type TypedColumnSource, type TypedValue } from '../../t
 const PARQUET_NUMBERS = new Set(['INT32', 'INT64', 'INT96', 'FLOAT', 'DOUBLE']);
 
 export async function parquetToTable(bytes: Uint8Array, source: string, options: ReadTableOptions): Promise<Table> {
-  const { parquetMetadata, parquetRead, parquetSchema } = await import('hyparquet');
+  const { parquetMetadata, parquetRead, parquetSchema } = await needOptional(() => import('hyparquet'), 'hyparquet', '^1.31.5', 'reading a Parquet file');
   const buffer = new ArrayBuffer(bytes.byteLength);
   new Uint8Array(buffer).set(bytes);
   let metadata;
@@ -46,7 +47,7 @@ export async function parquetToTable(bytes: Uint8Array, source: string, options:
 }
 
 export async function arrowToTable(bytes: Uint8Array, source: string, options: ReadTableOptions): Promise<Table> {
-  const arrow = await import('apache-arrow');
+  const arrow = await needOptional(() => import('apache-arrow'), 'apache-arrow', '^21.2.0', 'an Arrow file');
   let table;
   try {
     table = arrow.tableFromIPC(bytes);
@@ -98,7 +99,7 @@ export function columnValues(c: Column, rows: number): Float64Array | (string | 
 }
 
 export async function tableToParquet(names: readonly string[], columns: readonly (Float64Array | (string | null)[])[]): Promise<Uint8Array> {
-  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  const { parquetWriteBuffer } = await needOptional(() => import('hyparquet-writer'), 'hyparquet-writer', '^0.17.0', 'writing a Parquet file');
   const columnData = names.map((name, j) => {
     const data = columns[j]!;
     if (data instanceof Float64Array) {
@@ -113,7 +114,7 @@ export async function tableToParquet(names: readonly string[], columns: readonly
 }
 
 export async function tableToArrow(names: readonly string[], columns: readonly (Float64Array | (string | null)[])[]): Promise<Uint8Array> {
-  const arrow = await import('apache-arrow');
+  const arrow = await needOptional(() => import('apache-arrow'), 'apache-arrow', '^21.2.0', 'an Arrow file');
   const vectors: Record<string, InstanceType<typeof arrow.Vector>> = {};
   names.forEach((name, j) => {
     const data = columns[j]!;

@@ -110,6 +110,7 @@ function modeOf(path: string): number {
   }
 }
 
+/** Write a file so that it is either wholly there or not at all (a temporary file beside it, flushed, then renamed). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   let target: string;
   try {

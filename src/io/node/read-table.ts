@@ -20,8 +20,8 @@ const CHUNK = 1 << 20;
 export function fileError(path: string, e: unknown, doing: 'read' | 'write'): TableError {
   const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';
   const what = doing === 'read' ? 'a data file' : 'the output';
-  const reason = code === 'ENOENT' ? (doing === 'read' ? 'no such file' : 'no such folder')
-    : code === 'EISDIR' ? `is a directory, not ${what}`
+  const reason = code === 'ENOENT' ? (doing === 'read' ? 'no such file or folder (ENOENT)' : 'no such folder (ENOENT)')
+    : code === 'EISDIR' ? `is a folder; give ${what}`
       : code === 'EACCES' || code === 'EPERM' ? `permission denied (cannot ${doing} it)`
         : code === 'ENOTDIR' ? 'a part of the path is not a directory'
           : `cannot ${doing} it (${code !== '' ? code : e instanceof Error ? e.message : String(e)})`;
@@ -82,6 +82,7 @@ export async function readTableFile(path: string, options: ReadTableOptions = {}
 /** Columns to write: a Table, or a record of arrays (numbers, NaN missing; strings, null missing). */
 export type WritableColumns = Table | Readonly<Record<string, Float64Array | Float32Array | readonly number[] | readonly (string | null)[]>>;
 
+/** How `writeTableFile` writes: the format (default: from the file name). */
 export interface WriteTableOptions {
   /** Default: from the path's extension, else CSV. */
   readonly format?: TableFormat;

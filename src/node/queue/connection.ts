@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
 
+/** Where the Redis of the queue is: its address (redis:// or rediss://), password and TLS options (never printed). */
 export interface QueueConnection {
   /** `redis://HOST:PORT[/DB]` or `rediss://…` (TLS); may carry `user:password@`. */
   readonly url: string;

@@ -20,6 +20,7 @@ import { ATTEMPTS, DATA_PREFIX, QUEUE } from './names.js';
 import { restartTrials, tuneTrials, type TrialSet } from './trials.js';
 import { fromWire, toWire, type Json } from './wire.js';
 
+/** How a submitter uses the queue: the connection, a shared data folder instead of Redis, polling and progress. */
 export interface QueueRunnerOptions {
   readonly connection: QueueConnection;
   readonly queue?: string;
@@ -36,6 +37,7 @@ export interface QueueRunnerOptions {
   readonly pollMs?: number;
 }
 
+/** One event of a trial as the submitter sees it: started, done, found from an earlier run, or lost and queued again. */
 export type TrialProgress =
   /** Queued now; `found`: already on the queue from an earlier submission of the same run. */
   | { readonly kind: 'queued' | 'found'; readonly index: number; readonly id: string }

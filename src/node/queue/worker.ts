@@ -24,6 +24,7 @@ import { fromWire, toWire, type Json } from './wire.js';
 
 const ROLE = 'mlpkit-queue-trial';
 
+/** How a worker takes trials: the connection, its name, trials at a time, a shared data folder and the stall time. */
 export interface QueueWorkerOptions {
   readonly connection: QueueConnection;
   /** Trials run at once, each on its own thread (default 1). */
@@ -38,12 +39,14 @@ export interface QueueWorkerOptions {
   readonly onEvent?: (e: WorkerEvent) => void;
 }
 
+/** One event of a worker: a trial started or done, or Redis lost and regained. */
 export type WorkerEvent =
   | { readonly kind: 'started'; readonly id: string; readonly trial: Trial; readonly attempt: number }
   | { readonly kind: 'done'; readonly id: string; readonly seconds: number }
   | { readonly kind: 'failed'; readonly id: string; readonly message: string; readonly retried: boolean }
   | { readonly kind: 'note'; readonly message: string };
 
+/** A running queue worker: its name, and a stop that finishes the trials it is running. */
 export interface QueueWorker {
   readonly name: string;
   /** Where it takes trials from, without credentials. */
