@@ -8,6 +8,7 @@ import { runJobs, serveJobs } from './pool.js';
 
 const ROLE = 'mlpkit-compare-worker';
 
+/** How parallelCompareRunner runs: the number of worker threads. */
 export interface ParallelCompareOptions {
   /** Worker threads (default: the machine's available parallelism). */
   readonly threads?: number;
