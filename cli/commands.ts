@@ -20,7 +20,7 @@ import { isStdio, writeOutput } from './io.js';
 const writeText = (path: string, text: string): Promise<void> => writeAll([{ path, data: text }]);
 
 /** Library errors about the user's table, as the command reports them. */
-function tableErrors<T>(f: () => T): T {
+export function tableErrors<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
