@@ -56,8 +56,6 @@ export interface Kernels {
   mapGradCols(f: Activation, I: Vec, O: Vec, dO: Vec, dI: Vec, m: number, n: number, cols: Int32Array, beta: number): void;
   /** O[i,:] = softmax(I[i,:]) computed as exp(I − max) / Σ exp(I − max). */
   softmaxRows(I: Vec, O: Vec, m: number, n: number): void;
-  /** out[i] = log Σ_j exp(I[i,j]), stable. */
-  logSumExpRows(I: Vec, out: Vec, m: number, n: number): void;
   /** y ← y + α·x over len elements. */
   axpy(len: number, alpha: number, x: Vec, y: Vec): void;
   /** x ← α·x over len elements. */
@@ -89,10 +87,6 @@ export interface Kernels {
            beta1: number, beta2: number, epsilon: number, sqrtC2: number): void;
   /** Softmax backward per row: dI[i,j] = β·dI[i,j] + O[i,j]·(dO[i,j] − Σ_k dO[i,k]·O[i,k]). */
   softmaxRowsGrad(O: Vec, dO: Vec, dI: Vec, m: number, n: number, beta: number): void;
-  /** Σ x[i]·y[i]. Accumulates in float64. */
-  dot(x: Vec, y: Vec, len: number): number;
-  /** Σ x[i]. Accumulates in float64. */
-  sum(x: Vec, len: number): number;
   /** Σ x[i]². Accumulates in float64. */
   sumSq(x: Vec, len: number): number;
   /** Σ |x[i]|. Accumulates in float64. */
