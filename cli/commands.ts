@@ -15,6 +15,7 @@ import { checkOutputPath, csvCell, inputsFor, loadCliModel, metricsOf, predictTa
 import { Progress, outputMode } from './progress.js';
 import { predictionsCsv } from './predictions.js';
 import { out } from './output.js';
+import { backendInfo } from '../src/node/native.js';
 
 export async function predict(modelPath: string, dataPath: string, o: { out?: string; proba?: boolean; quiet?: boolean }): Promise<void> {
   const progress = new Progress(outputMode(o));
@@ -49,7 +50,9 @@ export async function evaluate(modelPath: string, dataPath: string, o: { target?
   for (const [k, v] of Object.entries(metrics)) out(`  ${k.padEnd(w)}  ${v.toFixed(4)}\n`);
 }
 
-export async function info(modelPath: string, o: { json?: boolean }): Promise<void> {
+export async function info(modelPath: string | undefined, o: { json?: boolean; backend?: boolean }): Promise<void> {
+  if (o.backend === true) { backend(o); if (modelPath === undefined) return; }
+  if (modelPath === undefined) throw usageError('info needs a model file (mlpkit info MODEL.json), or --backend');
   const m = await loadCliModel(modelPath);
   if (o.json === true) {
     out(`${JSON.stringify({ task: m.file.task ?? null, classes: m.file.classes ?? null, parameters: m.model.parameterCount, networks: m.predictor instanceof Ensemble ? m.predictor.members.length : 1, spec: m.file.spec, preprocessing: m.file.preprocessing ?? null, training: m.file.training ?? null })}\n`);
@@ -79,6 +82,14 @@ export async function info(modelPath: string, o: { json?: boolean }): Promise<vo
     }
   }
   out(`${lines.join('\n')}\n`);
+}
+
+function backend(o: { json?: boolean }): void {
+  const b = backendInfo();
+  if (o.json === true) { out(`${JSON.stringify({ backend: b })}\n`); return; }
+  out(`backend: ${b.name} (${b.detail})\n`);
+  if (b.reason !== null) out(`  not native: ${b.reason}\n`);
+  if (b.hint !== null) out(`  to get it: ${b.hint}\n`);
 }
 
 export async function trace(modelPath: string | undefined, dataPath: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean }): Promise<void> {

@@ -22,7 +22,7 @@ import type { ReportInterpretation } from '../src/report/report.js';
 import { Ensemble } from '../src/train/ensemble.js';
 import { ensembleMembersJson } from '../src/io/ensemble-file.js';
 import { parallelRunner } from '../src/node/restarts-worker.js';
-import { createThreadedBackend } from '../src/node/threads.js';
+import { backendForThreads } from '../src/node/native.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type FitOptions, type History, type Metric } from '../src/train/types.js';
 import { findColumn, readTable, type ColumnKind, type Table } from './csv.js';
 import { CliError, usageError } from './errors.js';
@@ -168,7 +168,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   });
   let model: Model;
   try {
-    model = new Model(spec, { seed: o.seed, ...((o.threads ?? 1) > 1 ? { backend: createThreadedBackend({ threads: o.threads! }) } : {}) });
+    model = new Model(spec, { seed: o.seed, ...((o.threads ?? 1) > 1 ? { backend: backendForThreads(o.threads!) } : {}) });
   } catch (e) {
     throw usageError((e as Error).message);
   }

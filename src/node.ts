@@ -3,3 +3,5 @@ export { writeFileAtomic, saveModelFile, loadModelFile, loadModel } from './io/n
 export { parallelRunner, type ParallelRunnerOptions } from './node/restarts-worker.js';
 export { parallelTuneRunner, type ParallelTuneOptions } from './node/tune-worker.js';
 export { createThreadedBackend, type ThreadedBackendOptions } from './node/threads.js';
+export { backendForThreads, backendInfo, nativeBlas, useNativeBackend, type BackendInfo } from './node/native.js';
+export { createNativeBackend, type NativeBackendOptions, type NativeBlas } from './kernels/native.js';
