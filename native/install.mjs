@@ -13,6 +13,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const skipFile = join(here, 'build', 'skipped.txt');
 
 function skip(reason) {
+  // An addon left from an earlier build would no longer match what this machine has.
+  rmSync(join(here, 'build', 'Release'), { recursive: true, force: true });
   mkdirSync(join(here, 'build'), { recursive: true });
   writeFileSync(skipFile, `${reason}\n`);
   console.log(`@mlpkit/native: not built (${reason}); mlpkit will use its WebAssembly kernels`);

@@ -107,6 +107,20 @@ export interface Kernels {
                     dX: Vec, dGamma: Vec, dBeta: Vec, betaDX: number): void;
 }
 
+/**
+ * Kernels with a fused bias and activation, an optional extra a backend may offer (the WebAssembly
+ * and native ones do): a dense layer's forward after its product in one pass over the rows, instead of
+ * `addRowVector` then `map`. Callers test for it with `hasBiasMap`.
+ */
+export interface BiasMapKernels extends Kernels {
+  /** I[i,:] += b for i < m (I is m×n, so I keeps the pre-activation), then O = f(I). */
+  biasMap(f: Activation, I: Vec, b: Vec, O: Vec, m: number, n: number): void;
+}
+
+export function hasBiasMap(k: Kernels): k is BiasMapKernels {
+  return typeof (k as Partial<BiasMapKernels>).biasMap === 'function';
+}
+
 export interface Arena {
   readonly dtype: DType;
   readonly kernels: Kernels;

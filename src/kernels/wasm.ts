@@ -12,7 +12,8 @@
  */
 
 import type { Activation, ActivationName } from '../activations.js';
-import type { Arena, Backend, DType, Kernels, Slot, Vec } from './backend.js';
+import type { Arena, Backend, BiasMapKernels, DType, Slot, Vec } from './backend.js';
+export { hasBiasMap, type BiasMapKernels } from './backend.js';
 import { TypedArena, tsKernels } from './ts.js';
 import { WASM_RELAXED_SIMD, WASM_SIMD, WASM_SIMD_SHARED } from './wasm-binary.js';
 
@@ -134,20 +135,6 @@ export async function loadWasmBackend(options: WasmBackendOptions = {}): Promise
 }
 
 interface MutableSlot extends Slot { a: Vec }
-
-/**
- * Kernels with a fused bias and activation, an optional extra a backend may offer (the WebAssembly
- * one does): a dense layer's forward after its product in one pass over the rows, instead of
- * `addRowVector` then `map`. Callers test for it with `hasBiasMap`.
- */
-export interface BiasMapKernels extends Kernels {
-  /** I[i,:] += b for i < m (I is m×n, so I keeps the pre-activation), then O = f(I). */
-  biasMap(f: Activation, I: Vec, b: Vec, O: Vec, m: number, n: number): void;
-}
-
-export function hasBiasMap(k: Kernels): k is BiasMapKernels {
-  return typeof (k as Partial<BiasMapKernels>).biasMap === 'function';
-}
 
 /**
  * The activations the module runs on four lanes: O = f(I), dI = β·dI + dO·f′ (byte offsets; f′ reads I
