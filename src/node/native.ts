@@ -6,9 +6,11 @@
  */
 
 import { createRequire } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import type { Backend } from '../kernels/backend.js';
 import { defaultBackend, setDefaultBackend } from '../kernels/default.js';
 import { createNativeBackend, type NativeBlas } from '../kernels/native.js';
+import { relaxedSimdSupported } from '../kernels/wasm.js';
 import { createThreadedBackend } from './threads.js';
 
 /** Why the addon is not there, and what to do about it. */
@@ -83,9 +85,24 @@ export function backendInfo(): BackendInfo {
   return describeBackend(defaultBackend(), probe());
 }
 
-/** Make the native backend the default when its addon loads (silently keep wasm otherwise); says which runs. */
+/**
+ * Let this Node validate relaxed SIMD (one fused multiply-add per lane: the wasm gemm ran 20–25% faster
+ * with it). Node 22 has it on; Node 20 has it behind V8's --experimental-wasm-relaxed-simd, which takes
+ * effect for modules compiled after it is set. Returns whether relaxed SIMD is available now.
+ */
+export function enableRelaxedSimd(): boolean {
+  if (!relaxedSimdSupported()) setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return relaxedSimdSupported();
+}
+
+/**
+ * Make the native backend the default when its addon loads (silently keep wasm otherwise), with relaxed
+ * SIMD for the WebAssembly kernels either way (`enableRelaxedSimd`); says which backend runs.
+ */
 export function useNativeBackend(): BackendInfo {
-  if (!defaultBackend().name.startsWith('native')) setDefaultBackend(chooseBackend(probe()));
+  enableRelaxedSimd();
+  const p = probe();
+  if ('blas' in p && !defaultBackend().name.startsWith('native')) setDefaultBackend(createNativeBackend(p.blas));
   return backendInfo();
 }
 

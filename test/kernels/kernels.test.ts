@@ -12,8 +12,11 @@ import type { Backend, Kernels, Vec } from '../../src/kernels/backend.js';
 import { tsBackend } from '../../src/kernels/ts.js';
 import { createWasmBackend, hasBiasMap, relaxedSimdSupported, WasmArena } from '../../src/kernels/wasm.js';
 import { createNativeBackend } from '../../src/kernels/native.js';
-import { nativeBlas } from '../../src/node/native.js';
+import { enableRelaxedSimd, nativeBlas } from '../../src/node/native.js';
 import { Rng } from '../../src/rng.js';
+
+// The command turns relaxed SIMD on where the runtime can validate it (Node 20: a V8 flag), so the suite does too.
+enableRelaxedSimd();
 
 const wasmBackends: Backend[] = [createWasmBackend({ relaxed: false })];
 if (relaxedSimdSupported()) wasmBackends.push(createWasmBackend({ relaxed: true }));
