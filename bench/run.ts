@@ -58,14 +58,18 @@ interface BenchRecord {
   gflops_1024?: number; gflops_w1_step?: number; error?: string; [k: string]: unknown;
 }
 
+// --from-raw FILE: no run, only the medians and the tables of the records in an earlier raw file.
+const fromRaw = opt('from-raw', '');
 // --- data --------------------------------------------------------------------------------------------------
-if (!existsSync(join(FMNIST_DIR, 'train-images-idx3-ubyte.gz'))) {
+if (fromRaw === '' && !existsSync(join(FMNIST_DIR, 'train-images-idx3-ubyte.gz'))) {
   log(`Fashion-MNIST is missing (${FMNIST_DIR}). Install it with\n  apt-get update && apt-get install -y dataset-fashion-mnist\n(Debian; or set FMNIST_DIR to a folder with the four idx .gz files), then rerun.`);
   process.exit(2);
 }
 const dataDir = join(root, 'bench/out/data');
-log('data: Fashion-MNIST (dataset-fashion-mnist) and the W2 set, checked against the spec\'s sha256 …');
-writeFlatFiles(dataDir);
+if (fromRaw === '') {
+  log('data: Fashion-MNIST (dataset-fashion-mnist) and the W2 set, checked against the spec\'s sha256 …');
+  writeFlatFiles(dataDir);
+}
 
 // --- who runs ----------------------------------------------------------------------------------------------
 const python = '/usr/bin/python3';
@@ -114,7 +118,7 @@ if (!hasNumpy) log('(no OpenBLAS figure: apt-get install -y python3-numpy)');
 const records: BenchRecord[] = [];
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 mkdirSync(join(root, 'bench/out'), { recursive: true });
-const rawFile = join(root, `bench/out/raw-${stamp}.jsonl`);
+const rawFile = fromRaw !== '' ? fromRaw : join(root, `bench/out/raw-${stamp}.jsonl`);
 
 /** Fraction of the two cores busy over 0.5 s (/proc/stat). */
 function busyFraction(): number {
@@ -179,7 +183,8 @@ const mlpkitCmd = (threads: number, args: string[]): [string, string[]] => {
 };
 
 const ortWanted = peers.some((p) => p.name === 'onnxruntime-node');
-for (let round = 1; round <= rounds; round++) {
+if (fromRaw !== '') records.push(...readFileSync(fromRaw, 'utf8').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as BenchRecord));
+for (let round = 1; round <= (fromRaw === '' ? rounds : 0); round++) {
   log(`round ${round}/${rounds}`);
   // The ceiling in every round: the machine's state moves between rounds.
   if (hasNumpy && requested.includes('W1')) {
@@ -199,7 +204,7 @@ for (let round = 1; round <= rounds; round++) {
 
 // Quality: W1 test accuracy after 5 epochs (W1acc), once per framework at one thread. brain.js's takes
 // ~15 minutes (5 epochs of per-sample updates) and is run only with --brain-accuracy.
-if (requested.includes('W1') && !flag('no-accuracy')) {
+if (fromRaw === '' && requested.includes('W1') && !flag('no-accuracy')) {
   log('W1 test accuracy after 5 epochs (W1acc)');
   for (const m of mlpkitRuns.filter((x) => x.threads === 1)) {
     runHarness(`${m.label} W1acc`, ...mlpkitCmd(1, ['--workloads', 'W1acc', '--threads', '1', '--backend', m.backend]));
@@ -231,6 +236,12 @@ interface Row {
   latency_us?: number; latency_p10_us?: number; latency_p90_us?: number; accuracy?: number;
   effective_gflops?: number; fraction_of_gemm_peak?: number; gemm_peak_gflops?: number;
   timed_samples?: number; peak_rss_mb?: number; foreign_cores_max: number;
+  /**
+   * Samples per second of CPU the harness itself got (samples/s ÷ own cores): on a machine shared with other
+   * processes, an estimate of the one-thread figure on an idle one (time slices taken by others do not count;
+   * the cache they evict still does).
+   */
+  samples_per_cpu_s?: number;
 }
 const groups = new Map<string, BenchRecord[]>();
 for (const r of records) {
@@ -245,6 +256,8 @@ const rows: Row[] = [...groups.values()].map((rs) => {
   const row: Row = { framework: r0.framework, workload: r0.workload, threads: r0.threads, runs: rs.length, foreign_cores_max: Math.max(0, ...pick('foreign_cores')) };
   if (r0.variant !== undefined) row.variant = r0.variant;
   const sps = med('samples_per_s');
+  const perCpu = rs.filter((r) => typeof r.samples_per_s === 'number' && typeof r.own_cores === 'number' && r.own_cores > 0).map((r) => r.samples_per_s! / (r.own_cores as number));
+  if (perCpu.length > 0) row.samples_per_cpu_s = Math.round(median(perCpu));
   if (sps !== undefined) { row.samples_per_s = Math.round(sps); row.samples_per_s_min = Math.round(Math.min(...pick('samples_per_s'))); row.samples_per_s_max = Math.round(Math.max(...pick('samples_per_s'))); }
   for (const k of ['latency_us', 'latency_p10_us', 'latency_p90_us'] as const) { const v = med(k); if (v !== undefined) row[k] = Math.round(v * 10) / 10; }
   const acc = med('accuracy');
@@ -278,7 +291,7 @@ const k = (v: number | undefined): string => (v === undefined ? '—' : v >= 1e5
 const pct = (v: number | undefined): string => (v === undefined ? '—' : `${(100 * v).toFixed(1)}%`);
 const find = (f: string, w: string, t: number): Row | undefined => rows.find((r) => ident(r) === f && r.workload === w && r.threads === t);
 const lines: string[] = [];
-const head = ['framework', 'thr', 'W1 samples/s', 'GFLOP/s (of sgemm)', 'W1 test acc', 'W2 samples/s', 'W2 acc', 'W3 b1 µs', 'W3 b1024 /s', 'peak RSS MB'];
+const head = ['framework', 'thr', 'W1 samples/s', 'W1 /CPU-s', 'GFLOP/s (of sgemm)', 'W1 test acc', 'W2 samples/s', 'W2 /CPU-s', 'W2 acc', 'W3 b1 µs', 'W3 b1024 /s', 'peak RSS MB'];
 const table: string[][] = [];
 const frameworks = [...new Set(rows.map(ident))];
 for (const f of frameworks) {
@@ -288,9 +301,9 @@ for (const f of frameworks) {
     if (any === undefined) continue;
     const name = f + (any.variant !== undefined && any.framework !== 'mlpkit' ? ` (${any.variant})` : '');
     const part = w1?.timed_samples !== undefined && w1.timed_samples < 60000 ? ` (${k(w1.timed_samples)} samples)` : '';
-    table.push([name, String(t), k(w1?.samples_per_s) + part,
+    table.push([name, String(t), k(w1?.samples_per_s) + part, k(w1?.samples_per_cpu_s),
       w1?.effective_gflops === undefined ? '—' : `${w1.effective_gflops.toFixed(1)}${w1.fraction_of_gemm_peak === undefined ? '' : ` (${pct(w1.fraction_of_gemm_peak)})`}`,
-      pct(w1?.accuracy), k(w2?.samples_per_s), pct(w2?.accuracy), w3?.latency_us === undefined ? '—' : w3.latency_us.toFixed(1), k(w3?.samples_per_s),
+      pct(w1?.accuracy), k(w2?.samples_per_s), k(w2?.samples_per_cpu_s), pct(w2?.accuracy), w3?.latency_us === undefined ? '—' : w3.latency_us.toFixed(1), k(w3?.samples_per_s),
       String(Math.max(w1?.peak_rss_mb ?? 0, w2?.peak_rss_mb ?? 0, w3?.peak_rss_mb ?? 0) || '—')]);
   }
 }
@@ -321,6 +334,14 @@ for (const f of frameworks.filter((x) => !x.startsWith('mlpkit'))) {
         ratio(find(f, 'W3', pt), find(me, 'W3', mt), 'latency_us'),
         ratio(find(me, 'W3', mt), find(f, 'W3', pt), 'samples_per_s')]);
     }
+  }
+}
+// One thread, per CPU-second each harness got: the comparison least moved by other processes' load.
+for (const f of frameworks.filter((x) => !x.startsWith('mlpkit'))) {
+  for (const me of ours) {
+    const cpu = (w: string, who: string): number | undefined => find(who, w, 1)?.samples_per_cpu_s;
+    const r = (w: string): string => { const a = cpu(w, me), b = cpu(w, f); return a === undefined || b === undefined ? '—' : `${(a / b).toFixed(2)}×`; };
+    if (cpu('W1', f) !== undefined || cpu('W2', f) !== undefined) rtable.push([`${me} 1t ÷ ${f} 1t, per CPU-s`, r('W1'), r('W2'), '', '']);
   }
 }
 const rw = rhead.map((h, i) => Math.max(h.length, ...rtable.map((r) => r[i]!.length)));
