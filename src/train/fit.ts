@@ -318,7 +318,8 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
         // Fresh views: a callback that runs a larger batch may have grown (and so moved) the arena.
         apply(rule!, opt!, model.paramBuffer.a, model.gradBuffer.a, lr, step, model.arena.kernels);
         model.applyConstraints();
-        if (!allFinite(params())) {
+        // Σθ² is finite exactly when every θ is (float32 values squared stay far inside float64's range).
+        if (!Number.isFinite(model.arena.kernels.sumSq(params(), params().length))) {
           const layer = firstNonFiniteLayer(model, 'value');
           params().set(lastFinite);
           throw new TrainingDivergedError(`training diverged at epoch ${epoch}, batch ${batch}: the update made weights of layer '${layer ?? '?'}' non-finite; the model keeps its last finite weights; lower the learning rate.`, epoch, batch, layer);
@@ -394,11 +395,11 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
   function accumulateNorms(): boolean {
     sq.fill(0);
     const ps = model.params;
+    // One kernel call per tensor (float64 sums in the backend) rather than a JavaScript loop over every weight.
+    const k = model.arena.kernels;
     for (let i = 0; i < ps.length; i++) {
-      const g = ps[i]!.grad.a;
-      let s = 0;
-      for (let j = 0; j < g.length; j++) s += g[j]! * g[j]!;
-      sq[layerOf[i]!]! += s;
+      const g = ps[i]!.grad;
+      sq[layerOf[i]!]! += k.sumSq(g.a, g.length);
     }
     let total = 0;
     for (let i = 0; i < sq.length; i++) { normSum[i]! += Math.sqrt(sq[i]!); total += sq[i]!; }
