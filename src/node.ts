@@ -4,3 +4,5 @@ export { readTableFile, writeTableFile, fileError, type WritableColumns, type Wr
 export { parallelRunner, type ParallelRunnerOptions } from './node/restarts-worker.js';
 export { parallelTuneRunner, type ParallelTuneOptions } from './node/tune-worker.js';
 export { createThreadedBackend, type ThreadedBackendOptions } from './node/threads.js';
+export { backendForThreads, backendInfo, nativeBlas, useNativeBackend, type BackendInfo } from './node/native.js';
+export { createNativeBackend, type NativeBackendOptions, type NativeBlas } from './kernels/native.js';
