@@ -486,22 +486,6 @@ export function softmaxRows(I: usize, O: usize, m: i32, n: i32): void {
   }
 }
 
-/** out[i] = max + log Σ exp(I[i,:] − max). */
-export function logSumExpRows(I: usize, out: usize, m: i32, n: i32): void {
-  for (let i = 0; i < m; i++) {
-    const r = I + <usize>(i * n) * 4;
-    if (n <= 0) { f32.store(out + <usize>i * 4, -Infinity); continue; }
-    const mx = rowMax(r, n);
-    const vm = f32x4.splat(mx);
-    let acc = f32x4.splat(0);
-    let j = 0;
-    for (; j + 4 <= n; j += 4) acc = f32x4.add(acc, exp4(f32x4.sub(v128.load(r + <usize>j * 4), vm)));
-    let s = <f64>hsum(acc);
-    for (; j < n; j++) s += Math.exp(<f64>(f32.load(r + <usize>j * 4) - mx));
-    f32.store(out + <usize>i * 4, <f32>(<f64>mx + Math.log(s)));
-  }
-}
-
 export function fill(x: usize, v: f32, len: i32): void {
   const s = f32x4.splat(v);
   let i = 0;
@@ -567,18 +551,6 @@ export function sumSq(x: usize, len: i32): f64 {
   return s;
 }
 
-export function sum(x: usize, len: i32): f64 {
-  let acc = f64x2.splat(0);
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    const v = v128.load(x + <usize>i * 4);
-    acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))));
-  }
-  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; i < len; i++) s += <f64>f32.load(x + <usize>i * 4);
-  return s;
-}
-
 export function sumAbs(x: usize, len: i32): f64 {
   let acc = f64x2.splat(0);
   let i = 0;
@@ -588,20 +560,6 @@ export function sumAbs(x: usize, len: i32): f64 {
   }
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
   for (; i < len; i++) s += Math.abs(<f64>f32.load(x + <usize>i * 4));
-  return s;
-}
-
-export function dot(x: usize, y: usize, len: i32): f64 {
-  let acc = f64x2.splat(0);
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    const a = v128.load(x + <usize>i * 4);
-    const b = v128.load(y + <usize>i * 4);
-    acc = f64x2.add(acc, f64x2.mul(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(b)));
-    acc = f64x2.add(acc, f64x2.mul(f64x2.promote_low_f32x4(i32x4.shuffle(a, a, 2, 3, 0, 1)), f64x2.promote_low_f32x4(i32x4.shuffle(b, b, 2, 3, 0, 1))));
-  }
-  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; i < len; i++) s += <f64>f32.load(x + <usize>i * 4) * <f64>f32.load(y + <usize>i * 4);
   return s;
 }
 

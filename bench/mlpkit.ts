@@ -1,15 +1,17 @@
 // mlpkit's harness for the benchmark workloads W1, W1acc, W2, W3 (spec: BENCHMARKS.md). Prints one
 // JSON record per line, as the peers' harnesses do.
-// Usage: npx tsx bench/mlpkit.ts [--workloads W1,W3,W2] [--threads 1|2] [--seed 0] [--run 1] [--backend wasm|ts]
+// Usage: npx tsx bench/mlpkit.ts [--workloads W1,W3,W2] [--threads 1|2] [--seed 0] [--run 1] [--backend native|wasm|ts]
 //        [--onnx bench/out/w1.onnx]   (also write the W1 network as ONNX, for the onnxruntime-node W3 peer)
-// --backend wasm (the default where the runtime has WebAssembly SIMD) is the wasm SIMD kernels, with
-// --threads > 1 the same kernels with products split over worker threads; --backend ts is the portable
-// TypeScript reference (one thread).
+// Training is timed through `fit()` and inference through `predict()`, the calls a user makes, as the
+// peers are timed through theirs. --backend native is the BLAS backend (@mlpkit/native; with --threads > 1
+// the BLAS's own threads); wasm (relaxed SIMD where the runtime validates it) with --threads > 1 splits
+// products over worker threads; ts is the portable TypeScript reference (one thread).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname } from 'node:path';
-import { applyOptimizer, createWasmBackend, exportOnnx, initOptimizer, mlp, Model, Rng, tsBackend, wasmSimdSupported, type Backend, type Slot, type StepRuleSpec } from '../src/index.js';
-import { createThreadedBackend } from '../src/node.js';
+import { createWasmBackend, exportOnnx, fit, mlp, Model, tsBackend, wasmSimdSupported, type Backend, type FitOptions } from '../src/index.js';
+import { createNativeBackend, createThreadedBackend, nativeBlas } from '../src/node.js';
+import { enableRelaxedSimd } from '../src/node/native.js';
 import { generateTabular, loadFmnist } from './data.js';
 
 function arg(name: string, fallback: string): string {
@@ -22,15 +24,20 @@ const threads = Number(arg('threads', '1'));
 const seed = Number(arg('seed', '0'));
 const run = Number(arg('run', '1'));
 const backendName = arg('backend', wasmSimdSupported() ? 'wasm' : 'ts');
+if (!['native', 'wasm', 'ts'].includes(backendName)) throw new Error(`unknown --backend '${backendName}'; expected native, wasm or ts`);
 const onnxPath = arg('onnx', '');
 if (backendName === 'ts' && threads > 1) throw new Error('--backend ts runs on one thread; use --backend wasm for --threads > 1');
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+if (backendName !== 'ts') enableRelaxedSimd();
+const blas = backendName === 'native' ? nativeBlas() : null;
+if (backendName === 'native' && blas === null) throw new Error('--backend native: the @mlpkit/native addon is not available (mlpkit info --backend says why)');
 
 function backend(): Backend {
   if (backendName === 'ts') return tsBackend;
-  if (backendName === 'shared') return createThreadedBackend({ threads });
+  if (blas !== null) return createNativeBackend(blas, { threads });
   return threads > 1 ? createThreadedBackend({ threads }) : createWasmBackend();
 }
+const kernels = backend().name;
 
 /** CPU used by other processes during a timed section (cores), as the peers' harnesses measure it. */
 function cpuWindow(): () => { foreign_cores: number; own_cores: number } {
@@ -56,8 +63,8 @@ function emit(rec: Record<string, unknown>): void {
   const mem = process.memoryUsage();
   const mb = (v: number): number => Math.round(v / 1048576);
   console.log(JSON.stringify({
-    framework: 'mlpkit', version, threads, run, seed, backend: backendName === 'ts' ? 'ts' : threads > 1 ? `wasm-simd×${threads}` : 'wasm-simd',
-    ...(backendName === 'ts' ? { variant: 'TypeScript backend' } : {}),
+    framework: 'mlpkit', version, threads, run, seed, backend: backendName, kernels, ...(blas === null ? {} : { blas: blas.config() }),
+    variant: backendName === 'ts' ? 'TypeScript backend' : backendName,
     cpu: cpus()[0]?.model ?? '', peak_rss_mb: mb(process.resourceUsage().maxRSS * 1024), heap_used_mb: mb(mem.heapUsed), external_mb: mb(mem.external),
     date: new Date().toISOString(), ...rec,
   }));
@@ -65,27 +72,8 @@ function emit(rec: Record<string, unknown>): void {
 
 /** With helper threads: let them boot (load the module, reach their wait) before anything is timed. */
 function settle(model: Model): Model {
-  if (threads > 1 && backendName !== 'ts') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+  if (threads > 1 && backendName === 'wasm') Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
   return model;
-}
-
-/**
- * A training step as the spec times it: gather the batch from the resident tables, forward, loss,
- * zeroGrad, backward, update.
- */
-function stepper(model: Model, X: Slot, Y: Slot, perm: Int32Array, rule: StepRuleSpec, lr: number, rng: Rng): (start: number, m: number) => void {
-  const state = initOptimizer(rule, model.paramBuffer.length, model.arena);
-  const train = { mode: 'train', rng } as const;
-  let t = 0;
-  return (start, m) => {
-    model.gatherInputRows(X.a, perm, start, m);
-    model.gatherTargetRows(Y.a, perm, start, m);
-    model.forwardRows(m, train);
-    model.lossOnTargets(m);
-    model.zeroGrad();
-    model.backward();
-    applyOptimizer(rule, state, model.paramBuffer.a, model.gradBuffer.a, lr, ++t, model.arena.kernels);
-  };
 }
 
 let fm: ReturnType<typeof loadFmnist> | null = null;
@@ -97,28 +85,29 @@ function oneHot(y: Uint8Array, k: number): Float32Array {
   return out;
 }
 
-/** W1's network, trained `epochs` epochs with the spec's Adam on batches of 128; returns seconds per epoch. */
-function trainW1(epochs: number): { model: Model; seconds: number[]; foreign: number } {
+const W1_FIT: Omit<FitOptions, 'epochs'> = {
+  batchSize: 128, shuffle: true, seed, optimizer: { kind: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+};
+
+function w1Model(): Model {
+  return settle(new Model(mlp({ inputSize: 784, outputSize: 10, task: 'multiclass', hidden: [256, 128], activation: 'relu' }), { seed, maxBatch: 128, backend: backend() }));
+}
+
+/**
+ * W1's network trained by `fit()` (the spec's Adam on batches of 128, a fresh seeded permutation per
+ * epoch): returns the model and the seconds the `fit()` call took. A warm-up `fit()` of one batch on a
+ * throw-away model first, so that the timed call does not pay for compiling the JavaScript.
+ */
+async function trainW1(epochs: number): Promise<{ model: Model; seconds: number; cpu: { foreign_cores: number; own_cores: number } }> {
   const d = fmnist();
-  const model = settle(new Model(mlp({ inputSize: 784, outputSize: 10, task: 'multiclass', hidden: [256, 128], activation: 'relu' }), { seed, maxBatch: 128, backend: backend() }));
-  const n = 60000;
-  const X = model.resident(d.xTrain);
-  const Y = model.resident(oneHot(d.yTrain, 10));
-  const rng = new Rng(seed);
-  const perm = new Int32Array(n);
-  const step = stepper(model, X, Y, perm, { kind: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 }, 1e-3, rng);
-  // Warm-up: one step on samples 0–127.
-  for (let i = 0; i < n; i++) perm[i] = i;
-  step(0, 128);
-  const seconds: number[] = [];
+  const y = oneHot(d.yTrain, 10);
+  await fit(w1Model(), { x: { rows: 128, cols: 784, data: d.xTrain.subarray(0, 128 * 784) }, y: { rows: 128, cols: 10, data: y.subarray(0, 1280) } }, { ...W1_FIT, epochs: 1 });
+  const model = w1Model();
   const window = cpuWindow();
-  for (let e = 0; e < epochs; e++) {
-    const t0 = performance.now();
-    rng.permutation(n, perm);
-    for (let s = 0; s < n; s += 128) step(s, Math.min(128, n - s));
-    seconds.push((performance.now() - t0) / 1000);
-  }
-  return { model, seconds, foreign: window().foreign_cores };
+  const t0 = performance.now();
+  await fit(model, { x: { rows: 60000, cols: 784, data: d.xTrain }, y: { rows: 60000, cols: 10, data: y } }, { ...W1_FIT, epochs });
+  const seconds = (performance.now() - t0) / 1000;
+  return { model, seconds, cpu: window() };
 }
 
 function testAccuracy(model: Model): number {
@@ -133,13 +122,12 @@ function testAccuracy(model: Model): number {
   return ok / 10000;
 }
 
-let w1Model: Model | null = null;
+let w1Trained: Model | null = null;
 
-function w1(): void {
-  const { model, seconds, foreign } = trainW1(1);
-  w1Model = model;
-  const s = seconds[0]!;
-  emit({ workload: 'W1', samples_per_s: Math.round(60000 / s), seconds: s, timed_samples: 60000, effective_gflops: Math.round(60.43 / s * 10) / 10, foreign_cores: foreign });
+async function w1(): Promise<void> {
+  const { model, seconds: s, cpu } = await trainW1(1);
+  w1Trained = model;
+  emit({ workload: 'W1', samples_per_s: Math.round(60000 / s), seconds: s, timed_samples: 60000, effective_gflops: Math.round(60.43 / s * 10) / 10, ...cpu });
   if (onnxPath !== '') {
     mkdirSync(dirname(onnxPath), { recursive: true });
     writeFileSync(onnxPath, exportOnnx(model));
@@ -149,43 +137,35 @@ function w1(): void {
   }
 }
 
-function w1acc(): void {
-  const { model, seconds, foreign } = trainW1(5);
-  const total = seconds.reduce((a, b) => a + b, 0);
-  emit({ workload: 'W1acc', accuracy: testAccuracy(model), epochs: 5, samples_per_s: Math.round(300000 / total), seconds: total, foreign_cores: foreign });
+async function w1acc(): Promise<void> {
+  const { model, seconds: total, cpu } = await trainW1(5);
+  emit({ workload: 'W1acc', accuracy: testAccuracy(model), epochs: 5, samples_per_s: Math.round(300000 / total), seconds: total, ...cpu });
 }
 
-function w2(): void {
+async function w2(): Promise<void> {
   const t = generateTabular();
-  const model = new Model({
+  const make = (): Model => settle(new Model({
     inputSize: 20, loss: 'binaryCrossEntropy',
     layers: [{ kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dense', units: 32, activation: 'tanh' }, { kind: 'dense', units: 1, activation: 'sigmoid' }],
-  }, { seed, maxBatch: 32, backend: backend() });
-  settle(model);
-  const X = model.resident(t.x);
-  const Y = model.resident(Float32Array.from(t.y));
-  const rng = new Rng(seed);
-  const perm = new Int32Array(t.n);
-  for (let i = 0; i < t.n; i++) perm[i] = i;
-  const run = stepper(model, X, Y, perm, { kind: 'sgd', learningRate: 0.1, momentum: 0.9 }, 0.1, rng);
-  run(0, 32);
+  }, { seed, maxBatch: 32, backend: backend() }));
+  const options: Omit<FitOptions, 'epochs'> = { batchSize: 32, shuffle: true, seed, optimizer: { kind: 'sgd', learningRate: 0.1, momentum: 0.9 } };
+  const y = Float32Array.from(t.y);
+  await fit(make(), { x: { rows: 32, cols: 20, data: t.x.subarray(0, 640) }, y: y.subarray(0, 32) }, { ...options, epochs: 1 });
+  const model = make();
   const window = cpuWindow();
   const t0 = performance.now();
-  for (let e = 0; e < 5; e++) {
-    rng.permutation(t.n, perm);
-    for (let s = 0; s < t.n; s += 32) run(s, Math.min(32, t.n - s));
-  }
+  await fit(model, { x: { rows: t.n, cols: 20, data: t.x }, y }, { ...options, epochs: 5 });
   const seconds = (performance.now() - t0) / 1000;
-  const foreign = window().foreign_cores;
+  const cpu = window();
   const p = model.predict({ rows: t.n, cols: 20, data: t.x }).data;
   let ok = 0;
   for (let i = 0; i < t.n; i++) if ((p[i]! > 0.5 ? 1 : 0) === t.y[i]) ok++;
-  emit({ workload: 'W2', samples_per_s: Math.round(50000 / seconds), seconds, timed_samples: 50000, accuracy: ok / t.n, foreign_cores: foreign });
+  emit({ workload: 'W2', samples_per_s: Math.round(50000 / seconds), seconds, timed_samples: 50000, accuracy: ok / t.n, ...cpu });
 }
 
-function w3(): void {
-  if (w1Model === null) w1Model = trainW1(1).model;
-  const model = w1Model;
+async function w3(): Promise<void> {
+  w1Trained ??= (await trainW1(1)).model;
+  const model = w1Trained;
   const d = fmnist();
   const one = { rows: 1, cols: 784, data: d.xTest.slice(0, 784) };
   for (let i = 0; i < 100; i++) model.predict(one);
@@ -211,10 +191,10 @@ function w3(): void {
   emit({ workload: 'W3', ...latency, samples_per_s: Math.round(calls * 1024 / seconds), batch_size: 1024, batch_calls: calls, foreign_cores: Math.max(foreign1, w2win().foreign_cores) });
 }
 
-const table: Record<string, () => void> = { W1: w1, W1acc: w1acc, W2: w2, W3: w3 };
+const table: Record<string, () => Promise<void>> = { W1: w1, W1acc: w1acc, W2: w2, W3: w3 };
 for (const w of workloads) {
   const f = table[w];
   if (f === undefined) throw new Error(`unknown workload '${w}'; expected W1, W1acc, W2, W3`);
-  f();
+  await f();
 }
 process.exit(0);

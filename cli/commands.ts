@@ -16,11 +16,12 @@ import { Progress, outputMode } from './progress.js';
 import { predictionsCsv } from './predictions.js';
 import { out } from './output.js';
 import { isStdio, writeOutput } from './io.js';
+import { backendInfo } from '../src/node/native.js';
 
 const writeText = (path: string, text: string): Promise<void> => writeAll([{ path, data: text }]);
 
 /** Library errors about the user's table, as the command reports them. */
-function tableErrors<T>(f: () => T): T {
+export function tableErrors<T>(f: () => T): T {
   try {
     return f();
   } catch (e) {
@@ -65,7 +66,9 @@ export function targetColumns(t: LoadedModel['pipeline']['preprocessor']['target
   return [flag];
 }
 
-export async function info(modelPath: string, o: { json?: boolean }): Promise<void> {
+export async function info(modelPath: string | undefined, o: { json?: boolean; backend?: boolean }): Promise<void> {
+  if (o.backend === true) { backend(o); if (modelPath === undefined) return; }
+  if (modelPath === undefined) throw usageError('info needs a model file (mlpkit info MODEL.json), or --backend');
   const m = await loadCliModel(modelPath);
   const p = m.pipeline;
   const networks = p.predictor instanceof Ensemble ? p.predictor.members.length : 1;
@@ -99,6 +102,14 @@ function infoLines(m: LoadedModel, networks: number): string[] {
     if (s.heldOut !== undefined) lines.push(`  on ${s.heldOut.rows} held-out rows: ${Object.entries(s.heldOut.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
   }
   return lines;
+}
+
+function backend(o: { json?: boolean }): void {
+  const b = backendInfo();
+  if (o.json === true) { out(`${JSON.stringify({ backend: b })}\n`); return; }
+  out(`backend: ${b.name} (${b.detail})\n`);
+  if (b.reason !== null) out(`  not native: ${b.reason}\n`);
+  if (b.hint !== null) out(`  to get it: ${b.hint}\n`);
 }
 
 export async function trace(modelPath: string | undefined, dataPath: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean }): Promise<void> {

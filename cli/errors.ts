@@ -18,24 +18,7 @@ export function usageError(message: string): CliError {
   return new CliError(message, 2);
 }
 
-/** Where a cell is, as a user would look it up: the file, the line as an editor numbers it, and the column. */
-export function cellPlace(file: string, line: number, column: string, index: number): string {
-  return `${file}, line ${line}, column '${column}' (column ${index + 1})`;
-}
-
-/** The most characters of a value a message quotes; longer values are cut and their length is given. */
-export const SHOWN_CHARACTERS = 60;
-
-/**
- * A cell's text as it should appear in a message: quoted, with invisible characters made visible, and cut to
- * `SHOWN_CHARACTERS` (a 10 MB cell must not make a 10 MB message).
- */
-export function showValue(v: string): string {
-  if (v === '') return "'' (an empty cell)";
-  const cut = v.length > SHOWN_CHARACTERS;
-  const quoted = JSON.stringify(cut ? v.slice(0, SHOWN_CHARACTERS) : v).replace(/^"|"$/g, "'");
-  return cut ? `${quoted.slice(0, -1)}…' (${v.length.toLocaleString('en-US')} characters)` : quoted;
-}
+export { cellPlace, showValue } from '../src/table/cells.js';
 
 /** What a failed system call means, in words (the code stays in brackets for searching). */
 const ERRNO_TEXT: Readonly<Record<string, string>> = {

@@ -18,10 +18,10 @@ import { tuneQueue } from './worker.js';
 import { depthDemo, formatDepthTable, GEOMETRIC_SET_NAMES, type GeometricSetName } from '../src/demos/depth.js';
 import { formatUniversalTable, universalApproximation } from '../src/demos/universal.js';
 import { depthDemoPictures, hiddenUnitPictures, lrRangePicture, partialDependencePicture, universalPictures } from '../src/demos/pictures.js';
-import { TableError, type Table } from '../src/table/types.js';
+import type { Table } from '../src/table/types.js';
 import type { Matrix } from '../src/matrix.js';
 import { findColumn, Preprocessor, type EncodedTarget } from '../src/workflow/preprocessor.js';
-import { targetColumns } from './commands.js';
+import { tableErrors, targetColumns } from './commands.js';
 import { CliError, requireReportRenderer, usageError } from './errors.js';
 import { checkModelMemory, checkOutputPath, loadCliModel, readData, readForModel, writeAll } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
@@ -51,7 +51,7 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   const t = prep.target;
   const trained = targetColumns(t, o.target);
   const table = await readForModel(dataPath, m, progress);
-  const { x, y } = tableErrorsToCli(() => {
+  const { x, y } = tableErrors(() => {
     trained.forEach((n) => findColumn(table, n, 'the target (--target)'));
     return { x: prep.transform(table), y: prep.transformTarget(table, 'float64', trained).y };
   });
@@ -118,20 +118,10 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   if (reportPath !== null) out(`report: ${reportPath}\n`);
 }
 
-/** Library errors about the user's table, as the command reports them. */
-function tableErrorsToCli<T>(f: () => T): T {
-  try {
-    return f();
-  } catch (e) {
-    if (e instanceof TableError) throw new CliError(e.message);
-    throw e;
-  }
-}
-
 /** A training table through the workflow's preprocessing (categories one-hot; inputs standardized unless told not to). */
 async function trainingTable(dataPath: string, target: string, standardize: boolean): Promise<{ table: Table; prep: Preprocessor; x: Matrix; y: EncodedTarget }> {
   const table = await readData(dataPath, new Progress('quiet'));
-  return tableErrorsToCli(() => {
+  return tableErrors(() => {
     const prep = Preprocessor.fit(table, { target, ...(standardize ? {} : { scale: 'none' as const, scaleTarget: false }) });
     return { table, prep, x: prep.transform(table), y: prep.transformTarget(table) };
   });

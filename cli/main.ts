@@ -117,10 +117,11 @@ export function program(): Command {
     .action(async (model: string, data: string, o: { target?: string; json?: boolean }) => (await commands()).evaluate(model, data, o));
 
   p.command('info')
-    .description('architecture, parameter count, preprocessing and training summary of a model file')
-    .argument('<model>')
+    .description('architecture, parameter count, preprocessing and training summary of a model file; --backend: which kernels run')
+    .argument('[model]')
+    .option('--backend', 'which backend runs (native BLAS or WebAssembly) and, if not native, why and how to get it')
     .option('--json', 'as one JSON object')
-    .action(async (model: string, o: { json?: boolean }) => (await commands()).info(model, o));
+    .action(async (model: string | undefined, o: { json?: boolean; backend?: boolean }) => (await commands()).info(model, o));
 
   p.command('trace')
     .description('backpropagation for one sample: I_j, O_j, δ_j per neuron and ∂L/∂w_ij = δ_j·O_i per weight (no arguments: the built-in 2-2-1 example)')
@@ -246,6 +247,8 @@ function pick(o: Record<string, unknown>, keys: readonly string[]): Record<strin
 export async function main(argv: readonly string[], sinks?: Sinks): Promise<number> {
   if (sinks !== undefined) return withSinks(sinks, () => main(argv));
   try {
+    // The native products when their addon loads; the WebAssembly kernels otherwise (info --backend says which).
+    (await import('../src/node/native.js')).useNativeBackend();
     await program().parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (e) {

@@ -13,7 +13,7 @@ import type { ReportBoundary, ReportInterpretation } from '../src/report/report.
 import { interpretModel, targetForInterpretation } from '../src/report/interpretation.js';
 import { parallelRunner } from '../src/node/restarts-worker.js';
 import { restartQueue } from './worker.js';
-import { createThreadedBackend } from '../src/node/threads.js';
+import { backendForThreads } from '../src/node/native.js';
 import { TableError, type Table } from '../src/table/types.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type History } from '../src/train/types.js';
 import type { Matrix } from '../src/matrix.js';
@@ -155,7 +155,7 @@ async function runTraining(table: Table, options: WorkflowOptions, o: TrainOptio
     signal: controller.signal, onEpochEnd: (r: EpochRecord) => { progress.epoch(r); },
     checkSpec: (spec) => { checkModelMemory(spec, o.batchSize, `--hidden ${o.hidden.join(',')}`); },
     ...((o.restarts ?? 1) > 1 ? { runner: queue?.runner ?? parallelRunner() } : {}),
-    ...(threads > 1 ? { backend: createThreadedBackend({ threads }) } : {}),
+    ...(threads > 1 ? { backend: backendForThreads(threads) } : {}),
     ...checkpointOptions(o),
   };
   progress.trainStart(o.epochs);

@@ -125,7 +125,7 @@ export { heatmapSvg, lineChartSvg } from './demos/svg.js';
 
 // Kernel backends: WebAssembly SIMD (the default where it compiles) and the portable TypeScript reference.
 export { createWasmBackend, loadWasmBackend, wasmSimdSupported, relaxedSimdSupported, WasmArena, type WasmBackendOptions } from './kernels/wasm.js';
-export { defaultBackend } from './kernels/default.js';
+export { defaultBackend, setDefaultBackend } from './kernels/default.js';
 export { ensembleMembersJson, ensembleSize, predictorFromFile } from './io/ensemble-file.js';
 
 // The workflow floor: one table type, one preprocessing, one task table, one training workflow, one model file.

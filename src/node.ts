@@ -5,3 +5,5 @@ export { parallelRunner, type ParallelRunnerOptions } from './node/restarts-work
 export { parallelTuneRunner, type ParallelTuneOptions } from './node/tune-worker.js';
 export { parallelCompareRunner, type ParallelCompareOptions } from './node/compare-worker.js';
 export { createThreadedBackend, type ThreadedBackendOptions } from './node/threads.js';
+export { backendForThreads, backendInfo, nativeBlas, useNativeBackend, type BackendInfo } from './node/native.js';
+export { createNativeBackend, type NativeBackendOptions, type NativeBlas } from './kernels/native.js';

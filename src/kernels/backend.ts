@@ -59,8 +59,6 @@ export interface Kernels {
   mapGradCols(f: Activation, I: Vec, O: Vec, dO: Vec, dI: Vec, m: number, n: number, cols: Int32Array, beta: number): void;
   /** O[i,:] = softmax(I[i,:]) computed as exp(I − max) / Σ exp(I − max). */
   softmaxRows(I: Vec, O: Vec, m: number, n: number): void;
-  /** out[i] = log Σ_j exp(I[i,j]), stable. */
-  logSumExpRows(I: Vec, out: Vec, m: number, n: number): void;
   /** y ← y + α·x over len elements. */
   axpy(len: number, alpha: number, x: Vec, y: Vec): void;
   /** x ← α·x over len elements. */
@@ -92,10 +90,6 @@ export interface Kernels {
            beta1: number, beta2: number, epsilon: number, sqrtC2: number): void;
   /** Softmax backward per row: dI[i,j] = β·dI[i,j] + O[i,j]·(dO[i,j] − Σ_k dO[i,k]·O[i,k]). */
   softmaxRowsGrad(O: Vec, dO: Vec, dI: Vec, m: number, n: number, beta: number): void;
-  /** Σ x[i]·y[i]. Accumulates in float64. */
-  dot(x: Vec, y: Vec, len: number): number;
-  /** Σ x[i]. Accumulates in float64. */
-  sum(x: Vec, len: number): number;
   /** Σ x[i]². Accumulates in float64. */
   sumSq(x: Vec, len: number): number;
   /** Σ |x[i]|. Accumulates in float64. */
@@ -114,6 +108,20 @@ export interface Kernels {
    */
   batchNormBackward(dY: Vec, xhat: Vec, gamma: Vec, invStd: Vec, m: number, n: number,
                     dX: Vec, dGamma: Vec, dBeta: Vec, betaDX: number): void;
+}
+
+/**
+ * Kernels with a fused bias and activation, an optional extra a backend may offer (the WebAssembly
+ * and native ones do): a dense layer's forward after its product in one pass over the rows, instead of
+ * `addRowVector` then `map`. Callers test for it with `hasBiasMap`.
+ */
+export interface BiasMapKernels extends Kernels {
+  /** I[i,:] += b for i < m (I is m×n, so I keeps the pre-activation), then O = f(I). */
+  biasMap(f: Activation, I: Vec, b: Vec, O: Vec, m: number, n: number): void;
+}
+
+export function hasBiasMap(k: Kernels): k is BiasMapKernels {
+  return typeof (k as Partial<BiasMapKernels>).biasMap === 'function';
 }
 
 /** The memory a model's buffers are carved from (an ArrayBuffer, or a WebAssembly memory), with the kernels that run on it. */

@@ -3,7 +3,7 @@
  * Plain loops, float64 accumulation in reductions, no allocation per call.
  */
 
-import type { Activation } from '../activations.js';
+import type { Activation, ActivationName } from '../activations.js';
 import type { Arena, Backend, DType, Kernels, Slot, Vec } from './backend.js';
 
 function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
@@ -62,28 +62,46 @@ function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
   }
 }
 
+/**
+ * Loops with f and f′ written inline for the common activations (a call per element costs more than
+ * these functions): O = f(I), and dI = dO·f′ for β = 0. Every other activation runs the generic loops
+ * over its `f` and `df`.
+ */
+interface InlineLoops {
+  readonly map?: (I: Vec, O: Vec, len: number) => void;
+  readonly grad?: (I: Vec, O: Vec, dO: Vec, dI: Vec, len: number) => void;
+}
+const INLINE: Readonly<Partial<Record<ActivationName, InlineLoops>>> = {
+  identity: {
+    map: (I, O, len) => { if (I !== O) for (let i = 0; i < len; i++) O[i] = I[i]!; },
+    grad: (_I, _O, dO, dI, len) => { if (dO !== dI) for (let i = 0; i < len; i++) dI[i] = dO[i]!; },
+  },
+  relu: {
+    map: (I, O, len) => { for (let i = 0; i < len; i++) { const x = I[i]!; O[i] = x > 0 ? x : 0; } },
+    grad: (I, _O, dO, dI, len) => { for (let i = 0; i < len; i++) dI[i] = I[i]! > 0 ? dO[i]! : 0; },
+  },
+  sigmoid: {
+    grad: (_I, O, dO, dI, len) => { for (let i = 0; i < len; i++) { const y = O[i]!; dI[i] = dO[i]! * y * (1 - y); } },
+  },
+  tanh: {
+    map: (I, O, len) => { for (let i = 0; i < len; i++) O[i] = Math.tanh(I[i]!); },
+    grad: (_I, O, dO, dI, len) => { for (let i = 0; i < len; i++) { const y = O[i]!; dI[i] = dO[i]! * (1 - y * y); } },
+  },
+};
+
 function mapLoop(f: Activation, I: Vec, O: Vec, len: number): void {
-  switch (f.name) {
-    case 'identity': if (I !== O) for (let i = 0; i < len; i++) O[i] = I[i]!; return;
-    case 'relu': for (let i = 0; i < len; i++) { const x = I[i]!; O[i] = x > 0 ? x : 0; } return;
-    case 'tanh': for (let i = 0; i < len; i++) O[i] = Math.tanh(I[i]!); return;
-    default: { const fn = f.f; for (let i = 0; i < len; i++) O[i] = fn(I[i]!); }
-  }
+  const inline = INLINE[f.name]?.map;
+  if (inline !== undefined) { inline(I, O, len); return; }
+  const fn = f.f;
+  for (let i = 0; i < len; i++) O[i] = fn(I[i]!);
 }
 
 function mapGradLoop(f: Activation, I: Vec, O: Vec, dO: Vec, dI: Vec, len: number, beta: number): void {
-  if (beta === 0) {
-    switch (f.name) {
-      case 'identity': if (dO !== dI) for (let i = 0; i < len; i++) dI[i] = dO[i]!; return;
-      case 'relu': for (let i = 0; i < len; i++) dI[i] = I[i]! > 0 ? dO[i]! : 0; return;
-      case 'sigmoid': for (let i = 0; i < len; i++) { const y = O[i]!; dI[i] = dO[i]! * y * (1 - y); } return;
-      case 'tanh': for (let i = 0; i < len; i++) { const y = O[i]!; dI[i] = dO[i]! * (1 - y * y); } return;
-      default: { const df = f.df; for (let i = 0; i < len; i++) dI[i] = dO[i]! * df(I[i]!, O[i]!); }
-    }
-    return;
-  }
+  const inline = beta === 0 ? INLINE[f.name]?.grad : undefined;
+  if (inline !== undefined) { inline(I, O, dO, dI, len); return; }
   const df = f.df;
-  for (let i = 0; i < len; i++) dI[i] = beta * dI[i]! + dO[i]! * df(I[i]!, O[i]!);
+  if (beta === 0) for (let i = 0; i < len; i++) dI[i] = dO[i]! * df(I[i]!, O[i]!);
+  else for (let i = 0; i < len; i++) dI[i] = beta * dI[i]! + dO[i]! * df(I[i]!, O[i]!);
 }
 
 /** The TypeScript kernels (the reference implementation of Kernels). */
@@ -132,16 +150,6 @@ export const tsKernels: Kernels = {
       for (let j = 0; j < n; j++) { const e = Math.exp(I[r + j]! - mx); O[r + j] = e; s += e; }
       const inv = 1 / s;
       for (let j = 0; j < n; j++) O[r + j]! *= inv;
-    }
-  },
-  logSumExpRows(I, out, m, n) {
-    for (let i = 0; i < m; i++) {
-      const r = i * n;
-      let mx = -Infinity;
-      for (let j = 0; j < n; j++) if (I[r + j]! > mx) mx = I[r + j]!;
-      let s = 0;
-      for (let j = 0; j < n; j++) s += Math.exp(I[r + j]! - mx);
-      out[i] = mx + Math.log(s);
     }
   },
   axpy(len, alpha, x, y) { for (let i = 0; i < len; i++) y[i]! += alpha * x[i]!; },
@@ -195,8 +203,6 @@ export const tsKernels: Kernels = {
       }
     }
   },
-  dot(x, y, len) { let s = 0; for (let i = 0; i < len; i++) s += x[i]! * y[i]!; return s; },
-  sum(x, len) { let s = 0; for (let i = 0; i < len; i++) s += x[i]!; return s; },
   sumSq(x, len) { let s = 0; for (let i = 0; i < len; i++) { const v = x[i]!; s += v * v; } return s; },
   sumAbs(x, len) { let s = 0; for (let i = 0; i < len; i++) s += Math.abs(x[i]!); return s; },
   batchNormStats(X, m, n, epsilon, mean, variance, invStd, xhat) {

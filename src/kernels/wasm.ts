@@ -11,8 +11,9 @@
  * otherwise; `wasmBackendInfo()` says which.
  */
 
-import type { Activation } from '../activations.js';
-import type { Arena, Backend, DType, Kernels, Slot, Vec } from './backend.js';
+import type { Activation, ActivationName } from '../activations.js';
+import type { Arena, Backend, BiasMapKernels, DType, Slot, Vec } from './backend.js';
+export { hasBiasMap, type BiasMapKernels } from './backend.js';
 import { TypedArena, tsKernels } from './ts.js';
 import { WASM_RELAXED_SIMD, WASM_SIMD, WASM_SIMD_SHARED } from './wasm-binary.js';
 
@@ -35,13 +36,10 @@ interface Exports {
   readonly tanh: (I: number, O: number, len: number) => void;
   readonly tanhGrad: (O: number, dO: number, dI: number, len: number, beta: number) => void;
   readonly sumSq: (x: number, len: number) => number;
-  readonly sum: (x: number, len: number) => number;
   readonly sumAbs: (x: number, len: number) => number;
   readonly fill: (x: number, v: number, len: number) => void;
   readonly softmaxRows: (I: number, O: number, m: number, n: number) => void;
-  readonly logSumExpRows: (I: number, out: number, m: number, n: number) => void;
   readonly biasAct: (I: number, b: number, O: number, m: number, n: number, act: number) => void;
-  readonly dot: (x: number, y: number, len: number) => number;
   readonly adamStep: (len: number, params: number, grads: number, m: number, v: number, stepSize: number,
                       beta1: number, beta2: number, epsilon: number, sqrtC2: number) => void;
 }
@@ -104,10 +102,11 @@ function backendFor(module: WebAssembly.Module, relaxed: boolean): Backend {
 }
 
 /**
- * The WebAssembly backend, compiled synchronously (fine in Node and in Web Workers; a browser's
- * main thread refuses synchronous compilation of modules this size: use `loadWasmBackend` there).
+ * The kernel module, compiled synchronously (fine in Node and in Web Workers; a browser's main thread
+ * refuses synchronous compilation of modules this size: use `loadWasmBackend` there), and whether it is
+ * the relaxed-SIMD build.
  */
-export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
+export function wasmKernelModule(options: WasmBackendOptions = {}): { module: WebAssembly.Module; relaxed: boolean } {
   if (!wasmSimdSupported()) throw new Error('wasm backend: this runtime does not support WebAssembly SIMD; use the TypeScript backend');
   const relaxed = resolveRelaxed(options);
   let module = modules.get(relaxed);
@@ -115,6 +114,12 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
     module = new WebAssembly.Module(bytesFor(relaxed));
     modules.set(relaxed, module);
   }
+  return { module, relaxed };
+}
+
+/** The WebAssembly backend, compiled synchronously (see `wasmKernelModule`). */
+export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
+  const { module, relaxed } = wasmKernelModule(options);
   return backendFor(module, relaxed);
 }
 
@@ -133,28 +138,37 @@ export async function loadWasmBackend(options: WasmBackendOptions = {}): Promise
 interface MutableSlot extends Slot { a: Vec }
 
 /**
- * Kernels with a fused bias and activation, an optional extra a backend may offer (the WebAssembly
- * one does): a dense layer's forward after its product in one pass over the rows, instead of
- * `addRowVector` then `map`. Callers test for it with `hasBiasMap`.
+ * The activations the module runs on four lanes: O = f(I), dI = β·dI + dO·f′ (byte offsets; f′ reads I
+ * or O, whichever the module's kernel takes) and the code of the fused bias + activation. Every other
+ * activation runs the TypeScript loops on the same views.
  */
-export interface BiasMapKernels extends Kernels {
-  /** I[i,:] += b for i < m (I is m×n, so I keeps the pre-activation), then O = f(I). */
-  biasMap(f: Activation, I: Vec, b: Vec, O: Vec, m: number, n: number): void;
+interface WasmActivation {
+  readonly code: number;
+  map(ex: Exports, I: number, O: number, len: number): void;
+  grad(ex: Exports, I: number, O: number, dO: number, dI: number, len: number, beta: number): void;
 }
-
-export function hasBiasMap(k: Kernels): k is BiasMapKernels {
-  return typeof (k as Partial<BiasMapKernels>).biasMap === 'function';
-}
-
-/** Activations with a four-lane implementation in the module, by the code `biasAct` takes. */
-const ACT_CODES: Readonly<Record<string, number>> = { identity: 0, relu: 1, sigmoid: 2, tanh: 3 };
+const WASM_ACTIVATIONS: Readonly<Partial<Record<ActivationName, WasmActivation>>> = {
+  identity: {
+    code: 0,
+    map: (ex, I, O, len) => { if (I !== O) ex.copy(I, O, len); },
+    grad: (ex, _I, _O, dO, dI, len, beta) => {
+      if (beta === 0) { if (dO !== dI) ex.copy(dO, dI, len); return; }
+      if (beta !== 1) ex.scale(len, beta, dI);
+      ex.axpy(len, 1, dO, dI);
+    },
+  },
+  relu: { code: 1, map: (ex, I, O, len) => ex.relu(I, O, len), grad: (ex, I, _O, dO, dI, len, beta) => ex.reluGrad(I, dO, dI, len, beta) },
+  sigmoid: { code: 2, map: (ex, I, O, len) => ex.sigmoid(I, O, len), grad: (ex, _I, O, dO, dI, len, beta) => ex.sigmoidGrad(O, dO, dI, len, beta) },
+  tanh: { code: 3, map: (ex, I, O, len) => ex.tanh(I, O, len), grad: (ex, _I, O, dO, dI, len, beta) => ex.tanhGrad(O, dO, dI, len, beta) },
+};
 
 /** The raw module entry points, for code that drives the kernels from other threads. */
 export type WasmExports = Exports;
 
 /**
- * Splits large products over threads that share the arena's memory (Node: src/node/threads.ts).
- * `gemm` gets byte offsets and returns false to let the arena run the product on this thread.
+ * Takes over the products it runs faster than this module: split over threads that share the arena's
+ * memory (src/node/threads.ts), or handed to a native BLAS on the same memory (src/kernels/native.ts).
+ * `gemm` gets byte offsets and returns false to let the arena run the product itself.
  */
 export interface GemmTeam {
   /** Called once by the arena, when its memory and exports exist. */
@@ -166,7 +180,7 @@ export interface GemmTeam {
 }
 
 export interface WasmArenaOptions {
-  /** A shared memory with this maximum (in 64 KiB pages), for `team`; the module must be the shared build. */
+  /** A shared memory with this maximum (in 64 KiB pages), for a team of threads; the module must be the shared build. */
   readonly sharedMaximumPages?: number;
   readonly team?: GemmTeam;
 }
@@ -253,32 +267,22 @@ export class WasmArena implements Arena {
     // (For a shared memory, \`buffer\` is the same object until the memory grows, as for a plain one.)
     const arena = this;
     const unary = (f: Activation, I: Vec, O: Vec, len: number): boolean => {
+      const w = WASM_ACTIVATIONS[f.name];
       const pi = at(I);
       const po = at(O);
-      if (pi < 0 || po < 0) return false;
-      switch (f.name) {
-        case 'identity': if (pi !== po) ex.copy(pi, po, len); return true;
-        case 'relu': ex.relu(pi, po, len); return true;
-        case 'sigmoid': ex.sigmoid(pi, po, len); return true;
-        case 'tanh': ex.tanh(pi, po, len); return true;
-        default: return false;
-      }
+      if (w === undefined || pi < 0 || po < 0) return false;
+      w.map(ex, pi, po, len);
+      return true;
     };
     const unaryGrad = (f: Activation, I: Vec, O: Vec, dO: Vec, dI: Vec, len: number, beta: number): boolean => {
+      const w = WASM_ACTIVATIONS[f.name];
       const pi = at(I);
       const po = at(O);
       const pg = at(dO);
       const pd = at(dI);
-      if (pi < 0 || po < 0 || pg < 0 || pd < 0) return false;
-      switch (f.name) {
-        case 'identity':
-          if (beta === 0) { if (pg !== pd) ex.copy(pg, pd, len); } else { if (beta !== 1) ex.scale(len, beta, pd); ex.axpy(len, 1, pg, pd); }
-          return true;
-        case 'relu': ex.reluGrad(pi, pg, pd, len, beta); return true;
-        case 'sigmoid': ex.sigmoidGrad(po, pg, pd, len, beta); return true;
-        case 'tanh': ex.tanhGrad(po, pg, pd, len, beta); return true;
-        default: return false;
-      }
+      if (w === undefined || pi < 0 || po < 0 || pg < 0 || pd < 0) return false;
+      w.grad(ex, pi, po, pg, pd, len, beta);
+      return true;
     };
     const kernels: BiasMapKernels = {
       ...ts,
@@ -333,30 +337,21 @@ export class WasmArena implements Arena {
         else ex.adamStep(len, pp, pg, pm, pv, stepSize, beta1, beta2, epsilon, sqrtC2);
       },
       sumSq(x, len) { const p = at(x); return p < 0 ? ts.sumSq(x, len) : ex.sumSq(p, len); },
-      sum(x, len) { const p = at(x); return p < 0 ? ts.sum(x, len) : ex.sum(p, len); },
       sumAbs(x, len) { const p = at(x); return p < 0 ? ts.sumAbs(x, len) : ex.sumAbs(p, len); },
       fill(x, v, len) { const p = at(x); if (p < 0) ts.fill(x, v, len); else ex.fill(p, v, len); },
       softmaxRows(I, O, m, n) {
         const pi = at(I); const po = at(O);
         if (pi < 0 || po < 0) ts.softmaxRows(I, O, m, n); else ex.softmaxRows(pi, po, m, n);
       },
-      logSumExpRows(I, out, m, n) {
-        const pi = at(I); const po = at(out);
-        if (pi < 0 || po < 0) ts.logSumExpRows(I, out, m, n); else ex.logSumExpRows(pi, po, m, n);
-      },
       biasMap(f, I, b, O, m, n) {
         const pi = at(I); const pb = at(b); const po = at(O);
-        const code = ACT_CODES[f.name];
+        const code = WASM_ACTIVATIONS[f.name]?.code;
         if (pi < 0 || pb < 0 || po < 0 || code === undefined) {
           kernels.addRowVector(I, b, m, n);
           kernels.map(f, I, O, m * n);
         } else {
           ex.biasAct(pi, pb, po, m, n, code);
         }
-      },
-      dot(x, y, len) {
-        const px = at(x); const py = at(y);
-        return px < 0 || py < 0 ? ts.dot(x, y, len) : ex.dot(px, py, len);
       },
     };
     return kernels;

@@ -128,7 +128,7 @@ test('predictions are written from a record of columns; a bad output path names 
   await writeTableFile(csv, { y: Float32Array.of(0.5, 1.25), class: ['x,y', 'z'] });
   assert.equal(readFileSync(csv, 'utf8'), 'y,class\n0.5,"x,y"\n1.25,z\n');
   await assert.rejects(writeTableFile(join(dir, 'no', 'such', 'p.csv'), { y: [1] }), (e: Error) => e.message.startsWith(join(dir, 'no', 'such', 'p.csv')));
-  await assert.rejects(writeTableFile(dir, { y: [1] }), new RegExp(`^TableError: ${dir}: is a directory`));
+  await assert.rejects(writeTableFile(dir, { y: [1] }), new RegExp(`^TableError: ${dir}: is a folder; give the output`));
 });
 
 test('options of typed formats apply as to text: forced types, chosen columns, missing markers', async () => {

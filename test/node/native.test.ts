@@ -1,0 +1,84 @@
+// The optional native backend: where it cannot load, mlpkit runs the WebAssembly kernels and says why;
+// where it loads, training on it gives the WebAssembly backend's results within float32 round-off.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { mlp } from '../../src/graph/builders.js';
+import { Model } from '../../src/graph/model.js';
+import type { Backend } from '../../src/kernels/backend.js';
+import { createWasmBackend } from '../../src/kernels/wasm.js';
+import { apply as applyOptimizer, init as initOptimizer } from '../../src/optim/rules.js';
+import { chooseBackend, describeBackend, nativeBlas, probeNative } from '../../src/node/native.js';
+import { Rng } from '../../src/rng.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const fail = (message: string, code: string) => (): never => { throw Object.assign(new Error(message), { code }); };
+const notInstalled = fail("Cannot find module '@mlpkit/native'", 'MODULE_NOT_FOUND');
+
+test('without the addon the default backend is the WebAssembly one, with the reason and how to get the native one', () => {
+  const probe = probeNative(notInstalled);
+  const backend = chooseBackend(probe);
+  assert.match(backend.name, /^wasm/);
+  const info = describeBackend(backend, probe);
+  assert.equal(info.name, 'wasm');
+  assert.match(info.reason ?? '', /@mlpkit\/native is not installed/);
+  assert.match(info.hint ?? '', /apt-get install libopenblas-dev.*npm rebuild @mlpkit\/native/);
+});
+
+test('an addon that was not built, or does not load, is reported with its own reason', () => {
+  const unbuilt = describeBackend(createWasmBackend(), probeNative(fail('@mlpkit/native is not built: no C compiler (cc)', 'MLPKIT_NATIVE_NOT_BUILT')));
+  assert.equal(unbuilt.reason, 'the addon was not built: no C compiler (cc)');
+  const broken = describeBackend(createWasmBackend(), probeNative(fail('libopenblas.so.0: cannot open shared object file', 'ERR_DLOPEN_FAILED')));
+  assert.match(broken.reason ?? '', /did not load: libopenblas\.so\.0/);
+  const wrong = describeBackend(createWasmBackend(), probeNative(() => ({ sgemm: 1 })));
+  assert.match(wrong.reason ?? '', /does not export sgemm/);
+});
+
+test('where pkg-config knows OpenBLAS and a compiler exists, the addon was built and loads', (t) => {
+  const ok = (cmd: string, ...args: string[]): boolean => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+  if (process.platform !== 'linux' || !ok('pkg-config', '--exists', 'openblas') || !ok('cc', '--version')) {
+    t.skip('no OpenBLAS development files or no compiler here');
+    return;
+  }
+  const probe = probeNative();
+  assert.ok('blas' in probe, `the addon did not load: ${'reason' in probe ? probe.reason : ''} (rebuild: cd ${root}/native && node install.mjs)`);
+  assert.equal(describeBackend(chooseBackend(probe), probe).name, 'native');
+  assert.match(probe.blas.config(), /OpenBLAS/);
+});
+
+/** Ten Adam steps of a 12-32-16-3 softmax network on fixed data; the parameters and the last loss. */
+function train(backend: Backend): { params: Float32Array; loss: number } {
+  const model = new Model(mlp({ inputSize: 12, outputSize: 3, task: 'multiclass', hidden: [32, 16], activation: 'tanh' }), { seed: 3, maxBatch: 40, backend });
+  const rng = new Rng(9);
+  const x = Float32Array.from({ length: 40 * 12 }, () => rng.normal());
+  const y = new Float32Array(40 * 3);
+  for (let i = 0; i < 40; i++) y[i * 3 + rng.int(3)] = 1;
+  const X = model.resident(x);
+  const Y = model.resident(y);
+  const rule = { kind: 'adam', learningRate: 0.01 } as const;
+  const state = initOptimizer(rule, model.paramBuffer.length, model.arena);
+  const idx = Int32Array.from({ length: 40 }, (_, i) => i);
+  let loss = 0;
+  for (let t = 1; t <= 10; t++) {
+    model.gatherInputRows(X.a, idx, 0, 40);
+    model.gatherTargetRows(Y.a, idx, 0, 40);
+    model.forwardRows(40, { mode: 'train', rng });
+    loss = model.lossOnTargets(40);
+    model.zeroGrad();
+    model.backward();
+    applyOptimizer(rule, state, model.paramBuffer.a, model.gradBuffer.a, 0.01, t, model.arena.kernels);
+  }
+  return { params: Float32Array.from(model.paramBuffer.a), loss };
+}
+
+test('training on the native backend gives the WebAssembly fallback\'s parameters within float32 round-off', (t) => {
+  if (nativeBlas() === null) { t.skip('the native addon is not available here'); return; }
+  const fallback = train(chooseBackend(probeNative(notInstalled)));
+  const native = train(chooseBackend(probeNative()));
+  assert.ok(Math.abs(native.loss - fallback.loss) <= 1e-5 * Math.abs(fallback.loss), `loss ${native.loss} vs ${fallback.loss}`);
+  let worst = 0;
+  for (let i = 0; i < fallback.params.length; i++) worst = Math.max(worst, Math.abs(native.params[i]! - fallback.params[i]!));
+  assert.ok(worst <= 1e-5, `largest parameter difference ${worst}`);
+  assert.ok(native.params.some((v, i) => v !== fallback.params[i]), 'the two runs used the same kernels');
+});
