@@ -32,5 +32,5 @@ test('the workflow trains a poisson model on the counts as they are (no target s
 
 test('a negative poisson target is refused, naming the line', async () => {
   const { table } = countsTable(100, 6);
-  await assert.rejects(trainPipeline(table, { target: 'count', task: 'regression', loss: 'poisson', epochs: 1, validation: 0 }), /counts, line 8: target "count" is -\d+; the poisson loss needs counts or rates ≥ 0/);
+  await assert.rejects(trainPipeline(table, { target: 'count', task: 'regression', loss: 'poisson', epochs: 1, validation: 0 }), /^TableError: counts, line 8, column 'count' \(column 3\): the target is -\d+; the poisson loss needs counts or rates ≥ 0$/);
 });

@@ -17,7 +17,8 @@ import type { Checkpoint, EpochRecord, FitOptions, History, Metric } from '../tr
 import { Ensemble } from '../train/ensemble.js';
 import { checkTrainOptions, optimizerOf, TRAIN_DEFAULTS, TRAIN_OPTION_NAMES, validationOf, type TrainOptions } from './options.js';
 import { Pipeline, type TrainingSummary } from './pipeline.js';
-import { Preprocessor, type EncodedTarget } from './preprocessor.js';
+import { cellPlace } from './cells.js';
+import { findColumn, Preprocessor, type EncodedTarget } from './preprocessor.js';
 import { decodeLabels, TASKS, type Task } from './tasks.js';
 
 /** What only a caller in a running program can give: callbacks, a backend, a runner for restarts. */
@@ -54,7 +55,7 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
   });
   const x = prep.transform(table, 'float32');
   const y = prep.transformTarget(table, 'float32');
-  if (poisson) checkCounts(y.y.data, options.target, table);
+  if (poisson) checkCounts(y.y, options.target, table);
   const resolved = resolveOptions(options, table.rows);
   const spec = specOf(prep, resolved);
   hooks.checkSpec?.(spec);
@@ -105,10 +106,15 @@ function checkValidationRows(table: Table, fraction: number): void {
   }
 }
 
-/** The Poisson loss's targets are counts or rates: never negative. */
-function checkCounts(y: ArrayLike<number>, target: TrainOptions['target'], table: Table): void {
-  for (let i = 0; i < y.length; i++) {
-    if (y[i]! < 0) throw new Error(`${table.source}, line ${table.lines[i] ?? i + 2}: target ${JSON.stringify(target)} is ${y[i]}; the poisson loss needs counts or rates ≥ 0`);
+/** The Poisson loss's targets are counts or rates: never negative. A negative cell is named by its place. */
+function checkCounts(y: Matrix, target: TrainOptions['target'], table: Table): void {
+  const names = typeof target === 'string' ? [target] : target;
+  for (let i = 0; i < y.data.length; i++) {
+    if (!(y.data[i]! < 0)) continue;
+    const row = Math.floor(i / y.cols);
+    const c = findColumn(table, names[i % y.cols]!, 'the target');
+    const line = table.lines[row] ?? null;
+    throw new TableError(`${cellPlace(table, line, c)}: the target is ${y.data[i]}; the poisson loss needs counts or rates ≥ 0`, table.source, line, c.name);
   }
 }
 
