@@ -84,7 +84,8 @@ export function program(): Command {
     .option('--report <file>', 'HTML report to write')
     .option('--predictions <file>', 'also write predictions for the training file')
     .option('--checkpoint <dir>', 'write a checkpoint after every epoch into this folder')
-    .option('--resume', 'continue from the checkpoint in --checkpoint DIR')
+    .option('--resume', 'continue from the checkpoint in --checkpoint DIR (refused if the options or the data differ)')
+    .option('--force', 'with --resume: continue even when the options or the data differ from the checkpoint\'s, saying what differs')
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'print one JSON object per epoch on stdout')
     .action(async (data: string, o: Record<string, unknown>) => {
@@ -93,7 +94,7 @@ export function program(): Command {
         target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json', 'threads']),
+        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads']),
       } as import('./train.js').TrainOptions);
     });
 

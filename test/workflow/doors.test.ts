@@ -161,3 +161,25 @@ test('a file with decimal commas is refused clearly without --decimal , and read
   assert.equal(p.code, 0, p.err);
   assert.equal(p.out.trim().split('\n').length, 101);
 });
+
+test('resume refuses other options or data naming what differs, --force continues saying so, and a finished run is left untouched', async () => {
+  const dir = folder();
+  const csv = join(dir, 'd.csv');
+  writeFileSync(csv, mixedCsv(120, 9));
+  const base = ['train', csv, '--target', 'label', '--drop', 'y', '--impute', 'mean', '--epochs', '3', '--validation', '0', '--checkpoint', join(dir, 'cp'), '--out', join(dir, 'm.json')];
+  assert.equal((await run(...base, '--quiet')).code, 0);
+  const before = readFileSync(join(dir, 'm.json'), 'utf8');
+  const again = await run(...base, '--resume');
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.out + again.err, /had already finished .* is left as it was/);
+  assert.equal(readFileSync(join(dir, 'm.json'), 'utf8'), before);
+
+  const other = await run(...base.map((a) => (a === '3' ? '5' : a)), '--lr', '0.05', '--resume');
+  assert.equal(other.code, 1);
+  assert.match(other.err, /learningRate/);
+  const forced = await run(...base.map((a) => (a === '3' ? '5' : a)), '--lr', '0.05', '--resume', '--force');
+  assert.equal(forced.code, 0, forced.err);
+  assert.match(forced.out + forced.err, /--force: resumed although .*learningRate/);
+  const bad = await run(...base, '--force');
+  assert.equal(bad.code, 2);
+});
