@@ -9,6 +9,7 @@ import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../src/
 import { INIT_NAMES, isInitName, type InitName } from '../src/init.js';
 import { LOSS_NAMES, isLossName, type LossName } from '../src/losses.js';
 import { CliError, userMessage } from './errors.js';
+import { VERSION } from '../src/version.js';
 import { exitNow, installSignalHandlers } from './io.js';
 import { err, guardStdio, out, withSinks, type Sinks } from './output.js';
 
@@ -42,6 +43,7 @@ const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lbfgs'] as co
 export function program(): Command {
   const p = new Command('mlpkit')
     .description('Multilayer perceptrons from CSV files: train, predict, evaluate, inspect and trace backpropagation.')
+    .version(VERSION, '--version', 'print the mlpkit version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) })

@@ -183,3 +183,12 @@ test('resume refuses other options or data naming what differs, --force continue
   const bad = await run(...base, '--force');
   assert.equal(bad.code, 2);
 });
+
+test('the version model files record is the package\'s, and mlpkit --version prints it', async () => {
+  const { VERSION } = await import('../../src/version.js');
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.equal(VERSION, pkg.version);
+  const r = await run('--version');
+  assert.equal(r.code, 0);
+  assert.equal(r.out.trim(), pkg.version);
+});
