@@ -192,3 +192,19 @@ test('the version model files record is the package\'s, and mlpkit --version pri
   assert.equal(r.code, 0);
   assert.equal(r.out.trim(), pkg.version);
 });
+
+test('evaluate prints the confusion matrix and a per-class table, and --json carries them beside the metrics', async () => {
+  const dir = folder();
+  writeFileSync(join(dir, 'd.csv'), mixedCsv(150, 10));
+  assert.equal((await run('train', join(dir, 'd.csv'), '--target', 'label', '--drop', 'y', ...FLAGS, '--out', join(dir, 'm.json'))).code, 0);
+  const r = await run('evaluate', join(dir, 'm.json'), join(dir, 'd.csv'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /confusion matrix \(rows: actual, columns: predicted\)\n\s+no\s+yes\n\s+no\s+\d+\s+\d+\n\s+yes\s+\d+\s+\d+/);
+  assert.match(r.out, /class\s+precision\s+recall\s+f1\s+support\n\s+no\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+\d+/);
+  const j = JSON.parse((await run('evaluate', join(dir, 'm.json'), join(dir, 'd.csv'), '--json')).out) as { accuracy: number; confusion: { counts: number[][] }; perClass: { support: number }[] };
+  const total = j.confusion.counts.flat().reduce((a, b) => a + b, 0);
+  assert.equal(total, 150);
+  assert.equal(j.perClass.reduce((a, c) => a + c.support, 0), 150);
+  const right = j.confusion.counts[0]![0]! + j.confusion.counts[1]![1]!;
+  assert.equal(j.accuracy, right / 150);
+});
