@@ -249,6 +249,11 @@ export async function main(argv: readonly string[], sinks?: Sinks): Promise<numb
   try {
     // The native products when their addon loads; the WebAssembly kernels otherwise (info --backend says which).
     (await import('../src/node/native.js')).useNativeBackend();
+    if (argv.length === 0) {
+      // No command: the help, on stderr, and the status of a command line that says nothing to do (as commander's own).
+      err(program().helpInformation());
+      return 2;
+    }
     await program().parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (e) {

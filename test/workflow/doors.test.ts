@@ -208,3 +208,10 @@ test('evaluate prints the confusion matrix and a per-class table, and --json car
   const right = j.confusion.counts[0]![0]! + j.confusion.counts[1]![1]!;
   assert.equal(j.accuracy, right / 150);
 });
+
+test('a bare mlpkit prints the help and exits 2', async () => {
+  const r = await run();
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^Usage: mlpkit/);
+  assert.equal(r.out, '');
+});
