@@ -9,6 +9,7 @@ import { basename, join, resolve } from 'node:path';
 import { listDatasets, loadDataset } from '../src/datasets.js';
 import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample } from '../src/explain/trace.js';
 import { TableError } from '../src/table/types.js';
+import type { Evaluation } from '../src/workflow/evaluate.js';
 import { findColumn } from '../src/workflow/preprocessor.js';
 import { CliError, usageError } from './errors.js';
 import { checkOutputPath, csvCell, loadCliModel, readForModel, writeAll, type LoadedModel } from './model-io.js';
@@ -50,12 +51,34 @@ export async function evaluate(modelPath: string, dataPath: string, o: { target?
   const ev = tableErrors(() => m.pipeline.evaluate(table, trained));
   const metrics = ev.metrics;
   if (o.json === true) {
-    out(`${JSON.stringify(metrics)}\n`);
+    // The metrics at the top level, and beside them the confusion matrix and per-class table, or the residuals.
+    out(`${JSON.stringify({ ...metrics, ...pickDefined({ confusion: ev.confusion, perClass: ev.perClass, residuals: ev.residuals }) })}\n`);
     return;
   }
   const w = Math.max(...Object.keys(metrics).map((k) => k.length));
   out(`${basename(dataPath)}: ${table.rows} rows, target ${trained.map((n) => `'${n}'`).join(', ')}\n`);
   for (const [k, v] of Object.entries(metrics)) out(`  ${k.padEnd(w)}  ${v.toFixed(4)}\n`);
+  out(evaluationDetails(ev));
+}
+
+function pickDefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** The confusion matrix and per-class table (as scikit-learn's classification_report), or the residual summary. */
+function evaluationDetails(ev: Evaluation): string {
+  if (ev.residuals !== undefined) {
+    const r = ev.residuals;
+    return `residuals (actual − predicted): min ${r.min.toPrecision(4)}, quartiles ${r.q25.toPrecision(4)} / ${r.median.toPrecision(4)} / ${r.q75.toPrecision(4)}, max ${r.max.toPrecision(4)}\n`;
+  }
+  if (ev.confusion === undefined || ev.perClass === undefined) return '';
+  const labels = ev.confusion.labels;
+  const w = Math.max(8, ...labels.map((l) => l.length));
+  const lines = ['', `confusion matrix (rows: actual, columns: predicted)`, `  ${''.padEnd(w)}  ${labels.map((l) => l.padStart(w)).join('  ')}`];
+  ev.confusion.counts.forEach((row, i) => lines.push(`  ${labels[i]!.padEnd(w)}  ${row.map((c) => String(c).padStart(w)).join('  ')}`));
+  lines.push('', `  ${'class'.padEnd(w)}  precision  recall     f1  support`);
+  for (const c of ev.perClass) lines.push(`  ${c.label.padEnd(w)}  ${c.precision.toFixed(4).padStart(9)}  ${c.recall.toFixed(4).padStart(6)}  ${c.f1.toFixed(4).padStart(5)}  ${String(c.support).padStart(7)}`);
+  return `${lines.join('\n')}\n`;
 }
 
 /** The data file's target columns: the trained names, or the one --target names (a single-target model). */

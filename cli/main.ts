@@ -9,6 +9,7 @@ import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../src/
 import { INIT_NAMES, isInitName, type InitName } from '../src/init.js';
 import { LOSS_NAMES, isLossName, type LossName } from '../src/losses.js';
 import { CliError, userMessage } from './errors.js';
+import { VERSION } from '../src/version.js';
 import { exitNow, installSignalHandlers } from './io.js';
 import { err, guardStdio, out, withSinks, type Sinks } from './output.js';
 import { compareCommand } from './compare.js';
@@ -43,6 +44,7 @@ const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lbfgs'] as co
 export function program(): Command {
   const p = new Command('mlpkit')
     .description('Multilayer perceptrons from CSV files: train, predict, evaluate, inspect and trace backpropagation.')
+    .version(VERSION, '--version', 'print the mlpkit version')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) })
@@ -85,7 +87,8 @@ export function program(): Command {
     .option('--report <file>', 'HTML report to write')
     .option('--predictions <file>', 'also write predictions for the training file')
     .option('--checkpoint <dir>', 'write a checkpoint after every epoch into this folder')
-    .option('--resume', 'continue from the checkpoint in --checkpoint DIR')
+    .option('--resume', 'continue from the checkpoint in --checkpoint DIR (refused if the options or the data differ)')
+    .option('--force', 'with --resume: continue even when the options or the data differ from the checkpoint\'s, saying what differs')
     .option('--quiet', 'print nothing but errors')
     .option('--json', 'print one JSON object per epoch on stdout')
     .action(async (data: string, o: Record<string, unknown>) => {
@@ -94,7 +97,7 @@ export function program(): Command {
         target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'quiet', 'json', 'threads']),
+        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads']),
       } as import('./train.js').TrainOptions);
     });
 
@@ -249,6 +252,11 @@ export async function main(argv: readonly string[], sinks?: Sinks): Promise<numb
   try {
     // The native products when their addon loads; the WebAssembly kernels otherwise (info --backend says which).
     (await import('../src/node/native.js')).useNativeBackend();
+    if (argv.length === 0) {
+      // No command: the help, on stderr, and the status of a command line that says nothing to do (as commander's own).
+      err(program().helpInformation());
+      return 2;
+    }
     await program().parseAsync([...argv], { from: 'user' });
     return 0;
   } catch (e) {

@@ -67,6 +67,8 @@ export interface TrainOptions {
   readonly predictions?: string;
   readonly checkpoint?: string;
   readonly resume?: boolean;
+  /** With resume: continue although the options or the data differ from the checkpoint's. */
+  readonly force?: boolean;
   readonly quiet?: boolean;
   readonly json?: boolean;
 }
@@ -113,6 +115,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
   if (o.resume === true && o.checkpoint === undefined) throw usageError('--resume needs --checkpoint DIR (the folder the checkpoints were written to)');
   if (o.checkpoint !== undefined) checkOutputFolder(o.checkpoint, '--checkpoint');
+  if (o.force === true && o.resume !== true) throw usageError('--force goes with --resume (it lets a resume continue although the options or the data differ)');
   if (o.checkpoint !== undefined) checkOutputFolder(o.checkpoint, '--checkpoint');
 
   const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
@@ -123,6 +126,13 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   const options = workflowOptions(o);
   const outcome = await runTraining(table, options, o, progress);
   const { pipeline, history } = outcome;
+  const resumed = history.resumed;
+  if (resumed !== undefined && resumed.differences.length > 0) progress.note(`--force: resumed although ${resumed.differences.join('; ')}`);
+  if (resumed !== undefined && history.epochs.length === resumed.epoch && existsSync(modelPath)) {
+    // The checkpoint is of a run that had finished: its model file stays as it was.
+    progress.result(`the run in ${o.checkpoint} had already finished (${history.stopReason} after ${resumed.epoch} epochs); ${modelPath} is left as it was`);
+    return { modelPath, reportPath: null, predictionsPath: null, metrics: {}, history };
+  }
   const t = pipeline.preprocessor.target;
   if (t.task !== 'regression' && o.task === undefined) {
     progress.note(`task: ${t.task} classification of '${o.target}' (classes ${t.classes.join(', ')}); pass --task regression to override`);
@@ -176,7 +186,7 @@ async function runTraining(table: Table, options: WorkflowOptions, o: TrainOptio
   }
 }
 
-function checkpointOptions(o: TrainOptions): Pick<TrainHooks, 'checkpoint' | 'resumeFrom'> {
+function checkpointOptions(o: TrainOptions): Pick<TrainHooks, 'checkpoint' | 'resumeFrom' | 'resumeForce'> {
   if (o.checkpoint === undefined) return {};
   const dir = o.checkpoint;
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
@@ -193,6 +203,7 @@ function checkpointOptions(o: TrainOptions): Pick<TrainHooks, 'checkpoint' | 're
   return {
     checkpoint: { every: 1, write: (cp: Checkpoint) => writeFileAtomic(path, JSON.stringify(cp)) },
     ...(resumeFrom === undefined ? {} : { resumeFrom }),
+    ...(o.force === true ? { resumeForce: true } : {}),
   };
 }
 

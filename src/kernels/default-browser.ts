@@ -9,7 +9,14 @@
 import type { Backend } from './backend.js';
 import { tsBackend } from './ts.js';
 
-/** The TypeScript kernels (see the file comment for the WebAssembly ones). */
+let chosen: Backend | null = null;
+
+/** The TypeScript kernels unless `setDefaultBackend` chose others (see the file comment for the WebAssembly ones). */
 export function defaultBackend(): Backend {
-  return tsBackend;
+  return chosen ?? tsBackend;
+}
+
+/** Make `backend` the one models get when none is given (`null`: back to the TypeScript kernels). */
+export function setDefaultBackend(backend: Backend | null): void {
+  chosen = backend;
 }

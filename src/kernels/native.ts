@@ -24,6 +24,7 @@ export interface NativeBlas {
   config(): string;
 }
 
+/** How a native backend is made: the WebAssembly arena's options, and the BLAS's threads. */
 export interface NativeBackendOptions extends WasmBackendOptions {
   /** The BLAS's threads for this backend's products (default 1). */
   readonly threads?: number;

@@ -56,6 +56,7 @@ export function nativeBlas(): NativeBlas | null {
   return 'blas' in p ? p.blas : null;
 }
 
+/** Which backend models get in this process, and, when it is not the native one, why not and how to get it. */
 export interface BackendInfo {
   /** The backend models get by default in this process: 'native', or the WebAssembly / TypeScript fallback. */
   readonly name: 'native' | 'wasm' | 'ts';

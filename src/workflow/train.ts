@@ -27,6 +27,8 @@ export interface TrainHooks {
   readonly signal?: AbortSignal;
   readonly checkpoint?: NonNullable<FitOptions['checkpoint']>;
   readonly resumeFrom?: Checkpoint;
+  /** Resume even when the options or the data differ from the checkpoint's (the history says what differed). */
+  readonly resumeForce?: boolean;
   readonly backend?: Backend;
   /** How restarts run (worker threads from `mlpkit/node`, a job queue); one after the other by default. */
   readonly runner?: RestartRunner;
@@ -81,7 +83,7 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
     history = await fit(model, { x, y: y.y }, {
       ...base, seed: resolved.seed!, metrics: epochMetrics(prep.task),
       ...(fraction > 0 ? { validation: { fraction } } : {}),
-      ...pick(hooks, ['onEpochEnd', 'signal', 'checkpoint', 'resumeFrom']),
+      ...pick(hooks, ['onEpochEnd', 'signal', 'checkpoint', 'resumeFrom', 'resumeForce']),
     });
     predictor = model;
   }

@@ -1,6 +1,7 @@
 // Restarts and a search on the Redis job queue, with Debian's redis-server on a loopback port and
 // `mlpkit worker` processes: the results equal the local runners' bit for bit, also when a worker is
 // killed mid-trial, when the submitter is killed and started again, and when Redis restarts mid-run.
+import '../helpers/command-kernels.js';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';

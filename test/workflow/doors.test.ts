@@ -161,3 +161,57 @@ test('a file with decimal commas is refused clearly without --decimal , and read
   assert.equal(p.code, 0, p.err);
   assert.equal(p.out.trim().split('\n').length, 101);
 });
+
+test('resume refuses other options or data naming what differs, --force continues saying so, and a finished run is left untouched', async () => {
+  const dir = folder();
+  const csv = join(dir, 'd.csv');
+  writeFileSync(csv, mixedCsv(120, 9));
+  const base = ['train', csv, '--target', 'label', '--drop', 'y', '--impute', 'mean', '--epochs', '3', '--validation', '0', '--checkpoint', join(dir, 'cp'), '--out', join(dir, 'm.json')];
+  assert.equal((await run(...base, '--quiet')).code, 0);
+  const before = readFileSync(join(dir, 'm.json'), 'utf8');
+  const again = await run(...base, '--resume');
+  assert.equal(again.code, 0, again.err);
+  assert.match(again.out + again.err, /had already finished .* is left as it was/);
+  assert.equal(readFileSync(join(dir, 'm.json'), 'utf8'), before);
+
+  const other = await run(...base.map((a) => (a === '3' ? '5' : a)), '--lr', '0.05', '--resume');
+  assert.equal(other.code, 1);
+  assert.match(other.err, /learningRate/);
+  const forced = await run(...base.map((a) => (a === '3' ? '5' : a)), '--lr', '0.05', '--resume', '--force');
+  assert.equal(forced.code, 0, forced.err);
+  assert.match(forced.out + forced.err, /--force: resumed although .*learningRate/);
+  const bad = await run(...base, '--force');
+  assert.equal(bad.code, 2);
+});
+
+test('the version model files record is the package\'s, and mlpkit --version prints it', async () => {
+  const { VERSION } = await import('../../src/version.js');
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  assert.equal(VERSION, pkg.version);
+  const r = await run('--version');
+  assert.equal(r.code, 0);
+  assert.equal(r.out.trim(), pkg.version);
+});
+
+test('evaluate prints the confusion matrix and a per-class table, and --json carries them beside the metrics', async () => {
+  const dir = folder();
+  writeFileSync(join(dir, 'd.csv'), mixedCsv(150, 10));
+  assert.equal((await run('train', join(dir, 'd.csv'), '--target', 'label', '--drop', 'y', ...FLAGS, '--out', join(dir, 'm.json'))).code, 0);
+  const r = await run('evaluate', join(dir, 'm.json'), join(dir, 'd.csv'));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /confusion matrix \(rows: actual, columns: predicted\)\n\s+no\s+yes\n\s+no\s+\d+\s+\d+\n\s+yes\s+\d+\s+\d+/);
+  assert.match(r.out, /class\s+precision\s+recall\s+f1\s+support\n\s+no\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+\d+/);
+  const j = JSON.parse((await run('evaluate', join(dir, 'm.json'), join(dir, 'd.csv'), '--json')).out) as { accuracy: number; confusion: { counts: number[][] }; perClass: { support: number }[] };
+  const total = j.confusion.counts.flat().reduce((a, b) => a + b, 0);
+  assert.equal(total, 150);
+  assert.equal(j.perClass.reduce((a, c) => a + c.support, 0), 150);
+  const right = j.confusion.counts[0]![0]! + j.confusion.counts[1]![1]!;
+  assert.equal(j.accuracy, right / 150);
+});
+
+test('a bare mlpkit prints the help and exits 2', async () => {
+  const r = await run();
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^Usage: mlpkit/);
+  assert.equal(r.out, '');
+});
