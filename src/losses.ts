@@ -42,6 +42,19 @@ export type Loss = LossFunctions & (
 const weight = (w: Vec | undefined, i: number): number => (w === undefined ? 1 : w[i]!);
 
 /**
+ * δ = ∂L/∂I = w·(O − Y)/(NK): the gradient of every loss that is the negative log-likelihood of its
+ * output's exponential family under the canonical link — the cross-entropy of a sigmoid, the Poisson loss
+ * of an exp — so the loss is differentiated with respect to I, where it is this simple and stable.
+ */
+function meanResidual(O: Vec, _I: Vec, Y: Vec, m: number, k: number, dst: Vec, w?: Vec): void {
+  const c = 1 / (m * k);
+  for (let i = 0; i < m; i++) {
+    const wi = c * weight(w, i);
+    for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * (O[j]! - Y[j]!);
+  }
+}
+
+/**
  * A loss that is a sum of one term per output, ℓ(r) of the residual r = ŷ − y, with ℓ and ℓ′ side by
  * side, divided by N·K (a mean over samples and outputs) or by N (summed over outputs, mean over samples).
  */
@@ -109,13 +122,7 @@ const binaryCrossEntropy: Loss = {
     }
     return s / (m * k);
   },
-  grad(O, _I, Y, m, k, dst, w) {
-    const c = 1 / (m * k);
-    for (let i = 0; i < m; i++) {
-      const wi = c * weight(w, i);
-      for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * (O[j]! - Y[j]!);
-    }
-  },
+  grad: meanResidual,
 };
 
 /**
@@ -168,13 +175,7 @@ const poisson: Loss = {
     }
     return s / (m * k);
   },
-  grad(O, _I, Y, m, k, dst, w) {
-    const c = 1 / (m * k);
-    for (let i = 0; i < m; i++) {
-      const wi = c * weight(w, i);
-      for (let j = i * k; j < (i + 1) * k; j++) dst[j] = wi * (O[j]! - Y[j]!);
-    }
-  },
+  grad: meanResidual,
 };
 
 /** The quantile loss's τ when the model spec gives none: ½, the median. */
