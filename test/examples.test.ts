@@ -18,7 +18,7 @@ const run = promisify(execFile);
 /** What each script must print; a new example without an entry here fails the first test. */
 const EXPECT: Readonly<Record<string, readonly RegExp[]>> = {
   'classify-csv.ts': [/test accuracy 0\.(9\d|8\d)\d? on 38 rows/, /model written to .*\.json/],
-  'regression.ts': [/diabetes: 442 rows/, /test R² 0\.[2-9]\d*/],
+  'regression.ts': [/diabetes: 442 rows/, /test R² 0\.[2-9]\d*/, /90% intervals \(calibrated on \d+ rows\): coverage 0\.(8[5-9]|9)\d* on the test rows/],
   'neuron-graph.ts': [/dense\(3 => 1, sigmoid, masked\)/, /outputs 0\.0\d+ 0\.9\d+ 0\.9\d+ 0\.0\d+/, /largest relative error, backprop vs finite difference: \d\.\d+e-(1\d|[7-9])/],
   'ensemble-workers.ts': [/run 7 \(seed 7\)/, /ensemble of 8: test accuracy 0\.9\d+/],
   'compare-batchnorm.ts': [
