@@ -124,6 +124,8 @@ describe('the Redis job queue', { skip }, () => {
       job = await q.getJob('bad-spec-0');
     }
     assert.equal(await job?.getState(), 'failed');
+    // The snapshot the loop read may predate the failure: read the job again for its attempts and reason.
+    job = await q.getJob('bad-spec-0');
     assert.equal(job?.attemptsMade, 1);
     assert.equal(job?.failedReason, "layer 'dense0' (dense): units must be a positive integer, got 0");
     await q.remove('bad-spec-0');
