@@ -251,6 +251,12 @@ function flatten(a: ArrayLike<number> | readonly ArrayLike<number>[], what: stri
 
 type Targets = ArrayLike<number> | readonly ArrayLike<number>[];
 
+/** Rows × outputs as the regression metrics take them: the values of one column, or one row per sample. */
+export function targetsOf(m: { readonly rows: number; readonly cols: number; readonly data: ArrayLike<number> }): number[] | number[][] {
+  if (m.cols === 1) return Array.from(m.data);
+  return Array.from({ length: m.rows }, (_, i) => Array.from({ length: m.cols }, (_, j) => m.data[i * m.cols + j]!));
+}
+
 function regressionPair(yTrue: Targets, yPred: Targets, fn: string): { t: Float64Array; p: Float64Array; cols: number } {
   const a = flatten(yTrue, `${fn}: yTrue`);
   const b = flatten(yPred, `${fn}: yPred`);

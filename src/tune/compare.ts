@@ -22,7 +22,7 @@ import { Rng } from '../rng.js';
 import { trainTestSplit } from '../data/splits.js';
 import { fit } from '../train/fit.js';
 import { TASKS, classifierTask, decodeLabels, type Task } from '../workflow/tasks.js';
-import { accuracy, r2 } from '../metrics.js';
+import { accuracy, r2, targetsOf } from '../metrics.js';
 import { StandardScaler } from '../data/scalers.js';
 import { LabelEncoder } from '../data/encoders.js';
 import type { Label } from '../data/matrix-input.js';
@@ -179,7 +179,7 @@ export async function runTrial(t: Trial): Promise<TrialResult> {
       optimizer: { kind: o.optimizer, learningRate: o.learningRate }, validation: { x: xv, y: yv },
     });
     const p = model.predict(xv);
-    const score = TASKS[task].classifier ? accuracy(decodeLabels(yv), decodeLabels(p)) : r2(rowsOf(yv), rowsOf(p));
+    const score = TASKS[task].classifier ? accuracy(decodeLabels(yv), decodeLabels(p)) : r2(targetsOf(yv), targetsOf(p));
     return {
       config: t.config, repeat: t.repeat, score, seconds: (Date.now() - t0) / 1000,
       trainLoss: history.epochs.map((e) => e.trainLoss), heldOutLoss: history.epochs.map((e) => e.valLoss ?? NaN),
@@ -187,12 +187,6 @@ export async function runTrial(t: Trial): Promise<TrialResult> {
   } catch (e) {
     return { config: t.config, repeat: t.repeat, score: NaN, trainLoss: [], heldOutLoss: [], seconds: (Date.now() - t0) / 1000, error: e instanceof Error ? e.message : String(e) };
   }
-}
-
-/** A matrix as what the regression metrics take: values (one column) or rows. */
-function rowsOf(m: { readonly rows: number; readonly cols: number; readonly data: ArrayLike<number> }): number[] | number[][] {
-  if (m.cols === 1) return Array.from(m.data);
-  return Array.from({ length: m.rows }, (_, i) => Array.from({ length: m.cols }, (_, j) => m.data[i * m.cols + j]!));
 }
 
 /** Runs the trials one after the other on this thread. */

@@ -5,7 +5,7 @@
  * target's own units (averaged over outputs), with a residual summary.
  */
 
-import { accuracy, balancedAccuracy, confusionMatrix, logLoss, mae, mse, precisionRecallF1, r2, rocAuc } from '../metrics.js';
+import { accuracy, balancedAccuracy, confusionMatrix, logLoss, mae, mse, precisionRecallF1, r2, rocAuc, targetsOf } from '../metrics.js';
 import type { Decoded, EncodedTarget, TargetPlan } from './preprocessor.js';
 
 /** One class's row of the per-class table: precision, recall, F1 and support. */
@@ -55,8 +55,8 @@ function hasBoth(y: Int32Array): boolean {
 
 function evaluateRegression(k: number, predicted: Float64Array, actual: Float64Array): Evaluation {
   const rows = actual.length / k;
-  const t = k === 1 ? actual : toRows(actual, rows, k);
-  const p = k === 1 ? predicted : toRows(predicted, rows, k);
+  const t = targetsOf({ rows, cols: k, data: actual });
+  const p = targetsOf({ rows, cols: k, data: predicted });
   const residual = new Float64Array(actual.length);
   for (let i = 0; i < actual.length; i++) residual[i] = actual[i]! - predicted[i]!;
   residual.sort();
@@ -66,10 +66,4 @@ function evaluateRegression(k: number, predicted: Float64Array, actual: Float64A
     rows, metrics: { r2: r2(t, p), rmse: Math.sqrt(m), mae: mae(t, p), mse: m },
     residuals: { min: residual[0]!, q25: q(0.25), median: q(0.5), q75: q(0.75), max: residual[residual.length - 1]! },
   };
-}
-
-function toRows(a: Float64Array, rows: number, cols: number): number[][] {
-  const out = new Array<number[]>(rows);
-  for (let r = 0; r < rows; r++) out[r] = Array.from(a.subarray(r * cols, (r + 1) * cols));
-  return out;
 }

@@ -22,7 +22,7 @@ import type { CategoryColumn, Column, NumberColumn, Table } from '../table/types
 import { TableError } from '../table/types.js';
 import { compareLabels, type Label } from '../data/matrix-input.js';
 import type { FeatureStep } from '../io/features.js';
-import { classifierTask, type Task } from './tasks.js';
+import { classProbabilities, classifierTask, decodeLabels, type Task } from './tasks.js';
 import { cellPlace, showCell } from './cells.js';
 
 /** How missing feature cells are filled. */
@@ -231,24 +231,9 @@ export class Preprocessor {
       for (let i = 0; i < rows * k; i++) values[i] = out.data[i]! * t.scale[i % k]! + t.mean[i % k]!;
       return { rows, classIndex: null, labels: null, proba: null, values };
     }
-    const k = t.classes.length;
-    const proba = new Float64Array(rows * k);
-    const classIndex = new Int32Array(rows);
-    for (let r = 0; r < rows; r++) {
-      if (k === 2) {
-        const p = out.data[r]!;
-        proba[2 * r] = 1 - p;
-        proba[2 * r + 1] = p;
-        classIndex[r] = p >= 0.5 ? 1 : 0;
-        continue;
-      }
-      let best = 0;
-      for (let j = 0; j < k; j++) {
-        proba[r * k + j] = out.data[r * k + j]!;
-        if (out.data[r * k + j]! > out.data[r * k + best]!) best = j;
-      }
-      classIndex[r] = best;
-    }
+    // One sigmoid output is p(second class): probabilities [1 − p, p], label p ≥ 0.5; softmax outputs: argmax.
+    const proba = classProbabilities(out);
+    const classIndex = decodeLabels(out);
     const labels = Array.from(classIndex, (i) => t.classes[i]!);
     return { rows, classIndex, labels, proba, values: null };
   }

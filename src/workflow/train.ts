@@ -8,7 +8,7 @@ import type { Backend } from '../kernels/backend.js';
 import { mlp } from '../graph/builders.js';
 import { Model } from '../graph/model.js';
 import type { Matrix } from '../matrix.js';
-import { r2 } from '../metrics.js';
+import { accuracy, r2, targetsOf } from '../metrics.js';
 import type { ModelSpec } from '../spec.js';
 import { TableError, type Table } from '../table/types.js';
 import { fit } from '../train/fit.js';
@@ -190,24 +190,8 @@ function classWeightsOf(prep: Preprocessor, cw: NonNullable<TrainOptions['classW
 
 /** Per-epoch training metrics: accuracy for classifiers, R² (on the scaled target) for regression. */
 export function epochMetrics(task: Task): Record<string, Metric> {
-  if (!TASKS[task].classifier) {
-    return { r2: (t, p) => r2(t.cols === 1 ? Array.from(t.data) : rowsOf(t), p.cols === 1 ? Array.from(p.data) : rowsOf(p)) };
-  }
-  return {
-    accuracy: (t, p) => {
-      const a = decodeLabels(t);
-      const b = decodeLabels(p);
-      let ok = 0;
-      for (let i = 0; i < a.length; i++) if (a[i] === b[i]) ok++;
-      return ok / a.length;
-    },
-  };
-}
-
-function rowsOf(m: Matrix): number[][] {
-  const out = new Array<number[]>(m.rows);
-  for (let r = 0; r < m.rows; r++) out[r] = Array.from(m.data.subarray(r * m.cols, (r + 1) * m.cols));
-  return out;
+  if (!TASKS[task].classifier) return { r2: (t, p) => r2(targetsOf(t), targetsOf(p)) };
+  return { accuracy: (t, p) => accuracy(decodeLabels(t), decodeLabels(p)) };
 }
 
 /** The listed keys of an object that are set (so optional properties stay absent, not undefined). */
