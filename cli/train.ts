@@ -15,6 +15,7 @@ import { parallelRunner } from '../src/node/restarts-worker.js';
 import { restartQueue } from './worker.js';
 import { backendForThreads } from '../src/node/native.js';
 import { TableError, type Table } from '../src/table/types.js';
+import { tableFromColumns } from '../src/table/values.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type History } from '../src/train/types.js';
 import type { Matrix } from '../src/matrix.js';
 import type { Impute } from '../src/workflow/preprocessor.js';
@@ -230,14 +231,12 @@ function boundaryOf(p: Pipeline, table: Table, ev: Evaluation & { truth: { class
   const c1 = table.columns.find((c) => c.name === cols[0]!.name);
   const c2 = table.columns.find((c) => c.name === cols[1]!.name);
   if (c1?.type !== 'number' || c2?.type !== 'number') return undefined;
-  const [a, b] = cols as [Extract<typeof cols[number], { type: 'number' }>, Extract<typeof cols[number], { type: 'number' }>];
   return {
     names: [c1.name, c2.name], x1: c1.values, x2: c2.values, labels: ev.truth.classIndex,
-    predictClass: (rows) => {
-      const data = new Float64Array(rows.length * 2);
-      rows.forEach((r, i) => { data[2 * i] = (r[0] - a.center) / a.scale; data[2 * i + 1] = (r[1] - b.center) / b.scale; });
-      return prep.decode(p.predictor.predict({ rows: rows.length, cols: 2, data })).classIndex!;
-    },
+    // The grid's points as a table of the two raw columns, through the pipeline like any rows.
+    predictClass: (rows) => p.predict(tableFromColumns({
+      [c1.name]: Float64Array.from(rows, (r) => r[0]), [c2.name]: Float64Array.from(rows, (r) => r[1]),
+    }, { source: 'the decision-boundary grid' })).classIndex!,
   };
 }
 
