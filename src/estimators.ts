@@ -30,11 +30,11 @@ import { checkLabels, formatLabel, toNumericMatrix, toTargetMatrix, type Label, 
 import type { ModelFile } from './io/model-file.js';
 import { checkKeys } from './options.js';
 import type { ScheduleSpec } from './optim/schedules.js';
-import type { Column, Table } from './table/types.js';
+import type { ReadTableOptions, Table } from './table/types.js';
 import { Ensemble } from './train/ensemble.js';
 import type { RestartRunner } from './train/restarts.js';
 import type { History } from './train/types.js';
-import { columnsTable, labelColumn, matrixColumns } from './workflow/arrays.js';
+import { tableFromColumns, type ColumnValues } from './table/values.js';
 import type { TrainOptions } from './workflow/options.js';
 import { Pipeline } from './workflow/pipeline.js';
 import type { Decoded } from './workflow/preprocessor.js';
@@ -177,6 +177,23 @@ export function estimatorTrainOptions(o: MLPOptions, target: string | readonly s
   };
 }
 
+/** Target columns to add to a table, with the types to read them as. */
+interface TargetColumns {
+  readonly columns: Readonly<Record<string, ColumnValues>>;
+  readonly types?: ReadTableOptions['types'];
+}
+
+/** A validated matrix's columns by name. */
+function columnsOf(m: NumericMatrix, names: readonly string[]): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  names.forEach((name, j) => {
+    const values = new Float64Array(m.rows);
+    for (let r = 0; r < m.rows; r++) values[r] = m.data[r * m.cols + j]!;
+    out[name] = values;
+  });
+  return out;
+}
+
 function isTable(x: unknown): x is Table {
   return typeof x === 'object' && x !== null && 'columns' in x && 'source' in x && 'lines' in x;
 }
@@ -216,15 +233,21 @@ abstract class MLPBase {
     return Array.from({ length: width }, (_, j) => `x${j + 1}`);
   }
 
-  /** A table of x (a Table, or rows of numbers checked as a matrix) with extra target columns. */
-  protected tableOf(x: unknown, op: string, targets: (first: number) => readonly Column[], width?: number): Table {
+  /**
+   * A table of x (a Table, or rows of numbers checked as a matrix) with extra target columns, built by the
+   * table reader's own `tableFromColumns` (given arrays hold values: no spelling of them means missing).
+   */
+  protected tableOf(x: unknown, op: string, targets: () => TargetColumns, width?: number): Table {
     if (isTable(x)) {
-      const extra = targets(x.columns.length);
-      return extra.length === 0 ? x : { ...x, columns: [...x.columns, ...extra] };
+      const extra = targets();
+      if (Object.keys(extra.columns).length === 0) return x;
+      const added = tableFromColumns(extra.columns, { missing: [], types: extra.types ?? {}, source: x.source }).columns
+        .map((c) => ({ ...c, index: x.columns.length + c.index }));
+      return { ...x, columns: [...x.columns, ...added] };
     }
     const X = toNumericMatrix(x as NumericMatrix, { what: `${this.name}.${op}: x`, ...(width === undefined ? {} : { cols: width }) });
-    const names = this.featureNames(X.cols);
-    return columnsTable(`${this.name}.${op}: x`, [...matrixColumns(X, names), ...targets(X.cols)], X.rows);
+    const extra = targets();
+    return tableFromColumns({ ...columnsOf(X, this.featureNames(X.cols)), ...extra.columns }, { missing: [], types: extra.types ?? {}, source: `${this.name}.${op}: x` });
   }
 
   /** The width a matrix given to predict must have: the fitted pipeline's numeric columns. */
@@ -247,7 +270,7 @@ abstract class MLPBase {
 
   protected decoded(x: unknown, op: string): Decoded {
     const p = this.need(op);
-    const table = isTable(x) ? x : this.tableOf(x, op, () => [], this.inputWidth(op));
+    const table = isTable(x) ? x : this.tableOf(x, op, () => ({ columns: {} }), this.inputWidth(op));
     return p.predict(table);
   }
 
@@ -277,11 +300,12 @@ export class MLPClassifier extends MLPBase {
   /** Fit on rows x and labels y, or on a Table and the name of its label column. */
   async fit(x: unknown, y: ArrayLike<unknown> | string): Promise<this> {
     const labelName = typeof y === 'string' ? y : 'y';
-    const table = this.tableOf(x, 'fit', (first) => {
-      if (typeof y === 'string') return [];
+    const table = this.tableOf(x, 'fit', () => {
+      if (typeof y === 'string') return { columns: {} };
       const rows = isTable(x) ? x.rows : (x as ArrayLike<unknown>).length;
-      checkLabels(y, { what: `${this.name}.fit: y`, rows });
-      return [labelColumn(labelName, first, y as ArrayLike<Label>)];
+      const kind = checkLabels(y, { what: `${this.name}.fit: y`, rows });
+      // String labels stay labels, even when they look like numbers ('0', '1').
+      return { columns: { [labelName]: Array.from(y as ArrayLike<Label>) }, types: { [labelName]: kind === 'string' ? 'category' : 'number' } };
     });
     const cw = (this.options as MLPClassifierOptions).classWeight;
     if (cw !== undefined && cw !== 'balanced') {
@@ -330,12 +354,12 @@ export class MLPRegressor extends MLPBase {
   /** Fit on rows x and targets y (a vector, or rows of several targets), or on a Table and its target column name(s). */
   async fit(x: unknown, y: unknown): Promise<this> {
     let names: string[] = ['y'];
-    const table = this.tableOf(x, 'fit', (first) => {
-      if (typeof y === 'string' || (Array.isArray(y) && y.length > 0 && y.every((v) => typeof v === 'string') && isTable(x))) return [];
+    const table = this.tableOf(x, 'fit', () => {
+      if (typeof y === 'string' || (Array.isArray(y) && y.length > 0 && y.every((v) => typeof v === 'string') && isTable(x))) return { columns: {} };
       const rows = isTable(x) ? x.rows : (x as ArrayLike<unknown>).length;
       const Y = toTargetMatrix(y as NumericMatrix, { what: `${this.name}.fit: y`, rows });
       names = Y.cols === 1 ? ['y'] : Array.from({ length: Y.cols }, (_, j) => `y${j + 1}`);
-      return matrixColumns(Y, names, first);
+      return { columns: columnsOf(Y, names) };
     });
     const target = typeof y === 'string' ? y : isTable(x) && Array.isArray(y) && y.every((v) => typeof v === 'string') ? (y as string[]) : names;
     await this.train(table, target, 'regression');

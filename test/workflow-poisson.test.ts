@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { trainPipeline } from '../src/workflow/train.js';
-import { columnsTable, labelColumn } from '../src/workflow/arrays.js';
+import { tableFromColumns } from '../src/table/values.js';
+import type { Table } from '../src/table/types.js';
 import { Rng } from '../src/rng.js';
 
 /** Counts with mean exp(0.5 + a − 0.7·b), drawn by Knuth's method. */
-function countsTable(n: number, negativeAt = -1): { table: ReturnType<typeof columnsTable>; rate: (a: number, b: number) => number } {
+function countsTable(n: number, negativeAt = -1): { table: Table; rate: (a: number, b: number) => number } {
   const rng = new Rng(2);
   const rate = (a: number, b: number): number => Math.exp(0.5 + a - 0.7 * b);
   const a = Array.from({ length: n }, () => rng.range(-1, 1));
@@ -16,7 +17,7 @@ function countsTable(n: number, negativeAt = -1): { table: ReturnType<typeof col
     while (p > Math.exp(-rate(v, b[i]!))) { k++; p *= rng.uniform(); }
     return i === negativeAt ? -k - 1 : k;
   });
-  return { table: columnsTable('counts', [labelColumn('a', 0, a), labelColumn('b', 1, b), labelColumn('count', 2, y)], n), rate };
+  return { table: tableFromColumns({ a, b, count: y }, { source: 'counts' }), rate };
 }
 
 test('the workflow trains a poisson model on the counts as they are (no target scaling) and predicts the rate', async () => {
@@ -25,7 +26,7 @@ test('the workflow trains a poisson model on the counts as they are (no target s
   const rng = new Rng(9);
   const a = Array.from({ length: 400 }, () => rng.range(-0.9, 0.9));
   const b = Array.from({ length: 400 }, () => rng.range(-0.9, 0.9));
-  const pred = out.pipeline.predict(columnsTable('grid', [labelColumn('a', 0, a), labelColumn('b', 1, b)], 400)).values!;
+  const pred = out.pipeline.predict(tableFromColumns({ a, b }, { source: 'grid' })).values!;
   const rel = a.reduce((s, v, i) => s + Math.abs(pred[i]! - rate(v, b[i]!)) / rate(v, b[i]!), 0) / a.length;
   assert.ok(rel < 0.1, `mean relative error of the rate ${rel}`);
 });
