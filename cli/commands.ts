@@ -122,7 +122,7 @@ function infoLines(m: LoadedModel, networks: number): string[] {
     lines.push('', 'training:', `  data: ${s.data.source}, ${s.data.rows} rows (${s.data.trainRows} training, ${s.data.validationRows} validation)`);
     lines.push(`  epochs: ${s.epochs} (${s.stopReason}); best epoch ${s.bestEpoch}`);
     if (s.finalTrainLoss !== null) lines.push(`  final training loss ${s.finalTrainLoss.toPrecision(4)}${s.finalValLoss === null ? '' : `, validation loss ${s.finalValLoss.toPrecision(4)}`}`);
-    if (s.heldOut !== undefined) lines.push(`  on ${s.heldOut.rows} held-out rows: ${Object.entries(s.heldOut.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+    if (s.heldOut !== undefined) lines.push(`  on ${s.heldOut.source ?? `${s.heldOut.rows} held-out rows`}: ${Object.entries(s.heldOut.metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
   }
   return lines;
 }

@@ -39,6 +39,15 @@ const oneOf = <T extends string>(what: string, names: readonly T[], check: (s: s
   return s;
 };
 
+/** --test-size: 0, a fraction in (0, 1), or a whole number of rows. */
+const testSize = (s: string): number => {
+  const v = Number(s);
+  if (s.trim() === '' || !Number.isFinite(v) || v < 0 || (v >= 1 && !Number.isInteger(v))) {
+    throw new InvalidArgumentError(`--test-size takes 0, a fraction in (0, 1) or a whole row count, got '${s}'`);
+  }
+  return v;
+};
+
 const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lbfgs'] as const;
 
 export function program(): Command {
@@ -69,7 +78,9 @@ export function program(): Command {
     .addOption(new Option('--batchnorm <where>', 'batch normalization before or after f').choices(['before', 'after']))
     .option('--init <name>', `weight initializer (${INIT_NAMES.join(', ')})`, oneOf('initializer', INIT_NAMES, isInitName))
     .option('--early-stopping <patience>', 'stop after this many epochs without validation improvement (0: off; default 20 with validation)', number('--early-stopping', 0, 1e7, true))
-    .option('--validation <fraction>', 'rows held out for validation (default 0.2 with ≥ 30 rows)', number('--validation', 0, 0.9))
+    .option('--test-size <size>', 'rows held out for the scores, never trained on: a fraction, or a row count (default 0.2 with ≥ 20 rows; 0: score on the training rows)', testSize)
+    .option('--test <file>', 'score on this file of held-out rows instead of a split of the data')
+    .option('--validation <fraction>', 'share of the training rows held out for early stopping and restarts (default 0.2 with ≥ 30 rows)', number('--validation', 0, 0.9))
     .option('--restarts <k>', 'train k times from different seeds and keep the best by validation loss', number('--restarts', 1, 1000, true))
     .option('--ensemble', 'keep all restarts as an ensemble')
     .option('--redis <url>', 'run the restarts on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS) instead of local threads')
@@ -97,7 +108,7 @@ export function program(): Command {
         target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads']),
+        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads', 'testSize', 'test']),
       } as import('./train.js').TrainOptions);
     });
 

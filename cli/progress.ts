@@ -2,7 +2,7 @@
  * What the command shows while it works. Four modes:
  *   tty    a live bar on stderr (reading: bytes and rows; training: epoch, loss, validation metric, ETA)
  *   plain  occasional lines on stderr when stderr is not a terminal (logs, CI)
- *   json   one JSON object per epoch on stdout, nothing else there (for scripts)
+ *   json   one JSON object per epoch on stdout ({"event":"epoch",…}) and a last {"event":"done",…}, nothing else there
  *   quiet  nothing but errors
  * Results (paths written, metrics) go to stdout in every mode but json and quiet.
  */
@@ -86,7 +86,7 @@ export class Progress {
     const metricText = metric === undefined ? '' : `${r.valMetrics ? 'val ' : ''}${metric[0]} ${fmt(metric[1])}`;
     switch (this.mode) {
       case 'json':
-        out(`${JSON.stringify(r)}\n`);
+        out(`${JSON.stringify({ event: 'epoch', ...r })}\n`);
         return;
       case 'tty':
         this.bar?.update(r.epoch, { loss: fmt(r.trainLoss), val: fmt(r.valLoss), metric: metricText });
@@ -102,6 +102,11 @@ export class Progress {
       case 'quiet':
         return;
     }
+  }
+
+  /** The last record of a --json run, `{ "event": "done", … }` (nothing in the other modes: they print results). */
+  done(record: Readonly<Record<string, unknown>>): void {
+    if (this.mode === 'json') out(`${JSON.stringify({ event: 'done', ...record })}\n`);
   }
 
   trainDone(): void {

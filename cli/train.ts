@@ -9,22 +9,24 @@ import type { ActivationName } from '../src/activations.js';
 import type { InitName } from '../src/init.js';
 import type { LossName } from '../src/losses.js';
 import { writeFileAtomic } from '../src/io/node/files.js';
-import type { ReportBoundary, ReportInterpretation } from '../src/report/report.js';
+import type { ReportBoundary, ReportEvaluation, ReportInterpretation } from '../src/report/report.js';
 import { interpretModel, targetForInterpretation } from '../src/report/interpretation.js';
 import { parallelRunner } from '../src/node/restarts-worker.js';
 import { restartQueue } from './worker.js';
 import { backendForThreads } from '../src/node/native.js';
 import { TableError, type Table } from '../src/table/types.js';
 import { tableFromColumns } from '../src/table/values.js';
+import { takeTableRows } from '../src/table/rows.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type History } from '../src/train/types.js';
 import type { Matrix } from '../src/matrix.js';
 import type { Impute } from '../src/workflow/preprocessor.js';
 import type { OptimizerName, TrainOptions as WorkflowOptions } from '../src/workflow/options.js';
 import type { Pipeline } from '../src/workflow/pipeline.js';
-import { trainPipeline, type TrainHooks, type TrainOutcome } from '../src/workflow/train.js';
+import type { TrainHooks } from '../src/workflow/train.js';
+import { lenientFor, trainHeldOut, type HeldOutOutcome, type HoldOutOptions } from '../src/workflow/holdout.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
 import { CliError, divergedMessage, requireReportRenderer, usageError } from './errors.js';
-import { onInterrupt } from './io.js';
+import { onInterrupt, openInput } from './io.js';
 import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
 import { predictionsCsv } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
@@ -63,6 +65,10 @@ export interface TrainOptions {
   readonly seed: number;
   /** Threads for large products (the multithreaded WebAssembly backend); default 1. */
   readonly threads?: number;
+  /** Rows held out for the scores (a fraction or a count; 0: none). Default 0.2 of a table of ≥ 20 rows. */
+  readonly testSize?: number;
+  /** A file of held-out rows to score on, instead of a split. */
+  readonly test?: string;
   readonly out: string;
   readonly report?: string;
   readonly predictions?: string;
@@ -78,7 +84,12 @@ export interface TrainResult {
   readonly modelPath: string;
   readonly reportPath: string | null;
   readonly predictionsPath: string | null;
+  /** Scores on the held-out rows (on the training rows when nothing is held out). */
   readonly metrics: Record<string, number>;
+  /** Scores on the rows trained on. */
+  readonly trainingMetrics: Record<string, number>;
+  /** The held-out rows scored, or null. */
+  readonly heldOutRows: number | null;
   readonly history: History;
 }
 
@@ -106,57 +117,102 @@ function asCliError(e: unknown): CliError {
 }
 
 export async function train(dataPath: string, o: TrainOptions): Promise<TrainResult> {
+  const started = Date.now();
   const progress = new Progress(outputMode(o));
-  if (o.ensemble === true && (o.restarts ?? 1) < 2) throw usageError('--ensemble keeps all the runs of --restarts K: give K ≥ 2');
-  if (o.redis === undefined && o.redisPasswordFile !== undefined) throw usageError('--redis-password-file goes with --redis URL');
-  if (o.redis !== undefined && (o.restarts ?? 1) < 2) throw usageError('--redis runs the runs of --restarts K on workers: give K ≥ 2');
-  const modelPath = checkOutputPath(o.out, '--out');
-  const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
-  if (reportPath !== null) await requireReportRenderer();
-  const predictionsPath = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
-  if (o.resume === true && o.checkpoint === undefined) throw usageError('--resume needs --checkpoint DIR (the folder the checkpoints were written to)');
-  if (o.checkpoint !== undefined) checkOutputFolder(o.checkpoint, '--checkpoint');
-  if (o.force === true && o.resume !== true) throw usageError('--force goes with --resume (it lets a resume continue although the options or the data differ)');
-  if (o.checkpoint !== undefined) checkOutputFolder(o.checkpoint, '--checkpoint');
-
+  const paths = checkFlags(o);
   const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
-  const table = await readData(dataPath, progress, { types, ...(o.decimal === undefined ? {} : { decimal: o.decimal }) });
+  const decimal = o.decimal === undefined ? {} : { decimal: o.decimal };
+  const table = await readData(dataPath, progress, { types, ...decimal });
   for (const c of o.categorical ?? []) {
     if (!table.columns.some((x) => x.name === c)) throw usageError(`--categorical ${c}: ${table.source} has no column '${c}'; the columns are ${table.columns.map((x) => `'${x.name}'`).join(', ')}`);
   }
-  const options = workflowOptions(o);
-  const outcome = await runTraining(table, options, o, progress);
+  const testPath = o.test;
+  const holdOutOptions: HoldOutOptions = testPath === undefined
+    ? (o.testSize === undefined ? {} : { testSize: o.testSize })
+    : { test: (fitted) => readData(testPath, progress, { types: { ...types, ...fitted }, ...decimal }) };
+  const outcome = await runTraining(table, workflowOptions(o), holdOutOptions, o, progress);
   const { pipeline, history } = outcome;
   const resumed = history.resumed;
   if (resumed !== undefined && resumed.differences.length > 0) progress.note(`--force: resumed although ${resumed.differences.join('; ')}`);
-  if (resumed !== undefined && history.epochs.length === resumed.epoch && existsSync(modelPath)) {
+  if (resumed !== undefined && history.epochs.length === resumed.epoch && existsSync(paths.model)) {
     // The checkpoint is of a run that had finished: its model file stays as it was.
-    progress.result(`the run in ${o.checkpoint} had already finished (${history.stopReason} after ${resumed.epoch} epochs); ${modelPath} is left as it was`);
-    return { modelPath, reportPath: null, predictionsPath: null, metrics: {}, history };
+    progress.result(`the run in ${o.checkpoint} had already finished (${history.stopReason} after ${resumed.epoch} epochs); ${paths.model} is left as it was`);
+    return { modelPath: paths.model, reportPath: null, predictionsPath: null, metrics: {}, trainingMetrics: {}, heldOutRows: null, history };
   }
   const t = pipeline.preprocessor.target;
   if (t.task !== 'regression' && o.task === undefined) {
     progress.note(`task: ${t.task} classification of '${o.target}' (classes ${t.classes.join(', ')}); pass --task regression to override`);
   }
+  for (const u of outcome.heldOut?.unseen ?? []) {
+    progress.note(`held-out rows: ${u.rows} hold levels of '${u.column}' never seen in training (${u.levels.slice(0, 5).map((l) => `'${l}'`).join(', ')}${u.levels.length > 5 ? ', …' : ''}); scored with those one-hot columns all zero`);
+  }
+  await writeOutputs(outcome, table, paths, basename(dataPath));
+  const scored = outcome.heldOut?.evaluation ?? outcome.training;
+  const result: TrainResult = {
+    modelPath: paths.model, reportPath: paths.report, predictionsPath: paths.predictions,
+    metrics: scored.metrics, trainingMetrics: outcome.training.metrics, heldOutRows: outcome.heldOut?.table.rows ?? null, history,
+  };
+  printResult(result, outcome, basename(dataPath), progress, (Date.now() - started) / 1000);
+  return result;
+}
 
-  // Scored on the whole file (the validation rows are part of it; the report says so).
-  const ev = pipeline.evaluate(table);
-  const metrics = ev.metrics;
-  const file = pipeline.toFile();
-  const writes: { path: string; data: string | Uint8Array }[] = [{ path: modelPath, data: `${JSON.stringify(file, null, 1)}\n` }];
-  if (reportPath !== null) writes.push({ path: reportPath, data: await reportFor(pipeline, history, table, outcome, ev, basename(dataPath)) });
-  if (predictionsPath !== null) writes.push({ path: predictionsPath, data: predictionsCsv(t, ev.predictions) });
+/** The output paths, and flags that only make sense together, checked before anything is read. */
+function checkFlags(o: TrainOptions): { model: string; report: string | null; predictions: string | null } {
+  if (o.ensemble === true && (o.restarts ?? 1) < 2) throw usageError('--ensemble keeps all the runs of --restarts K: give K ≥ 2');
+  if (o.redis === undefined && o.redisPasswordFile !== undefined) throw usageError('--redis-password-file goes with --redis URL');
+  if (o.redis !== undefined && (o.restarts ?? 1) < 2) throw usageError('--redis runs the runs of --restarts K on workers: give K ≥ 2');
+  if (o.test !== undefined && o.testSize !== undefined && o.testSize !== 0) throw usageError('--test FILE holds the held-out rows: leave out --test-size (or give --test-size 0)');
+  if (o.test !== undefined) openInput(o.test).stream.destroy();
+  const model = checkOutputPath(o.out, '--out');
+  const report = o.report === undefined ? null : checkOutputPath(o.report, '--report');
+  const predictions = o.predictions === undefined ? null : checkOutputPath(o.predictions, '--predictions');
+  if (o.resume === true && o.checkpoint === undefined) throw usageError('--resume needs --checkpoint DIR (the folder the checkpoints were written to)');
+  if (o.force === true && o.resume !== true) throw usageError('--force goes with --resume (it lets a resume continue although the options or the data differ)');
+  if (o.checkpoint !== undefined) checkOutputFolder(o.checkpoint, '--checkpoint');
+  return { model, report, predictions };
+}
+
+/** The model file, and the report and predictions when asked for: all written, or none. */
+async function writeOutputs(outcome: HeldOutOutcome, table: Table, paths: ReturnType<typeof checkFlags>, dataName: string): Promise<void> {
+  const { pipeline } = outcome;
+  if (paths.report !== null) await requireReportRenderer();
+  const writes: { path: string; data: string | Uint8Array }[] = [{ path: paths.model, data: `${JSON.stringify(pipeline.toFile(), null, 1)}\n` }];
+  if (paths.report !== null) writes.push({ path: paths.report, data: await reportFor(outcome, table, dataName) });
+  if (paths.predictions !== null) writes.push({ path: paths.predictions, data: predictionsCsv(pipeline.preprocessor.target, lenientFor(pipeline, table).predict(table)) });
   await writeAll(writes);
+}
 
-  progress.result(`trained ${history.epochs.length} epochs (${history.stopReason}); ${Object.entries(metrics).slice(0, 3).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')} on ${basename(dataPath)}`);
-  progress.result(`model: ${modelPath}`);
-  if (reportPath !== null) progress.result(`report: ${reportPath}`);
-  if (predictionsPath !== null) progress.result(`predictions: ${predictionsPath}`);
-  return { modelPath, reportPath, predictionsPath, metrics, history };
+/** How the held-out rows are named: "30 held-out rows of iris.csv", or the test file's rows. */
+const heldOutName = (t: Table): string => (t.source.includes('held-out') ? t.source : `the ${t.rows} held-out rows of ${t.source}`);
+
+/** The three scores a result line shows: accuracy, balanced accuracy and F1 of a classifier; R², RMSE and MAE of a regression. */
+const HEADLINE = ['accuracy', 'balancedAccuracy', 'f1', 'r2', 'rmse', 'mae'];
+const metricText = (m: Readonly<Record<string, number>>): string => HEADLINE.filter((k) => m[k] !== undefined).map((k) => `${k} ${m[k]!.toFixed(4)}`).join(', ');
+
+/** What a run prints: held-out scores with the training rows' beside them, the paths; with --json one final record. */
+function printResult(r: TrainResult, outcome: HeldOutOutcome, dataName: string, progress: Progress, seconds: number): void {
+  const h = r.history;
+  const trained = outcome.split.train.rows;
+  if (progress.mode === 'json') {
+    progress.done({
+      model: r.modelPath, metrics: r.metrics, trainingMetrics: r.trainingMetrics,
+      heldOut: outcome.heldOut === null ? null : { source: outcome.heldOut.table.source, rows: outcome.heldOut.table.rows },
+      trainingRows: trained, stopReason: h.stopReason, bestEpoch: h.bestEpoch, epochs: h.epochs.length, seconds,
+      report: r.reportPath, predictions: r.predictionsPath,
+    });
+    return;
+  }
+  const scores = outcome.heldOut === null
+    ? `${metricText(r.metrics)} on the ${trained} training rows of ${dataName} (nothing held out: --test-size 0)`
+    : `${metricText(r.metrics)} on ${heldOutName(outcome.heldOut.table)}; on the ${trained} training rows: ${metricText(r.trainingMetrics)}`;
+  progress.result(`trained ${h.epochs.length} epochs (${h.stopReason}); ${scores}`);
+  progress.result(`model: ${r.modelPath}`);
+  if (r.reportPath !== null) progress.result(`report: ${r.reportPath}`);
+  if (r.predictionsPath !== null) progress.result(`predictions: ${r.predictionsPath}`);
 }
 
 /** Train through the workflow with the command's progress, Ctrl-C, threads, restarts on workers and checkpoints. */
-async function runTraining(table: Table, options: WorkflowOptions, o: TrainOptions, progress: Progress): Promise<TrainOutcome> {
+async function runTraining(table: Table, options: WorkflowOptions, holdOut: HoldOutOptions, o: TrainOptions, progress: Progress): Promise<HeldOutOutcome> {
   const controller = new AbortController();
   const stopOnInterrupt = onInterrupt(() => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); });
   const threads = o.threads ?? 1;
@@ -171,7 +227,7 @@ async function runTraining(table: Table, options: WorkflowOptions, o: TrainOptio
   };
   progress.trainStart(o.epochs);
   try {
-    const out = await trainPipeline(table, options, hooks);
+    const out = await trainHeldOut(table, options, holdOut, hooks);
     if (queue !== null) progress.note(queue.summary());
     const r = out.pipeline.summary?.restarts;
     if (r !== undefined) {
@@ -210,29 +266,29 @@ function checkpointOptions(o: TrainOptions): Pick<TrainHooks, 'checkpoint' | 're
 
 /**
  * Permutation importance (per original column), saliency and partial dependence for the report, on at
- * most 2,000 rows of the training file (the report says so).
+ * most 2,000 of the held-out rows (of the training rows when nothing is held out; the report says which).
  */
-function interpretationOf(p: Pipeline, x: Matrix, y: Matrix, dataName: string): ReportInterpretation {
-  const rows = Math.min(x.rows, 2000);
-  const xs = { rows, cols: x.cols, data: x.data.subarray(0, rows * x.cols) };
-  const ys = { rows, cols: y.cols, data: y.data.subarray(0, rows * y.cols) };
-  const prep = p.preprocessor;
-  return interpretModel(p.model, xs, ys, {
-    setName: `${rows} rows of ${dataName}`, featureNames: prep.featureNames, target: targetForInterpretation(prep.target),
+function interpretationOf(p: Pipeline, rows: Table, setName: string): ReportInterpretation {
+  const scorer = lenientFor(p, rows);
+  const n = Math.min(rows.rows, 2000);
+  const some = n === rows.rows ? rows : takeTableRows(rows, Int32Array.from({ length: n }, (_, i) => i));
+  const prep = scorer.preprocessor;
+  return interpretModel(p.model, prep.transform(some, 'float32'), prep.transformTarget(some, 'float32').y, {
+    setName: n === rows.rows ? setName : `${n} of ${setName}`, featureNames: prep.featureNames, target: targetForInterpretation(prep.target),
     features: prep.featureSteps(), groups: prep.groups,
   }).report;
 }
 
-/** The decision boundary of a classifier on two numeric features. */
-function boundaryOf(p: Pipeline, table: Table, ev: Evaluation & { truth: { classIndex: Int32Array | null } }): ReportBoundary | undefined {
+/** The decision boundary of a classifier on two numeric features, with every row of the file drawn. */
+function boundaryOf(p: Pipeline, table: Table): ReportBoundary | undefined {
   const prep = p.preprocessor;
   const cols = prep.columns;
-  if (prep.task === 'regression' || cols.length !== 2 || cols.some((c) => c.type !== 'number') || ev.truth.classIndex === null) return undefined;
+  if (prep.task === 'regression' || cols.length !== 2 || cols.some((c) => c.type !== 'number')) return undefined;
   const c1 = table.columns.find((c) => c.name === cols[0]!.name);
   const c2 = table.columns.find((c) => c.name === cols[1]!.name);
   if (c1?.type !== 'number' || c2?.type !== 'number') return undefined;
   return {
-    names: [c1.name, c2.name], x1: c1.values, x2: c2.values, labels: ev.truth.classIndex,
+    names: [c1.name, c2.name], x1: c1.values, x2: c2.values, labels: prep.transformTarget(table).classIndex!,
     // The grid's points as a table of the two raw columns, through the pipeline like any rows.
     predictClass: (rows) => p.predict(tableFromColumns({
       [c1.name]: Float64Array.from(rows, (r) => r[0]), [c2.name]: Float64Array.from(rows, (r) => r[1]),
@@ -240,21 +296,32 @@ function boundaryOf(p: Pipeline, table: Table, ev: Evaluation & { truth: { class
   };
 }
 
-async function reportFor(p: Pipeline, history: History, table: Table, o: TrainOutcome, ev: Evaluation & ReturnType<Pipeline['evaluate']>, dataName: string): Promise<string> {
+/** Predictions against the truth on some rows, as the report draws them. */
+function reportEvaluation(t: Pipeline['preprocessor']['target'], setName: string, ev: HeldOutOutcome['training']): ReportEvaluation {
+  return t.task === 'regression'
+    ? { setName, actual: ev.truth.values!, predicted: ev.predictions.values!, metrics: ev.metrics }
+    : { setName, actual: ev.truth.classIndex!, predicted: ev.predictions.classIndex!, metrics: ev.metrics };
+}
+
+async function reportFor(o: HeldOutOutcome, table: Table, dataName: string): Promise<string> {
+  const p = o.pipeline;
   const prep = p.preprocessor;
   const t = prep.target;
-  const boundary = boundaryOf(p, table, ev);
+  const boundary = boundaryOf(p, table);
   const { buildReport } = await import('../src/report/report.js');
-  const setName = `whole file (${dataName})`;
+  const trainName = `the ${o.split.train.rows} training rows of ${dataName}`;
+  const scored = o.heldOut === null ? { name: `${trainName} (nothing held out)`, rows: o.split.train, ev: o.training } : { name: heldOutName(o.heldOut.table), rows: o.heldOut.table, ev: o.heldOut.evaluation };
   return buildReport({
-    title: `mlpkit: ${t.task === 'regression' ? t.names.join(', ') : t.name} from ${dataName}`, model: p.model, history, task: t.task,
+    title: `mlpkit: ${t.task === 'regression' ? t.names.join(', ') : t.name} from ${dataName}`, model: p.model, history: o.history, task: t.task,
     ...(t.task === 'regression' ? { outputs: [...t.names] } : { classes: t.classes.map(String) }),
     x: o.x,
-    evaluation: t.task === 'regression'
-      ? { setName, actual: ev.truth.values!, predicted: ev.predictions.values!, metrics: ev.metrics }
-      : { setName, actual: ev.truth.classIndex!, predicted: ev.predictions.classIndex!, metrics: ev.metrics },
+    evaluation: reportEvaluation(t, scored.name, scored.ev),
+    ...(o.heldOut === null ? {} : { trainingEvaluation: reportEvaluation(t, trainName, o.training) }),
     ...(boundary === undefined ? {} : { boundary }),
-    interpretation: interpretationOf(p, o.x, o.y.y, dataName),
-    facts: [['data', `${dataName}: ${table.rows} rows, ${table.columns.length} columns`], ['features', prep.featureNames.join(', ')]],
+    interpretation: interpretationOf(p, scored.rows, scored.name),
+    facts: [
+      ['data', `${dataName}: ${table.rows} rows, ${table.columns.length} columns; ${o.heldOut === null ? 'nothing held out' : `${o.heldOut.table.rows} held out (${heldOutName(o.heldOut.table)})`}`],
+      ['features', prep.featureNames.join(', ')],
+    ],
   });
 }

@@ -29,7 +29,7 @@ export interface TrainingSummary {
   /** Restarts: each run's validation loss, and the run kept (or all, for an ensemble). */
   readonly restarts?: { readonly valLosses: readonly number[]; readonly kept: number | 'all' };
   /** Scores on held-out rows, when the door measured them (e.g. the command's test split). */
-  readonly heldOut?: { readonly rows: number; readonly metrics: Readonly<Record<string, number>> };
+  readonly heldOut?: { readonly source?: string; readonly rows: number; readonly metrics: Readonly<Record<string, number>> };
 }
 
 /** A fitted preprocessor and its network (or ensemble): raw tables in, labels, probabilities or values out; the one model file. */

@@ -132,6 +132,30 @@ export class Preprocessor {
 
   get task(): Task { return this.target.task; }
 
+  /** The same plan with another policy for category levels never seen in training. */
+  withUnknown(unknown: UnknownPolicy): Preprocessor {
+    return new Preprocessor(this.columns, this.target, unknown, this.scaling, this.impute);
+  }
+
+  /**
+   * Rows of a table holding a category level this plan has never seen (and no '(other)' takes), by
+   * column: what `unknown: 'error'` would refuse.
+   */
+  unseenLevels(table: Table): { readonly column: string; readonly levels: readonly string[]; readonly rows: number }[] {
+    const out: { column: string; levels: string[]; rows: number }[] = [];
+    for (const plan of this.columns) {
+      if (plan.type !== 'category' || plan.other) continue;
+      const c = table.columns.find((x) => x.name === plan.name);
+      if (c === undefined || (c.type !== 'category' && c.type !== 'boolean')) continue;
+      const known = new Set(plan.levels);
+      const unseen = c.levels.map((l) => !known.has(l));
+      let rows = 0;
+      for (let r = 0; r < table.rows; r++) if (c.codes[r]! >= 0 && unseen[c.codes[r]!]) rows++;
+      if (rows > 0) out.push({ column: plan.name, levels: c.levels.filter((_, k) => unseen[k]), rows });
+    }
+    return out;
+  }
+
   /** Number of network inputs. */
   get width(): number { return this.columns.reduce((s, c) => s + widthOf(c), 0); }
 
@@ -341,6 +365,11 @@ function planCategory(c: CategoryColumn, o: PreprocessorOptions): ColumnPlan {
   // A constant fill is a level of its own; a most-frequent fill is a kept level (or '(other)' when all are rare).
   const levels = fill !== null && fill !== OTHER_LEVEL && !kept.includes(fill) ? [...kept, fill].sort() : kept;
   return { name: c.name, type: 'category', levels, fill, other };
+}
+
+/** The target plan the options give on a table (its task, classes or scaling), without fitting the features. */
+export function planTargetOf(table: Table, options: PreprocessorOptions): TargetPlan {
+  return planTarget(table, typeof options.target === 'string' ? [options.target] : [...options.target], options);
 }
 
 function planTarget(table: Table, names: readonly string[], o: PreprocessorOptions): TargetPlan {

@@ -41,15 +41,15 @@ describe('train → predict → evaluate', { concurrency: true }, () => {
     const csv = readFileSync(join(dir, 'iris.csv'), 'utf8').trim().split('\n');
     assert.equal(csv.length, 151);
     assert.match(csv[0]!, /,species$/);
-    const trained = ok(await mlpkit(dir, 'train', 'iris.csv', '--target', 'species', '--epochs', '100', '--hidden', '8', '--report', 'report.html', '--seed', '1'));
+    const trained = ok(await mlpkit(dir, 'train', 'iris.csv', '--target', 'species', '--epochs', '150', '--lr', '0.01', '--hidden', '8', '--report', 'report.html', '--seed', '1'));
     assert.match(trained.stdout, /model: .*model\.json/);
     const pred = ok(await mlpkit(dir, 'predict', 'model.json', 'iris.csv', '--proba', '--out', 'preds.csv'));
     assert.equal(pred.stdout, '');
     const rows = readFileSync(join(dir, 'preds.csv'), 'utf8').trim().split('\n');
     assert.equal(rows[0], 'species,setosa,versicolor,virginica');
     assert.equal(rows.length, 151);
-    // Row order is kept: the file lists 50 setosa first, 50 virginica last.
-    assert.equal(rows.slice(1, 51).filter((r) => r.startsWith('setosa,')).length, 50);
+    // Row order is kept: the file lists 50 setosa first, 50 virginica last (the model never saw the held-out fifth).
+    assert.ok(rows.slice(1, 51).filter((r) => r.startsWith('setosa,')).length >= 45);
     assert.ok(rows.slice(101).filter((r) => r.startsWith('virginica,')).length >= 40);
     for (const r of rows.slice(1)) {
       const p = r.split(',').slice(1).map(Number);
@@ -109,8 +109,18 @@ describe('train → predict → evaluate', { concurrency: true }, () => {
     for (let i = 0; i < 80; i++) { const u = Math.sin(i * 1.3); const v = Math.cos(i * 2.1); lines.push(`${u},${v},${u + v > 0 ? 'A' : 'B'}`); }
     writeFileSync(join(dir, 'two.csv'), lines.join('\n'));
     const r = ok(await mlpkit(dir, 'train', 'two.csv', '--target', 'cls', '--epochs', '12', '--early-stopping', '0', '--json', '--report', 'rep.html'));
-    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { epoch: number; trainLoss: number; gradNorms: Record<string, number> });
+    const all = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; epoch: number; trainLoss: number; gradNorms: Record<string, number> });
+    const records = all.filter((x) => x.event === 'epoch');
     assert.deepEqual(records.map((x) => x.epoch), Array.from({ length: 12 }, (_, i) => i + 1));
+    // The last line is the run's result: where the model went, its held-out scores, why it stopped.
+    const done = all[all.length - 1] as unknown as { event: string; model: string; metrics: Record<string, number>; stopReason: string; bestEpoch: number; seconds: number; heldOut: { rows: number } };
+    assert.equal(all.length, 13);
+    assert.equal(done.event, 'done');
+    assert.equal(done.model, join(dir, 'model.json'));
+    assert.equal(done.stopReason, 'maxEpochs');
+    assert.equal(done.bestEpoch, 12);
+    assert.equal(done.heldOut.rows, 16);
+    assert.ok(done.metrics.accuracy! >= 0 && done.metrics.accuracy! <= 1 && done.seconds > 0);
     assert.ok(records.every((x) => Number.isFinite(x.trainLoss) && x.gradNorms.hidden1! > 0));
     assert.match(readFileSync(join(dir, 'rep.html'), 'utf8'), /data-plot="decision-boundary"><svg/);
   });
