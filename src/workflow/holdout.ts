@@ -80,12 +80,12 @@ export function holdOut(table: Table, options: TrainOptions, h: HoldOutOptions =
   };
 }
 
-/** A classification target's cells as labels to stratify by (a category's codes, or the numbers). */
-function labelsOf(table: Table, name: string): ArrayLike<number> {
+/** A classification target's cells as labels to stratify by (so messages name a class as the file spells it). */
+function labelsOf(table: Table, name: string): ArrayLike<number | string> {
   const c = table.columns.find((x) => x.name === name)!;
   if (c.type === 'number') return c.values;
   if (c.type === 'empty') throw new TableError(`${table.source}: the target '${name}' has no values`, table.source, null, name);
-  return c.codes;
+  return Array.from(c.codes, (k) => c.levels[k]!);
 }
 
 /** Scores of a pipeline on the held-out rows and on the rows it was trained on. */
