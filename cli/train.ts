@@ -187,7 +187,7 @@ const heldOutName = (t: Table): string => (t.source.includes('held-out') ? t.sou
 
 /** The three scores a result line shows: accuracy, balanced accuracy and F1 of a classifier; R², RMSE and MAE of a regression. */
 const HEADLINE = ['accuracy', 'balancedAccuracy', 'f1', 'r2', 'rmse', 'mae'];
-const metricText = (m: Readonly<Record<string, number>>): string => HEADLINE.filter((k) => m[k] !== undefined).map((k) => `${k} ${m[k]!.toFixed(4)}`).join(', ');
+export const metricText = (m: Readonly<Record<string, number>>): string => HEADLINE.filter((k) => m[k] !== undefined).map((k) => `${k} ${m[k]!.toFixed(4)}`).join(', ');
 
 /** What a run prints: held-out scores with the training rows' beside them, the paths; with --json one final record. */
 function printResult(r: TrainResult, outcome: HeldOutOutcome, dataName: string, progress: Progress, seconds: number): void {
