@@ -30,6 +30,7 @@ import { onInterrupt, openInput } from './io.js';
 import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
 import { predictionsCsv } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
+import { diagnose, formatFindings, type Finding } from '../src/train/diagnose.js';
 
 export interface TrainOptions {
   readonly target: string;
@@ -146,13 +147,14 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   for (const u of outcome.heldOut?.unseen ?? []) {
     progress.note(`held-out rows: ${u.rows} hold levels of '${u.column}' never seen in training (${u.levels.slice(0, 5).map((l) => `'${l}'`).join(', ')}${u.levels.length > 5 ? ', …' : ''}); scored with those one-hot columns all zero`);
   }
+  const findings = diagnose(history, { task: t.task, model: pipeline.model, x: outcome.x, y: outcome.y.y, featureNames: pipeline.preprocessor.featureNames });
   await writeOutputs(outcome, table, paths, basename(dataPath));
   const scored = outcome.heldOut?.evaluation ?? outcome.training;
   const result: TrainResult = {
     modelPath: paths.model, reportPath: paths.report, predictionsPath: paths.predictions,
     metrics: scored.metrics, trainingMetrics: outcome.training.metrics, heldOutRows: outcome.heldOut?.table.rows ?? null, history,
   };
-  printResult(result, outcome, basename(dataPath), progress, (Date.now() - started) / 1000);
+  printResult(result, outcome, findings, basename(dataPath), progress, (Date.now() - started) / 1000);
   return result;
 }
 
@@ -190,7 +192,7 @@ const HEADLINE = ['accuracy', 'balancedAccuracy', 'f1', 'r2', 'rmse', 'mae'];
 export const metricText = (m: Readonly<Record<string, number>>): string => HEADLINE.filter((k) => m[k] !== undefined).map((k) => `${k} ${m[k]!.toFixed(4)}`).join(', ');
 
 /** What a run prints: held-out scores with the training rows' beside them, the paths; with --json one final record. */
-function printResult(r: TrainResult, outcome: HeldOutOutcome, dataName: string, progress: Progress, seconds: number): void {
+function printResult(r: TrainResult, outcome: HeldOutOutcome, findings: readonly Finding[], dataName: string, progress: Progress, seconds: number): void {
   const h = r.history;
   const trained = outcome.split.train.rows;
   if (progress.mode === 'json') {
@@ -198,10 +200,12 @@ function printResult(r: TrainResult, outcome: HeldOutOutcome, dataName: string, 
       model: r.modelPath, metrics: r.metrics, trainingMetrics: r.trainingMetrics,
       heldOut: outcome.heldOut === null ? null : { source: outcome.heldOut.table.source, rows: outcome.heldOut.table.rows },
       trainingRows: trained, stopReason: h.stopReason, bestEpoch: h.bestEpoch, epochs: h.epochs.length, seconds,
-      report: r.reportPath, predictions: r.predictionsPath,
+      report: r.reportPath, predictions: r.predictionsPath, diagnosis: findings,
     });
     return;
   }
+  // What went wrong in the run, if anything, from the signals the history recorded (stderr: advice, not results).
+  if (findings.length > 0) progress.note(formatFindings(findings));
   const scores = outcome.heldOut === null
     ? `${metricText(r.metrics)} on the ${trained} training rows of ${dataName} (nothing held out: --test-size 0)`
     : `${metricText(r.metrics)} on ${heldOutName(outcome.heldOut.table)}; on the ${trained} training rows: ${metricText(r.trainingMetrics)}`;
