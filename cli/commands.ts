@@ -31,13 +31,15 @@ export function tableErrors<T>(f: () => T): T {
   }
 }
 
-export async function predict(modelPath: string, dataPath: string, o: { out?: string; proba?: boolean; quiet?: boolean; decimal?: '.' | ',' }): Promise<void> {
+export async function predict(modelPath: string, dataPath: string, o: { out?: string; proba?: boolean; interval?: boolean; quiet?: boolean; decimal?: '.' | ',' }): Promise<void> {
   const progress = new Progress(outputMode(o));
   const outPath = o.out === undefined || isStdio(o.out) ? null : checkOutputPath(o.out, '--out');
   const m = await loadCliModel(modelPath);
   const table = await readForModel(dataPath, m, progress, o.decimal);
+  if (o.interval === true && m.pipeline.calibration === null) throw usageError(`--interval: ${modelPath} has no prediction intervals; train it with --intervals 0.9`);
   const pred = tableErrors(() => m.pipeline.predict(table));
-  const csv = predictionsCsv(m.pipeline.preprocessor.target, pred, o.proba === true);
+  const uncertainty = o.interval === true ? tableErrors(() => m.pipeline.uncertainty(table)) : undefined;
+  const csv = predictionsCsv(m.pipeline.preprocessor.target, pred, o.proba === true, uncertainty);
   if (await writeOutput(outPath, csv, writeText) === 'file') progress.note(`${table.rows} predictions: ${outPath}`);
 }
 

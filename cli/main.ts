@@ -80,6 +80,7 @@ export function program(): Command {
     .option('--early-stopping <patience>', 'stop after this many epochs without validation improvement (0: off; default 20 with validation)', number('--early-stopping', 0, 1e7, true))
     .option('--test-size <size>', 'rows held out for the scores, never trained on: a fraction, or a row count (default 0.2 with ≥ 20 rows; 0: score on the training rows)', testSize)
     .option('--test <file>', 'score on this file of held-out rows instead of a split of the data')
+    .option('--intervals <level>', 'calibrate prediction intervals (regression) or sets (classification) at this coverage, e.g. 0.9, on a fifth of the training rows set aside (split conformal / APS); predict --interval prints them', number('--intervals', 0.5, 0.999))
     .option('--validation <fraction>', 'share of the training rows held out for early stopping and restarts (default 0.2 with ≥ 30 rows)', number('--validation', 0, 0.9))
     .option('--restarts <k>', 'train k times from different seeds and keep the best by validation loss', number('--restarts', 1, 1000, true))
     .option('--ensemble', 'keep all restarts as an ensemble')
@@ -108,7 +109,7 @@ export function program(): Command {
         target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads', 'testSize', 'test']),
+        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads', 'testSize', 'test', 'intervals']),
       } as import('./train.js').TrainOptions);
     });
 
@@ -118,9 +119,10 @@ export function program(): Command {
     .argument('<data>', 'CSV or TSV file with the training columns, the target may be absent (- for stdin)')
     .option('--out <file>', 'write the predictions here instead of stdout (- for stdout)')
     .option('--proba', 'add one probability column per class')
+    .option('--interval', 'add the prediction interval (columns lower, upper) or, for a classifier, the prediction set (column set, labels joined by |) of a model trained with --intervals')
     .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
     .option('--quiet', 'print nothing but errors')
-    .action(async (model: string, data: string, o: { out?: string; proba?: boolean; quiet?: boolean; decimal?: '.' | ',' }) => (await commands()).predict(model, data, o));
+    .action(async (model: string, data: string, o: { out?: string; proba?: boolean; interval?: boolean; quiet?: boolean; decimal?: '.' | ',' }) => (await commands()).predict(model, data, o));
 
   p.command('evaluate')
     .description('metrics of a model on a labelled CSV file')

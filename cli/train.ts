@@ -70,6 +70,8 @@ export interface TrainOptions {
   readonly testSize?: number;
   /** A file of held-out rows to score on, instead of a split. */
   readonly test?: string;
+  /** Calibrate prediction intervals or sets at this coverage. */
+  readonly intervals?: number;
   readonly out: string;
   readonly report?: string;
   readonly predictions?: string;
@@ -103,7 +105,7 @@ export function workflowOptions(o: TrainOptions): WorkflowOptions {
     ...set('l1', o.l1), ...set('l2', o.l2), ...set('dropout', o.dropout), ...set('batchNorm', o.batchnorm), ...set('init', o.init),
     ...set('earlyStopping', o.earlyStopping), ...set('validation', o.validation), ...set('restarts', o.restarts),
     ...(o.ensemble === true ? { ensemble: true } : {}), ...(o.standardize ? {} : { scale: 'none' as const }),
-    ...set('impute', o.impute), ...set('unknown', o.unknown), ...(o.drop.length === 0 ? {} : { drop: o.drop }),
+    ...set('impute', o.impute), ...set('unknown', o.unknown), ...set('intervals', o.intervals), ...(o.drop.length === 0 ? {} : { drop: o.drop }),
   };
 }
 
@@ -199,6 +201,7 @@ function printResult(r: TrainResult, outcome: HeldOutOutcome, findings: readonly
     progress.done({
       model: r.modelPath, metrics: r.metrics, trainingMetrics: r.trainingMetrics,
       heldOut: outcome.heldOut === null ? null : { source: outcome.heldOut.table.source, rows: outcome.heldOut.table.rows },
+      ...(outcome.heldOut?.coverage == null ? {} : { coverage: outcome.heldOut.coverage }),
       trainingRows: trained, stopReason: h.stopReason, bestEpoch: h.bestEpoch, epochs: h.epochs.length, seconds,
       report: r.reportPath, predictions: r.predictionsPath, diagnosis: findings,
     });
@@ -210,6 +213,13 @@ function printResult(r: TrainResult, outcome: HeldOutOutcome, findings: readonly
     ? `${metricText(r.metrics)} on the ${trained} training rows of ${dataName} (nothing held out: --test-size 0)`
     : `${metricText(r.metrics)} on ${heldOutName(outcome.heldOut.table)}; on the ${trained} training rows: ${metricText(r.trainingMetrics)}`;
   progress.result(`trained ${h.epochs.length} epochs (${h.stopReason}); ${scores}`);
+  const cal = outcome.pipeline.calibration;
+  const cov = outcome.heldOut?.coverage;
+  if (cal !== null) {
+    const what = cov === null || cov === undefined ? `calibrated on ${cal.rows} rows set aside from training`
+      : `coverage ${cov.coverage.toFixed(3)} on ${heldOutName(outcome.heldOut!.table)}, ${cov.meanWidth === undefined ? `mean set size ${cov.meanSize!.toFixed(2)}` : `mean width ${cov.meanWidth.toPrecision(4)}`} (calibrated on ${cal.rows} rows set aside from training)`;
+    progress.result(`${Math.round(cal.level * 1000) / 10}% prediction ${outcome.pipeline.task === 'regression' ? 'intervals' : 'sets'}: ${what}`);
+  }
   progress.result(`model: ${r.modelPath}`);
   if (r.reportPath !== null) progress.result(`report: ${r.reportPath}`);
   if (r.predictionsPath !== null) progress.result(`predictions: ${r.predictionsPath}`);

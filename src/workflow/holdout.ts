@@ -11,8 +11,9 @@ import { takeTableRows } from '../table/rows.js';
 import { TableError, type Table } from '../table/types.js';
 import type { Evaluation } from './evaluate.js';
 import type { TrainOptions } from './options.js';
-import { Pipeline } from './pipeline.js';
+import type { Pipeline } from './pipeline.js';
 import { planTargetOf } from './preprocessor.js';
+import { uncertaintyCoverage } from './intervals.js';
 import { trainPipeline, type TrainHooks, type TrainOutcome } from './train.js';
 
 /** Where the held-out rows come from. */
@@ -95,6 +96,8 @@ export interface HeldOutScores {
   readonly evaluation: Evaluation & ReturnType<Pipeline['evaluate']>;
   /** Category levels of the held-out rows never seen in training, scored as all-zero one-hot columns. */
   readonly unseen: ReturnType<Pipeline['preprocessor']['unseenLevels']>;
+  /** For a calibrated pipeline: how often its intervals (or sets) held the truth on these rows, and their width (or size). */
+  readonly coverage: ReturnType<typeof uncertaintyCoverage> | null;
 }
 
 /** What `trainHeldOut` gives: the training outcome (its summary records the held-out scores) and both scorings. */
@@ -117,13 +120,16 @@ export async function trainHeldOut(table: Table, options: TrainOptions, h: HoldO
   const split = { ...first, test };
   if (test === null) return { ...outcome, split, heldOut: null, training };
   const heldOut = scoreHeldOut(p, test);
-  const summary = p.summary === null ? null : { ...p.summary, heldOut: { source: test.source, rows: test.rows, metrics: heldOut.evaluation.metrics } };
-  return { ...outcome, pipeline: new Pipeline(p.predictor, p.preprocessor, p.options, summary), split, heldOut, training };
+  const cover = heldOut.coverage === null ? {} : { coverage: heldOut.coverage };
+  const summary = p.summary === null ? null : { ...p.summary, heldOut: { source: test.source, rows: test.rows, metrics: heldOut.evaluation.metrics, ...cover } };
+  return { ...outcome, pipeline: p.with({ summary }), split, heldOut, training };
 }
 
 /** Score held-out rows; a level training never saw is scored as unknown-ignore (and reported), not refused. */
 export function scoreHeldOut(p: Pipeline, test: Table): HeldOutScores {
-  return { table: test, evaluation: lenientFor(p, test).evaluate(test), unseen: p.preprocessor.unseenLevels(test) };
+  const scorer = lenientFor(p, test);
+  const coverage = p.calibration === null ? null : uncertaintyCoverage(scorer, p.calibration, test);
+  return { table: test, evaluation: scorer.evaluate(test), unseen: p.preprocessor.unseenLevels(test), coverage };
 }
 
 /**
@@ -133,5 +139,5 @@ export function scoreHeldOut(p: Pipeline, test: Table): HeldOutScores {
  */
 export function lenientFor(p: Pipeline, table: Table): Pipeline {
   if (p.preprocessor.unknown === 'ignore' || p.preprocessor.unseenLevels(table).length === 0) return p;
-  return new Pipeline(p.predictor, p.preprocessor.withUnknown('ignore'), p.options, p.summary);
+  return p.with({ preprocessor: p.preprocessor.withUnknown('ignore') });
 }

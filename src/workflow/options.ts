@@ -77,6 +77,11 @@ export interface OptimizationOptions {
   readonly bootstrap?: boolean;
   /** Seed of the weights, shuffling, dropout and splits. Default 0. */
   readonly seed?: number;
+  /**
+   * Calibrate prediction intervals (regression) or prediction sets (classification) at this coverage, e.g.
+   * 0.9: CALIBRATION_FRACTION of the rows is set aside from training to calibrate them (split conformal / APS).
+   */
+  readonly intervals?: number;
 }
 
 /** Everything a training run can be told, as plain JSON. */
@@ -86,7 +91,7 @@ const NETWORK_OPTION_NAMES = ['hidden', 'activation', 'init', 'batchNorm', 'drop
 const OPTIMIZATION_OPTION_NAMES = [
   'optimizer', 'learningRate', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'schedule', 'batchSize', 'epochs', 'shuffle', 'validation',
   'earlyStopping', 'minDelta', 'tolerance', 'nIterNoChange',
-  'classWeight', 'restarts', 'ensemble', 'bootstrap', 'seed',
+  'classWeight', 'restarts', 'ensemble', 'bootstrap', 'seed', 'intervals',
 ] as const;
 /** Every training option, in the order model files record them. */
 export const TRAIN_OPTION_NAMES: readonly (keyof TrainOptions)[] = [...PREPROCESSOR_OPTION_NAMES, ...NETWORK_OPTION_NAMES, ...OPTIMIZATION_OPTION_NAMES];
@@ -133,6 +138,7 @@ export function checkTrainOptions(o: TrainOptions, where = 'train'): void {
   for (const k of ['beta1', 'beta2'] as const) if (o[k] !== undefined && !isNum(o[k], 0, 0.999999)) bad(k, o[k], 'in [0, 1)');
   if (o.epsilon !== undefined && !isNum(o.epsilon, 1e-30, 1)) bad('epsilon', o.epsilon, 'in (0, 1]');
   if (o.seed !== undefined && !(isInt(o.seed, 0) && o.seed < 2 ** 32)) bad('seed', o.seed, 'an integer in [0, 2³²)');
+  if (o.intervals !== undefined && !isNum(o.intervals, 0.5, 0.999)) bad('intervals', o.intervals, 'a coverage in [0.5, 0.999], e.g. 0.9');
   if (o.ensemble === true && (o.restarts ?? 1) < 2) throw new Error(`${where}: option ensemble keeps all the runs of restarts: give restarts ≥ 2`);
   if (o.scale !== undefined && !['standard', 'minmax', 'none'].includes(o.scale)) bad('scale', o.scale, "'standard', 'minmax' or 'none'");
   if (o.impute !== undefined && !['mean', 'median', 'most-frequent', 'constant'].includes(o.impute)) bad('impute', o.impute, "'mean', 'median', 'most-frequent' or 'constant'");

@@ -16,6 +16,7 @@ import { evaluateDecoded, type Evaluation } from './evaluate.js';
 import { checkTrainOptions, type TrainOptions } from './options.js';
 import { Preprocessor, type Decoded, type EncodedTarget } from './preprocessor.js';
 import { parsePreprocessor } from './preprocessor-json.js';
+import { parseCalibration, predictUncertainty, type PipelineCalibration, type PredictionUncertainty } from './intervals.js';
 
 /** What a run did, as stored in the model file's `training.summary`. */
 export interface TrainingSummary {
@@ -29,7 +30,11 @@ export interface TrainingSummary {
   /** Restarts: each run's validation loss, and the run kept (or all, for an ensemble). */
   readonly restarts?: { readonly valLosses: readonly number[]; readonly kept: number | 'all' };
   /** Scores on held-out rows, when the door measured them (e.g. the command's test split). */
-  readonly heldOut?: { readonly source?: string; readonly rows: number; readonly metrics: Readonly<Record<string, number>> };
+  readonly heldOut?: {
+    readonly source?: string; readonly rows: number; readonly metrics: Readonly<Record<string, number>>;
+    /** With intervals: their coverage on the held-out rows and mean width (regression) or mean set size (classification). */
+    readonly coverage?: { readonly coverage: number; readonly meanWidth?: number; readonly meanSize?: number; readonly rows: number };
+  };
 }
 
 /** A fitted preprocessor and its network (or ensemble): raw tables in, labels, probabilities or values out; the one model file. */
@@ -39,9 +44,22 @@ export class Pipeline {
     readonly preprocessor: Preprocessor,
     readonly options: TrainOptions | null = null,
     readonly summary: TrainingSummary | null = null,
+    /** Prediction intervals or sets, when the run was asked for them (option intervals). */
+    readonly calibration: PipelineCalibration | null = null,
   ) {
     if (predictor.inputSize !== preprocessor.width) throw new Error(`Pipeline: the preprocessor gives ${preprocessor.width} inputs, the network takes ${predictor.inputSize}`);
     if (predictor.outputSize !== preprocessor.outputWidth) throw new Error(`Pipeline: the preprocessor expects ${preprocessor.outputWidth} outputs, the network has ${predictor.outputSize}`);
+  }
+
+  /** The same pipeline with some parts replaced. */
+  with(parts: { readonly preprocessor?: Preprocessor; readonly summary?: TrainingSummary | null; readonly calibration?: PipelineCalibration | null }): Pipeline {
+    return new Pipeline(this.predictor, parts.preprocessor ?? this.preprocessor, this.options, parts.summary === undefined ? this.summary : parts.summary, parts.calibration === undefined ? this.calibration : parts.calibration);
+  }
+
+  /** Intervals (regression) or prediction sets (classification) for a table's rows; refused when the model was not calibrated. */
+  uncertainty(table: Table): PredictionUncertainty {
+    if (this.calibration === null) throw new Error('this model has no prediction intervals: train it with option intervals (--intervals 0.9)');
+    return predictUncertainty(this, this.calibration, table);
   }
 
   /** The network (member 0 of an ensemble). */
@@ -75,6 +93,7 @@ export class Pipeline {
     const training = JSON.parse(JSON.stringify({
       ...(this.options === null ? {} : { options: this.options }),
       ...(this.summary === null ? {} : { summary: this.summary }),
+      ...(this.calibration === null ? {} : { calibration: this.calibration }),
       ...(members.length === 0 ? {} : { ensembleMembers: members }),
     })) as JsonObject;
     return modelToFile(this.model, {
@@ -102,7 +121,9 @@ export class Pipeline {
     const tr = file.training ?? {};
     const options = storedOptions(tr.options, `${where}$.training.options`);
     const summary = isSummary(tr.summary) ? tr.summary : null;
-    return new Pipeline(predictor, prep, options, summary);
+    const calibration = tr.calibration === undefined ? null
+      : parseCalibration(tr.calibration, `${where}$.training.calibration`, prep.outputWidth, prep.task !== 'regression');
+    return new Pipeline(predictor, prep, options, summary, calibration);
   }
 }
 

@@ -20,6 +20,7 @@ import { Pipeline, type TrainingSummary } from './pipeline.js';
 import { cellPlace } from './cells.js';
 import { findColumn, Preprocessor, type EncodedTarget } from './preprocessor.js';
 import { decodeLabels, TASKS, type Task } from './tasks.js';
+import { calibratePipeline, calibrationSplit } from './intervals.js';
 
 /** What only a caller in a running program can give: callbacks, a backend, a runner for restarts. */
 export interface TrainHooks {
@@ -49,6 +50,7 @@ export interface TrainOutcome {
 /** Train a pipeline on a table. */
 export async function trainPipeline(table: Table, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainOutcome> {
   checkTrainOptions(options);
+  if (options.intervals !== undefined) return trainCalibrated(table, options, hooks);
   // A Poisson model predicts counts on their own scale (its output exp(I) is a mean ≥ 0): the target stays unscaled.
   const poisson = options.loss === 'poisson';
   const prep = Preprocessor.fit(table, {
@@ -96,6 +98,20 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
     ...(restarts === undefined ? {} : { restarts }),
   };
   return { pipeline: new Pipeline(predictor, prep, resolved, summary), history, x, y };
+}
+
+/**
+ * Intervals: the calibration rows are set aside first (the preprocessor and the network never see them),
+ * the rest trains as without the option, and the pipeline is calibrated on the rows set aside.
+ */
+async function trainCalibrated(table: Table, options: TrainOptions, hooks: TrainHooks): Promise<TrainOutcome> {
+  const { intervals, ...rest } = options;
+  const split = calibrationSplit(table, options);
+  const out = await trainPipeline(split.train, rest, hooks);
+  const p = out.pipeline;
+  const calibration = calibratePipeline(p, split.calibration, intervals!, rest.seed ?? 0);
+  const resolved = canonical({ ...p.options!, intervals: intervals! });
+  return { ...out, pipeline: new Pipeline(p.predictor, p.preprocessor, resolved, p.summary, calibration) };
 }
 
 /** A validation split must leave rows on both sides. */
