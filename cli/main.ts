@@ -48,6 +48,21 @@ const testSize = (s: string): number => {
   return v;
 };
 
+/** --monotone age:+,debt:- (or age:increasing) → { age: 'increasing', debt: 'decreasing' }. */
+const monotoneList = (s: string): Record<string, 'increasing' | 'decreasing'> => {
+  const out: Record<string, 'increasing' | 'decreasing'> = {};
+  for (const part of s.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const at = part.lastIndexOf(':');
+    const name = part.slice(0, at).trim();
+    const dir = ({ '+': 'increasing', increasing: 'increasing', '-': 'decreasing', decreasing: 'decreasing' } as const)[part.slice(at + 1).trim() as '+'];
+    if (at <= 0 || dir === undefined) throw new InvalidArgumentError(`--monotone takes COLUMN:+ or COLUMN:- separated by commas (e.g. age:+,debt:-), got '${part}'`);
+    if (out[name] !== undefined) throw new InvalidArgumentError(`--monotone names '${name}' twice`);
+    out[name] = dir;
+  }
+  if (Object.keys(out).length === 0) throw new InvalidArgumentError(`--monotone takes COLUMN:+ or COLUMN:- separated by commas, got '${s}'`);
+  return out;
+};
+
 const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lbfgs'] as const;
 
 export function program(): Command {
@@ -80,6 +95,7 @@ export function program(): Command {
     .option('--early-stopping <patience>', 'stop after this many epochs without validation improvement (0: off; default 20 with validation)', number('--early-stopping', 0, 1e7, true))
     .option('--test-size <size>', 'rows held out for the scores, never trained on: a fraction, or a row count (default 0.2 with ≥ 20 rows; 0: score on the training rows)', testSize)
     .option('--test <file>', 'score on this file of held-out rows instead of a split of the data')
+    .option('--monotone <columns>', 'numeric columns the prediction must rise (+) or fall (-) with, whatever the other inputs: age:+,debt:- (regression and binary; a monotone activation)', monotoneList)
     .option('--intervals <level>', 'calibrate prediction intervals (regression) or sets (classification) at this coverage, e.g. 0.9, on a fifth of the training rows set aside (split conformal / APS); predict --interval prints them', number('--intervals', 0.5, 0.999))
     .option('--validation <fraction>', 'share of the training rows held out for early stopping and restarts (default 0.2 with ≥ 30 rows)', number('--validation', 0, 0.9))
     .option('--restarts <k>', 'train k times from different seeds and keep the best by validation loss', number('--restarts', 1, 1000, true))
@@ -109,7 +125,7 @@ export function program(): Command {
         target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads', 'testSize', 'test', 'intervals']),
+        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads', 'testSize', 'test', 'intervals', 'monotone']),
       } as import('./train.js').TrainOptions);
     });
 

@@ -72,6 +72,8 @@ export interface TrainOptions {
   readonly test?: string;
   /** Calibrate prediction intervals or sets at this coverage. */
   readonly intervals?: number;
+  /** Columns the prediction must rise or fall with. */
+  readonly monotone?: Readonly<Record<string, 'increasing' | 'decreasing'>>;
   readonly out: string;
   readonly report?: string;
   readonly predictions?: string;
@@ -105,7 +107,7 @@ export function workflowOptions(o: TrainOptions): WorkflowOptions {
     ...set('l1', o.l1), ...set('l2', o.l2), ...set('dropout', o.dropout), ...set('batchNorm', o.batchnorm), ...set('init', o.init),
     ...set('earlyStopping', o.earlyStopping), ...set('validation', o.validation), ...set('restarts', o.restarts),
     ...(o.ensemble === true ? { ensemble: true } : {}), ...(o.standardize ? {} : { scale: 'none' as const }),
-    ...set('impute', o.impute), ...set('unknown', o.unknown), ...set('intervals', o.intervals), ...(o.drop.length === 0 ? {} : { drop: o.drop }),
+    ...set('impute', o.impute), ...set('unknown', o.unknown), ...set('intervals', o.intervals), ...set('monotone', o.monotone), ...(o.drop.length === 0 ? {} : { drop: o.drop }),
   };
 }
 

@@ -33,6 +33,12 @@ export interface NetworkOptions {
   readonly l2?: number;
   /** Default: the task's (TASKS). */
   readonly loss?: LossName;
+  /**
+   * Numeric columns the prediction must rise ('increasing') or fall ('decreasing') with, whatever the
+   * other inputs, for every weight training can reach (the monotone construction of src/graph/monotone.ts).
+   * For a binary classifier it is the probability of the second class; regression and binary tasks only.
+   */
+  readonly monotone?: Readonly<Record<string, 'increasing' | 'decreasing'>>;
 }
 
 /** How a training run optimizes: optimizer, learning rate, batches, epochs, validation, stopping, restarts and seed. */
@@ -87,7 +93,7 @@ export interface OptimizationOptions {
 /** Everything a training run can be told, as plain JSON. */
 export interface TrainOptions extends PreprocessorOptions, NetworkOptions, OptimizationOptions {}
 
-const NETWORK_OPTION_NAMES = ['hidden', 'activation', 'init', 'batchNorm', 'dropout', 'inputNoise', 'l1', 'l2', 'loss'] as const;
+const NETWORK_OPTION_NAMES = ['hidden', 'activation', 'init', 'batchNorm', 'dropout', 'inputNoise', 'l1', 'l2', 'loss', 'monotone'] as const;
 const OPTIMIZATION_OPTION_NAMES = [
   'optimizer', 'learningRate', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'schedule', 'batchSize', 'epochs', 'shuffle', 'validation',
   'earlyStopping', 'minDelta', 'tolerance', 'nIterNoChange',
@@ -138,6 +144,8 @@ export function checkTrainOptions(o: TrainOptions, where = 'train'): void {
   for (const k of ['beta1', 'beta2'] as const) if (o[k] !== undefined && !isNum(o[k], 0, 0.999999)) bad(k, o[k], 'in [0, 1)');
   if (o.epsilon !== undefined && !isNum(o.epsilon, 1e-30, 1)) bad('epsilon', o.epsilon, 'in (0, 1]');
   if (o.seed !== undefined && !(isInt(o.seed, 0) && o.seed < 2 ** 32)) bad('seed', o.seed, 'an integer in [0, 2³²)');
+  if (o.monotone !== undefined && (typeof o.monotone !== 'object' || o.monotone === null || Array.isArray(o.monotone)
+    || Object.values(o.monotone).some((d) => d !== 'increasing' && d !== 'decreasing'))) bad('monotone', o.monotone, "an object of column names to 'increasing' or 'decreasing'");
   if (o.intervals !== undefined && !isNum(o.intervals, 0.5, 0.999)) bad('intervals', o.intervals, 'a coverage in [0.5, 0.999], e.g. 0.9');
   if (o.ensemble === true && (o.restarts ?? 1) < 2) throw new Error(`${where}: option ensemble keeps all the runs of restarts: give restarts ≥ 2`);
   if (o.scale !== undefined && !['standard', 'minmax', 'none'].includes(o.scale)) bad('scale', o.scale, "'standard', 'minmax' or 'none'");

@@ -166,7 +166,21 @@ export function specOf(prep: Preprocessor, o: TrainOptions): ModelSpec {
     inputSize: prep.width, outputSize: prep.outputWidth, task: prep.task,
     hidden: o.hidden ?? TRAIN_DEFAULTS.hidden, activation: o.activation ?? TRAIN_DEFAULTS.activation,
     ...pick(o, ['init', 'batchNorm', 'dropout', 'inputNoise', 'l1', 'l2', 'loss']),
+    ...(o.monotone === undefined ? {} : { monotone: monotoneInputs(prep, o.monotone) }),
   });
+}
+
+/** Monotone columns as the network's input indices (a numeric column is one input; scaling keeps its direction). */
+function monotoneInputs(prep: Preprocessor, m: NonNullable<TrainOptions['monotone']>): Record<number, 'increasing' | 'decreasing'> {
+  const out: Record<number, 'increasing' | 'decreasing'> = {};
+  const groups = prep.groups;
+  for (const [name, dir] of Object.entries(m)) {
+    const k = prep.columns.findIndex((c) => c.name === name);
+    if (k < 0) throw new Error(`train: option monotone names '${name}', which is not a feature; the features are ${prep.columns.map((c) => `'${c.name}'`).join(', ')}`);
+    if (prep.columns[k]!.type !== 'number') throw new Error(`train: option monotone names '${name}', a category column; only numeric columns have a direction`);
+    out[groups[k]!.columns[0]!] = dir;
+  }
+  return out;
 }
 
 function fitOptionsOf(prep: Preprocessor, o: TrainOptions, rows: number, fraction: number): RestartFitOptions {
