@@ -192,7 +192,7 @@ async function refitAsTrain(dataPath: string, target: string, p: Candidate, o: {
     optimizer: 'adam', lr: p.learningRateInit ?? 1e-3, batchSize: batch, epochs: o.epochs,
     l2: o.task === 'regression' ? alpha / batch : alpha / (2 * batch),
     ...(p.dropout === undefined || p.dropout === 0 ? {} : { dropout: p.dropout }),
-    validation: 0, standardize: true, drop: [], seed: o.seed, out: o.out, quiet: true,
+    validation: 0, testSize: 0, standardize: true, drop: [], seed: o.seed, out: o.out, quiet: true,
   });
   return r.metrics;
 }
