@@ -15,7 +15,7 @@ import type { Activation, ActivationName } from '../activations.js';
 import type { Arena, Backend, BiasMapKernels, DType, Slot, Vec } from './backend.js';
 export { hasBiasMap, type BiasMapKernels } from './backend.js';
 import { TypedArena, tsKernels } from './ts.js';
-import { WASM_RELAXED_SIMD, WASM_SIMD, WASM_SIMD_SHARED } from './wasm-binary.js';
+import { WASM_RELAXED_SIMD, WASM_RELAXED_SIMD_SHARED, WASM_SIMD, WASM_SIMD_SHARED } from './wasm-binary.js';
 
 interface Exports {
   readonly heapBase: () => number;
@@ -54,11 +54,20 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 }
 
 let simdBytes: Uint8Array<ArrayBuffer> | null = null;
-let sharedModule: WebAssembly.Module | null = null;
+const sharedModules = new Map<boolean, WebAssembly.Module>();
 
-/** The kernel module built for a shared memory (worker threads), compiled once. */
-export function sharedMemoryModule(): WebAssembly.Module {
-  return (sharedModule ??= new WebAssembly.Module(decode(WASM_SIMD_SHARED)));
+/**
+ * The kernel module built for a shared memory (worker threads), compiled once: the relaxed-SIMD build
+ * when the runtime has it, as the one-thread backend picks, so a threaded product rounds exactly as one
+ * thread's.
+ */
+export function sharedMemoryModule(relaxed: boolean = relaxedSimdSupported()): { module: WebAssembly.Module; relaxed: boolean } {
+  let module = sharedModules.get(relaxed);
+  if (module === undefined) {
+    module = new WebAssembly.Module(decode(relaxed ? WASM_RELAXED_SIMD_SHARED : WASM_SIMD_SHARED));
+    sharedModules.set(relaxed, module);
+  }
+  return { module, relaxed };
 }
 let relaxedBytes: Uint8Array<ArrayBuffer> | null = null;
 const modules = new Map<boolean, WebAssembly.Module>();

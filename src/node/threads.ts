@@ -39,9 +39,9 @@ export interface ThreadedBackendOptions {
 export function createThreadedBackend(options: ThreadedBackendOptions = {}): Backend {
   const threads = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const minWork = options.minMultiplyAdds ?? 1 << 18;
-  const module = sharedMemoryModule();
+  const { module, relaxed } = sharedMemoryModule();
   return {
-    name: `wasm-simd-threads(${threads})`,
+    name: `wasm-${relaxed ? 'relaxed-' : ''}simd-threads(${threads})`,
     supports: () => true,
     createArena: (dtype: DType, initialCapacity?: number): Arena => (dtype === 'float64'
       ? new TypedArena('float64', initialCapacity)
