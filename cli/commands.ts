@@ -12,14 +12,16 @@ import { TableError } from '../src/table/types.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
 import { findColumn } from '../src/workflow/preprocessor.js';
 import { CliError, usageError } from './errors.js';
-import { checkOutputPath, csvCell, loadCliModel, readForModel, writeAll, type LoadedModel } from './model-io.js';
+import { checkOutputPath, loadCliModel, readForModel, writeAll, type LoadedModel } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
-import { predictionsCsv } from './predictions.js';
+import { predictionsFile } from './predictions.js';
+import { encodeTable } from '../src/io/node/read-table.js';
 import { out } from './output.js';
 import { isStdio, writeOutput } from './io.js';
 import { backendInfo } from '../src/node/native.js';
 
 const writeText = (path: string, text: string): Promise<void> => writeAll([{ path, data: text }]);
+const writeData = (path: string, data: string | Uint8Array): Promise<void> => writeAll([{ path, data }]);
 
 /** Library errors about the user's table, as the command reports them. */
 export function tableErrors<T>(f: () => T): T {
@@ -39,8 +41,8 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
   if (o.interval === true && m.pipeline.calibration === null) throw usageError(`--interval: ${modelPath} has no prediction intervals; train it with --intervals 0.9`);
   const pred = tableErrors(() => m.pipeline.predict(table));
   const uncertainty = o.interval === true ? tableErrors(() => m.pipeline.uncertainty(table)) : undefined;
-  const csv = predictionsCsv(m.pipeline.preprocessor.target, pred, o.proba === true, uncertainty);
-  if (await writeOutput(outPath, csv, writeText) === 'file') progress.note(`${table.rows} predictions: ${outPath}`);
+  const data = await predictionsFile(outPath, m.pipeline.preprocessor.target, pred, o.proba === true, uncertainty);
+  if (await writeOutput(outPath, data, writeData) === 'file') progress.note(`${table.rows} predictions: ${outPath}`);
 }
 
 export async function evaluate(modelPath: string, dataPath: string, o: { target?: string; json?: boolean; quiet?: boolean; decimal?: '.' | ',' }): Promise<void> {
@@ -194,9 +196,10 @@ export async function datasetCsv(name: string): Promise<{ csv: string; target: s
   } catch (e) {
     throw usageError(`datasets export: ${(e as Error).message.replace(/^loadDataset: /, '')}`);
   }
-  const lines = [[...d.featureNames, d.targetName].map(csvCell).join(',')];
-  d.x.forEach((r, i) => lines.push([...r.map(String), csvCell(String(d.y[i]))].join(',')));
-  return { csv: `${lines.join('\n')}\n`, target: d.targetName, task: d.task };
+  const columns: Record<string, Float64Array | string[]> = {};
+  d.featureNames.forEach((f, j) => { columns[f] = Float64Array.from(d.x, (r) => r[j]!); });
+  columns[d.targetName] = d.y.every((v) => typeof v === 'number') ? Float64Array.from(d.y as number[]) : d.y.map(String);
+  return { csv: await encodeTable(columns, 'csv') as string, target: d.targetName, task: d.task };
 }
 
 export async function datasetsExport(name: string, o: { out?: string }): Promise<void> {

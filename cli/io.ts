@@ -50,9 +50,9 @@ export function openInput(path: string): Input {
  * Text for a file, or for stdout when the path is `-` (or not given). The file is written with `write`
  * (atomic, e.g. model-io's `writeAll`), which is passed in so this module stays free of the model code.
  */
-export async function writeOutput(path: string | null | undefined, text: string, write: (path: string, text: string) => Promise<void>): Promise<'stdout' | 'file'> {
+export async function writeOutput<T extends string | Uint8Array>(path: string | null | undefined, text: T, write: (path: string, text: T) => Promise<void>): Promise<'stdout' | 'file'> {
   if (path === null || path === undefined || isStdio(path)) {
-    out(text);
+    out(typeof text === 'string' ? text : new TextDecoder().decode(text));
     return 'stdout';
   }
   await write(path, text);

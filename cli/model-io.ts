@@ -136,7 +136,3 @@ export async function writeAll(files: readonly { path: string; data: string | Ui
   }
 }
 
-/** A CSV cell: quoted when it holds a delimiter, quote or line break. */
-export function csvCell(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}

@@ -1,39 +1,42 @@
-/** Predictions as CSV text. */
+/** Predictions as a table: written as CSV, TSV, JSON lines, Parquet or Arrow by the table writer. */
 
 import type { Decoded, TargetPlan } from '../src/workflow/preprocessor.js';
 import type { PredictionUncertainty } from '../src/workflow/intervals.js';
-import { csvCell } from './model-io.js';
+import { encodeTable } from '../src/io/node/read-table.js';
+import { formatOfName } from '../src/table/read.js';
+
+/** Columns of a predictions table. */
+export type PredictionColumns = Record<string, Float64Array | string[]>;
 
 /**
- * Predictions as CSV: the predicted target(s), then (classification, with `proba`) one probability column
- * per class; with `uncertainty`, each regression target's `lower` and `upper` bounds (named `T_lower`,
- * `T_upper` for several targets), or a classifier's prediction set as labels joined by '|'.
+ * Predictions as columns: the predicted target(s), then (classification, with `proba`) one probability
+ * column per class; with `uncertainty`, each regression target's `lower` and `upper` bounds (named
+ * `T_lower`, `T_upper` for several targets), or a classifier's prediction set as labels joined by '|'.
  */
-export function predictionsCsv(target: TargetPlan, pred: Decoded, proba = true, uncertainty?: PredictionUncertainty): string {
-  const lines: string[] = [];
+export function predictionColumns(target: TargetPlan, pred: Decoded, proba = true, uncertainty?: PredictionUncertainty): PredictionColumns {
   const rows = pred.rows;
+  const out: PredictionColumns = {};
   if (target.task === 'regression') {
     const k = target.names.length;
-    const iv = uncertainty?.kind === 'intervals' ? uncertainty : null;
-    const bounds = iv === null ? [] : k === 1 ? ['lower', 'upper'] : target.names.flatMap((n) => [`${n}_lower`, `${n}_upper`]);
-    lines.push([...target.names, ...bounds].map(csvCell).join(','));
-    for (let r = 0; r < rows; r++) {
-      const cells: string[] = [];
-      for (let j = 0; j < k; j++) cells.push(String(pred.values![r * k + j]));
-      if (iv !== null) for (let j = 0; j < k; j++) cells.push(String(iv.lower[r * k + j]), String(iv.upper[r * k + j]));
-      lines.push(cells.join(','));
+    const pick = (a: Float64Array, j: number): Float64Array => Float64Array.from({ length: rows }, (_, r) => a[r * k + j]!);
+    target.names.forEach((n, j) => { out[n] = pick(pred.values!, j); });
+    if (uncertainty?.kind === 'intervals') {
+      target.names.forEach((n, j) => {
+        out[k === 1 ? 'lower' : `${n}_lower`] = pick(uncertainty.lower, j);
+        out[k === 1 ? 'upper' : `${n}_upper`] = pick(uncertainty.upper, j);
+      });
     }
-  } else {
-    const names = target.classes.map(String);
-    const k = names.length;
-    const sets = uncertainty?.kind === 'sets' ? uncertainty.sets : null;
-    lines.push([target.name, ...(proba ? names : []), ...(sets === null ? [] : ['set'])].map(csvCell).join(','));
-    for (let r = 0; r < rows; r++) {
-      const cells = [csvCell(names[pred.classIndex![r]!]!)];
-      if (proba) for (let j = 0; j < k; j++) cells.push(String(pred.proba![r * k + j]));
-      if (sets !== null) cells.push(csvCell(sets[r]!.map(String).join('|')));
-      lines.push(cells.join(','));
-    }
+    return out;
   }
-  return `${lines.join('\n')}\n`;
+  const names = target.classes.map(String);
+  const k = names.length;
+  out[target.name] = Array.from(pred.classIndex!, (i) => names[i]!);
+  if (proba) names.forEach((n, j) => { out[n] = Float64Array.from({ length: rows }, (_, r) => pred.proba![r * k + j]!); });
+  if (uncertainty?.kind === 'sets') out.set = uncertainty.sets.map((s) => s.map(String).join('|'));
+  return out;
+}
+
+/** Predictions as the bytes of a file named `path` (its extension picks the format; CSV by default and for stdout). */
+export async function predictionsFile(path: string | null, target: TargetPlan, pred: Decoded, proba = true, uncertainty?: PredictionUncertainty): Promise<string | Uint8Array> {
+  return encodeTable(predictionColumns(target, pred, proba, uncertainty), (path === null ? null : formatOfName(path)) ?? 'csv');
 }

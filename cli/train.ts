@@ -28,7 +28,7 @@ import type { Evaluation } from '../src/workflow/evaluate.js';
 import { CliError, divergedMessage, requireReportRenderer, usageError } from './errors.js';
 import { onInterrupt, openInput } from './io.js';
 import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
-import { predictionsCsv } from './predictions.js';
+import { predictionsFile } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
 import { diagnose, formatFindings, type Finding } from '../src/train/diagnose.js';
 
@@ -184,7 +184,7 @@ async function writeOutputs(outcome: HeldOutOutcome, table: Table, paths: Return
   if (paths.report !== null) await requireReportRenderer();
   const writes: { path: string; data: string | Uint8Array }[] = [{ path: paths.model, data: `${JSON.stringify(pipeline.toFile(), null, 1)}\n` }];
   if (paths.report !== null) writes.push({ path: paths.report, data: await reportFor(outcome, table, dataName) });
-  if (paths.predictions !== null) writes.push({ path: paths.predictions, data: predictionsCsv(pipeline.preprocessor.target, lenientFor(pipeline, table).predict(table)) });
+  if (paths.predictions !== null) writes.push({ path: paths.predictions, data: await predictionsFile(paths.predictions, pipeline.preprocessor.target, lenientFor(pipeline, table).predict(table)) });
   await writeAll(writes);
 }
 

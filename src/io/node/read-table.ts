@@ -133,18 +133,21 @@ function textOf(names: readonly string[], columns: readonly (Float64Array | (str
   return parts.join('\n');
 }
 
-/** Write columns (a table, or predictions) as CSV, TSV, JSON lines, Parquet or Arrow IPC; '-' is standard output. */
-export async function writeTableFile(path: string, data: WritableColumns, options: WriteTableOptions = {}): Promise<void> {
-  const format = options.format ?? formatOfName(path) ?? 'csv';
+/** Columns (a table, or predictions) as the bytes of a CSV, TSV, JSON-lines, Parquet or Arrow IPC file. */
+export async function encodeTable(data: WritableColumns, format: TableFormat): Promise<string | Uint8Array> {
   const { names, columns, rows } = normalize(data);
-  let bytes: string | Uint8Array;
   switch (format) {
     case 'csv':
     case 'tsv':
-    case 'jsonl': bytes = textOf(names, columns, rows, format); break;
-    case 'parquet': bytes = await tableToParquet(names, columns); break;
-    case 'arrow': bytes = await tableToArrow(names, columns); break;
+    case 'jsonl': return textOf(names, columns, rows, format);
+    case 'parquet': return tableToParquet(names, columns);
+    case 'arrow': return tableToArrow(names, columns);
   }
+}
+
+/** Write columns (a table, or predictions) as CSV, TSV, JSON lines, Parquet or Arrow IPC; '-' is standard output. */
+export async function writeTableFile(path: string, data: WritableColumns, options: WriteTableOptions = {}): Promise<void> {
+  const bytes = await encodeTable(data, options.format ?? formatOfName(path) ?? 'csv');
   if (path === '-') {
     await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (e) => (e ? reject(e) : resolve())));
     return;
