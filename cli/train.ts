@@ -256,5 +256,7 @@ async function reportFor(p: Pipeline, history: History, table: Table, o: TrainOu
     ...(boundary === undefined ? {} : { boundary }),
     interpretation: interpretationOf(p, o.x, o.y.y, dataName),
     facts: [['data', `${dataName}: ${table.rows} rows, ${table.columns.length} columns`], ['features', prep.featureNames.join(', ')]],
+    ...(p.options === null ? {} : { hyperparameters: { ...p.options } }),
+    version: (await import('../src/version.js')).VERSION, featureNames: prep.featureNames,
   });
 }
