@@ -67,7 +67,8 @@ export function epochLinesSpec(points: readonly SeriesPoint[], title: string, yT
   const best = o.bestEpoch;
   const marked = best !== undefined && best >= first && best <= last;
   return {
-    ...base, title, width: WIDTH, height: HEIGHT,
+    // The best-epoch label sits above the plot, between it and the title, where no line crosses it.
+    ...base, title: marked ? { text: title, offset: 18 } : title, width: WIDTH, height: HEIGHT,
     layer: [
       {
         data: { values: points.map((p) => ({ ...p })) },
@@ -82,8 +83,8 @@ export function epochLinesSpec(points: readonly SeriesPoint[], title: string, yT
         { data: { values: [{ epoch: best }] }, mark: { type: 'rule' as const, color: '#555', strokeDash: [4, 3] }, encoding: { x } },
         {
           data: { values: [{ epoch: best, label: `best epoch ${best}` }] },
-          mark: { type: 'text' as const, align: (best > (first + last) / 2 ? 'right' : 'left') as 'right' | 'left', dx: best > (first + last) / 2 ? -4 : 4, baseline: 'top' as const, fontSize: 11, color: '#333' },
-          encoding: { x, y: { value: 4 }, text: { field: 'label', type: 'nominal' as const } },
+          mark: { type: 'text' as const, align: (best > (first + last) / 2 ? 'right' : 'left') as 'right' | 'left', dx: best > (first + last) / 2 ? 4 : -4, baseline: 'bottom' as const, fontSize: 11, color: '#333' },
+          encoding: { x, y: { value: -3 }, text: { field: 'label', type: 'nominal' as const } },
         },
       ] : []),
     ],

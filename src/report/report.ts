@@ -331,7 +331,7 @@ export async function buildReport(input: ReportInput): Promise<string> {
     curves.push(figure(await renderSvg(epochLinesSpec(metrics[k]!, names[k]!, names[k]!, best)), 'learning-curve'));
   }
   parts.push(section('learning-curves', 'Learning curves', curves.join(''),
-    history.bestEpoch === undefined ? '' : `The dashed rule marks the best epoch (${history.bestEpoch}), the one whose weights the model keeps when training restores the best.`));
+    history.bestEpoch === undefined ? '' : `The dashed rule marks the best epoch (${history.bestEpoch}): the lowest validation loss (the training loss without a validation split); with early stopping the model keeps that epoch's weights.`));
 
   const grad: SeriesPoint[] = history.epochs.flatMap((e) => Object.entries(e.gradNorms).filter(([, v]) => v > 0 && Number.isFinite(v)).map(([layer, v]) => ({ epoch: e.epoch, series: layer, value: v })));
   if (grad.length > 0) {
