@@ -336,6 +336,9 @@ function lineEnds(l: { w1: number; w2: number; b: number }, [x0, x1]: readonly [
   return { x: -(l.b + l.w2 * y0) / l.w1, y: y0, x2: -(l.b + l.w2 * y1) / l.w1, y2: y1 };
 }
 
+/** Colour steps of a heatmap. */
+export const HEATMAP_LEVELS = 64;
+
 /**
  * A heatmap of grid[iy · nx + ix] over the cell centres xs × ys (y up), blue (low) through white to red
  * (high), with optional outlines, lines and points on top, clipped to the square.
@@ -351,10 +354,20 @@ export function heatmapSpec(grid: ArrayLike<number>, xs: readonly number[], ys: 
   const dy = (ys[ny - 1]! - ys[0]!) / Math.max(1, ny - 1);
   const xd = [xs[0]!, xs[nx - 1]!] as const;
   const yd = [ys[0]!, ys[ny - 1]!] as const;
-  // Each cell reaches one cell into the next ones, which are drawn over it: no seam shows between cells.
+  // Values are drawn in HEATMAP_LEVELS steps of the colour range (finer than the eye tells apart), so a
+  // row's neighbouring cells of one step merge into one rectangle. Each reaches one cell into the next
+  // ones, which are drawn over it: no seam shows between rectangles.
+  const step = (range[1] - range[0]) / HEATMAP_LEVELS;
+  const level = (v: number): number => range[0] + step * Math.round((Math.min(range[1], Math.max(range[0], v)) - range[0]) / step);
   const cells = [];
   for (let iy = 0; iy < ny; iy++) {
-    for (let ix = 0; ix < nx; ix++) cells.push({ x: xs[ix]! - dx / 2, xb: xs[ix]! + 1.5 * dx, y: ys[iy]! - dy / 2, yb: ys[iy]! + 1.5 * dy, v: grid[iy * nx + ix]! });
+    for (let ix = 0; ix < nx;) {
+      const v = level(grid[iy * nx + ix]!);
+      let end = ix + 1;
+      while (end < nx && level(grid[iy * nx + end]!) === v) end++;
+      cells.push({ x: xs[ix]! - dx / 2, xb: xs[end - 1]! + 1.5 * dx, y: ys[iy]! - dy / 2, yb: ys[iy]! + 1.5 * dy, v });
+      ix = end;
+    }
   }
   const size = o.size ?? 300;
   const x = { field: 'x', type: 'quantitative' as const, title: o.xLabel ?? 'x₁', scale: { domain: [...xd], nice: false } };

@@ -180,6 +180,11 @@ test('the demo pictures are Vega-Lite charts with real axes, titles and a legend
   assert.ok(ticks(heat) >= 4, `${ticks(heat)} tick labels on an axis`);
   assert.equal(groups(heat, 'line').length, 1, 'the polygon outline');
   assert.match(groups(heat, 'rule')[0]!, /stroke-dasharray/);
+  // A row's cells of one colour step are one rectangle: a step across the square is two per row, coloured by the ends of the scale.
+  const step = await heatmapSvg(xs.flatMap(() => xs.map((x) => (x < 0 ? 0 : 1))), xs, xs, { range: [0, 1] });
+  const cells = groups(step, 'rect')[0]!;
+  assert.equal([...cells.matchAll(/<path /g)].length, 2 * xs.length);
+  assert.equal(new Set([...cells.matchAll(/fill="([^"]+)"/g)].map((m) => m[1])).size, 2);
 
   const rates = Array.from({ length: 30 }, (_, i) => 1e-5 * 10 ** (i / 6));
   const line = await lineChartSvg([{ name: 'loss', x: rates, y: rates.map((r) => 1 / (1 + r)) }, { name: 'a long series name: max err 0.0123', x: rates, y: rates.map(() => 0.5) }], {
