@@ -276,10 +276,9 @@ function section(id: string, title: string, body: string, note = ''): string {
 
 const figure = (svg: string, kind: string): string => `<figure class="plot" data-plot="${kind}">${svg}</figure>`;
 
-/** One hyperparameter's value as text: arrays joined with commas, objects as JSON. */
+/** One hyperparameter's value as text, numbers as they were given: arrays joined with commas, objects as JSON. */
 function optionText(v: unknown): string {
   if (Array.isArray(v)) return v.map(optionText).join(', ');
-  if (typeof v === 'number') return fmt(v);
   if (v !== null && typeof v === 'object') return JSON.stringify(v);
   return String(v);
 }

@@ -71,8 +71,8 @@ test('the header shows the version and a table of every hyperparameter the model
   const rows = [...table.matchAll(/<tr><th>([^<]*)<\/th><td>([^<]*)<\/td><\/tr>/g)].map((m) => [m[1]!, m[2]!]);
   assert.deepEqual(rows.map((r) => r[0]), Object.keys(hyperparameters));
   assert.deepEqual(Object.fromEntries(rows), {
-    target: 'species', hidden: '16, 8', activation: 'tanh', optimizer: 'adam', learningRate: '0.0100', batchSize: '16', epochs: '150',
-    validation: '0.2000', earlyStopping: '20', seed: '0', l2: '1.000e-5', restarts: '1',
+    target: 'species', hidden: '16, 8', activation: 'tanh', optimizer: 'adam', learningRate: '0.01', batchSize: '16', epochs: '150',
+    validation: '0.2', earlyStopping: '20', seed: '0', l2: '0.00001', restarts: '1',
   });
   // The summary comes before any picture.
   assert.ok(html.indexOf('class="hyperparameters"') < html.indexOf('data-plot='));
