@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { ACTIVATION_NAMES, type ActivationName } from '../src/activations.js';
 import { closest } from '../src/options.js';
 import type { CompareData, CompareResult, TrialOptions, Vary } from '../src/tune/compare.js';
-import { CliError, usageError } from './errors.js';
+import { CliError, requireReportRenderer, usageError } from './errors.js';
 import { Preprocessor } from '../src/workflow/preprocessor.js';
 import { checkOutputPath, readData, writeAll } from './model-io.js';
 import { err, out } from './output.js';
@@ -111,6 +111,7 @@ export function compareCommand(): Command {
 
 export async function runCompare(dataPath: string, o: CompareCliOptions): Promise<CompareResult> {
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
+  if (reportPath !== null) await requireReportRenderer();
   const vary = parseVary(o.vary);
   const table = await readData(dataPath, new Progress(outputMode({ quiet: o.json === true })));
   // One scaling fitted on every row: the same for every configuration, so it favours none.
@@ -148,7 +149,7 @@ export async function runCompare(dataPath: string, o: CompareCliOptions): Promis
   }
   if (reportPath !== null) {
     const { compareReport } = await import('../src/tune/compare-report.js');
-    await writeAll([{ path: reportPath, data: compareReport(r, `mlpkit compare: ${o.target} from ${dataPath}`) }]);
+    await writeAll([{ path: reportPath, data: await compareReport(r, `mlpkit compare: ${o.target} from ${dataPath}`) }]);
   }
   if (o.json === true) out(`${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v))}\n`);
   else out(`${formatCompareTable(r)}\n${r.seconds.toFixed(1)} s${reportPath === null ? '' : `; report: ${reportPath}`}\n`);

@@ -86,13 +86,13 @@ export function divergedMessage(engineMessage: string): string {
   return `${what}. No model, report or predictions file was written; try a smaller --lr, --standardize, or a different --optimizer`;
 }
 
-/** Fail before any work when --report is given and the report's optional renderer is not installed. */
-export async function requireReportRenderer(): Promise<void> {
+/** Fail before any work when a report or picture is asked for (by `flag`) and the report's optional renderer is not installed. */
+export async function requireReportRenderer(flag = '--report'): Promise<void> {
   const { loadRenderer, ReportRendererMissingError } = await import('../src/report/render.js');
   try {
     await loadRenderer();
   } catch (e) {
-    if (e instanceof ReportRendererMissingError) throw new CliError(`--report: ${e.message}`);
+    if (e instanceof ReportRendererMissingError) throw new CliError(`${flag}: ${e.message}`);
     throw e;
   }
 }

@@ -17,7 +17,6 @@ import { parallelTuneRunner } from '../src/node/tune-worker.js';
 import { tuneQueue } from './worker.js';
 import { depthDemo, formatDepthTable, GEOMETRIC_SET_NAMES, type GeometricSetName } from '../src/demos/depth.js';
 import { formatUniversalTable, universalApproximation } from '../src/demos/universal.js';
-import { depthDemoPictures, hiddenUnitPictures, lrRangePicture, partialDependencePicture, universalPictures } from '../src/demos/pictures.js';
 import type { Table } from '../src/table/types.js';
 import type { Matrix } from '../src/matrix.js';
 import { findColumn, Preprocessor, type EncodedTarget } from '../src/workflow/preprocessor.js';
@@ -45,6 +44,7 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   const progress = new Progress(outputMode({ quiet: o.json === true }));
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   if (reportPath !== null) await requireReportRenderer();
+  if (o.dir !== undefined) await requireReportRenderer('--dir');
   const m = await loadCliModel(modelPath);
   const prep = m.pipeline.preprocessor;
   const model = m.pipeline.model;
@@ -77,8 +77,12 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   const sal = model.trainable ? saliency(model, x, inputScale === undefined ? {} : { inputScale }).meanAbs.map((v) => v * targetScale) : null;
   const name = names[pd.feature]!;
   const outputs = outputNames(target);
-  const pictures: Record<string, string> = { [`partial-dependence-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.svg`]: partialDependencePicture(pd, name, outputs) };
-  if (model.inputSize === 2) Object.assign(pictures, hiddenUnitPictures(hiddenUnitMaps(model, { xRange: [-2.5, 2.5], yRange: [-2.5, 2.5] })));
+  const pictures: Record<string, string> = {};
+  if (o.dir !== undefined) {
+    const p = await import('../src/report/pictures.js');
+    pictures[`partial-dependence-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.svg`] = await p.partialDependencePicture(pd, name, outputs);
+    if (model.inputSize === 2) Object.assign(pictures, await p.hiddenUnitPictures(hiddenUnitMaps(model, { xRange: [-2.5, 2.5], yRange: [-2.5, 2.5] }), names));
+  }
   let report: string | null = null;
   if (reportPath !== null) {
     const { buildInterpretationReport } = await import('../src/report/report.js');
@@ -129,6 +133,7 @@ async function trainingTable(dataPath: string, target: string, standardize: bool
 
 export async function lrFind(dataPath: string, o: { target: string; hidden: number[]; activation: ActivationName; optimizer: 'adam' | 'sgd'; batchSize: number; steps: number; minLr: number; maxLr: number; seed: number; json?: boolean; plot?: string }): Promise<void> {
   const plotPath = o.plot === undefined ? null : checkOutputPath(o.plot, '--plot');
+  if (plotPath !== null) await requireReportRenderer('--plot');
   const { prep, x, y: target } = await trainingTable(dataPath, o.target, true);
   const y = target.y;
   const spec = mlp({ inputSize: x.cols, outputSize: y.cols, task: prep.task, hidden: o.hidden, activation: o.activation });
@@ -138,7 +143,7 @@ export async function lrFind(dataPath: string, o: { target: string; hidden: numb
     minLearningRate: o.minLr, maxLearningRate: o.maxLr, steps: o.steps, batchSize: o.batchSize, seed: o.seed,
     optimizer: o.optimizer === 'sgd' ? { kind: 'sgd', learningRate: o.minLr, momentum: 0.9 } : { kind: 'adam', learningRate: o.minLr },
   });
-  if (plotPath !== null) await writeAll([{ path: plotPath, data: lrRangePicture(r) }]);
+  if (plotPath !== null) await writeAll([{ path: plotPath, data: await (await import('../src/report/pictures.js')).lrRangePicture(r) }]);
   if (o.json === true) { out(`${JSON.stringify(r)}\n`); return; }
   out(`learning-rate range test (${o.optimizer}, ${r.learningRates.length} rates, ${r.stopReason === 'diverged' ? 'stopped when the loss blew up' : 'completed'})\n`);
   out('  learning rate   loss      smoothed\n');
@@ -205,18 +210,21 @@ export async function depth(name: string, o: { epochs?: number; seed: number; di
   const all = [...GEOMETRIC_SET_NAMES, 'universal'] as const;
   if (name !== 'all' && !(all as readonly string[]).includes(name)) throw usageError(`unknown demo '${name}'; expected one of ${all.join(', ')}, all`);
   const names = name === 'all' ? all : [name];
+  if (o.dir !== undefined) await requireReportRenderer('--dir');
+  // Pictures are drawn only when they are written (drawing needs the report's optional renderer).
+  const draw = o.dir === undefined ? null : await import('../src/report/pictures.js');
   const pictures: Record<string, string> = {};
   const results: unknown[] = [];
   for (const n of names) {
     if (n === 'universal') {
       const u = await universalApproximation({ seed: o.seed });
-      Object.assign(pictures, universalPictures(u));
+      if (draw !== null) Object.assign(pictures, await draw.universalPictures(u));
       results.push({ demo: 'universal', runs: u.runs.map(({ width, maxError, rmse }) => ({ width, maxError, rmse })) });
       if (o.json !== true) out(`universal approximation of sin(2x) + 0.3x on [−π, π], one tanh hidden layer:\n${formatUniversalTable(u)}\n\n`);
       continue;
     }
     const r = await depthDemo({ set: n as GeometricSetName, seed: o.seed, ...(o.epochs === undefined ? {} : { epochs: o.epochs }) });
-    Object.assign(pictures, depthDemoPictures(r));
+    if (draw !== null) Object.assign(pictures, await draw.depthDemoPictures(r));
     results.push({
       demo: n, runs: r.runs.map(({ depth: d, activation, hidden, trainAccuracy, testAccuracy }) => ({ depth: d, activation, hidden, trainAccuracy, testAccuracy })),
       constructed: { depth: r.constructed.depth, widths: r.constructed.widths, stepAccuracy: r.constructed.stepAccuracy, steepSigmoidAccuracy: r.constructed.steepSigmoidAccuracy },

@@ -30,6 +30,7 @@ import { onInterrupt, openInput } from './io.js';
 import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
 import { predictionsFile } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
+import { VERSION } from '../src/version.js';
 import { diagnose, formatFindings, type Finding } from '../src/train/diagnose.js';
 
 export interface TrainOptions {
@@ -339,5 +340,7 @@ async function reportFor(o: HeldOutOutcome, table: Table, dataName: string): Pro
       ['data', `${dataName}: ${table.rows} rows, ${table.columns.length} columns; ${o.heldOut === null ? 'nothing held out' : `${o.heldOut.table.rows} held out (${heldOutName(o.heldOut.table)})`}`],
       ['features', prep.featureNames.join(', ')],
     ],
+    ...(p.options === null ? {} : { hyperparameters: { ...p.options } }),
+    version: VERSION, featureNames: prep.featureNames,
   });
 }

@@ -120,8 +120,6 @@ export { trainPerceptron, perceptronPredict, perceptronModel, type PerceptronOpt
 export { depthDemo, formatDepthTable, sampleSet, setPolygons, GEOMETRIC_SET_NAMES, type DepthDemoOptions, type DepthDemoResult, type DepthRun, type ConstructedRun, type GeometricSetName } from './demos/depth.js';
 export { constructNetwork, edgeHalfPlanes, insideConvex, insideUnion, type Construction, type Polygon, type HalfPlane } from './demos/geometry.js';
 export { universalApproximation, formatUniversalTable, type UniversalOptions, type UniversalResult, type UniversalRun } from './demos/universal.js';
-export { depthDemoPictures, universalPictures, lrRangePicture, hiddenUnitPictures, partialDependencePicture } from './demos/pictures.js';
-export { heatmapSvg, lineChartSvg } from './demos/svg.js';
 
 // Kernel backends: WebAssembly SIMD (the default where it compiles) and the portable TypeScript reference.
 export { createWasmBackend, loadWasmBackend, wasmSimdSupported, relaxedSimdSupported, WasmArena, type WasmBackendOptions } from './kernels/wasm.js';

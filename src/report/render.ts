@@ -46,12 +46,28 @@ export function loadRenderer(): Promise<Renderer> {
   return loaded;
 }
 
+/** How renderSvg writes the picture. */
+export interface RenderOptions {
+  /**
+   * Round the coordinates of every path and mark position to this many decimals (Vega writes them to full precision).
+   * For pictures of thousands of cells, where a hundredth of a pixel is invisible and the digits are
+   * most of the file.
+   */
+  readonly decimals?: number;
+}
+
+/** Path data and translations with their numbers rounded to `decimals` places. */
+function roundPaths(svg: string, decimals: number): string {
+  return svg.replace(/ (d|transform)="([^"]*)"/g, (_, k: string, d: string) => ` ${k}="${d.replace(/-?\d*\.\d+(?:e[-+]?\d+)?/g, (n) => String(+Number(n).toFixed(decimals)))}"`);
+}
+
 /** Render one Vega-Lite specification to an SVG string (no DOM or canvas needed). */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+export async function renderSvg(spec: TopLevelSpec, o: RenderOptions = {}): Promise<string> {
   const { vega, vegaLite } = await loadRenderer();
   const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none', logLevel: vega.Error });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    return o.decimals === undefined ? svg : roundPaths(svg, o.decimals);
   } finally {
     view.finalize();
   }

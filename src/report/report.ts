@@ -19,6 +19,11 @@ import {
 } from './charts.js';
 import { renderSvg } from './render.js';
 
+export {
+  heatmapSvg, lineChartSvg, depthDemoPictures, universalPictures, lrRangePicture, hiddenUnitPictures, partialDependencePicture,
+  type HeatmapOptions, type LineChartOptions, type Series,
+} from './pictures.js';
+
 /** The parts of an epoch record the report draws (the training loop's `EpochRecord` fits). */
 export interface ReportEpoch {
   readonly epoch: number;
@@ -76,6 +81,20 @@ export interface ReportInput {
   readonly facts?: readonly (readonly [string, string])[];
   /** What the model relies on: permutation importance (drop of the score) and mean |∂ŷ/∂x| per feature. */
   readonly interpretation?: ReportInterpretation;
+  /**
+   * The resolved training options (a model file's `training.options`): every key is a row of the
+   * hyperparameter table at the top of the report. Arrays are joined with commas, objects written as JSON.
+   */
+  readonly hyperparameters?: Readonly<Record<string, unknown>>;
+  /** The mlpkit version that trained the model (src/version.ts VERSION), shown under the title. */
+  readonly version?: string;
+  /**
+   * The same metrics on the training rows, shown beside `evaluation` (the held-out rows, first) with the
+   * gap between them. The confusion matrix and the residuals stay those of `evaluation`.
+   */
+  readonly trainingEvaluation?: ReportEvaluation;
+  /** The model's input names (a preprocessor's `featureNames`, e.g. `color=red`), labelling the network's inputs instead of x1, x2, …. */
+  readonly featureNames?: readonly string[];
 }
 
 /** What the report's interpretation section shows: importance, saliency and partial dependence. */
@@ -167,8 +186,10 @@ function activationCurves(model: Model): { points: CurveSample[]; softmax: boole
 const MAX_SHOWN = 12;
 
 /** Lay the network out: one column per input or dense layer, edges from each dense layer's weights. */
-function diagram(model: Model): { nodes: DiagramNode[]; edges: DiagramEdge[]; columns: DiagramColumn[] } {
+function diagram(model: Model, featureNames?: readonly string[]): { nodes: DiagramNode[]; edges: DiagramEdge[]; columns: DiagramColumn[] } {
   const cols = model.live.filter((n) => n.kind === 'input' || n.kind === 'dense');
+  // The names are of the model's inputs in order: with several input nodes they would not say which is which.
+  const names = cols.filter((n) => n.kind === 'input').length === 1 ? featureNames : undefined;
   const colOf = new Map<AnyNode, number>(cols.map((n, i) => [n, i]));
   const shown = (n: AnyNode): number => Math.min(n.width, MAX_SHOWN);
   const rowsMax = Math.max(...cols.map(shown));
@@ -182,7 +203,7 @@ function diagram(model: Model): { nodes: DiagramNode[]; edges: DiagramEdge[]; co
     for (let u = 0; u < shown(n); u++) {
       const last = u === MAX_SHOWN - 1 && n.width > MAX_SHOWN;
       const f = n.kind === 'dense' ? (n.act.type === 'uniform' ? n.act.f.name : n.act.type) : 'input';
-      nodes.push({ x: c, y: yOf(n, u), label: last ? `+${n.width - MAX_SHOWN + 1}` : n.kind === 'input' ? `x${u + 1}` : '', kind: f });
+      nodes.push({ x: c, y: yOf(n, u), label: last ? `+${n.width - MAX_SHOWN + 1}` : n.kind === 'input' ? names?.[u] ?? `x${u + 1}` : '', kind: f });
     }
   }
   // Each input unit of a layer traced back to a drawn column through pass-through layers and concats.
@@ -209,7 +230,14 @@ function diagram(model: Model): { nodes: DiagramNode[]; edges: DiagramEdge[]; co
   return { nodes, edges, columns };
 }
 
-function boundaryGrid(b: ReportBoundary, classes: readonly string[]): { grid: GridCell[]; points: LabelledPoint[] } {
+/** Cells per side of the decision-boundary grid. */
+export const BOUNDARY_GRID = 150;
+
+/**
+ * The predicted class over a BOUNDARY_GRID × BOUNDARY_GRID grid, each row of cells merged into runs of one
+ * class (the picture is the same, the SVG a few hundred rectangles instead of tens of thousands).
+ */
+function boundaryGrid(b: ReportBoundary, classes: readonly string[]): { grid: GridCell[]; points: LabelledPoint[]; domain: { x1: [number, number]; x2: [number, number] } } {
   const range = (a: ArrayLike<number>): [number, number] => {
     let lo = Infinity; let hi = -Infinity;
     for (let i = 0; i < a.length; i++) { lo = Math.min(lo, a[i]!); hi = Math.max(hi, a[i]!); }
@@ -218,18 +246,28 @@ function boundaryGrid(b: ReportBoundary, classes: readonly string[]): { grid: Gr
   };
   const [a0, a1] = range(b.x1);
   const [b0, b1] = range(b.x2);
-  const n = 60;
+  const n = BOUNDARY_GRID;
+  const w = (a1 - a0) / n;
+  const h = (b1 - b0) / n;
   const rows: [number, number][] = [];
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) rows.push([a0 + (i + 0.5) * (a1 - a0) / n, b0 + (j + 0.5) * (b1 - b0) / n]);
+  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) rows.push([a0 + (i + 0.5) * w, b0 + (j + 0.5) * h]);
   const pred = b.predictClass(rows);
-  const grid = rows.map(([u, v], k) => ({
-    x1: u - (a1 - a0) / (2 * n), x1b: u + (a1 - a0) / (2 * n), x2: v - (b1 - b0) / (2 * n), x2b: v + (b1 - b0) / (2 * n),
-    label: classes[pred[k]!] ?? String(pred[k]),
-  }));
+  const grid: GridCell[] = [];
+  for (let j = 0; j < n; j++) {
+    for (let i = 0; i < n;) {
+      const k = pred[j * n + i]!;
+      let end = i + 1;
+      while (end < n && pred[j * n + end] === k) end++;
+      // Each run reaches one cell into the next run and the next row, which are drawn over it: no
+      // anti-aliased seam shows where rectangles meet (the overhang past the last row is clipped).
+      grid.push({ x1: a0 + i * w, x1b: a0 + (end + 1) * w, x2: b0 + j * h, x2b: b0 + (j + 2) * h, label: classes[k] ?? String(k) });
+      i = end;
+    }
+  }
   const points: LabelledPoint[] = [];
   const step = Math.max(1, Math.floor(b.x1.length / 2000));
   for (let i = 0; i < b.x1.length; i += step) points.push({ x1: b.x1[i]!, x2: b.x2[i]!, label: classes[b.labels[i]!] ?? String(b.labels[i]) });
-  return { grid, points };
+  return { grid, points, domain: { x1: [a0, a1], x2: [b0, b1] } };
 }
 
 function section(id: string, title: string, body: string, note = ''): string {
@@ -238,11 +276,29 @@ function section(id: string, title: string, body: string, note = ''): string {
 
 const figure = (svg: string, kind: string): string => `<figure class="plot" data-plot="${kind}">${svg}</figure>`;
 
-/** The training report as one self-contained HTML string (loads vega and vega-lite on first use). */
-export async function buildReport(input: ReportInput): Promise<string> {
-  const { model, history } = input;
-  const parts: string[] = [];
+/** One hyperparameter's value as text, numbers as they were given: arrays joined with commas, objects as JSON. */
+function optionText(v: unknown): string {
+  if (Array.isArray(v)) return v.map(optionText).join(', ');
+  if (v !== null && typeof v === 'object') return JSON.stringify(v);
+  return String(v);
+}
 
+/** The metrics of the held-out rows, then of the training rows and their gap, one row per metric. */
+function metricsTable(held: ReportEvaluation, train?: ReportEvaluation): string {
+  if (train === undefined) {
+    return `<h3>Metrics on the ${esc(held.setName)}</h3><table class="metrics">${Object.entries(held.metrics).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${fmt(v)}</td></tr>`).join('')}</table>`;
+  }
+  const head = `<tr><th>metric</th><th>held-out: ${esc(held.setName)}</th><th>training: ${esc(train.setName)}</th><th>gap (training − held-out)</th></tr>`;
+  const rows = Object.entries(held.metrics).map(([k, v]) => {
+    const t = train.metrics[k];
+    return `<tr><th>${esc(k)}</th><td>${fmt(v)}</td><td>${t === undefined ? '–' : fmt(t)}</td><td>${t === undefined ? '–' : fmt(t - v)}</td></tr>`;
+  });
+  return `<h3>Metrics: held-out and training rows</h3><table class="metrics">${head}${rows.join('')}</table>`;
+}
+
+/** The summary: facts, metrics (held-out first), hyperparameters and the layers. */
+function summarySection(input: ReportInput): string {
+  const { model, history } = input;
   const facts: (readonly [string, string])[] = [
     ['task', input.task + (input.classes ? ` (${input.classes.length} classes: ${input.classes.join(', ')})` : '')],
     ['parameters', model.parameterCount.toLocaleString('en-US')],
@@ -251,21 +307,34 @@ export async function buildReport(input: ReportInput): Promise<string> {
     ...(history.bestEpoch === undefined ? [] : [['best epoch', String(history.bestEpoch)] as const]),
     ...(input.facts ?? []),
   ];
-  const metricRows = input.evaluation === undefined ? '' : `<h3>Metrics on the ${esc(input.evaluation.setName)}</h3><table>${Object.entries(input.evaluation.metrics).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${fmt(v)}</td></tr>`).join('')}</table>`;
-  parts.push(section('summary', 'Summary',
-    `<table>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>${metricRows}<h3>Layers</h3><pre>${esc(model.summary())}</pre>`));
+  const hp = input.hyperparameters;
+  const hpTable = hp === undefined ? '' : `<h3>Hyperparameters</h3><table class="hyperparameters">${Object.entries(hp).map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(optionText(v))}</td></tr>`).join('')}</table>`;
+  return section('summary', 'Summary',
+    `<table>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`
+    + (input.evaluation === undefined ? '' : metricsTable(input.evaluation, input.trainingEvaluation))
+    + `${hpTable}<h3>Layers</h3><pre>${esc(model.summary())}</pre>`);
+}
+
+/** The training report as one self-contained HTML string (loads vega and vega-lite on first use). */
+export async function buildReport(input: ReportInput): Promise<string> {
+  const { model, history } = input;
+  const parts: string[] = [];
+
+  parts.push(summarySection(input));
 
   const [loss, ...metrics] = learningCurves(history);
-  const curves = [figure(await renderSvg(epochLinesSpec(loss!, 'Loss', `loss (${model.lossFn.name})`)), 'learning-curve')];
+  const best = history.bestEpoch === undefined ? {} : { bestEpoch: history.bestEpoch };
+  const curves = [figure(await renderSvg(epochLinesSpec(loss!, 'Loss', `loss (${model.lossFn.name})`, best)), 'learning-curve')];
   const names = [...new Set(history.epochs.flatMap((e) => Object.keys(e.metrics)))];
   for (let k = 0; k < metrics.length; k++) {
-    curves.push(figure(await renderSvg(epochLinesSpec(metrics[k]!, names[k]!, names[k]!)), 'learning-curve'));
+    curves.push(figure(await renderSvg(epochLinesSpec(metrics[k]!, names[k]!, names[k]!, best)), 'learning-curve'));
   }
-  parts.push(section('learning-curves', 'Learning curves', curves.join('')));
+  parts.push(section('learning-curves', 'Learning curves', curves.join(''),
+    history.bestEpoch === undefined ? '' : `The dashed rule marks the best epoch (${history.bestEpoch}): the lowest validation loss (the training loss without a validation split); with early stopping the model keeps that epoch's weights.`));
 
   const grad: SeriesPoint[] = history.epochs.flatMap((e) => Object.entries(e.gradNorms).filter(([, v]) => v > 0 && Number.isFinite(v)).map(([layer, v]) => ({ epoch: e.epoch, series: layer, value: v })));
   if (grad.length > 0) {
-    parts.push(section('gradient-norms', 'Gradient norms per layer', figure(await renderSvg(epochLinesSpec(grad, '‖∂L/∂W‖ per layer', 'gradient norm (log)', true)), 'gradient-norms'),
+    parts.push(section('gradient-norms', 'Gradient norms per layer', figure(await renderSvg(epochLinesSpec(grad, '‖∂L/∂W‖ per layer', 'gradient norm (log scale)', { logY: true })), 'gradient-norms'),
       'The L2 norm of each layer\'s gradient, averaged over an epoch. Layers far below the output with norms orders of magnitude smaller are the vanishing-gradient problem.'));
   }
 
@@ -295,7 +364,7 @@ export async function buildReport(input: ReportInput): Promise<string> {
   parts.push(section('histograms', 'Weight and activation histograms', hist.join(''),
     'Saturated sigmoid or tanh units pile up at the ends of their range; dead ReLUs pile up at 0.'));
 
-  const d = diagram(model);
+  const d = diagram(model, input.featureNames);
   parts.push(section('network', 'Network', figure(await renderSvg(networkSpec(d.nodes, d.edges, d.columns)), 'network'),
     `Edges are coloured by the sign of w_ij and drawn thicker for larger |w_ij|; layers wider than ${MAX_SHOWN} units show their first ${MAX_SHOWN - 1}.`));
 
@@ -309,10 +378,11 @@ export async function buildReport(input: ReportInput): Promise<string> {
 
   if (input.boundary !== undefined && input.classes !== undefined) {
     const g = boundaryGrid(input.boundary, input.classes);
-    parts.push(section('decision-boundary', 'Decision boundary', figure(await renderSvg(boundarySpec(g.grid, g.points, input.boundary.names, input.classes)), 'decision-boundary')));
+    parts.push(section('decision-boundary', 'Decision boundary', figure(await renderSvg(boundarySpec(g.grid, g.points, input.boundary.names, input.classes, g.domain), { decimals: 2 }), 'decision-boundary'),
+      `The predicted class over a ${BOUNDARY_GRID} × ${BOUNDARY_GRID} grid of the two features, the data rows on top.`));
   }
 
-  return page(input.title, parts);
+  return page(input.title, parts, input.version);
 }
 
 /** The interpretation section: permutation importance with its spread, mean |saliency|, partial dependence. */
@@ -351,7 +421,7 @@ export async function buildInterpretationReport(input: InterpretationReportInput
   ]);
 }
 
-function page(title: string, parts: readonly string[]): string {
+function page(title: string, parts: readonly string[], version?: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
@@ -360,10 +430,11 @@ body{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:0 auto;ma
 h1{font-size:1.6rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
 table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.15rem .8rem;border-bottom:1px solid #eee;text-align:left}
 td{font-variant-numeric:tabular-nums}pre{background:#f7f7f7;padding:.6rem;overflow-x:auto;font-size:12px}
+.version{color:#555;margin-top:-.8rem}table.metrics td,table.metrics th{text-align:right}table.metrics th:first-child{text-align:left}
 .plot{display:inline-block;margin:.5rem 1rem .5rem 0}.plot svg{max-width:100%;height:auto}.note{color:#555}
 nav a{margin-right:1rem}
 </style></head><body>
-<h1>${esc(title)}</h1>
+<h1>${esc(title)}</h1>${version === undefined ? '' : `<p class="version">written by mlpkit ${esc(version)}</p>`}
 <nav>${['summary', 'learning-curves', 'gradient-norms', 'confusion', 'residuals', 'histograms', 'network', 'activations', 'interpretation', 'decision-boundary'].filter((id) => parts.some((p) => p.startsWith(`<section id="${id}"`))).map((id) => `<a href="#${id}">${id.replace('-', ' ')}</a>`).join('')}</nav>
 ${parts.join('\n')}
 </body></html>

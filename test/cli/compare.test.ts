@@ -49,7 +49,10 @@ test('mlpkit compare prints both configurations and the paired tests, --json has
   assert.match(r.stdout, /^batchNorm=before +0\.\d{4} ± 0\.\d{4}/m);
   assert.match(r.stdout, /batchNorm=after − batchNorm=before: [+-]0\.\d{4} ± 0\.\d{4} over 3 paired seeds; paired t-test p = [\d.e-]+, Wilcoxon signed-rank p = [\d.]+/);
   const html = readFileSync(join(dir, 'cmp.html'), 'utf8');
-  assert.equal((html.match(/<polyline/g) ?? []).length, 4, 'two configurations × (held-out, training) curves');
+  // One line mark per series: two configurations × (held-out, training) curves, each a drawn path.
+  const lines = [...html.matchAll(/<g class="mark-line role-mark[^>]*>(<path [^>]*d="M[^"]+"[^>]*\/>)<\/g>/g)];
+  assert.equal(lines.length, 4, 'two configurations × (held-out, training) curves');
+  for (const label of ['batchNorm=before', 'batchNorm=after']) assert.equal((html.match(new RegExp(`>${label}</text>`, 'g')) ?? []).length, 2, `${label} in both legends`);
   const j = await mlpkit(dir, 'compare', csv, '--target', 'label', '--vary', 'lr=0.01,0.001', '--repeats', '2', '--epochs', '3', '--json');
   assert.equal(j.code, 0, j.stderr);
   const parsed = JSON.parse(j.stdout) as { score: string; configurations: { curve: { heldOutLoss: number[] } }[] };

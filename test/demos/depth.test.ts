@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { depthDemo, sampleSet, setPolygons } from '../../src/demos/depth.js';
 import { constructNetwork, insideUnion } from '../../src/demos/geometry.js';
 import { GEOMETRIC_SETS } from '../../src/data/generators.js';
-import { depthDemoPictures } from '../../src/demos/pictures.js';
+import { depthDemoPictures } from '../../src/report/pictures.js';
 
 test('on the union of two disjoint polygons one layer fails and three layers succeed, as the lecture predicts', async () => {
   const r = await depthDemo({ set: 'polygon-union', depths: [1, 3], seed: 0, resolution: 11 });
@@ -16,7 +16,7 @@ test('on the union of two disjoint polygons one layer fails and three layers suc
   assert.equal(r.constructed.depth, 3);
   assert.equal(r.constructed.stepAccuracy, 1);
   assert.ok(r.constructed.steepSigmoidAccuracy > 0.999);
-  const pics = depthDemoPictures(r);
+  const pics = await depthDemoPictures(r);
   assert.ok(pics['polygon-union-3layer-relu.svg']!.startsWith('<svg'));
 });
 
