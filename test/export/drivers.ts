@@ -36,6 +36,12 @@ export function cDriver(c: Case, header: string, prefix: string): string {
   ].join('\n');
 }
 
+/** The first Python here that imports torch ($MLPKIT_PYTHON, python3, /usr/bin/python3), or null. */
+export function torchPython(): string | null {
+  const candidates = [process.env.MLPKIT_PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => p !== undefined && p !== '');
+  return candidates.find((p) => runs(p, ['-c', 'import torch'])) ?? null;
+}
+
 /** A Python program that imports the exported module and prints, per row, [prediction, outputs] as JSON. */
 export function pythonDriver(c: Case, moduleName: string, classifier: boolean): string {
   return [
@@ -47,6 +53,47 @@ export function pythonDriver(c: Case, moduleName: string, classifier: boolean): 
     classifier ? 'nums = m.predict_proba(rows)' : 'nums = [v if isinstance(v, list) else [v] for v in pred]',
     'for p, n in zip(pred, nums):',
     '    print(json.dumps([p, n]))',
+    '',
+  ].join('\n');
+}
+
+/**
+ * A Python program that trains the exported module further for a few steps on the case's rows (the network's
+ * own loss on its outputs) and prints the loss before and after, whether masked weights stayed zero, and how
+ * many tensors are shared (tied weights).
+ */
+export function pythonTrainer(c: Case, moduleName: string): string {
+  const t = c.pipeline.preprocessor.target;
+  const y = c.pipeline.preprocessor.transformTarget(c.table).y;
+  const k = y.cols;
+  const targets = Array.from({ length: y.rows }, (_, r) => Array.from(y.data.subarray(r * k, r * k + k)));
+  const loss = t.task === 'regression' ? 'torch.mean((out - y) ** 2)' : t.task === 'binary' ? 'F.binary_cross_entropy(out, y)' : '-torch.mean(torch.sum(y * torch.log(out), dim=1))';
+  return [
+    'import json', 'import torch', 'import torch.nn.functional as F',
+    `import ${moduleName} as m`,
+    `rows = json.loads(${JSON.stringify(JSON.stringify(c.rows))})`,
+    `y = torch.tensor(json.loads(${JSON.stringify(JSON.stringify(targets))}), dtype=torch.float32)`,
+    'torch.manual_seed(0)',
+    'model = m.Model()',
+    'x = m.preprocess(rows)',
+    'opt = torch.optim.Adam(model.parameters(), lr=0.01)',
+    'def loss_now():',
+    '    model.eval()',
+    '    with torch.no_grad():',
+    '        out = model(x)',
+    `        return float(${loss})`,
+    'before = loss_now()',
+    'for step in range(30):',
+    '    model.train()',
+    '    opt.zero_grad()',
+    '    out = model(x)',
+    `    loss = ${loss}`,
+    '    loss.backward()',
+    '    opt.step()',
+    'masks = [(n, b) for n, b in model.named_buffers() if n.endswith("_mask")]',
+    'zero = all(bool(((dict(model.named_parameters())[n[:-5] + ".weight"] * (1 - b)) == 0).all()) for n, b in masks if not n.endswith("_bias_mask"))',
+    'ids = [id(v) for v in model.state_dict(keep_vars=True).values()]',
+    'print(json.dumps({"before": before, "after": loss_now(), "masks": len(masks), "maskedZero": zero, "tied": len(ids) - len(set(ids))}))',
     '',
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import type { ModelSpec } from '../../src/spec.js';
 import type { CellValue } from '../../src/table/values.js';
 import { tableFromColumns } from '../../src/table/values.js';
 import type { Table } from '../../src/table/types.js';
+import { Ensemble } from '../../src/train/ensemble.js';
 import { Pipeline } from '../../src/workflow/pipeline.js';
 import { Preprocessor } from '../../src/workflow/preprocessor.js';
 import { trainPipeline } from '../../src/workflow/train.js';
@@ -56,7 +57,7 @@ async function trained(name: string, cols: Record<string, CellValue[]>, keep: re
   return { name, pipeline, table, rows: rowsOf(cols, keep) };
 }
 
-/** A graph the trainer does not build: per-unit activations, an add and a concat skip, dropout, noise, softmax. */
+/** A graph the trainer does not build: per-unit activations, add and concat skips, tied weights, a masked layer, dropout, noise, softmax. */
 function graphSpec(inputSize: number, classes: number): ModelSpec {
   const perUnit = ['relu', 'tanh', 'sigmoid', 'softplus', 'mish', 'selu', 'leakyRelu', 'softsign', 'hardSigmoid', 'gaussian', 'sin', 'elu'] as const;
   return {
@@ -68,7 +69,11 @@ function graphSpec(inputSize: number, classes: number): ModelSpec {
       { kind: 'dropout', name: 'drop', rate: 0.2 },
       { kind: 'dense', name: 'b', units: 12, activation: 'silu' },
       { kind: 'add', name: 'skip', inputs: ['drop', 'b'] },
-      { kind: 'dense', name: 'c', units: 5, activation: 'gelu', inputs: ['skip'], useBias: false },
+      { kind: 'dense', name: 'tied', units: 12, activation: 'leakyRelu', inputs: ['skip'], shareWeightsWith: 'b' },
+      {
+        kind: 'dense', name: 'c', units: 5, activation: 'gelu', inputs: ['tied'],
+        mask: Array.from({ length: 12 }, (_, i) => Array.from({ length: 5 }, (_, j) => ((i + j) % 3 === 0 ? 0 : 1))), biasMask: [1, 0, 1, 1, 0],
+      },
       { kind: 'activation', name: 'act', activation: 'exp', inputs: ['c'] },
       { kind: 'concat', name: 'join', inputs: ['act', 'noise'] },
       { kind: 'batchNorm', name: 'bn', inputs: ['join'] },
@@ -134,4 +139,25 @@ export function maxRelative(actual: readonly (readonly number[])[], wanted: read
     worst = Math.max(worst, Number.isNaN(d) ? Infinity : d);
   }));
   return worst;
+}
+
+/** The same network in float64 (same weights and statistics). */
+function float64Twin(m: Model): Model {
+  const twin = new Model({ ...m.spec, dtype: 'float64' });
+  twin.paramBuffer.a.set(m.paramBuffer.a);
+  twin.stateBuffer.a.set(m.stateBuffer.a);
+  return twin;
+}
+
+/**
+ * The tolerance an export is held to: 1e-6 relative, or three times the engine's own float32 rounding on
+ * these rows (its outputs against the same weights in float64) where that is larger — a float32 program
+ * cannot agree with the engine more closely than both agree with exact arithmetic.
+ */
+export function tolerance(c: Case): { tolerance: number; engineRounding: number } {
+  const p = c.pipeline.predictor;
+  const twin = p instanceof Ensemble ? new Ensemble(p.members.map(float64Twin)) : float64Twin(p);
+  const exact = expected({ ...c, pipeline: new Pipeline(twin, c.pipeline.preprocessor) });
+  const engineRounding = maxRelative(expected(c).numbers, exact.numbers);
+  return { tolerance: Math.max(1e-6, 3 * engineRounding), engineRounding };
 }
