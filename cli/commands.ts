@@ -231,6 +231,9 @@ export async function exportModel(modelPath: string, o: ExportFlags): Promise<vo
   if (asked.length === 0) throw usageError('export: say which format, e.g. --onnx model.onnx, --js model.js, --c model.c or --torch model.py');
   const paths = Object.fromEntries(asked.map((k) => [k, checkOutputPath(o[k]!, `--${k}`)])) as Partial<Record<keyof ExportFlags, string>>;
   const header = paths.c === undefined ? undefined : checkOutputPath(headerPath(paths.c), '--c (its header)');
+  const targets = [...Object.entries(paths), ...(header === undefined ? [] : [['c (its header)', header] as const])];
+  const clash = targets.find(([, p], i) => targets.findIndex(([, q]) => q === p) !== i);
+  if (clash !== undefined) throw usageError(`export: --${clash[0]} ${clash[1]}: another format writes the same file; give each its own name`);
   const m = await loadCliModel(modelPath);
   const files: { path: string; data: string | Uint8Array }[] = [];
   try {

@@ -61,6 +61,9 @@ test('export with no format, or an unwritable path, says so in one line and writ
   const folder = await mlpkit('export', join(dir, 'model.json'), '--torch', dir);
   assert.equal(folder.code, 2);
   assert.equal(folder.stderr, `mlpkit: --torch ${dir}: is a folder; give a file name\n`);
+  const same = await mlpkit('export', join(dir, 'model.json'), '--js', join(dir, 'm.h'), '--c', join(dir, 'm.c'));
+  assert.equal(same.code, 2);
+  assert.equal(same.stderr, `mlpkit: export: --c (its header) ${join(dir, 'm.h')}: another format writes the same file; give each its own name\n`);
   const model = await mlpkit('export', join(dir, 'nope.json'), '--js', join(dir, 'x.js'));
   assert.equal(model.stderr, `mlpkit: ${join(dir, 'nope.json')}: no such model file\n`);
   assert.deepEqual(readdirSync(dir).sort(), before);
