@@ -44,6 +44,11 @@ test('the JavaScript module reads raw rows as the preprocessor does: missing cel
   assert.throws(() => m.predict!({ ...row, size: 'big' }), /column 'size': "big" is not a number/);
   // age had no missing cell in training, so it has no fill value: refused, as `mlpkit predict` refuses it.
   assert.throws(() => m.predict!({ ...row, age: null }), /column 'age': missing value/);
+  // Levels rarer than minFrequency are pooled into '(other)', which also takes a level never seen.
+  const ens = await load(all.find((c) => c.name === 'ensemble')!);
+  const colours = ens.features!({ size: 1, colour: 'amber', age: 30 });
+  assert.deepEqual(ens.features!({ size: 1, colour: 'purple', age: 30 }), colours);
+  assert.notDeepEqual(ens.features!({ size: 1, colour: 'red', age: 30 }), colours);
   // unknown: 'ignore' gives an unseen level all zeros.
   const b = await load(bin);
   const f = b.features!({ size: 1, colour: 'purple', weight: 9 }) as Float32Array;

@@ -97,7 +97,7 @@ export async function cases(): Promise<Case[]> {
       target: ['y1', 'y2'], hidden: [10, 4], activation: 'elu', batchNorm: 'after', batchSize: 16,
     }),
     await trained('ensemble', clean, ['size', 'colour', 'age', 'grade'], {
-      target: 'grade', hidden: [6], activation: 'sigmoid', restarts: 3, ensemble: true, minFrequency: 30,
+      target: 'grade', hidden: [6], activation: 'sigmoid', restarts: 3, ensemble: true, minFrequency: 22,
     }),
   ];
   // The hand-built graph: the classifier's fitted preprocessing in front of an untrained network.
