@@ -225,7 +225,7 @@ export function program(): Command {
     .argument('<model>')
     .option('--onnx <file>', 'write an ONNX model (inputs: raw features, category columns as codes)')
     .option('--js <file>', 'write an ES module with no dependency: predict(row) on a raw row')
-    .option('--c <file>', 'write C99 source and its header (FILE with .h): one predict function, float32 arithmetic')
+    .option('--c <file>', 'write C99 source and its header beside it (model.c → model.h): one predict function, float32 arithmetic')
     .option('--torch <file>', 'write a Python file: a PyTorch nn.Module with its weights, preprocess(rows) and predict(rows)')
     .action(async (model: string, o: Parameters<typeof import('./commands.js').exportModel>[1]) => (await commands()).exportModel(model, o));
 
