@@ -227,17 +227,43 @@ export async function demo(o: { dataset?: string; dir?: string; quiet?: boolean;
   out(`${dir}\n`);
 }
 
-export async function exportModel(modelPath: string, o: { onnx?: string }): Promise<void> {
-  if (o.onnx === undefined) throw usageError('export: say which format, e.g. --onnx model.onnx');
-  const outPath = checkOutputPath(o.onnx, '--onnx');
+/** The formats `mlpkit export` writes, as its flags. */
+export interface ExportFlags { onnx?: string; js?: string; c?: string; torch?: string }
+
+/** `mlpkit export MODEL --onnx F --js F --c F --torch F`: every format asked for, all files or none. */
+export async function exportModel(modelPath: string, o: ExportFlags): Promise<void> {
+  const asked = (['onnx', 'js', 'c', 'torch'] as const).filter((k) => o[k] !== undefined);
+  if (asked.length === 0) throw usageError('export: say which format, e.g. --onnx model.onnx, --js model.js, --c model.c or --torch model.py');
+  const paths = Object.fromEntries(asked.map((k) => [k, checkOutputPath(o[k]!, `--${k}`)])) as Partial<Record<keyof ExportFlags, string>>;
+  const header = paths.c === undefined ? undefined : checkOutputPath(headerPath(paths.c), '--c (its header)');
+  const targets = [...Object.entries(paths), ...(header === undefined ? [] : [['c (its header)', header] as const])];
+  const clash = targets.find(([, p], i) => targets.findIndex(([, q]) => q === p) !== i);
+  if (clash !== undefined) throw usageError(`export: --${clash[0]} ${clash[1]}: another format writes the same file; give each its own name`);
   const m = await loadCliModel(modelPath);
-  const { exportOnnx } = await import('../src/onnx.js');
-  let bytes: Uint8Array;
+  const files: { path: string; data: string | Uint8Array }[] = [];
   try {
-    bytes = exportOnnx(m.file);
+    if (paths.onnx !== undefined) files.push({ path: paths.onnx, data: (await import('../src/onnx.js')).exportOnnx(m.file) });
+    const code = await import('../src/export/index.js');
+    if (paths.js !== undefined) files.push({ path: paths.js, data: code.exportJs(m.pipeline) });
+    if (paths.c !== undefined && header !== undefined) {
+      const c = code.exportC(m.pipeline, { prefix: cPrefix(paths.c), header: basename(header) });
+      files.push({ path: paths.c, data: c.source }, { path: header, data: c.header });
+    }
+    if (paths.torch !== undefined) files.push({ path: paths.torch, data: code.exportTorch(m.pipeline) });
   } catch (e) {
     throw new CliError((e as Error).message);
   }
-  await writeAll([{ path: outPath, data: bytes }]);
-  out(`${outPath}\n`);
+  await writeAll(files);
+  out(files.map((f) => `${f.path}\n`).join(''));
+}
+
+/** The header beside a C file: model.c → model.h (a name without .c gets .h added). */
+function headerPath(c: string): string {
+  return c.endsWith('.c') ? `${c.slice(0, -2)}.h` : `${c}.h`;
+}
+
+/** The C prefix of a file name: its base name as an identifier (model-v2.c → model_v2). */
+function cPrefix(c: string): string {
+  const base = basename(c).replace(/\.c$/, '').replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[A-Za-z_]/.test(base) ? base : `model_${base}`;
 }

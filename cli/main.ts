@@ -250,10 +250,13 @@ export function program(): Command {
     .action(async (name: string, o: Parameters<typeof import('./explain.js').depth>[1]) => (await explainer()).depth(name, o));
 
   p.command('export')
-    .description('export a model file to another format')
+    .description('export a model file to another format, or as code (one or several formats at once)')
     .argument('<model>')
     .option('--onnx <file>', 'write an ONNX model (inputs: raw features, category columns as codes)')
-    .action(async (model: string, o: { onnx?: string }) => (await commands()).exportModel(model, o));
+    .option('--js <file>', 'write an ES module with no dependency: predict(row) on a raw row')
+    .option('--c <file>', 'write C99 source and its header beside it (model.c → model.h): one predict function, float32 arithmetic')
+    .option('--torch <file>', 'write a Python file: a PyTorch nn.Module with its weights, preprocess(rows) and predict(rows)')
+    .action(async (model: string, o: Parameters<typeof import('./commands.js').exportModel>[1]) => (await commands()).exportModel(model, o));
 
   p.command('playground')
     .description('serve the browser playground on 127.0.0.1, or --host (no internet needed; built into dist/web if missing)')

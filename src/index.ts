@@ -71,6 +71,8 @@ export {
 export type { JsonValue, JsonObject } from './io/json-check.js';
 // The playground's worker (web/worker.ts) still imports exportOnnx from here; the name belongs to `mlpkit/onnx`.
 export { exportOnnx } from './io/onnx/export.js';
+// Export as code: plain JavaScript (an ES module), C99 (source and header) or a PyTorch module, the preprocessing inside.
+export { exportJs, exportC, exportTorch, type CExport, type CExportOptions, type ExportSource } from './export/index.js';
 
 // Training: optimizers (rules over flat buffers), schedules, fit, restarts, ensembles, estimators.
 export { apply as applyOptimizer, init as initOptimizer, validateRule, optimizerStateToJSON, optimizerStateFromJSON, type OptimizerSpec, type StepRuleSpec, type SgdSpec, type AdamSpec, type AdamWSpec, type RmspropSpec, type AdagradSpec, type OptimizerState, type OptimizerStateJSON } from './optim/rules.js';

@@ -16,11 +16,7 @@
 import type { ActivationName } from '../../activations.js';
 import type { Model } from '../../graph/model.js';
 import type { Task } from '../../graph/builders.js';
-import type { ActivationLayer } from '../../layers/activation.js';
-import type { CompiledActivation } from '../../layers/act.js';
-import type { BatchNorm } from '../../layers/batchnorm.js';
-import type { Dense } from '../../layers/dense.js';
-import type { Node } from '../../layers/node.js';
+import { networkPlan, type ActivationPlan, type NetworkOp } from '../../export/graph.js';
 import { affineOf, featurePipeline, pipelineWidth, type FeatureStep } from '../features.js';
 import type { ModelFile } from '../model-file.js';
 import { predictorFromFile } from '../ensemble-file.js';
@@ -148,15 +144,12 @@ export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions
   });
 }
 
-/** One network's graph on input tensor x; returns its output tensor. */
+/** One network's graph on input tensor x (the inference walk the code exports share); returns its output tensor. */
 function emitNetwork(b: GraphBuilder, model: Model, x: string): string {
-  const tensorOf = new Map<Node, string>();
-  for (const n of model.live) {
-    if (n.kind === 'input') { tensorOf.set(n, x); continue; }
-    const ins = n.inputs.map((src) => tensorOf.get(src)!);
-    tensorOf.set(n, emitNode(b, n, ins));
-  }
-  return tensorOf.get(model.output)!;
+  const net = networkPlan(model, 'exportOnnx');
+  const values: string[] = [x];
+  for (const op of net.ops) values[op.out] = emitOp(b, op, values);
+  return values[net.output]!;
 }
 
 /** Per-output { mean, scale } from a model file's `preprocessing.target` of a regression, if it has one. */
@@ -220,45 +213,40 @@ function emitStep(b: GraphBuilder, s: FeatureStep, x: string, i: number, width: 
   return z;
 }
 
-/** Dispatch on `kind` (not instanceof, for the same reason as `isModelFile`). */
-function emitNode(b: GraphBuilder, n: Node, ins: readonly string[]): string {
-  const x = ins[0]!;
-  switch (n.kind) {
+function emitOp(b: GraphBuilder, op: NetworkOp, values: readonly string[]): string {
+  switch (op.kind) {
     case 'dense': {
-      const d = n as Dense;
-      const W = b.floats(`${d.name}_W`, [d.fanIn, d.units], d.W.value.a.subarray(0, d.fanIn * d.units));
-      const I = d.b === null
-        ? b.op('MatMul', [x, W], `${d.name}_I`)
-        : b.op('Gemm', [x, W, b.floats(`${d.name}_b`, [d.units], d.b.value.a.subarray(0, d.units))], `${d.name}_I`);
-      return emitActivation(b, d.act, I, d.name);
+      const W = b.floats(`${op.name}_W`, [op.fanIn, op.units], op.W);
+      const I = op.b === null
+        ? b.op('MatMul', [values[op.input]!, W], `${op.name}_I`)
+        : b.op('Gemm', [values[op.input]!, W, b.floats(`${op.name}_b`, [op.units], op.b)], `${op.name}_I`);
+      return emitActivation(b, op.act, I, op.name);
     }
-    case 'activation': return emitActivation(b, (n as ActivationLayer).act, x, n.name);
+    case 'activation': return emitActivation(b, op.act, values[op.input]!, op.name);
     case 'batchNorm': {
-      const bn = n as BatchNorm;
-      const w = bn.width;
-      const gamma = b.floats(`${bn.name}_gamma`, [w], bn.gamma.value.a.subarray(0, w));
-      const beta = b.floats(`${bn.name}_beta`, [w], bn.beta.value.a.subarray(0, w));
-      const mean = b.floats(`${bn.name}_mean`, [w], bn.runningMean.a.subarray(0, w));
-      const variance = b.floats(`${bn.name}_var`, [w], bn.runningVar.a.subarray(0, w));
-      return b.op('BatchNormalization', [x, gamma, beta, mean, variance], bn.name, [attrFloat('epsilon', bn.epsilon)]);
+      const w = op.width;
+      const gamma = b.floats(`${op.name}_gamma`, [w], op.gamma);
+      const beta = b.floats(`${op.name}_beta`, [w], op.beta);
+      const mean = b.floats(`${op.name}_mean`, [w], op.runningMean);
+      const variance = b.floats(`${op.name}_var`, [w], op.runningVar);
+      return b.op('BatchNormalization', [values[op.input]!, gamma, beta, mean, variance], op.name, [attrFloat('epsilon', op.epsilon)]);
     }
-    case 'dropout': case 'gaussianNoise': return x;
-    case 'add': return b.op('Sum', ins, n.name);
-    case 'concat': return b.op('Concat', ins, n.name, [attrInt('axis', 1)]);
-    default: throw new Error(`exportOnnx: layer '${n.name}' of kind '${n.kind}' has no ONNX form`);
+    case 'dropout': case 'gaussianNoise': return values[op.input]!;
+    case 'add': return b.op('Sum', op.inputs.map((i) => values[i]!), op.name);
+    case 'concat': return b.op('Concat', op.inputs.map((i) => values[i]!), op.name, [attrInt('axis', 1)]);
   }
 }
 
-function emitActivation(b: GraphBuilder, act: CompiledActivation, I: string, layer: string): string {
+function emitActivation(b: GraphBuilder, act: ActivationPlan, I: string, layer: string): string {
   switch (act.type) {
     case 'softmax': return b.op('Softmax', [I], layer, [attrInt('axis', -1)]);
-    case 'uniform': return emitElementwise(b, act.f.name, I, layer);
+    case 'uniform': return emitElementwise(b, act.f, I, layer);
     case 'perUnit': {
       const order: number[] = [];
       const parts = act.groups.map((g) => {
         order.push(...g.cols);
-        const cols = b.op('Gather', [I, b.int64s(`${layer}_${g.f.name}_cols`, Array.from(g.cols))], `${layer}_${g.f.name}_in`, [attrInt('axis', 1)]);
-        return emitElementwise(b, g.f.name, cols, `${layer}_${g.f.name}`);
+        const cols = b.op('Gather', [I, b.int64s(`${layer}_${g.f}_cols`, g.cols)], `${layer}_${g.f}_in`, [attrInt('axis', 1)]);
+        return emitElementwise(b, g.f, cols, `${layer}_${g.f}`);
       });
       const joined = b.op('Concat', parts, `${layer}_grouped`, [attrInt('axis', 1)]);
       const back = new Array<number>(order.length);
