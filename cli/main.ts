@@ -8,7 +8,8 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../src/activations.js';
 import { INIT_NAMES, isInitName, type InitName } from '../src/init.js';
 import { LOSS_NAMES, isLossName, type LossName } from '../src/losses.js';
-import { CliError, userMessage } from './errors.js';
+import { SCHEDULE_OPTIONS, scheduleKindsTaking } from '../src/optim/schedules.js';
+import { CliError, flagOf, userMessage } from './errors.js';
 import { VERSION } from '../src/version.js';
 import { exitNow, installSignalHandlers } from './io.js';
 import { err, guardStdio, out, withSinks, type Sinks } from './output.js';
@@ -41,6 +42,64 @@ const oneOf = <T extends string>(what: string, names: readonly T[], check: (s: s
 
 const OPTIMIZERS = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'lbfgs'] as const;
 
+/** Comma-separated column names (empty parts dropped); none at all is refused, naming the flag. */
+const columnList = (flag: string) => (s: string): string[] => {
+  const names = s.split(',').map((c) => c.trim()).filter((c) => c !== '');
+  if (names.length === 0) throw new InvalidArgumentError(`${flag} takes column names, comma-separated, got '${s}'`);
+  return names;
+};
+
+/** --class-weight: 'balanced', or a JSON object of weights (numbers ≥ 0) by class label. */
+function classWeights(s: string): 'balanced' | Record<string, number> {
+  if (s === 'balanced') return s;
+  const want = `--class-weight takes balanced or a JSON object of weights by class label, e.g. '{"yes":3,"no":1}'`;
+  let v: unknown;
+  try {
+    v = JSON.parse(s);
+  } catch (e) {
+    throw new InvalidArgumentError(`${want}; '${s}' is not JSON (${(e as Error).message})`);
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new InvalidArgumentError(`${want}, got '${s}'`);
+  const bad = Object.entries(v).find(([, w]) => typeof w !== 'number' || !(Number.isFinite(w) && w >= 0));
+  if (bad !== undefined) throw new InvalidArgumentError(`${want}; the weight of '${bad[0]}' must be a number ≥ 0, got ${JSON.stringify(bad[1])}`);
+  return v as Record<string, number>;
+}
+
+/** The flags of train that reach the workflow as they are (besides those train has long had). */
+const TRAINING_FLAGS = [
+  'huberDelta', 'nesterov', 'beta1', 'beta2', 'epsilon', 'schedule', 'inputNoise', 'minDelta', 'nIterNoChange', 'tolerance',
+  'classWeight', 'sampleWeight', 'bagging', 'scale', 'fillValue', 'minFrequency', 'features',
+] as const;
+
+
+/** What each schedule option's flag says and takes. */
+const SCHEDULE_FLAGS: Readonly<Record<string, { readonly arg: string; readonly what: string; readonly parse: (s: string) => number | string }>> = {
+  stepSize: { arg: 'n', what: 'epochs between two drops', parse: number('--schedule-step-size', 1, 1e9, true) },
+  gamma: { arg: 'g', what: 'the factor of each drop (step: default 0.1) or of each epoch (exponential)', parse: number('--schedule-gamma', 1e-12, 1e6) },
+  epochs: { arg: 'n', what: 'epochs of the cosine\'s half period (default: --epochs)', parse: number('--schedule-epochs', 1, 1e9, true) },
+  minLearningRate: { arg: 'rate', what: 'the rate it never goes below (default 0)', parse: number('--schedule-min-learning-rate', 0, 1e3) },
+  powerT: { arg: 't', what: 'the exponent t of η₀/(τ + 1)^t (default 0.5)', parse: number('--schedule-power-t', 0, 1e3) },
+  per: { arg: 'epoch|sample', what: 'τ counts epochs (default) or samples', parse: oneOf('--schedule-per value', ['epoch', 'sample'] as const, (v: string): v is 'epoch' | 'sample' => v === 'epoch' || v === 'sample') },
+  factor: { arg: 'f', what: 'the factor of each reduction, in (0, 1) (default 0.1)', parse: number('--schedule-factor', 1e-9, 0.999999) },
+  patience: { arg: 'n', what: 'epochs without improvement before a reduction (default 10)', parse: number('--schedule-patience', 0, 1e9, true) },
+  minDelta: { arg: 'd', what: 'the improvement of the loss it watches that counts (default 1e-4)', parse: number('--schedule-min-delta', 0, 1e6) },
+};
+
+/** One flag per schedule option (named by scheduleFlag), saying which schedules take it. */
+function addScheduleOptions(c: Command): Command {
+  for (const [name, f] of Object.entries(SCHEDULE_FLAGS)) {
+    c.option(`${flagOf(`schedule${name[0]!.toUpperCase()}${name.slice(1)}`)} <${f.arg}>`, `--schedule ${scheduleKindsTaking(name).join('/')}: ${f.what}`, f.parse);
+  }
+  return c;
+}
+
+/** The schedule flags given, by the library's option names. */
+function scheduleFlags(o: Record<string, unknown>): { scheduleOptions?: Record<string, number | string> } {
+  const given = Object.keys(SCHEDULE_FLAGS).filter((k) => o[`schedule${k[0]!.toUpperCase()}${k.slice(1)}`] !== undefined);
+  if (given.length === 0) return {};
+  return { scheduleOptions: Object.fromEntries(given.map((k) => [k, o[`schedule${k[0]!.toUpperCase()}${k.slice(1)}`] as number | string])) };
+}
+
 export function program(): Command {
   const p = new Command('mlpkit')
     .description('Multilayer perceptrons from CSV files: train, predict, evaluate, inspect and trace backpropagation.')
@@ -50,37 +109,56 @@ export function program(): Command {
     .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) })
     .option('--debug', 'print the stack trace of an unexpected error');
 
-  p.command('train')
+  const trainCommand = p.command('train')
     .description('train a network on a CSV/TSV file and save the model (and a report)')
     .argument('<data>', 'CSV or TSV file with a header row (- for stdin)')
-    .requiredOption('--target <column>', 'the column to predict')
+    .requiredOption('--target <columns>', 'the column to predict; several numeric columns (repeat --target, or a,b) for multi-output regression', (s: string, prev?: string[]) => [...(prev ?? []), ...columnList('--target')(s)])
     .addOption(new Option('--task <task>', 'inferred from the target when not given').choices(['classification', 'regression']))
     .option('--hidden <units>', 'hidden layer widths, e.g. 64,32', hiddenList, [32])
     .option('--activation <f>', `hidden activation (${ACTIVATION_NAMES.join(', ')})`, oneOf('activation', ACTIVATION_NAMES, isActivationName), 'relu' as ActivationName)
     .option('--loss <loss>', `loss (default: the task's; ${LOSS_NAMES.join(', ')})`, oneOf('loss', LOSS_NAMES, isLossName))
+    .option('--huber-delta <d>', 'with --loss huber: the residual, in standardized target units, where the loss turns from squared to linear (default 1)', number('--huber-delta', 1e-12, 1e12))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default('adam'))
     .option('--lr <rate>', 'learning rate (default: the optimizer\'s usual)', number('--lr', 1e-12, 100))
     .option('--momentum <m>', 'momentum for sgd/rmsprop', number('--momentum', 0, 0.9999))
+    .option('--nesterov', 'with --optimizer sgd: Nesterov momentum')
+    .option('--beta1 <b>', 'adam/adamw: decay of the first moment (default 0.9)', number('--beta1', 0, 0.999999))
+    .option('--beta2 <b>', 'adam/adamw: decay of the second moment (default 0.999)', number('--beta2', 0, 0.999999))
+    .option('--epsilon <e>', 'adam/adamw/rmsprop/adagrad: the ε added to the denominator (default 1e-8)', number('--epsilon', 1e-30, 1))
     .option('--batch-size <n>', 'rows per mini-batch', number('--batch-size', 1, 1e9, true), 32)
     .option('--epochs <n>', 'passes over the data', number('--epochs', 1, 1e7, true), 200)
+    .option('--no-shuffle', 'keep the rows in file order every epoch (default: reshuffled each epoch)')
+    .addOption(new Option('--schedule <kind>', `learning-rate schedule (default constant); its parameters are the --schedule-* flags`).choices(Object.keys(SCHEDULE_OPTIONS)));
+  addScheduleOptions(trainCommand)
     .option('--l1 <lambda>', 'L1 penalty', number('--l1', 0, 1e6))
     .option('--l2 <lambda>', 'L2 penalty', number('--l2', 0, 1e6))
     .option('--dropout <rate>', 'dropout after each hidden layer', number('--dropout', 0, 0.99))
+    .option('--input-noise <sigma>', 'standard deviation of the Gaussian noise added to the inputs in training, in the units the network sees (standardized with --scale standard)', number('--input-noise', 0, 1e6))
     .addOption(new Option('--batchnorm <where>', 'batch normalization before or after f').choices(['before', 'after']))
     .option('--init <name>', `weight initializer (${INIT_NAMES.join(', ')})`, oneOf('initializer', INIT_NAMES, isInitName))
     .option('--early-stopping <patience>', 'stop after this many epochs without validation improvement (0: off; default 20 with validation)', number('--early-stopping', 0, 1e7, true))
+    .option('--min-delta <d>', 'with early stopping: the smallest drop of the validation loss that counts as an improvement (default 0)', number('--min-delta', 0, 1e6))
+    .option('--n-iter-no-change <n>', 'stop when the training loss has not improved by --tolerance for this many epochs (default: off)', number('--n-iter-no-change', 1, 1e7, true))
+    .option('--tolerance <t>', 'with --n-iter-no-change: the improvement of the training loss that counts (default 1e-4); with --optimizer lbfgs: the gradient tolerance', number('--tolerance', 0, 1e6))
     .option('--validation <fraction>', 'rows held out for validation (default 0.2 with ≥ 30 rows)', number('--validation', 0, 0.9))
+    .option('--class-weight <weights>', 'classification: balanced, or a JSON object of weights by class label, e.g. \'{"yes":3,"no":1}\' (unnamed classes weigh 1)', classWeights)
+    .option('--sample-weight <column>', 'a numeric column of the file with each row\'s weight in the loss (≥ 0); not a feature, and not needed to predict')
     .option('--restarts <k>', 'train k times from different seeds and keep the best by validation loss', number('--restarts', 1, 1000, true))
     .option('--ensemble', 'keep all restarts as an ensemble')
+    .option('--bagging', 'with --restarts: train each run on its own bootstrap sample of the training rows (library option bootstrap)')
     .option('--redis <url>', 'run the restarts on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS) instead of local threads')
     .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
     .option('--categorical <columns>', 'read these columns as categories even if they hold numbers, comma-separated', (s: string) => s.split(',').map((c) => c.trim()).filter((c) => c !== ''), [] as string[])
-    .option('--standardize', 'standardize the inputs (default)', true)
-    .option('--no-standardize', 'feed the inputs as they are')
-    .addOption(new Option('--impute <how>', 'fill missing feature cells').choices(['mean', 'median', 'most-frequent']))
+    .addOption(new Option('--scale <how>', 'numeric inputs: standard (z = (x − mean)/sd; default), minmax (to [0, 1]) or none').choices(['standard', 'minmax', 'none']))
+    .option('--standardize', 'the same as --scale standard (default)', true)
+    .option('--no-standardize', 'the same as --scale none: feed the inputs as they are')
+    .addOption(new Option('--impute <how>', 'fill missing feature cells (default: refuse them)').choices(['mean', 'median', 'most-frequent', 'constant']))
+    .option('--fill-value <value>', 'with --impute constant: the value filled in (a number for numeric columns, default 0; categories get the level \'(missing)\' unless a text is given)')
+    .option('--min-frequency <n>', 'pool category levels seen fewer than n times into \'(other)\', which also takes levels never seen (default 0: no pooling)', number('--min-frequency', 0, 1e12, true))
+    .option('--features <columns>', 'the feature columns, comma-separated (default: every column but the target(s), --drop and --sample-weight)', columnList('--features'))
     .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
     .option('--unknown <policy>', 'a category level never seen in training, at predict time: error (default) or ignore (all zeros)', oneOf('policy', ['error', 'ignore'] as const, (v: string): v is 'error' | 'ignore' => v === 'error' || v === 'ignore'))
-    .option('--drop <columns>', 'columns to leave out, comma-separated', (s: string) => s.split(',').map((c) => c.trim()).filter((c) => c !== ''), [] as string[])
+    .option('--drop <columns>', 'columns to leave out, comma-separated', columnList('--drop'), [] as string[])
     .option('--seed <s>', 'seed of initialization, shuffling and the split', number('--seed', 0, 2 ** 32 - 1, true), 0)
     .option('--threads <n>', 'threads for large matrix products (default 1; results are identical to one thread)', number('--threads', 1, 256, true))
     .option('--out <file>', 'model file to write', 'model.json')
@@ -94,10 +172,11 @@ export function program(): Command {
     .action(async (data: string, o: Record<string, unknown>) => {
       const { train } = await trainer();
       await train(data, {
-        target: o.target as string, hidden: o.hidden as number[], activation: o.activation as ActivationName,
+        target: o.target as string[], hidden: o.hidden as number[], activation: o.activation as ActivationName,
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
         ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads']),
+        ...pick(o, [...TRAINING_FLAGS]), ...(o.shuffle === false ? { shuffle: false } : {}), ...scheduleFlags(o),
       } as import('./train.js').TrainOptions);
     });
 

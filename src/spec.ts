@@ -189,11 +189,10 @@ function checkQuantiles(q: unknown, loss: LossName, outputs: number): void {
   q.forEach((t: unknown, j: number) => checkNumber(t, 'model spec', `quantiles[${j}]`, Number.MIN_VALUE, 1, true));
 }
 
-/** The loss: a known name, or `{ name, ...options }` with the options that loss accepts. */
-function checkLoss(loss: unknown): void {
-  const where = 'model spec: loss';
+/** The loss: a known name, or `{ name, ...options }` with the options that loss accepts; errors start with `where`. */
+export function checkLoss(loss: unknown, where = 'model spec: loss'): void {
   if (typeof loss === 'string') {
-    if (!isLossName(loss)) fail('model spec', `unknown loss '${loss}'; expected one of ${LOSS_NAMES.join(', ')}`);
+    if (!isLossName(loss)) fail(where, `unknown loss '${loss}'; expected one of ${LOSS_NAMES.join(', ')}`);
     return;
   }
   if (typeof loss !== 'object' || loss === null || Array.isArray(loss)) fail(where, `expected a loss name or an object { name, ...options }, got ${JSON.stringify(loss)}`);
