@@ -12,7 +12,7 @@ import { TableError } from '../src/table/types.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
 import { findColumn } from '../src/workflow/preprocessor.js';
 import { CliError, usageError } from './errors.js';
-import { checkOutputPath, csvCell, loadCliModel, readForModel, writeAll, type LoadedModel } from './model-io.js';
+import { checkOutputPath, csvCell, loadCliModel, readForModel, trainingHints, writeAll, type LoadedModel } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
 import { predictionsCsv } from './predictions.js';
 import { out } from './output.js';
@@ -21,12 +21,12 @@ import { backendInfo } from '../src/node/native.js';
 
 const writeText = (path: string, text: string): Promise<void> => writeAll([{ path, data: text }]);
 
-/** Library errors about the user's table, as the command reports them. */
-export function tableErrors<T>(f: () => T): T {
+/** Library errors about the user's table, as the command reports them (for a trained model's data: trainingHints). */
+export function tableErrors<T>(f: () => T, forModel = false): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof TableError) throw new CliError(e.message);
+    if (e instanceof TableError) throw new CliError(forModel ? trainingHints(e.message) : e.message);
     throw e;
   }
 }
@@ -36,7 +36,7 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
   const outPath = o.out === undefined || isStdio(o.out) ? null : checkOutputPath(o.out, '--out');
   const m = await loadCliModel(modelPath);
   const table = await readForModel(dataPath, m, progress, o.decimal);
-  const pred = tableErrors(() => m.pipeline.predict(table));
+  const pred = tableErrors(() => m.pipeline.predict(table), true);
   const csv = predictionsCsv(m.pipeline.preprocessor.target, pred, o.proba === true);
   if (await writeOutput(outPath, csv, writeText) === 'file') progress.note(`${table.rows} predictions: ${outPath}`);
 }
@@ -48,7 +48,7 @@ export async function evaluate(modelPath: string, dataPath: string, o: { target?
   const trained = targetColumns(t, o.target);
   const table = await readForModel(dataPath, m, progress, o.decimal);
   tableErrors(() => trained.forEach((n) => findColumn(table, n, 'the target (--target)')));
-  const ev = tableErrors(() => m.pipeline.evaluate(table, trained));
+  const ev = tableErrors(() => m.pipeline.evaluate(table, trained), true);
   const metrics = ev.metrics;
   if (o.json === true) {
     // The metrics at the top level, and beside them the confusion matrix and per-class table, or the residuals.
@@ -135,7 +135,7 @@ function backend(o: { json?: boolean }): void {
   if (b.hint !== null) out(`  to get it: ${b.hint}\n`);
 }
 
-export async function trace(modelPath: string | undefined, dataPath: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean }): Promise<void> {
+export async function trace(modelPath: string | undefined, dataPath: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean; decimal?: '.' | ',' }): Promise<void> {
   let result;
   if (modelPath === undefined) {
     const ex = lectureExample();
@@ -144,16 +144,16 @@ export async function trace(modelPath: string | undefined, dataPath: string | un
     if (dataPath === undefined) throw usageError('trace MODEL.json needs a data file: mlpkit trace MODEL.json DATA.csv --row N (or no arguments for the built-in example)');
     const m = await loadCliModel(modelPath);
     const progress = new Progress('quiet');
-    const table = await readForModel(dataPath, m, progress);
+    const table = await readForModel(dataPath, m, progress, o.decimal);
     const row = o.row ?? 1;
     if (!Number.isInteger(row) || row < 1 || row > table.rows) throw usageError(`--row ${row}: ${basename(dataPath)} has data rows 1 to ${table.rows}`);
     const prep = m.pipeline.preprocessor;
-    const x = tableErrors(() => prep.transform(table));
+    const x = tableErrors(() => prep.transform(table), true);
     const sample = Array.from(x.data.subarray((row - 1) * x.cols, row * x.cols));
     const t = prep.target;
     const missing = (t.task === 'regression' ? t.names : [t.name]).find((n) => !table.columns.some((c) => c.name === n));
     if (missing !== undefined) throw new CliError(`${basename(dataPath)}: the trace needs the target column '${missing}' to compute the loss`);
-    const { y } = tableErrors(() => prep.transformTarget(table));
+    const { y } = tableErrors(() => prep.transformTarget(table), true);
     const target = Array.from(y.data.subarray((row - 1) * y.cols, row * y.cols));
     result = traceSample(m.pipeline.model, sample, target, { inputNames: prep.featureNames });
   }

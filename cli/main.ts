@@ -49,6 +49,14 @@ const columnList = (flag: string) => (s: string): string[] => {
   return names;
 };
 
+/** How the training commands (train, lr-find, tune) read a table: the same flags, the same words. */
+const decimalOption = (): Option => new Option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','")
+  .argParser(oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','));
+const categoricalOption = (): Option => new Option('--categorical <columns>', 'read these columns as categories even if they hold numbers, comma-separated')
+  .argParser(columnList('--categorical')).default([]);
+const imputeOption = (): Option => new Option('--impute <how>', 'fill missing feature cells (default: refuse them)').choices(['mean', 'median', 'most-frequent', 'constant']);
+const dropOption = (): Option => new Option('--drop <columns>', 'columns to leave out, comma-separated').argParser(columnList('--drop')).default([]);
+
 /** --class-weight: 'balanced', or a JSON object of weights (numbers ≥ 0) by class label. */
 function classWeights(s: string): 'balanced' | Record<string, number> {
   if (s === 'balanced') return s;
@@ -148,17 +156,17 @@ export function program(): Command {
     .option('--bagging', 'with --restarts: train each run on its own bootstrap sample of the training rows (library option bootstrap)')
     .option('--redis <url>', 'run the restarts on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS) instead of local threads')
     .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
-    .option('--categorical <columns>', 'read these columns as categories even if they hold numbers, comma-separated', (s: string) => s.split(',').map((c) => c.trim()).filter((c) => c !== ''), [] as string[])
+    .addOption(categoricalOption())
     .addOption(new Option('--scale <how>', 'numeric inputs: standard (z = (x − mean)/sd; default), minmax (to [0, 1]) or none').choices(['standard', 'minmax', 'none']))
     .option('--standardize', 'the same as --scale standard (default)', true)
     .option('--no-standardize', 'the same as --scale none: feed the inputs as they are')
-    .addOption(new Option('--impute <how>', 'fill missing feature cells (default: refuse them)').choices(['mean', 'median', 'most-frequent', 'constant']))
+    .addOption(imputeOption())
     .option('--fill-value <value>', 'with --impute constant: the value filled in (a number for numeric columns, default 0; categories get the level \'(missing)\' unless a text is given)')
     .option('--min-frequency <n>', 'pool category levels seen fewer than n times into \'(other)\', which also takes levels never seen (default 0: no pooling)', number('--min-frequency', 0, 1e12, true))
     .option('--features <columns>', 'the feature columns, comma-separated (default: every column but the target(s), --drop and --sample-weight)', columnList('--features'))
-    .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
+    .addOption(decimalOption())
     .option('--unknown <policy>', 'a category level never seen in training, at predict time: error (default) or ignore (all zeros)', oneOf('policy', ['error', 'ignore'] as const, (v: string): v is 'error' | 'ignore' => v === 'error' || v === 'ignore'))
-    .option('--drop <columns>', 'columns to leave out, comma-separated', columnList('--drop'), [] as string[])
+    .addOption(dropOption())
     .option('--seed <s>', 'seed of initialization, shuffling and the split', number('--seed', 0, 2 ** 32 - 1, true), 0)
     .option('--threads <n>', 'threads for large matrix products (default 1; results are identical to one thread)', number('--threads', 1, 256, true))
     .option('--out <file>', 'model file to write', 'model.json')
@@ -186,7 +194,7 @@ export function program(): Command {
     .argument('<data>', 'CSV or TSV file with the training columns, the target may be absent (- for stdin)')
     .option('--out <file>', 'write the predictions here instead of stdout (- for stdout)')
     .option('--proba', 'add one probability column per class')
-    .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
+    .addOption(decimalOption())
     .option('--quiet', 'print nothing but errors')
     .action(async (model: string, data: string, o: { out?: string; proba?: boolean; quiet?: boolean; decimal?: '.' | ',' }) => (await commands()).predict(model, data, o));
 
@@ -194,7 +202,7 @@ export function program(): Command {
     .description('metrics of a model on a labelled CSV file')
     .argument('<model>').argument('<data>')
     .option('--target <column>', 'the target column (default: the one the model was trained on)')
-    .option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','", oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','))
+    .addOption(decimalOption())
     .option('--json', 'one JSON object of metric names and values')
     .action(async (model: string, data: string, o: { target?: string; json?: boolean }) => (await commands()).evaluate(model, data, o));
 
@@ -209,9 +217,10 @@ export function program(): Command {
     .description('backpropagation for one sample: I_j, O_j, δ_j per neuron and ∂L/∂w_ij = δ_j·O_i per weight (no arguments: the built-in 2-2-1 example)')
     .argument('[model]').argument('[data]')
     .option('--row <n>', 'data row (1 = the first row after the header)', number('--row', 1, 1e12, true))
+    .addOption(decimalOption())
     .option('--json', 'as JSON')
     .option('--markdown', 'as Markdown tables')
-    .action(async (model: string | undefined, data: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean }) => (await commands()).trace(model, data, o));
+    .action(async (model: string | undefined, data: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean; decimal?: '.' | ',' }) => (await commands()).trace(model, data, o));
 
   p.command('gradcheck')
     .description('check every layer, activation and loss against finite differences')
@@ -240,6 +249,7 @@ export function program(): Command {
     .option('--feature <name>', 'feature of the partial-dependence curve (default: the most important)')
     .option('--repeats <n>', 'shuffles per feature', number('--repeats', 1, 1000, true), 10)
     .option('--seed <s>', 'seed of the shuffles', number('--seed', 0, 2 ** 32 - 1, true), 0)
+    .addOption(decimalOption())
     .option('--dir <folder>', 'write the pictures (SVG) into this folder')
     .option('--report <file>', 'write an HTML report of importance, saliency and partial dependence')
     .option('--json', 'as one JSON object')
@@ -256,6 +266,7 @@ export function program(): Command {
     .option('--steps <n>', 'rates tried', number('--steps', 3, 1000, true), 60)
     .option('--min-lr <rate>', 'first rate', number('--min-lr', 1e-12, 100), 1e-5)
     .option('--max-lr <rate>', 'last rate', number('--max-lr', 1e-12, 1000), 1)
+    .addOption(imputeOption()).addOption(categoricalOption()).addOption(dropOption()).addOption(decimalOption())
     .option('--seed <s>', 'seed', number('--seed', 0, 2 ** 32 - 1, true), 0)
     .option('--plot <file>', 'write the loss-against-rate plot (SVG)')
     .option('--json', 'as one JSON object')
@@ -268,7 +279,9 @@ export function program(): Command {
     .addOption(new Option('--strategy <s>', 'search strategy').choices(['random', 'grid']).default('random'))
     .option('--trials <n>', 'candidates (besides the defaults)', number('--trials', 1, 10000, true), 12)
     .option('--folds <k>', 'cross-validation folds', number('--folds', 2, 100, true), 3)
-    .option('--max-iter <n>', 'epochs per fit', number('--max-iter', 1, 1e6, true), 200)
+    .option('--epochs <n>', 'epochs per fit', number('--epochs', 1, 1e6, true), 200)
+    .addOption(new Option('--max-iter <n>', 'the former name of --epochs').hideHelp())
+    .addOption(imputeOption()).addOption(categoricalOption()).addOption(dropOption()).addOption(decimalOption())
     .option('--time-budget <seconds>', 'start no candidate after this many seconds', number('--time-budget', 0.001, 1e9))
     .option('--threads <n>', 'worker threads (default: available cores)', number('--threads', 1, 256, true))
     .option('--redis <url>', 'score the candidates on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS)')

@@ -284,7 +284,7 @@ function learningRateFindings(losses: readonly number[], baseline: number | null
       evidence: risen
         ? `the training loss ends at ${g3(end)} (mean of the last ${tail.length} epochs), ${pct(end / min - 1)} above its minimum ${g3(min)}`
         : `the training loss rose by ${g3(ups)} in total against ${g3(downs)} of falls (it oscillates)`,
-      advice: `lower the learning rate (learningRate, --lr) by 3–10×, or use a decaying schedule; mlpkit lr-range finds a good one`,
+      advice: `lower the learning rate (learningRate, --lr) by 3–10×, or use a decaying schedule; mlpkit lr-find finds a good one`,
     }];
   }
   const decrease = (first - losses[losses.length - 1]!) / Math.abs(first);
@@ -293,7 +293,7 @@ function learningRateFindings(losses: readonly number[], baseline: number | null
     return [{
       code: 'learningRateTooLow', severity: 'warning', option: 'learningRate',
       evidence: `the training loss fell only ${pct(decrease)} in ${losses.length} epochs (${g3(first)} → ${g3(losses[losses.length - 1]!)}), steadily`,
-      advice: `raise the learning rate (learningRate, --lr) by 3–10× or use optimizer: 'adam' (--optimizer adam); mlpkit lr-range finds a good one`,
+      advice: `raise the learning rate (learningRate, --lr) by 3–10× or use optimizer: 'adam' (--optimizer adam); mlpkit lr-find finds a good one`,
     }];
   }
   return [];

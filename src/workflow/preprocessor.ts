@@ -459,7 +459,7 @@ function writeCategory(table: Table, c: Column, plan: Extract<ColumnPlan, { type
     if (k === -2) {
       if (unknown === 'ignore') continue;
       const known = plan.levels.slice(0, 12).map((l) => `'${l}'`).join(', ');
-      throw new TableError(`${cellPlace(table, table.lines[r] ?? null, c)}: category ${showCell(raw!)} was not in the training data; known: ${known}${plan.levels.length > 12 ? ', …' : ''}; train with unknown: 'ignore' (--unknown ignore) to map unseen levels to all zeros, or minFrequency to pool rare levels into '${OTHER_LEVEL}'`, table.source, table.lines[r] ?? null, c.name);
+      throw new TableError(`${cellPlace(table, table.lines[r] ?? null, c)}: category ${showCell(raw!)} was not in the training data; known: ${known}${plan.levels.length > 12 ? ', …' : ''}; train with unknown: 'ignore' (--unknown ignore) to map unseen levels to all zeros, or with minFrequency (--min-frequency N) to pool rare levels into '${OTHER_LEVEL}'`, table.source, table.lines[r] ?? null, c.name);
     }
     if (k >= 0) data[r * width + off + k] = 1;
   }

@@ -123,7 +123,7 @@ test('lr-find with a missing target column exits non-zero, names the columns and
 });
 
 test('tune ranks its candidates by cross-validation score, the defaults among them', () => {
-  const r = json<{ ranked: { rank: number; index: number; mean: number | null }[] }>(['tune', 'iris.csv', '--target', 'species', '--trials', '3', '--folds', '2', '--max-iter', '20', '--json']);
+  const r = json<{ ranked: { rank: number; index: number; mean: number | null }[] }>(['tune', 'iris.csv', '--target', 'species', '--trials', '3', '--folds', '2', '--epochs', '20', '--json']);
   assert.ok(r.ranked.length >= 2);
   assert.ok(r.ranked.some((c) => c.index === 0), 'the estimator defaults are candidate 0');
   const means = r.ranked.map((c) => c.mean ?? -Infinity);
@@ -131,7 +131,7 @@ test('tune ranks its candidates by cross-validation score, the defaults among th
 });
 
 test('tune --out writes a model file in the train format that predict, evaluate and info read', () => {
-  const r = json<{ best: Record<string, unknown>; out: string; refitMetrics: { accuracy: number } }>(['tune', 'iris.csv', '--target', 'species', '--trials', '1', '--folds', '2', '--max-iter', '40', '--out', 'best.json', '--json']);
+  const r = json<{ best: Record<string, unknown>; out: string; refitMetrics: { accuracy: number } }>(['tune', 'iris.csv', '--target', 'species', '--trials', '1', '--folds', '2', '--epochs', '40', '--out', 'best.json', '--json']);
   assert.equal(r.out, join(dir, 'best.json'));
   const file = JSON.parse(readFileSync(r.out, 'utf8')) as { preprocessing: { target: { name: string } }; training: { epochs: number; options: { hidden: number[] } } };
   assert.equal(file.preprocessing.target.name, 'species');
