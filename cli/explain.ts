@@ -8,7 +8,6 @@ import { basename, join, resolve } from 'node:path';
 import { Model } from '../src/graph/model.js';
 import { mlp } from '../src/graph/builders.js';
 import type { ActivationName } from '../src/activations.js';
-import { saliency } from '../src/explain/saliency.js';
 import { interpretModel, outputNames, targetForInterpretation } from '../src/report/interpretation.js';
 import { hiddenUnitMaps } from '../src/explain/hidden-units.js';
 import { lrRangeTest } from '../src/tune/lr-range.js';
@@ -41,7 +40,7 @@ async function writePictures(dir: string | undefined, pictures: Record<string, s
   return full;
 }
 
-export async function explain(modelPath: string, dataPath: string, o: { target?: string; feature?: string; repeats?: number; seed?: number; json?: boolean; dir?: string; report?: string; decimal?: '.' | ',' }): Promise<void> {
+export async function explain(modelPath: string, dataPath: string, o: { target?: string; feature?: string; repeats?: number; seed?: number; json?: boolean; dir?: string; report?: string; decimal?: '.' | ','; standardized?: boolean }): Promise<void> {
   const progress = new Progress(outputMode({ quiet: o.json === true }));
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   if (reportPath !== null) await requireReportRenderer();
@@ -63,22 +62,22 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   }
   const target = targetForInterpretation(t);
   const steps = prep.featureSteps();
+  // Saliency, printed and drawn alike: ∂ŷ/∂x per raw unit of each column by default (the chain rule
+  // through the scaling the network saw), ∂ŷ/∂z per scaled unit with --standardized; ŷ in the target's units.
   const it = interpretModel(model, x, y, {
     setName: `${table.rows} rows of ${basename(dataPath)}`, featureNames: names, target, features: steps, groups: prep.groups,
     repeats: o.repeats ?? 10, seed: o.seed ?? 0, ...(feature === undefined ? {} : { feature }),
+    saliencyUnits: o.standardized === true ? 'standardized' : 'raw',
   });
   const imp = it.importance;
   const pd = it.partialDependence;
-  // The printed saliency is in the features' and the target's own units: the model sees z = (x − μ)/σ
-  // (and a regression model predicts the standardized target), so ∂y/∂x = s_y · ∂ŷ/∂z / σ.
-  const std = steps.find((s) => s.kind === 'standard');
-  const inputScale = std === undefined || std.kind !== 'standard' ? undefined : std.scale.map((s) => 1 / s);
-  const targetScale = t.task === 'regression' ? t.scale[0]! : 1;
-  const sal = model.trainable ? saliency(model, x, inputScale === undefined ? {} : { inputScale }).meanAbs.map((v) => v * targetScale) : null;
+  const sal = it.saliency;
   const name = names[pd.feature]!;
   const outputs = outputNames(target);
+  const yUnits = t.task === 'regression' ? `ŷ in the units of '${t.names[0]}'` : 'ŷ a probability';
   const pictures: Record<string, string> = { [`partial-dependence-${name.replace(/[^A-Za-z0-9_.-]/g, '_')}.svg`]: partialDependencePicture(pd, name, outputs) };
-  if (model.inputSize === 2) Object.assign(pictures, hiddenUnitPictures(hiddenUnitMaps(model, { xRange: [-2.5, 2.5], yRange: [-2.5, 2.5] })));
+  const mapInputs = steps.some((s) => s.kind === 'standard' || s.kind === 'minmax') ? 'the standardized inputs' : 'the raw inputs';
+  if (model.inputSize === 2) Object.assign(pictures, hiddenUnitPictures(hiddenUnitMaps(model, { xRange: [-2.5, 2.5], yRange: [-2.5, 2.5] }), mapInputs));
   let report: string | null = null;
   if (reportPath !== null) {
     const { buildInterpretationReport } = await import('../src/report/report.js');
@@ -95,7 +94,7 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   ]);
   if (o.json === true) {
     out(`${JSON.stringify({
-      importance: imp, saliency: sal === null ? null : { meanAbs: sal, features: names },
+      importance: imp, saliency: sal === null ? null : { meanAbs: sal, features: names, units: o.standardized === true ? 'standardized' : 'raw', label: it.saliencyUnits },
       partialDependence: { feature: name, grid: pd.grid, curves: pd.curves, outputs },
       pictures: dir, report: reportPath,
     })}\n`);
@@ -103,6 +102,7 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   }
   out(`permutation importance on ${table.rows} rows (${imp.score} ${imp.baseline.toFixed(4)}; drop over ${imp.repeats} shuffles)\n`);
   const w = Math.max(...imp.features.map((f) => f.name.length), 7);
+  out(`saliency: mean |∂ŷ/∂x| in ${it.saliencyUnits}; ${yUnits}${o.standardized === true ? '' : ' (--standardized: per unit of the scaled inputs instead)'}\n`);
   out(`  rank  ${'feature'.padEnd(w)}  drop     ± std    mean |∂ŷ/∂x|\n`);
   const groups = prep.groups;
   for (const j of imp.ranking) {
@@ -112,7 +112,7 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
     const s = sal === null || cols.length !== 1 ? '-' : sal[cols[0]!]!.toPrecision(3);
     out(`  ${String(f.rank).padStart(4)}  ${f.name.padEnd(w)}  ${f.mean.toFixed(4).padStart(7)}  ${f.std.toFixed(4)}   ${s}\n`);
   }
-  out(`partial dependence on ${name} (${outputs.join(', ')}):\n`);
+  out(`partial dependence on ${name} (${outputs.join(', ')}; ${name} in its raw units):\n`);
   pd.grid.forEach((g, i) => { if (i % 4 === 0 || i === pd.grid.length - 1) out(`  ${g.toPrecision(4).padStart(10)}  ${pd.curves.map((c) => c[i]!.toFixed(4)).join('  ')}\n`); });
   if (dir !== null) out(`pictures: ${dir}\n`);
   if (reportPath !== null) out(`report: ${reportPath}\n`);

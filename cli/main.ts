@@ -249,6 +249,7 @@ export function program(): Command {
     .option('--feature <name>', 'feature of the partial-dependence curve (default: the most important)')
     .option('--repeats <n>', 'shuffles per feature', number('--repeats', 1, 1000, true), 10)
     .option('--seed <s>', 'seed of the shuffles', number('--seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--standardized', 'saliency per unit of the scaled inputs the network sees (default: per raw unit of each column)')
     .addOption(decimalOption())
     .option('--dir <folder>', 'write the pictures (SVG) into this folder')
     .option('--report <file>', 'write an HTML report of importance, saliency and partial dependence')

@@ -45,12 +45,12 @@ export function lrRangePicture(r: LrRangeResult): string {
 }
 
 /** SVG heat maps of hidden-unit maps, by file name. */
-export function hiddenUnitPictures(m: HiddenUnitMaps): Record<string, string> {
+export function hiddenUnitPictures(m: HiddenUnitMaps, inputs?: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const layer of m.layers) {
     for (const u of layer.units) {
       out[`${layer.layer}-unit${u.unit}.svg`] = heatmapSvg(u.values, m.xs, m.ys, {
-        title: `${layer.layer} unit ${u.unit} (${layer.activation})`, ...(u.line === null ? {} : { lines: [u.line] }), size: 200,
+        title: `${layer.layer} unit ${u.unit} (${layer.activation})${inputs === undefined ? '' : `, over ${inputs}`}`, ...(u.line === null ? {} : { lines: [u.line] }), size: 200,
       });
     }
   }

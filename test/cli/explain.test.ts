@@ -67,6 +67,26 @@ test('explain ranks a petal measurement first, with saliency, partial dependence
   assert.ok(!/<script/i.test(html));
 });
 
+test('explain says the units of its saliency: per raw unit of each column by default, per standardized unit with --standardized, printed and drawn alike', () => {
+  type Sal = { saliency: { meanAbs: number[]; features: string[]; units: string; label: string } };
+  const raw = json<Sal>(['explain', 'model.json', 'iris.csv', '--repeats', '1', '--report', 'units.html', '--json']).saliency;
+  const std = json<Sal>(['explain', 'model.json', 'iris.csv', '--repeats', '1', '--standardized', '--json']).saliency;
+  assert.equal(raw.units, 'raw');
+  assert.equal(raw.label, 'raw inputs: per unit of each column');
+  assert.equal(std.units, 'standardized');
+  assert.match(std.label, /^standardized inputs/);
+  // ∂ŷ/∂x = ∂ŷ/∂z · dz/dx = ∂ŷ/∂z / σ: the standardized saliency is the raw one times each column's σ.
+  const file = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { preprocessing: { columns: { name: string; scale: number }[] } };
+  const sd = file.preprocessing.columns.map((c) => c.scale);
+  std.meanAbs.forEach((v, j) => assert.ok(Math.abs(v - raw.meanAbs[j]! * sd[j]!) < 1e-9 * Math.max(1, v), `${raw.features[j]}: ${v} vs ${raw.meanAbs[j]! * sd[j]!}`));
+  assert.ok(sd.some((s) => Math.abs(s - 1) > 0.1), 'the columns have their own spreads, so the two units differ');
+  // The report's chart is labelled in the same units as the printed table.
+  assert.match(plot(readFileSync(join(dir, 'units.html'), 'utf8'), 'saliency')!, /raw inputs: per unit of each column/);
+  const text = mlpkit('explain', 'model.json', 'iris.csv', '--repeats', '1');
+  assert.match(text.stdout, /^saliency: mean \|∂ŷ\/∂x\| in raw inputs: per unit of each column; ŷ a probability/m);
+  assert.match(mlpkit('explain', 'model.json', 'iris.csv', '--repeats', '1', '--standardized').stdout, /^saliency: mean \|∂ŷ\/∂x\| in standardized inputs/m);
+});
+
 test('explain on a regression model gives the partial dependence in the target\'s units', () => {
   assert.equal(mlpkit('datasets', 'export', 'diabetes', '--out', 'diabetes.csv').code, 0);
   assert.equal(mlpkit('train', 'diabetes.csv', '--target', 'progression', '--epochs', '20', '--quiet', '--out', 'diabetes.json').code, 0);
