@@ -11,6 +11,7 @@ import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample } fro
 import { TableError } from '../src/table/types.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
 import { findColumn } from '../src/workflow/preprocessor.js';
+import { affineOf, type FeatureStep } from '../src/io/features.js';
 import { CliError, usageError } from './errors.js';
 import { checkOutputPath, csvCell, loadCliModel, readForModel, trainingHints, writeAll, type LoadedModel } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
@@ -155,11 +156,25 @@ export async function trace(modelPath: string | undefined, dataPath: string | un
     if (missing !== undefined) throw new CliError(`${basename(dataPath)}: the trace needs the target column '${missing}' to compute the loss`);
     const { y } = tableErrors(() => prep.transformTarget(table), true);
     const target = Array.from(y.data.subarray((row - 1) * y.cols, row * y.cols));
-    result = traceSample(m.pipeline.model, sample, target, { inputNames: prep.featureNames });
+    result = traceSample(m.pipeline.model, sample, target, { inputNames: prep.featureNames, ...rawSample(prep, sample) });
   }
   if (o.json === true) out(`${JSON.stringify(result)}\n`);
   else if (o.markdown === true) out(formatTraceMarkdown(result));
   else out(formatTraceText(result));
+}
+
+/**
+ * The row's raw values beside the x the network sees: the scaling undone (a category's 0/1 columns are
+ * not scaled), with words for the scaling. Nothing when the network sees the raw values.
+ */
+function rawSample(prep: LoadedModel['pipeline']['preprocessor'], x: readonly number[]): { raw?: { x: number[]; scaling: string } } {
+  const step = prep.featureSteps().find((s): s is Exclude<FeatureStep, { kind: 'oneHot' }> => s.kind === 'standard' || s.kind === 'minmax');
+  if (step === undefined) return {};
+  const a = affineOf(step);
+  const scaling = prep.scaling === 'minmax'
+    ? "min-max scaled, x = (raw − min)/(max − min) with the training file's min and max"
+    : "standardized, x = (raw − mean)/sd with the training file's mean and sd";
+  return { raw: { x: x.map((z, j) => (z - a.offset) * a.divisor[j]! + a.shift[j]!), scaling } };
 }
 
 export async function gradcheck(o: { json?: boolean; seed?: number }): Promise<void> {

@@ -274,7 +274,7 @@ export function neuronGraph(g: NeuronGraphSpec): CompiledNeuronGraph {
     }
     const biasMask = ns.map((n) => (n.bias === false ? 0 : 1));
     layers.push({
-      kind: 'dense', name: layerName(d), inputs: [inputName], units: ns.length, activation, mask,
+      kind: 'dense', name: layerName(d), inputs: [inputName], units: ns.length, activation, mask, unitNames: ns.map((n) => n.id),
       ...(biasMask.includes(0) ? { biasMask } : {}),
       ...(anyNonNeg ? { nonNegative: nonNeg } : {}),
       ...(g.init === undefined ? {} : { init: g.init }),
@@ -285,7 +285,7 @@ export function neuronGraph(g: NeuronGraphSpec): CompiledNeuronGraph {
     return refs;
   });
   const spec: ModelSpec = {
-    inputSize: inputNames.length, layers, loss: g.loss, output: 'output',
+    inputSize: inputNames.length, inputNames, layers, loss: g.loss, output: 'output',
     ...(tieGroups.length > 0 ? { ties: tieGroups } : {}),
     ...(g.dtype === undefined ? {} : { dtype: g.dtype }),
     ...(g.l1 === undefined ? {} : { l1: g.l1 }),
