@@ -56,6 +56,8 @@ const categoricalOption = (): Option => new Option('--categorical <columns>', 'r
   .argParser(columnList('--categorical')).default([]);
 const imputeOption = (): Option => new Option('--impute <how>', 'fill missing feature cells (default: refuse them)').choices(['mean', 'median', 'most-frequent', 'constant']);
 const dropOption = (): Option => new Option('--drop <columns>', 'columns to leave out, comma-separated').argParser(columnList('--drop')).default([]);
+/** The four table flags, for the commands that read a training table besides train (lr-find, tune, compare). */
+const withTableOptions = (c: Command): Command => c.addOption(imputeOption()).addOption(categoricalOption()).addOption(dropOption()).addOption(decimalOption());
 
 /** --class-weight: 'balanced', or a JSON object of weights (numbers ≥ 0) by class label. */
 function classWeights(s: string): 'balanced' | Record<string, number> {
@@ -267,11 +269,11 @@ export function program(): Command {
     .option('--steps <n>', 'rates tried', number('--steps', 3, 1000, true), 60)
     .option('--min-lr <rate>', 'first rate', number('--min-lr', 1e-12, 100), 1e-5)
     .option('--max-lr <rate>', 'last rate', number('--max-lr', 1e-12, 1000), 1)
-    .addOption(imputeOption()).addOption(categoricalOption()).addOption(dropOption()).addOption(decimalOption())
     .option('--seed <s>', 'seed', number('--seed', 0, 2 ** 32 - 1, true), 0)
     .option('--plot <file>', 'write the loss-against-rate plot (SVG)')
     .option('--json', 'as one JSON object')
     .action(async (data: string, o: Parameters<typeof import('./explain.js').lrFind>[1]) => (await explainer()).lrFind(data, o));
+  withTableOptions(p.commands.find((c) => c.name() === 'lr-find')!);
 
   p.command('tune')
     .description('hyperparameter search over hidden sizes, activation, learning rate, L2 and dropout, scored by k-fold cross-validation on worker threads')
@@ -282,7 +284,6 @@ export function program(): Command {
     .option('--folds <k>', 'cross-validation folds', number('--folds', 2, 100, true), 3)
     .option('--epochs <n>', 'epochs per fit', number('--epochs', 1, 1e6, true), 200)
     .addOption(new Option('--max-iter <n>', 'the former name of --epochs').hideHelp())
-    .addOption(imputeOption()).addOption(categoricalOption()).addOption(dropOption()).addOption(decimalOption())
     .option('--time-budget <seconds>', 'start no candidate after this many seconds', number('--time-budget', 0.001, 1e9))
     .option('--threads <n>', 'worker threads (default: available cores)', number('--threads', 1, 256, true))
     .option('--redis <url>', 'score the candidates on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS)')
@@ -291,6 +292,7 @@ export function program(): Command {
     .option('--out <file>', 'write the best model, refitted on all rows')
     .option('--json', 'as one JSON object')
     .action(async (data: string, o: Parameters<typeof import('./explain.js').tune>[1]) => (await explainer()).tune(data, o));
+  withTableOptions(p.commands.find((c) => c.name() === 'tune')!);
 
   p.command('worker')
     .description('take restart runs and search candidates from a Redis queue (train --restarts K --redis, tune --redis) and run them, until stopped')
@@ -302,7 +304,7 @@ export function program(): Command {
     .option('--stall-seconds <s>', 'a trial whose worker is silent this long goes to another worker', number('--stall-seconds', 0.5, 86400), 30)
     .action(async (o: import('./worker.js').WorkerFlags) => (await import('./worker.js')).worker(o));
 
-  p.addCommand(compareCommand().copyInheritedSettings(p));
+  p.addCommand(withTableOptions(compareCommand()).copyInheritedSettings(p));
 
   p.command('depth')
     .description(`the lecture's number-of-layers demos: ${['half-plane', 'convex-polygon', 'polygon-union', 'non-convex', 'universal', 'all'].join(', ')}`)

@@ -138,6 +138,7 @@ describe('the flags named by the errors a user gets exist on the subcommand that
     ['tune', () => ['tune', hole, '--target', 'y']],
     ['tune', () => ['tune', word, '--target', 'y']],
     ['tune', () => ['tune', comma, '--target', 'y']],
+    ...[hole, word, comma].map((data): [string, () => string[]] => ['compare', () => ['compare', data, '--target', 'y', '--vary', 'lr=0.1,0.01']]),
     ...(['predict', 'evaluate', 'explain', 'trace'] as const).flatMap((c) => [hole, word, comma, unseen].map((data): [string, () => string[]] => [c, () => [c, model, data]])),
   ];
 
@@ -155,6 +156,14 @@ describe('the flags named by the errors a user gets exist on the subcommand that
     }
     assert.ok(named >= cases.length, `only ${named} flags named in ${cases.length} messages`);
     assert.deepEqual(problems, []);
+  });
+
+  test('the advice can be followed: lr-find with --impute and --categorical reads the files it refused', async () => {
+    const quiet = { stdout: () => {}, stderr: () => {} };
+    assert.equal(await main(['lr-find', hole, '--target', 'y', '--steps', '3', '--impute', 'mean', '--json'], quiet), 0);
+    assert.equal(await main(['lr-find', word, '--target', 'y', '--steps', '3', '--categorical', 'a', '--json'], quiet), 0);
+    const line = await firstLine(['tune', good, '--target', 'y', '--max-iter', '20']);
+    assert.equal(line, "mlpkit: --max-iter is now --epochs (train's name): --epochs 20");
   });
 
   test('predict names train for what only training decides', async () => {
