@@ -348,7 +348,7 @@ function planTarget(table: Table, names: readonly string[], o: PreprocessorOptio
   cols.forEach((c) => refuseMissingTarget(table, c));
   if (cols.length > 1) {
     if (o.task === 'classification') throw new Error(`preprocessing: several targets (${names.join(', ')}) are a multi-output regression; a classifier takes one target column`);
-    cols.forEach((c) => numericTarget(table, c.name));
+    cols.forEach((c) => numericTarget(table, c.name, `; several targets (${names.join(', ')}) are a multi-output regression, so each must be numeric`));
   }
   const first = cols[0]!;
   const classes = cols.length === 1 ? targetClasses(table, first, o.task) : null;
@@ -386,13 +386,13 @@ function targetClasses(table: Table, c: Column, task: PreprocessorOptions['task'
   return [...c.levels].sort(compareLabels);
 }
 
-function numericTarget(table: Table, name: string): NumberColumn {
+function numericTarget(table: Table, name: string, why = ''): NumberColumn {
   const c = findColumn(table, name, 'the target (option target, --target)');
   if (c.type === 'number') return c;
   if (c.type === 'empty') throw new TableError(`${table.source}: the target '${name}' has no values`, table.source, null, name);
   const r = c.codes.findIndex((k) => k >= 0);
   const line = table.lines[r] ?? null;
-  throw new TableError(`${cellPlace(table, line, c)}: regression needs a numeric target, but ${showCell(c.levels[c.codes[r]!]!)} is not a number`, table.source, line, name);
+  throw new TableError(`${cellPlace(table, line, c)}: regression needs a numeric target, but ${showCell(c.levels[c.codes[r]!]!)} is not a number${why}`, table.source, line, name);
 }
 
 function refuseMissingTarget(table: Table, c: Column): void {

@@ -163,6 +163,12 @@ describe('the training flags refuse what they cannot do, in one line naming the 
       assert.ok(!/\n\s+at /.test(r.err), 'no stack trace');
     });
   }
+  test('several targets are a multi-output regression: a category among them is refused, saying so', async () => {
+    const r = await run('train', full, '--target', 'y', '--target', 'colour', '--drop', 'label', '--epochs', '1', '--quiet', '--out', join(dir, 'refused.json'));
+    assert.equal(r.code, 1, r.err);
+    assert.match(r.err, /^mlpkit: full\.csv, line 2, column 'colour' \(column 3\): regression needs a numeric target, but 'red' is not a number; several targets \(y, colour\) are a multi-output regression, so each must be numeric\n$/);
+  });
+
   test('a missing sample weight is refused by its place', async () => {
     const r = await run('train', holey, '--target', 'y', '--sample-weight', 'w', '--epochs', '1', '--quiet', '--out', join(dir, 'refused.json'));
     assert.equal(r.code, 1, r.err);
