@@ -175,3 +175,16 @@ describe('the training flags refuse what they cannot do, in one line naming the 
     assert.match(r.err, /^mlpkit: holey-weights\.csv, line 3, column 'w' \(column 2\): the sample weight is missing \('NA'\); weights must be numbers ≥ 0\n$/);
   });
 });
+
+test('a model trained with --sample-weight predicts rows without the weight column', async () => {
+  const model = join(dir, 'weighted.json');
+  assert.equal((await run('train', full, '--target', 'y', '--drop', 'label,y2', '--sample-weight', 'w', '--epochs', '2', '--quiet', '--out', model)).code, 0);
+  const file = JSON.parse(readFileSync(model, 'utf8')) as { preprocessing: { columns: { name: string }[] }; training: { options: { sampleWeight?: string } } };
+  assert.deepEqual(file.preprocessing.columns.map((c) => c.name), ['a', 'b', 'colour'], 'the weight is not a feature');
+  assert.equal(file.training.options.sampleWeight, 'w');
+  const rows = join(dir, 'no-weights.csv');
+  writeFileSync(rows, 'a,b,colour\n0.5,1,red\n-1,3,blue\n');
+  const r = await run('predict', model, rows);
+  assert.equal(r.code, 0, r.err);
+  assert.equal(r.out.trim().split('\n').length, 3, r.out);
+});

@@ -59,3 +59,15 @@ test('trace labels a neuron graph\'s neurons by the ids the user gave them', asy
   assert.match(r.out, /dose → response/);
   assert.doesNotMatch(r.out, /layer1\[0\]|output\[0\]/);
 });
+
+test('trace and explain read decimal commas with --decimal , as predict and evaluate do', async () => {
+  const model = join(dir, 'mlp.json');
+  const commas = join(dir, 'commas.csv');
+  writeFileSync(commas, `age;dose;y\n${Array.from({ length: 20 }, (_, i) => `${30 + i};${(i % 5) * 10};${(0.1 * i).toFixed(1).replace('.', ',')}`).join('\n')}\n`);
+  assert.notEqual((await run('trace', model, commas, '--row', '3')).code, 0, 'refused without --decimal');
+  const t = await run('trace', model, commas, '--row', '3', '--decimal', ',');
+  assert.equal(t.code, 0, t.err);
+  assert.match(t.out, /\n {2}age\s+32 {2}→/);
+  const e = await run('explain', model, commas, '--repeats', '1', '--decimal', ',', '--json');
+  assert.equal(e.code, 0, e.err);
+});
