@@ -160,6 +160,7 @@ export function program(): Command {
     .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
     .addOption(categoricalOption())
     .addOption(new Option('--scale <how>', 'numeric inputs: standard (z = (x − mean)/sd; default), minmax (to [0, 1]) or none').choices(['standard', 'minmax', 'none']))
+    .option('--no-scale-target', 'regression: train on the target as it is (default: standardized for training, mapped back on output)')
     .option('--standardize', 'the same as --scale standard (default)', true)
     .option('--no-standardize', 'the same as --scale none: feed the inputs as they are')
     .addOption(imputeOption())
@@ -186,7 +187,7 @@ export function program(): Command {
         optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
         standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
         ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads']),
-        ...pick(o, [...TRAINING_FLAGS]), ...(o.shuffle === false ? { shuffle: false } : {}), ...scheduleFlags(o),
+        ...pick(o, [...TRAINING_FLAGS]), ...(o.shuffle === false ? { shuffle: false } : {}), ...(o.scaleTarget === false ? { scaleTarget: false } : {}), ...scheduleFlags(o),
       } as import('./train.js').TrainOptions);
     });
 

@@ -54,6 +54,8 @@ export interface TrainOptions {
   readonly epochs: number;
   /** false: --no-shuffle. */
   readonly shuffle?: boolean;
+  /** false: --no-scale-target (a regression trained on the target as it is). */
+  readonly scaleTarget?: boolean;
   readonly minDelta?: number;
   readonly nIterNoChange?: number;
   readonly tolerance?: number;
@@ -119,7 +121,7 @@ export function workflowOptions(o: TrainOptions): WorkflowOptions {
     target: targets.length === 1 ? targets[0]! : targets, hidden: o.hidden, activation: o.activation, optimizer: o.optimizer, batchSize: o.batchSize, epochs: o.epochs, seed: o.seed,
     ...set('task', o.task), ...set('loss', lossOf(o)), ...set('learningRate', o.lr), ...set('momentum', o.momentum),
     ...set('nesterov', o.nesterov), ...set('beta1', o.beta1), ...set('beta2', o.beta2), ...set('epsilon', o.epsilon), ...set('schedule', scheduleOf(o)),
-    ...(o.shuffle === false ? { shuffle: false } : {}), ...set('minDelta', o.minDelta), ...set('tolerance', o.tolerance), ...set('nIterNoChange', o.nIterNoChange),
+    ...(o.shuffle === false ? { shuffle: false } : {}), ...(o.scaleTarget === false ? { scaleTarget: false } : {}), ...set('minDelta', o.minDelta), ...set('tolerance', o.tolerance), ...set('nIterNoChange', o.nIterNoChange),
     ...set('classWeight', o.classWeight), ...set('sampleWeight', o.sampleWeight), ...set('inputNoise', o.inputNoise),
     ...set('l1', o.l1), ...set('l2', o.l2), ...set('dropout', o.dropout), ...set('batchNorm', o.batchnorm), ...set('init', o.init),
     ...set('earlyStopping', o.earlyStopping), ...set('validation', o.validation), ...set('restarts', o.restarts),
@@ -127,6 +129,14 @@ export function workflowOptions(o: TrainOptions): WorkflowOptions {
     ...set('impute', o.impute), ...set('fillValue', fillValueOf(o)), ...set('minFrequency', o.minFrequency), ...set('unknown', o.unknown),
     ...(o.drop.length === 0 ? {} : { drop: o.drop }), ...set('features', o.features),
   };
+}
+
+/** The flags whose spelling is not the library option's in kebab-case. */
+const OWN_SPELLINGS: Readonly<Record<string, string>> = { learningRate: '--lr', batchNorm: '--batchnorm', bootstrap: '--bagging', shuffle: '--no-shuffle', scaleTarget: '--no-scale-target' };
+
+/** The command's flag for a library option name (learningRate → --lr, nIterNoChange → --n-iter-no-change). */
+export function flagOfOption(name: string): string {
+  return OWN_SPELLINGS[name] ?? flagOf(name);
 }
 
 /** --loss with --huber-delta: Huber's loss with its δ, as the model spec names it. */
@@ -179,7 +189,7 @@ function asCliError(e: unknown): CliError {
   if (e instanceof TrainingDivergedError) return new CliError(divergedMessage(e.message));
   if (e instanceof TableError) return new CliError(e.message);
   const m = (e as Error).message;
-  if (/^train: option /.test(m)) return usageError(m.replace(/^train: option (\w+)/, (_, k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
+  if (/^train: option /.test(m)) return usageError(m.replace(/^train: option (\w+)/, (_, k: string) => flagOfOption(k)));
   return new CliError(m.startsWith('preprocessing') ? m : `training failed: ${m}`);
 }
 

@@ -6,11 +6,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main.js';
+import { main, program } from '../../cli/main.js';
 import { readTableFile } from '../../src/io/node/read-table.js';
 import { Rng } from '../../src/rng.js';
-import type { TrainOptions } from '../../src/workflow/options.js';
+import { TRAIN_OPTION_NAMES, type TrainOptions } from '../../src/workflow/options.js';
 import { trainPipeline } from '../../src/workflow/train.js';
+import { flagOfOption } from '../../cli/train.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlpkit-flags-'));
 
@@ -107,6 +108,7 @@ const CASES: readonly Case[] = [
   { flags: ['--scale', 'none'], options: { scale: 'none' } },
   { flags: ['--no-standardize'], options: { scale: 'none' } },
   { flags: ['--min-frequency', '2'], options: { minFrequency: 2 } },
+  { flags: ['--no-scale-target'], options: { scaleTarget: false } },
   { flags: ['--impute', 'constant'], options: { impute: 'constant' }, data: holes, ...with_(['--impute', 'mean'], { impute: 'mean' }) },
   { flags: ['--fill-value', '5'], options: { fillValue: 5 }, data: holes, ...with_(['--impute', 'constant'], { impute: 'constant' }) },
   { flags: ['--fill-value', 'grey'], options: { fillValue: 'grey' }, data: holes, ...with_(['--impute', 'constant', '--drop', 'label,a'], { impute: 'constant', drop: ['label', 'a'] }) },
@@ -114,6 +116,18 @@ const CASES: readonly Case[] = [
   { flags: ['--target', 'y2'], options: { target: ['y', 'y2'] } },
   { flags: ['--target', 'y,y2'], options: { target: ['y', 'y2'] }, base: ['--drop', 'label'], baseOptions: { target: 'y', drop: ['label'] } },
 ];
+
+test('every training option of the library is a flag of train', () => {
+  const train = program().commands.find((c) => c.name() === 'train')!;
+  const flags = new Set(train.options.map((o) => o.long));
+  assert.deepEqual(TRAIN_OPTION_NAMES.filter((k) => !flags.has(flagOfOption(k))).map((k) => `${k} (${flagOfOption(k)})`), []);
+  // Every case below names its flags on the command line; together they cover every option but the old ones.
+  const tested = new Set(CASES.flatMap((c) => c.flags.filter((f) => f.startsWith('--'))));
+  const NEW = ['--schedule', '--nesterov', '--beta1', '--beta2', '--epsilon', '--class-weight', '--sample-weight', '--input-noise', '--bagging', '--target',
+    '--huber-delta', '--min-delta', '--tolerance', '--n-iter-no-change', '--no-shuffle', '--scale', '--no-standardize', '--min-frequency', '--fill-value', '--impute',
+    '--features', '--no-scale-target'];
+  assert.deepEqual(NEW.filter((f) => !tested.has(f)), []);
+});
 
 describe('each training flag is its library option', { concurrency: false }, () => {
   for (const c of CASES) {
