@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { listDatasets, loadDataset } from '../src/datasets.js';
-import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample } from '../src/explain/trace.js';
+import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample, type RawSample } from '../src/explain/trace.js';
 import { TableError } from '../src/table/types.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
 import { findColumn } from '../src/workflow/preprocessor.js';
@@ -167,14 +167,17 @@ export async function trace(modelPath: string | undefined, dataPath: string | un
  * The row's raw values beside the x the network sees: the scaling undone (a category's 0/1 columns are
  * not scaled), with words for the scaling. Nothing when the network sees the raw values.
  */
-function rawSample(prep: LoadedModel['pipeline']['preprocessor'], x: readonly number[]): { raw?: { x: number[]; scaling: string } } {
+function rawSample(prep: LoadedModel['pipeline']['preprocessor'], x: readonly number[]): { raw?: RawSample } {
   const step = prep.featureSteps().find((s): s is Exclude<FeatureStep, { kind: 'oneHot' }> => s.kind === 'standard' || s.kind === 'minmax');
-  if (step === undefined) return {};
+  const t = prep.target;
+  const scaled = t.task === 'regression' && t.scale.some((s, k) => s !== 1 || t.mean[k] !== 0);
+  const target = scaled && t.task === 'regression' ? { target: { mean: t.mean, scale: t.scale } } : {};
+  if (step === undefined) return scaled ? { raw: target } : {};
   const a = affineOf(step);
   const scaling = prep.scaling === 'minmax'
     ? "min-max scaled, x = (raw − min)/(max − min) with the training file's min and max"
     : "standardized, x = (raw − mean)/sd with the training file's mean and sd";
-  return { raw: { x: x.map((z, j) => (z - a.offset) * a.divisor[j]! + a.shift[j]!), scaling } };
+  return { raw: { inputs: { x: x.map((z, j) => (z - a.offset) * a.divisor[j]! + a.shift[j]!), scaling }, ...target } };
 }
 
 export async function gradcheck(o: { json?: boolean; seed?: number }): Promise<void> {

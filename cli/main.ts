@@ -127,7 +127,7 @@ export function program(): Command {
     .option('--hidden <units>', 'hidden layer widths, e.g. 64,32', hiddenList, [32])
     .option('--activation <f>', `hidden activation (${ACTIVATION_NAMES.join(', ')})`, oneOf('activation', ACTIVATION_NAMES, isActivationName), 'relu' as ActivationName)
     .option('--loss <loss>', `loss (default: the task's; ${LOSS_NAMES.join(', ')})`, oneOf('loss', LOSS_NAMES, isLossName))
-    .option('--huber-delta <d>', 'with --loss huber: the residual, in standardized target units, where the loss turns from squared to linear (default 1)', number('--huber-delta', 1e-12, 1e12))
+    .option('--huber-delta <d>', 'with --loss huber: the residual where the loss turns from squared to linear, in the units the network is trained on (the standardized target, unless --no-scale-target; default 1)', number('--huber-delta', 1e-12, 1e12))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default('adam'))
     .option('--lr <rate>', 'learning rate (default: the optimizer\'s usual)', number('--lr', 1e-12, 100))
     .option('--momentum <m>', 'momentum for sgd/rmsprop', number('--momentum', 0, 0.9999))

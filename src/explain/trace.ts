@@ -64,7 +64,7 @@ export interface Trace {
   /** The inputs as the network sees them (the input neurons' O_j). */
   readonly x: readonly number[];
   /** The inputs as the data gives them, and how the network's x was made from them (absent when x is raw). */
-  readonly raw?: { readonly x: readonly number[]; readonly scaling: string };
+  readonly raw?: RawSample;
   /** The input names, in order. */
   readonly inputNames: readonly string[];
   readonly y: readonly number[];
@@ -92,7 +92,15 @@ export interface TraceOptions {
    * The sample as the data gives it, when the network sees it transformed (e.g. standardized), with
    * words for the transformation; the trace shows both.
    */
-  readonly raw?: { readonly x: readonly number[]; readonly scaling: string };
+  readonly raw?: RawSample;
+}
+
+/** A sample in the data's units, where the network sees it transformed: its inputs, and its target. */
+export interface RawSample {
+  /** The raw inputs, and how the network's x is made from them, in words. */
+  readonly inputs?: { readonly x: readonly number[]; readonly scaling: string };
+  /** The target trained standardized: its mean and scale per output, so that y and ŷ are shown in its units. */
+  readonly target?: { readonly mean: readonly number[]; readonly scale: readonly number[] };
 }
 
 /** A float64 copy of a model with the same weights and state (finite differences need float64). */
@@ -107,7 +115,8 @@ function float64Twin(model: Model): Model {
 /** One sample through the network in the lecture's notation: every neuron's I_j, O_j, δ_j and every weight's ∂L/∂w_ij = δ_j·O_i beside the gradient and a finite difference (on a float64 copy, in 'eval' mode). */
 export function traceSample(source: Model, x: readonly number[], y: readonly number[], options: TraceOptions = {}): Trace {
   if (x.length !== source.inputSize) throw new Error(`trace: the sample has ${x.length} features, the model takes ${source.inputSize}`);
-  if (options.raw !== undefined && options.raw.x.length !== x.length) throw new Error(`trace: raw has ${options.raw.x.length} values for ${x.length} inputs`);
+  const rawX = options.raw?.inputs?.x;
+  if (rawX !== undefined && rawX.length !== x.length) throw new Error(`trace: raw.inputs has ${rawX.length} values for ${x.length} inputs`);
   if (y.length !== source.outputSize) throw new Error(`trace: the target has ${y.length} values, the model has ${source.outputSize} outputs`);
   const model = float64Twin(source);
   // The finite differences first: they leave perturbed activations in the buffers, which the pass below overwrites.
@@ -177,7 +186,7 @@ export function traceSample(source: Model, x: readonly number[], y: readonly num
   for (const w of weights) if (w.relError !== null) maxRelError = Math.max(maxRelError, w.relError);
   const inputNames = Array.from({ length: x.length }, (_, u) => options.names?.(INPUT, u) ?? inputName(u));
   return {
-    x: [...x], ...(options.raw === undefined ? {} : { raw: { x: [...options.raw.x], scaling: options.raw.scaling } }), inputNames,
+    x: [...x], ...(options.raw === undefined ? {} : { raw: options.raw }), inputNames,
     y: [...y], output, loss, lossName: model.lossFn.name, neurons, weights, maxRelError, maxProductGap,
   };
 }
@@ -250,16 +259,25 @@ const NEURON_HEADERS = ['j', 'neuron', 'f_j', 'I_j', 'O_j', '∂L/∂O_j', 'δ_j
 const WEIGHT_HEADERS = ['w_ij', 'edge i → j', 'w_ij', 'O_i', 'δ_j', 'δ_j·O_i', 'backprop', 'finite diff.', 'rel. error'] as const;
 
 function summaryLines(t: Trace): string[] {
-  const seen = t.raw === undefined ? '' : ' (as the network sees it)';
+  const seen = t.raw?.inputs === undefined ? '' : ' (as the network sees it)';
   return [
     `x = (${t.x.map((v) => num(v)).join(', ')})${seen}   y = (${t.y.map((v) => num(v)).join(', ')})   ŷ = (${t.output.map((v) => num(v)).join(', ')})`,
     `L = ${num(t.loss, 8)} (${t.lossName})`,
+    ...targetLine(t),
   ];
+}
+
+/** y and ŷ in the target's own units, when the network was trained on the standardized target. */
+function targetLine(t: Trace): string[] {
+  const s = t.raw?.target;
+  if (s === undefined) return [];
+  const unscale = (v: readonly number[]): string => v.map((u, k) => num(s.mean[k]! + s.scale[k]! * u)).join(', ');
+  return [`in the target's units: y = (${unscale(t.y)})   ŷ = (${unscale(t.output)})   (the network is trained on (y − mean)/sd)`];
 }
 
 /** The raw value of each input beside the x the network sees, when they differ. */
 function inputLines(t: Trace): string[] {
-  const raw = t.raw;
+  const raw = t.raw?.inputs;
   if (raw === undefined) return [];
   const w = Math.max(...t.inputNames.map((n) => n.length));
   return [
@@ -291,13 +309,19 @@ function mdTable(headers: readonly string[], rows: readonly (readonly string[])[
   return [`| ${headers.map(esc).join(' | ')} |`, `|${headers.map((_, c) => (c < 2 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)];
 }
 
+function rawInputsMarkdown(t: Trace): string[] {
+  const raw = t.raw?.inputs;
+  if (raw === undefined) return [];
+  return ['', ...mdTable(['input', 'raw value', 'x_j (seen)'], t.inputNames.map((n, u) => [n, num(raw.x[u]!), num(t.x[u]!)])), '', `x_j: ${raw.scaling}.`];
+}
+
 /** A trace as Markdown tables. */
 export function formatTraceMarkdown(t: Trace): string {
   return [
     '## Backpropagation trace of one sample',
     '',
     ...summaryLines(t).map((l) => `${l}  `),
-    ...(t.raw === undefined ? [] : ['', ...mdTable(['input', 'raw value', 'x_j (seen)'], t.inputNames.map((n, u) => [n, num(t.raw!.x[u]!), num(t.x[u]!)])), '', `x_j: ${t.raw.scaling}.`]),
+    ...rawInputsMarkdown(t),
     '',
     '### Neurons',
     '',

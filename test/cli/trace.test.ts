@@ -29,17 +29,21 @@ test('trace prints each input\'s raw value beside the standardized x the network
   const r = await run('trace', model, csv, '--row', '3');
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /\(as the network sees it\)/);
+  // Row 3's target is 0.2; the network is trained on it standardized, and the trace says both.
+  assert.match(r.out, /\nin the target's units: y = \(0\.2\) {3}ŷ = \(-?[\d.]+(e-?\d+)?\) {3}\(the network is trained on \(y − mean\)\/sd\)\n/);
   assert.match(r.out, /Inputs: the row's raw value → x_j, the value the network sees \(standardized, x = \(raw − mean\)\/sd with the training file's mean and sd\)/);
   // Row 3: age 32, dose 20; the training file's age has mean 39.5 and sd √33.25, dose mean 20.
   const z = (32 - 39.5) / Math.sqrt(33.25);
   assert.match(r.out, new RegExp(`\\n  age\\s+32  →  ${z.toPrecision(6).replace('.', '\\.').replace('-', '\\-')}\\n  dose\\s+20  →  0\\n`));
-  const json = JSON.parse((await run('trace', model, csv, '--row', '3', '--json')).out) as { x: number[]; raw: { x: number[]; scaling: string }; inputNames: string[] };
+  const json = JSON.parse((await run('trace', model, csv, '--row', '3', '--json')).out) as { x: number[]; raw: { inputs: { x: number[]; scaling: string } }; inputNames: string[] };
   assert.deepEqual(json.inputNames, ['age', 'dose']);
-  json.raw.x.forEach((v, j) => assert.ok(Math.abs(v - [32, 20][j]!) < 1e-9, `raw ${v}`));
+  json.raw.inputs.x.forEach((v, j) => assert.ok(Math.abs(v - [32, 20][j]!) < 1e-9, `raw ${v}`));
   assert.ok(Math.abs(json.x[0]! - z) < 1e-6);
   const none = join(dir, 'unscaled.json');
   assert.equal((await run('train', csv, '--target', 'y', '--hidden', '2', '--epochs', '2', '--scale', 'none', '--quiet', '--out', none)).code, 0);
-  assert.doesNotMatch((await run('trace', none, csv, '--row', '3')).out, /Inputs:|as the network sees it/, 'unscaled inputs are the raw ones: nothing to say');
+  const unscaled = (await run('trace', none, csv, '--row', '3')).out;
+  assert.doesNotMatch(unscaled, /Inputs:|as the network sees it/, 'unscaled inputs are the raw ones: nothing to say');
+  assert.match(unscaled, /in the target's units: y = \(0\.2\)/, 'the target is still trained standardized');
 });
 
 test('trace labels a neuron graph\'s neurons by the ids the user gave them', async () => {

@@ -89,8 +89,8 @@ test('a neuron graph\'s model names its neurons and inputs by the user\'s ids, a
 
 test('the raw sample is shown beside the x the network sees, saying how x was made', () => {
   const ex = lectureExample();
-  const t = traceSample(ex.model, ex.x, ex.y, { raw: { x: [10, 20], scaling: 'standardized, x = (raw − mean)/sd' } });
-  assert.deepEqual(t.raw?.x, [10, 20]);
+  const t = traceSample(ex.model, ex.x, ex.y, { raw: { inputs: { x: [10, 20], scaling: 'standardized, x = (raw − mean)/sd' } } });
+  assert.deepEqual(t.raw?.inputs?.x, [10, 20]);
   const text = formatTraceText(t);
   assert.match(text, /x = \(0\.05, 0\.1\) \(as the network sees it\)/);
   assert.match(text, /Inputs: the row's raw value → x_j, the value the network sees \(standardized, x = \(raw − mean\)\/sd\)/);
