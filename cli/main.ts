@@ -228,7 +228,7 @@ export function program(): Command {
   p.command('gradcheck')
     .description('check every layer, activation and loss against finite differences')
     .option('--json', 'as JSON')
-    .option('--seed <s>', 'seed', number('--seed', 0, 2 ** 32 - 1, true))
+    .option('--seed <s>', 'seed', number('--seed', 0, 2 ** 32 - 1, true), 0)
     .action(async (o: { json?: boolean; seed?: number }) => (await commands()).gradcheck(o));
 
   const ds = p.command('datasets').description('list the bundled data sets, or export one as CSV');
@@ -241,7 +241,7 @@ export function program(): Command {
     .description('train on a bundled data set; write model, predictions and report into a folder and print its path')
     .option('--dataset <name>', 'bundled data set', 'iris')
     .option('--dir <folder>', 'folder to write into (default: a new temporary folder)')
-    .option('--epochs <n>', 'epochs', number('--epochs', 1, 1e6, true))
+    .option('--epochs <n>', 'epochs (default 150)', number('--epochs', 1, 1e6, true))
     .option('--quiet', 'print only the folder')
     .action(async (o: { dataset?: string; dir?: string; epochs?: number; quiet?: boolean }) => (await commands()).demo(o));
 

@@ -50,7 +50,7 @@ export async function readForModel(path: string, m: LoadedModel, progress: Progr
  * --unknown, --min-frequency, --drop, --features) names that command.
  */
 export function trainingHints(message: string): string {
-  return message.replace(/\((--(?:impute|categorical|unknown|min-frequency|drop|features)\b[^)]*)\)/g, '(mlpkit train $1)');
+  return message.replace(/\((option \w+, )?(--(?:impute|categorical|unknown|min-frequency|drop|features)\b[^)]*)\)/g, '($1mlpkit train $2)');
 }
 
 /** Read a data file (CSV, TSV, JSON lines, Parquet, Arrow; '-' for stdin) with a progress bar; errors as the command reports them. */

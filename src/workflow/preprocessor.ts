@@ -469,7 +469,8 @@ function refuseMissingAt(table: Table, c: Column, r: number, impute: Impute | nu
   const line = table.lines[r]!;
   const spelled = c.firstMissing !== null && c.firstMissing.line === line ? ` ${showCell(c.firstMissing.value)}` : '';
   const why = impute === null ? 'the model was trained without imputation' : 'the model saw no missing value in this column, so it has no fill value';
-  throw new TableError(`${cellPlace(table, line, c)}: missing value${spelled} (${why}); fill the cell in`, table.source, line, c.name);
+  const retrain = impute === null ? ', or train the model with imputation (option impute, --impute mean|median|most-frequent|constant)' : '';
+  throw new TableError(`${cellPlace(table, line, c)}: missing value${spelled} (${why}); fill the cell in${retrain}`, table.source, line, c.name);
 }
 
 function classIndices(table: Table, c: Column, classes: readonly Label[]): Int32Array {
