@@ -9,7 +9,7 @@ import { ACTIVATION_NAMES, isActivationName, type ActivationName } from '../src/
 import { INIT_NAMES, isInitName, type InitName } from '../src/init.js';
 import { LOSS_NAMES, isLossName, type LossName } from '../src/losses.js';
 import { SCHEDULE_OPTIONS, scheduleKindsTaking } from '../src/optim/schedules.js';
-import { CliError, flagOf, userMessage } from './errors.js';
+import { CliError, flagOf, scheduleAttribute, userMessage } from './errors.js';
 import { VERSION } from '../src/version.js';
 import { exitNow, installSignalHandlers } from './io.js';
 import { err, guardStdio, out, withSinks, type Sinks } from './output.js';
@@ -49,7 +49,7 @@ const columnList = (flag: string) => (s: string): string[] => {
   return names;
 };
 
-/** How the training commands (train, lr-find, tune) read a table: the same flags, the same words. */
+/** How the commands read a table: the same flags with the same words in every command that takes them. */
 const decimalOption = (): Option => new Option('--decimal <separator>', "the decimal separator of the file's numbers: '.' (default) or ','")
   .argParser(oneOf('decimal separator', ['.', ','] as const, (v: string): v is '.' | ',' => v === '.' || v === ','));
 const categoricalOption = (): Option => new Option('--categorical <columns>', 'read these columns as categories even if they hold numbers, comma-separated')
@@ -81,7 +81,6 @@ const TRAINING_FLAGS = [
   'classWeight', 'sampleWeight', 'bagging', 'scale', 'fillValue', 'minFrequency', 'features',
 ] as const;
 
-
 /** What each schedule option's flag says and takes. */
 const SCHEDULE_FLAGS: Readonly<Record<string, { readonly arg: string; readonly what: string; readonly parse: (s: string) => number | string }>> = {
   stepSize: { arg: 'n', what: 'epochs between two drops', parse: number('--schedule-step-size', 1, 1e9, true) },
@@ -95,19 +94,19 @@ const SCHEDULE_FLAGS: Readonly<Record<string, { readonly arg: string; readonly w
   minDelta: { arg: 'd', what: 'the improvement of the loss it watches that counts (default 1e-4)', parse: number('--schedule-min-delta', 0, 1e6) },
 };
 
-/** One flag per schedule option (named by scheduleFlag), saying which schedules take it. */
+/** One flag per schedule option (--schedule-step-size for stepSize), saying which schedules take it. */
 function addScheduleOptions(c: Command): Command {
   for (const [name, f] of Object.entries(SCHEDULE_FLAGS)) {
-    c.option(`${flagOf(`schedule${name[0]!.toUpperCase()}${name.slice(1)}`)} <${f.arg}>`, `--schedule ${scheduleKindsTaking(name).join('/')}: ${f.what}`, f.parse);
+    c.option(`${flagOf(scheduleAttribute(name))} <${f.arg}>`, `--schedule ${scheduleKindsTaking(name).join('/')}: ${f.what}`, f.parse);
   }
   return c;
 }
 
 /** The schedule flags given, by the library's option names. */
 function scheduleFlags(o: Record<string, unknown>): { scheduleOptions?: Record<string, number | string> } {
-  const given = Object.keys(SCHEDULE_FLAGS).filter((k) => o[`schedule${k[0]!.toUpperCase()}${k.slice(1)}`] !== undefined);
+  const given = Object.keys(SCHEDULE_FLAGS).filter((k) => o[scheduleAttribute(k)] !== undefined);
   if (given.length === 0) return {};
-  return { scheduleOptions: Object.fromEntries(given.map((k) => [k, o[`schedule${k[0]!.toUpperCase()}${k.slice(1)}`] as number | string])) };
+  return { scheduleOptions: Object.fromEntries(given.map((k) => [k, o[scheduleAttribute(k)] as number | string])) };
 }
 
 export function program(): Command {

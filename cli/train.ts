@@ -24,7 +24,7 @@ import type { OptimizerName, TrainOptions as WorkflowOptions } from '../src/work
 import type { Pipeline } from '../src/workflow/pipeline.js';
 import { trainPipeline, type TrainHooks, type TrainOutcome } from '../src/workflow/train.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
-import { CliError, divergedMessage, flagOf, requireReportRenderer, usageError } from './errors.js';
+import { CliError, divergedMessage, flagOf, requireReportRenderer, scheduleAttribute, usageError } from './errors.js';
 import { onInterrupt } from './io.js';
 import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
 import { predictionsCsv } from './predictions.js';
@@ -164,7 +164,7 @@ function fillValueOf(o: TrainOptions): number | string | undefined {
 /** --schedule KIND with its --schedule-* flags; a flag of another schedule is refused, naming both. */
 function scheduleOf(o: TrainOptions): ScheduleSpec | undefined {
   const given = o.scheduleOptions ?? {};
-  const flag = (k: string): string => flagOf(`schedule${k[0]!.toUpperCase()}${k.slice(1)}`);
+  const flag = (k: string): string => flagOf(scheduleAttribute(k));
   const names = Object.keys(given);
   if (o.schedule === undefined) {
     if (names.length > 0) throw usageError(`${flag(names[0]!)} is a parameter of a learning-rate schedule: give --schedule ${scheduleKindsTaking(names[0]!).join('|')}`);
