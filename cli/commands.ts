@@ -7,12 +7,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { listDatasets, loadDataset } from '../src/datasets.js';
-import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample } from '../src/explain/trace.js';
+import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample, type RawSample } from '../src/explain/trace.js';
 import { TableError } from '../src/table/types.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
 import { findColumn } from '../src/workflow/preprocessor.js';
+import { affineOf, type FeatureStep } from '../src/io/features.js';
 import { CliError, usageError } from './errors.js';
-import { checkOutputPath, loadCliModel, readForModel, writeAll, type LoadedModel } from './model-io.js';
+import { checkOutputPath, loadCliModel, readForModel, trainingHints, writeAll, type LoadedModel } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
 import { predictionsFile } from './predictions.js';
 import { encodeTable } from '../src/io/node/read-table.js';
@@ -23,12 +24,12 @@ import { backendInfo } from '../src/node/native.js';
 const writeText = (path: string, text: string): Promise<void> => writeAll([{ path, data: text }]);
 const writeData = (path: string, data: string | Uint8Array): Promise<void> => writeAll([{ path, data }]);
 
-/** Library errors about the user's table, as the command reports them. */
-export function tableErrors<T>(f: () => T): T {
+/** Library errors about the user's table, as the command reports them (for a trained model's data: trainingHints). */
+export function tableErrors<T>(f: () => T, forModel = false): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof TableError) throw new CliError(e.message);
+    if (e instanceof TableError) throw new CliError(forModel ? trainingHints(e.message) : e.message);
     throw e;
   }
 }
@@ -39,8 +40,8 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
   const m = await loadCliModel(modelPath);
   const table = await readForModel(dataPath, m, progress, o.decimal);
   if (o.interval === true && m.pipeline.calibration === null) throw usageError(`--interval: ${modelPath} has no prediction intervals; train it with --intervals 0.9`);
-  const pred = tableErrors(() => m.pipeline.predict(table));
-  const uncertainty = o.interval === true ? tableErrors(() => m.pipeline.uncertainty(table)) : undefined;
+  const pred = tableErrors(() => m.pipeline.predict(table), true);
+  const uncertainty = o.interval === true ? tableErrors(() => m.pipeline.uncertainty(table), true) : undefined;
   const data = await predictionsFile(outPath, m.pipeline.preprocessor.target, pred, o.proba === true, uncertainty);
   if (await writeOutput(outPath, data, writeData) === 'file') progress.note(`${table.rows} predictions: ${outPath}`);
 }
@@ -52,7 +53,7 @@ export async function evaluate(modelPath: string, dataPath: string, o: { target?
   const trained = targetColumns(t, o.target);
   const table = await readForModel(dataPath, m, progress, o.decimal);
   tableErrors(() => trained.forEach((n) => findColumn(table, n, 'the target (--target)')));
-  const ev = tableErrors(() => m.pipeline.evaluate(table, trained));
+  const ev = tableErrors(() => m.pipeline.evaluate(table, trained), true);
   const metrics = ev.metrics;
   if (o.json === true) {
     // The metrics at the top level, and beside them the confusion matrix and per-class table, or the residuals.
@@ -139,7 +140,7 @@ function backend(o: { json?: boolean }): void {
   if (b.hint !== null) out(`  to get it: ${b.hint}\n`);
 }
 
-export async function trace(modelPath: string | undefined, dataPath: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean }): Promise<void> {
+export async function trace(modelPath: string | undefined, dataPath: string | undefined, o: { row?: number; json?: boolean; markdown?: boolean; decimal?: '.' | ',' }): Promise<void> {
   let result;
   if (modelPath === undefined) {
     const ex = lectureExample();
@@ -148,22 +149,39 @@ export async function trace(modelPath: string | undefined, dataPath: string | un
     if (dataPath === undefined) throw usageError('trace MODEL.json needs a data file: mlpkit trace MODEL.json DATA.csv --row N (or no arguments for the built-in example)');
     const m = await loadCliModel(modelPath);
     const progress = new Progress('quiet');
-    const table = await readForModel(dataPath, m, progress);
+    const table = await readForModel(dataPath, m, progress, o.decimal);
     const row = o.row ?? 1;
     if (!Number.isInteger(row) || row < 1 || row > table.rows) throw usageError(`--row ${row}: ${basename(dataPath)} has data rows 1 to ${table.rows}`);
     const prep = m.pipeline.preprocessor;
-    const x = tableErrors(() => prep.transform(table));
+    const x = tableErrors(() => prep.transform(table), true);
     const sample = Array.from(x.data.subarray((row - 1) * x.cols, row * x.cols));
     const t = prep.target;
     const missing = (t.task === 'regression' ? t.names : [t.name]).find((n) => !table.columns.some((c) => c.name === n));
     if (missing !== undefined) throw new CliError(`${basename(dataPath)}: the trace needs the target column '${missing}' to compute the loss`);
-    const { y } = tableErrors(() => prep.transformTarget(table));
+    const { y } = tableErrors(() => prep.transformTarget(table), true);
     const target = Array.from(y.data.subarray((row - 1) * y.cols, row * y.cols));
-    result = traceSample(m.pipeline.model, sample, target, { inputNames: prep.featureNames });
+    result = traceSample(m.pipeline.model, sample, target, { inputNames: prep.featureNames, ...rawSample(prep, sample) });
   }
   if (o.json === true) out(`${JSON.stringify(result)}\n`);
   else if (o.markdown === true) out(formatTraceMarkdown(result));
   else out(formatTraceText(result));
+}
+
+/**
+ * The row's raw values beside the x the network sees: the scaling undone (a category's 0/1 columns are
+ * not scaled), with words for the scaling. Nothing when the network sees the raw values.
+ */
+function rawSample(prep: LoadedModel['pipeline']['preprocessor'], x: readonly number[]): { raw?: RawSample } {
+  const step = prep.featureSteps().find((s): s is Exclude<FeatureStep, { kind: 'oneHot' }> => s.kind === 'standard' || s.kind === 'minmax');
+  const t = prep.target;
+  const scaled = t.task === 'regression' && t.scale.some((s, k) => s !== 1 || t.mean[k] !== 0);
+  const target = scaled && t.task === 'regression' ? { target: { mean: t.mean, scale: t.scale } } : {};
+  if (step === undefined) return scaled ? { raw: target } : {};
+  const a = affineOf(step);
+  const scaling = prep.scaling === 'minmax'
+    ? "min-max scaled, x = (raw − min)/(max − min) with the training file's min and max"
+    : "standardized, x = (raw − mean)/sd with the training file's mean and sd";
+  return { raw: { inputs: { x: x.map((z, j) => (z - a.offset) * a.divisor[j]! + a.shift[j]!), scaling }, ...target } };
 }
 
 export async function gradcheck(o: { json?: boolean; seed?: number }): Promise<void> {

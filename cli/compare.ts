@@ -10,6 +10,7 @@ import { ACTIVATION_NAMES, type ActivationName } from '../src/activations.js';
 import { closest } from '../src/options.js';
 import type { CompareData, CompareResult, TrialOptions, Vary } from '../src/tune/compare.js';
 import { CliError, requireReportRenderer, usageError } from './errors.js';
+import type { TableFlags } from './explain.js';
 import { Preprocessor } from '../src/workflow/preprocessor.js';
 import { checkOutputPath, readData, writeAll } from './model-io.js';
 import { err, out } from './output.js';
@@ -23,10 +24,10 @@ const FLAG_NAMES: Readonly<Record<string, keyof TrialOptions>> = {
 
 const NUMERIC: ReadonlySet<keyof TrialOptions> = new Set(['dropout', 'l1', 'l2', 'learningRate', 'epochs', 'batchSize']);
 
-/** `64x32` → [64, 32] (commas separate the values of --vary, so layers are joined by x). */
-function layers(s: string, flag: string): number[] {
-  const units = s.split('x').map((p) => Number(p.trim()));
-  if (s.trim() === '' || units.some((u) => !Number.isInteger(u) || u < 1)) throw usageError(`${flag}: hidden sizes are widths joined by x, like 64x32, got '${s}'`);
+/** `64x32` → [64, 32] (commas separate the values of --vary, so layers are joined by x; --hidden takes train's 64,32 too). */
+function layers(s: string, flag: string, commas = false): number[] {
+  const units = s.split(commas ? /[x,]/ : 'x').map((p) => Number(p.trim()));
+  if (s.trim() === '' || units.some((u) => !Number.isInteger(u) || u < 1)) throw usageError(`${flag}: hidden sizes are widths joined by x, like 64x32${commas ? ' (or 64,32)' : ''}, got '${s}'`);
   return units;
 }
 
@@ -59,7 +60,7 @@ export function parseVary(flags: readonly string[]): Vary {
   return vary as Vary;
 }
 
-export interface CompareCliOptions {
+export interface CompareCliOptions extends TableFlags {
   readonly target: string;
   readonly vary: readonly string[];
   readonly repeats: number;
@@ -93,7 +94,7 @@ export function compareCommand(): Command {
     .option('--vary <option=values>', `an option and its values, e.g. batchnorm=before,after (repeatable; options: ${Object.keys(FLAG_NAMES).join(', ')})`, (s: string, prev: string[]) => [...prev, s], [] as string[])
     .option('--repeats <n>', 'seeds, each one split and one initialization shared by every configuration', num('--repeats', 2, 1000, true), 10)
     .option('--test-fraction <f>', 'rows held out in each repeat', num('--test-fraction', 0.01, 0.9), 0.25)
-    .option('--hidden <units>', 'hidden layer widths, e.g. 64x32', '32')
+    .option('--hidden <units>', 'hidden layer widths, e.g. 64,32 (or 64x32, as in --vary)', '32')
     .addOption(new Option('--activation <f>', 'hidden activation').choices(ACTIVATION_NAMES).default('relu'))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad']).default('adam'))
     .option('--lr <rate>', 'learning rate (default 3e-3)', num('--lr', 1e-12, 100))
@@ -113,11 +114,14 @@ export async function runCompare(dataPath: string, o: CompareCliOptions): Promis
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   if (reportPath !== null) await requireReportRenderer();
   const vary = parseVary(o.vary);
-  const table = await readData(dataPath, new Progress(outputMode({ quiet: o.json === true })));
+  const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
+  const table = await readData(dataPath, new Progress(outputMode({ quiet: o.json === true })), { types, ...(o.decimal === undefined ? {} : { decimal: o.decimal }) });
   // One scaling fitted on every row: the same for every configuration, so it favours none.
   let data: CompareData;
   try {
-    const prep = Preprocessor.fit(table, { target: o.target });
+    const prep = Preprocessor.fit(table, {
+      target: o.target, ...(o.impute === undefined ? {} : { impute: o.impute }), ...((o.drop ?? []).length === 0 ? {} : { drop: o.drop }),
+    });
     const x = prep.transform(table, 'float64');
     const y = prep.transformTarget(table, 'float64').y;
     data = { task: prep.task, x: { rows: x.rows, cols: x.cols, data: Float64Array.from(x.data) }, y: { rows: y.rows, cols: y.cols, data: Float64Array.from(y.data) } };
@@ -125,7 +129,7 @@ export async function runCompare(dataPath: string, o: CompareCliOptions): Promis
     throw new CliError((e as Error).message);
   }
   const base: Partial<TrialOptions> = {
-    hidden: layers(o.hidden, '--hidden'), activation: o.activation, optimizer: o.optimizer, epochs: o.epochs, batchSize: o.batchSize,
+    hidden: layers(o.hidden, '--hidden', true), activation: o.activation, optimizer: o.optimizer, epochs: o.epochs, batchSize: o.batchSize,
     ...(o.lr === undefined ? {} : { learningRate: o.lr }), ...(o.dropout === undefined ? {} : { dropout: o.dropout }),
     ...(o.l2 === undefined ? {} : { l2: o.l2 }), ...(o.batchnorm === undefined ? {} : { batchNorm: o.batchnorm }),
   };

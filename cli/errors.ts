@@ -18,6 +18,16 @@ export function usageError(message: string): CliError {
   return new CliError(message, 2);
 }
 
+/** The command-line flag of a library option name: learningRate → --learning-rate. */
+export function flagOf(name: string): string {
+  return `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** The parsed-flag name of a schedule option: stepSize → scheduleStepSize, the flag --schedule-step-size. */
+export function scheduleAttribute(option: string): string {
+  return `schedule${option[0]!.toUpperCase()}${option.slice(1)}`;
+}
+
 export { cellPlace, showValue } from '../src/table/cells.js';
 
 /** What a failed system call means, in words (the code stays in brackets for searching). */

@@ -8,7 +8,6 @@ import { basename, join, resolve } from 'node:path';
 import { Model } from '../src/graph/model.js';
 import { mlp } from '../src/graph/builders.js';
 import type { ActivationName } from '../src/activations.js';
-import { saliency } from '../src/explain/saliency.js';
 import { interpretModel, outputNames, targetForInterpretation } from '../src/report/interpretation.js';
 import { hiddenUnitMaps } from '../src/explain/hidden-units.js';
 import { lrRangeTest } from '../src/tune/lr-range.js';
@@ -19,7 +18,7 @@ import { depthDemo, formatDepthTable, GEOMETRIC_SET_NAMES, type GeometricSetName
 import { formatUniversalTable, universalApproximation } from '../src/demos/universal.js';
 import type { Table } from '../src/table/types.js';
 import type { Matrix } from '../src/matrix.js';
-import { findColumn, Preprocessor, type EncodedTarget } from '../src/workflow/preprocessor.js';
+import { findColumn, Preprocessor, type EncodedTarget, type Impute } from '../src/workflow/preprocessor.js';
 import { tableErrors, targetColumns } from './commands.js';
 import { CliError, requireReportRenderer, usageError } from './errors.js';
 import { checkModelMemory, checkOutputPath, loadCliModel, readData, readForModel, writeAll } from './model-io.js';
@@ -40,7 +39,7 @@ async function writePictures(dir: string | undefined, pictures: Record<string, s
   return full;
 }
 
-export async function explain(modelPath: string, dataPath: string, o: { target?: string; feature?: string; repeats?: number; seed?: number; json?: boolean; dir?: string; report?: string }): Promise<void> {
+export async function explain(modelPath: string, dataPath: string, o: { target?: string; feature?: string; repeats?: number; seed?: number; json?: boolean; dir?: string; report?: string; decimal?: '.' | ','; standardized?: boolean }): Promise<void> {
   const progress = new Progress(outputMode({ quiet: o.json === true }));
   const reportPath = o.report === undefined ? null : checkOutputPath(o.report, '--report');
   if (reportPath !== null) await requireReportRenderer();
@@ -50,11 +49,11 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   const model = m.pipeline.model;
   const t = prep.target;
   const trained = targetColumns(t, o.target);
-  const table = await readForModel(dataPath, m, progress);
+  const table = await readForModel(dataPath, m, progress, o.decimal);
   const { x, y } = tableErrors(() => {
     trained.forEach((n) => findColumn(table, n, 'the target (--target)'));
     return { x: prep.transform(table), y: prep.transformTarget(table, 'float64', trained).y };
-  });
+  }, true);
   const names = prep.featureNames;
   let feature: number | undefined;
   if (o.feature !== undefined) {
@@ -63,20 +62,19 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   }
   const target = targetForInterpretation(t);
   const steps = prep.featureSteps();
+  // Saliency, printed and drawn alike: ∂ŷ/∂x per raw unit of each column by default (the chain rule
+  // through the scaling the network saw), ∂ŷ/∂z per scaled unit with --standardized; ŷ in the target's units.
   const it = interpretModel(model, x, y, {
     setName: `${table.rows} rows of ${basename(dataPath)}`, featureNames: names, target, features: steps, groups: prep.groups,
     repeats: o.repeats ?? 10, seed: o.seed ?? 0, ...(feature === undefined ? {} : { feature }),
+    saliencyUnits: o.standardized === true ? 'standardized' : 'raw',
   });
   const imp = it.importance;
   const pd = it.partialDependence;
-  // The printed saliency is in the features' and the target's own units: the model sees z = (x − μ)/σ
-  // (and a regression model predicts the standardized target), so ∂y/∂x = s_y · ∂ŷ/∂z / σ.
-  const std = steps.find((s) => s.kind === 'standard');
-  const inputScale = std === undefined || std.kind !== 'standard' ? undefined : std.scale.map((s) => 1 / s);
-  const targetScale = t.task === 'regression' ? t.scale[0]! : 1;
-  const sal = model.trainable ? saliency(model, x, inputScale === undefined ? {} : { inputScale }).meanAbs.map((v) => v * targetScale) : null;
+  const sal = it.saliency;
   const name = names[pd.feature]!;
   const outputs = outputNames(target);
+  const yUnits = t.task === 'regression' ? `ŷ in the units of '${t.names[0]}'` : 'ŷ a probability';
   const pictures: Record<string, string> = {};
   if (o.dir !== undefined) {
     const p = await import('../src/report/pictures.js');
@@ -99,7 +97,7 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   ]);
   if (o.json === true) {
     out(`${JSON.stringify({
-      importance: imp, saliency: sal === null ? null : { meanAbs: sal, features: names },
+      importance: imp, saliency: sal === null ? null : { meanAbs: sal, features: names, units: o.standardized === true ? 'standardized' : 'raw', label: it.saliencyUnits },
       partialDependence: { feature: name, grid: pd.grid, curves: pd.curves, outputs },
       pictures: dir, report: reportPath,
     })}\n`);
@@ -107,6 +105,7 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   }
   out(`permutation importance on ${table.rows} rows (${imp.score} ${imp.baseline.toFixed(4)}; drop over ${imp.repeats} shuffles)\n`);
   const w = Math.max(...imp.features.map((f) => f.name.length), 7);
+  out(`saliency: mean |∂ŷ/∂x| in ${it.saliencyUnits}; ${yUnits}${o.standardized === true ? '' : ' (--standardized: per unit of the scaled inputs instead)'}\n`);
   out(`  rank  ${'feature'.padEnd(w)}  drop     ± std    mean |∂ŷ/∂x|\n`);
   const groups = prep.groups;
   for (const j of imp.ranking) {
@@ -116,25 +115,37 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
     const s = sal === null || cols.length !== 1 ? '-' : sal[cols[0]!]!.toPrecision(3);
     out(`  ${String(f.rank).padStart(4)}  ${f.name.padEnd(w)}  ${f.mean.toFixed(4).padStart(7)}  ${f.std.toFixed(4)}   ${s}\n`);
   }
-  out(`partial dependence on ${name} (${outputs.join(', ')}):\n`);
+  out(`partial dependence on ${name} (${outputs.join(', ')}; ${name} in its raw units):\n`);
   pd.grid.forEach((g, i) => { if (i % 4 === 0 || i === pd.grid.length - 1) out(`  ${g.toPrecision(4).padStart(10)}  ${pd.curves.map((c) => c[i]!.toFixed(4)).join('  ')}\n`); });
   if (dir !== null) out(`pictures: ${dir}\n`);
   if (reportPath !== null) out(`report: ${reportPath}\n`);
 }
 
+/** How lr-find and tune read their training table: train's flags of the same names. */
+export interface TableFlags {
+  readonly impute?: Impute;
+  readonly categorical?: readonly string[];
+  readonly drop?: readonly string[];
+  readonly decimal?: '.' | ',';
+}
+
 /** A training table through the workflow's preprocessing (categories one-hot; inputs standardized unless told not to). */
-async function trainingTable(dataPath: string, target: string, standardize: boolean): Promise<{ table: Table; prep: Preprocessor; x: Matrix; y: EncodedTarget }> {
-  const table = await readData(dataPath, new Progress('quiet'));
+async function trainingTable(dataPath: string, target: string, standardize: boolean, o: TableFlags): Promise<{ table: Table; prep: Preprocessor; x: Matrix; y: EncodedTarget }> {
+  const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
+  const table = await readData(dataPath, new Progress('quiet'), { types, ...(o.decimal === undefined ? {} : { decimal: o.decimal }) });
   return tableErrors(() => {
-    const prep = Preprocessor.fit(table, { target, ...(standardize ? {} : { scale: 'none' as const, scaleTarget: false }) });
+    const prep = Preprocessor.fit(table, {
+      target, ...(standardize ? {} : { scale: 'none' as const, scaleTarget: false }),
+      ...(o.impute === undefined ? {} : { impute: o.impute }), ...((o.drop ?? []).length === 0 ? {} : { drop: o.drop }),
+    });
     return { table, prep, x: prep.transform(table), y: prep.transformTarget(table) };
   });
 }
 
-export async function lrFind(dataPath: string, o: { target: string; hidden: number[]; activation: ActivationName; optimizer: 'adam' | 'sgd'; batchSize: number; steps: number; minLr: number; maxLr: number; seed: number; json?: boolean; plot?: string }): Promise<void> {
+export async function lrFind(dataPath: string, o: TableFlags & { target: string; hidden: number[]; activation: ActivationName; optimizer: 'adam' | 'sgd'; batchSize: number; steps: number; minLr: number; maxLr: number; seed: number; json?: boolean; plot?: string }): Promise<void> {
   const plotPath = o.plot === undefined ? null : checkOutputPath(o.plot, '--plot');
   if (plotPath !== null) await requireReportRenderer('--plot');
-  const { prep, x, y: target } = await trainingTable(dataPath, o.target, true);
+  const { prep, x, y: target } = await trainingTable(dataPath, o.target, true, o);
   const y = target.y;
   const spec = mlp({ inputSize: x.cols, outputSize: y.cols, task: prep.task, hidden: o.hidden, activation: o.activation });
   checkModelMemory(spec, o.batchSize, `--hidden ${o.hidden.join(',')}`);
@@ -153,10 +164,11 @@ export async function lrFind(dataPath: string, o: { target: string; hidden: numb
   if (plotPath !== null) out(`plot: ${plotPath}\n`);
 }
 
-export async function tune(dataPath: string, o: { target: string; trials: number; folds: number; strategy: 'random' | 'grid'; maxIter: number; seed: number; threads?: number; timeBudget?: number; out?: string; json?: boolean; redis?: string; redisPasswordFile?: string }): Promise<void> {
+export async function tune(dataPath: string, o: TableFlags & { target: string; trials: number; folds: number; strategy: 'random' | 'grid'; epochs: number; maxIter?: string; seed: number; threads?: number; timeBudget?: number; out?: string; json?: boolean; redis?: string; redisPasswordFile?: string }): Promise<void> {
+  if (o.maxIter !== undefined) throw usageError(`--max-iter is now --epochs (train's name): --epochs ${o.maxIter}`);
   const outPath = o.out === undefined ? null : checkOutputPath(o.out, '--out');
   // The estimators standardize inside each fold, so the search sees the encoded, unscaled inputs.
-  const { prep, x, y } = await trainingTable(dataPath, o.target, false);
+  const { prep, x, y } = await trainingTable(dataPath, o.target, false, o);
   const plan = prep.target;
   const rows = Array.from({ length: x.rows }, (_, r) => Array.from(x.data.subarray(r * x.cols, (r + 1) * x.cols)));
   const classification = plan.task !== 'regression';
@@ -164,11 +176,11 @@ export async function tune(dataPath: string, o: { target: string; trials: number
   const targets = plan.task === 'regression' ? Array.from(y.values!) : Array.from(y.classIndex!, (k) => plan.classes[k]!);
   const r = await runTune(rows, targets, {
     task: classification ? 'classification' : 'regression', trials: o.trials, folds: o.folds, strategy: o.strategy, seed: o.seed,
-    base: { maxIter: o.maxIter }, ...(o.timeBudget === undefined ? {} : { timeBudgetSeconds: o.timeBudget }),
+    base: { maxIter: o.epochs }, ...(o.timeBudget === undefined ? {} : { timeBudgetSeconds: o.timeBudget }),
     runner: queue?.runner ?? parallelTuneRunner(o.threads === undefined ? {} : { threads: o.threads }), refit: false,
   });
   if (queue !== null && o.json !== true) err(`${queue.summary()}\n`);
-  const refit = outPath === null ? null : await refitAsTrain(dataPath, o.target, r.best.params, { task: plan.task, rows: x.rows, epochs: o.maxIter, seed: o.seed, out: outPath });
+  const refit = outPath === null ? null : await refitAsTrain(dataPath, o.target, r.best.params, { task: plan.task, rows: x.rows, epochs: o.epochs, seed: o.seed, out: outPath, table: o });
   if (o.json === true) {
     out(`${JSON.stringify({ score: r.score, ranked: r.ranked.map((c) => ({ ...c, mean: Number.isFinite(c.mean) ? c.mean : null })), best: r.best.params, skipped: r.skipped, seconds: r.seconds, out: outPath, refitMetrics: refit })}\n`);
     return;
@@ -188,7 +200,7 @@ export async function tune(dataPath: string, o: { target: string; trials: number
  * adam at the candidate's learning rate (estimator default 1e-3); no validation split, as in the search's fits.
  * Returns train's metrics on the file.
  */
-async function refitAsTrain(dataPath: string, target: string, p: Candidate, o: { task: 'binary' | 'multiclass' | 'regression'; rows: number; epochs: number; seed: number; out: string }): Promise<Record<string, number>> {
+async function refitAsTrain(dataPath: string, target: string, p: Candidate, o: { task: 'binary' | 'multiclass' | 'regression'; rows: number; epochs: number; seed: number; out: string; table: TableFlags }): Promise<Record<string, number>> {
   const { train } = await import('./train.js');
   const batch = Math.min(200, o.rows);
   const alpha = p.alpha ?? 1e-4;
@@ -197,7 +209,9 @@ async function refitAsTrain(dataPath: string, target: string, p: Candidate, o: {
     optimizer: 'adam', lr: p.learningRateInit ?? 1e-3, batchSize: batch, epochs: o.epochs,
     l2: o.task === 'regression' ? alpha / batch : alpha / (2 * batch),
     ...(p.dropout === undefined || p.dropout === 0 ? {} : { dropout: p.dropout }),
-    validation: 0, testSize: 0, standardize: true, drop: [], seed: o.seed, out: o.out, quiet: true,
+    validation: 0, testSize: 0, standardize: true, drop: o.table.drop ?? [], seed: o.seed, out: o.out, quiet: true,
+    ...(o.table.impute === undefined ? {} : { impute: o.table.impute }), ...(o.table.categorical === undefined ? {} : { categorical: o.table.categorical }),
+    ...(o.table.decimal === undefined ? {} : { decimal: o.table.decimal }),
   });
   return r.metrics;
 }

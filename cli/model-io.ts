@@ -36,7 +36,21 @@ export async function loadCliModel(path: string): Promise<LoadedModel> {
 
 /** Read a data file with the column types the model was trained on (a zip code stays a category). */
 export async function readForModel(path: string, m: LoadedModel, progress: Progress, decimal?: '.' | ','): Promise<Table> {
-  return readData(path, progress, { types: m.pipeline.preprocessor.readTypes, ...(decimal === undefined ? {} : { decimal }) });
+  try {
+    return await readData(path, progress, { types: m.pipeline.preprocessor.readTypes, ...(decimal === undefined ? {} : { decimal }) });
+  } catch (e) {
+    if (e instanceof CliError) throw new CliError(trainingHints(e.message), e.exitCode);
+    throw e;
+  }
+}
+
+/**
+ * A table message as a command reading data for a trained model says it: how the model reads and encodes
+ * columns was fixed by `mlpkit train`, so a hint naming one of train's reading flags (--impute, --categorical,
+ * --unknown, --min-frequency, --drop, --features) names that command.
+ */
+export function trainingHints(message: string): string {
+  return message.replace(/\((option \w+, )?(--(?:impute|categorical|unknown|min-frequency|drop|features)\b[^)]*)\)/g, '($1mlpkit train $2)');
 }
 
 /** Read a data file (CSV, TSV, JSON lines, Parquet, Arrow; '-' for stdin) with a progress bar; errors as the command reports them. */

@@ -19,13 +19,14 @@ import { tableFromColumns } from '../src/table/values.js';
 import { takeTableRows } from '../src/table/rows.js';
 import { TrainingDivergedError, type Checkpoint, type EpochRecord, type History } from '../src/train/types.js';
 import type { Matrix } from '../src/matrix.js';
-import type { Impute } from '../src/workflow/preprocessor.js';
+import type { Impute, Scaling } from '../src/workflow/preprocessor.js';
+import { SCHEDULE_OPTIONS, scheduleKindsTaking, type ScheduleKind, type ScheduleSpec } from '../src/optim/schedules.js';
 import type { OptimizerName, TrainOptions as WorkflowOptions } from '../src/workflow/options.js';
 import type { Pipeline } from '../src/workflow/pipeline.js';
 import type { TrainHooks } from '../src/workflow/train.js';
 import { lenientFor, trainHeldOut, type HeldOutOutcome, type HoldOutOptions } from '../src/workflow/holdout.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
-import { CliError, divergedMessage, requireReportRenderer, usageError } from './errors.js';
+import { CliError, divergedMessage, flagOf, requireReportRenderer, scheduleAttribute, usageError } from './errors.js';
 import { onInterrupt, openInput } from './io.js';
 import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
 import { predictionsFile } from './predictions.js';
@@ -33,17 +34,40 @@ import { Progress, outputMode } from './progress.js';
 import { VERSION } from '../src/version.js';
 import { diagnose, formatFindings, type Finding } from '../src/train/diagnose.js';
 
+/** The flags of `mlpkit train`, as commander parses them (the workflow's names where they differ: workflowOptions). */
 export interface TrainOptions {
-  readonly target: string;
+  /** One target column, or several numeric ones (multi-output regression). */
+  readonly target: string | readonly string[];
   readonly task?: 'classification' | 'regression';
   readonly hidden: readonly number[];
   readonly activation: ActivationName;
   readonly loss?: LossName;
+  /** With loss huber: Huber's δ. */
+  readonly huberDelta?: number;
   readonly optimizer: OptimizerName;
   readonly lr?: number;
   readonly momentum?: number;
+  readonly nesterov?: boolean;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly epsilon?: number;
+  readonly schedule?: ScheduleKind;
+  /** The --schedule-* flags given, by the schedule's option names (stepSize, gamma, …). */
+  readonly scheduleOptions?: Readonly<Record<string, number | string>>;
   readonly batchSize: number;
   readonly epochs: number;
+  /** false: --no-shuffle. */
+  readonly shuffle?: boolean;
+  /** false: --no-scale-target (a regression trained on the target as it is). */
+  readonly scaleTarget?: boolean;
+  readonly minDelta?: number;
+  readonly nIterNoChange?: number;
+  readonly tolerance?: number;
+  readonly classWeight?: WorkflowOptions['classWeight'];
+  readonly sampleWeight?: string;
+  readonly inputNoise?: number;
+  /** Each restart on a bootstrap sample (the workflow's bootstrap). */
+  readonly bagging?: boolean;
   readonly l1?: number;
   readonly l2?: number;
   readonly dropout?: number;
@@ -56,8 +80,14 @@ export interface TrainOptions {
   /** Run the restarts on `mlpkit worker`s through this Redis instead of worker threads. */
   readonly redis?: string;
   readonly redisPasswordFile?: string;
+  /** false: --no-standardize, the same as scale 'none'. */
   readonly standardize: boolean;
+  readonly scale?: Scaling;
   readonly impute?: Impute;
+  /** With impute constant; a number when it reads as one. */
+  readonly fillValue?: string;
+  readonly minFrequency?: number;
+  readonly features?: readonly string[];
   /** What a category level never seen in training does at predict time. */
   readonly unknown?: 'error' | 'ignore';
   /** The decimal separator of the data file's numbers. */
@@ -101,15 +131,73 @@ export interface TrainResult {
 
 /** The command's flags as the workflow's options: one name per option, the library's. */
 export function workflowOptions(o: TrainOptions): WorkflowOptions {
+  if (o.bagging === true && (o.restarts ?? 1) < 2) throw usageError('--bagging trains each run of --restarts K on its own bootstrap sample: give K ≥ 2');
   const set = <K extends string, V>(k: K, v: V | undefined): Partial<Record<K, V>> => (v === undefined ? {} : ({ [k]: v } as Record<K, V>));
+  const targets = typeof o.target === 'string' ? [o.target] : o.target;
   return {
-    target: o.target, hidden: o.hidden, activation: o.activation, optimizer: o.optimizer, batchSize: o.batchSize, epochs: o.epochs, seed: o.seed,
-    ...set('task', o.task), ...set('loss', o.loss), ...set('learningRate', o.lr), ...set('momentum', o.momentum),
+    target: targets.length === 1 ? targets[0]! : targets, hidden: o.hidden, activation: o.activation, optimizer: o.optimizer, batchSize: o.batchSize, epochs: o.epochs, seed: o.seed,
+    ...set('task', o.task), ...set('loss', lossOf(o)), ...set('learningRate', o.lr), ...set('momentum', o.momentum),
+    ...set('nesterov', o.nesterov), ...set('beta1', o.beta1), ...set('beta2', o.beta2), ...set('epsilon', o.epsilon), ...set('schedule', scheduleOf(o)),
+    ...(o.shuffle === false ? { shuffle: false } : {}), ...(o.scaleTarget === false ? { scaleTarget: false } : {}), ...set('minDelta', o.minDelta), ...set('tolerance', o.tolerance), ...set('nIterNoChange', o.nIterNoChange),
+    ...set('classWeight', o.classWeight), ...set('sampleWeight', o.sampleWeight), ...set('inputNoise', o.inputNoise),
     ...set('l1', o.l1), ...set('l2', o.l2), ...set('dropout', o.dropout), ...set('batchNorm', o.batchnorm), ...set('init', o.init),
     ...set('earlyStopping', o.earlyStopping), ...set('validation', o.validation), ...set('restarts', o.restarts),
-    ...(o.ensemble === true ? { ensemble: true } : {}), ...(o.standardize ? {} : { scale: 'none' as const }),
-    ...set('impute', o.impute), ...set('unknown', o.unknown), ...set('intervals', o.intervals), ...set('monotone', o.monotone), ...(o.drop.length === 0 ? {} : { drop: o.drop }),
+    ...(o.ensemble === true ? { ensemble: true } : {}), ...(o.bagging === true ? { bootstrap: true } : {}), ...set('scale', scaleOf(o)),
+    ...set('impute', o.impute), ...set('fillValue', fillValueOf(o)), ...set('minFrequency', o.minFrequency), ...set('unknown', o.unknown),
+    ...(o.drop.length === 0 ? {} : { drop: o.drop }), ...set('features', o.features), ...set('intervals', o.intervals), ...set('monotone', o.monotone),
   };
+}
+
+/** The flags whose spelling is not the library option's in kebab-case. */
+const OWN_SPELLINGS: Readonly<Record<string, string>> = { learningRate: '--lr', batchNorm: '--batchnorm', bootstrap: '--bagging', shuffle: '--no-shuffle', scaleTarget: '--no-scale-target' };
+
+/** The command's flag for a library option name (learningRate → --lr, nIterNoChange → --n-iter-no-change). */
+export function flagOfOption(name: string): string {
+  return OWN_SPELLINGS[name] ?? flagOf(name);
+}
+
+/** --loss with --huber-delta: Huber's loss with its δ, as the model spec names it. */
+function lossOf(o: TrainOptions): WorkflowOptions['loss'] {
+  if (o.huberDelta === undefined) return o.loss;
+  if (o.loss !== 'huber') throw usageError(`--huber-delta is the huber loss's δ: give --loss huber${o.loss === undefined ? '' : ` (not --loss ${o.loss})`}`);
+  return { name: 'huber', delta: o.huberDelta };
+}
+
+/** --scale, or its older spelling --no-standardize (scale none); both at once must agree. */
+function scaleOf(o: TrainOptions): Scaling | undefined {
+  if (o.standardize) return o.scale;
+  if (o.scale !== undefined && o.scale !== 'none') throw usageError(`--no-standardize is --scale none; it cannot go with --scale ${o.scale}`);
+  return 'none';
+}
+
+/** --fill-value: a number when it reads as one (numeric columns), else a category level. */
+function fillValueOf(o: TrainOptions): number | string | undefined {
+  if (o.fillValue === undefined) return undefined;
+  if (o.impute !== 'constant') throw usageError(`--fill-value is the value --impute constant fills in: give --impute constant${o.impute === undefined ? '' : ` (not --impute ${o.impute})`}`);
+  const v = Number(o.fillValue);
+  return o.fillValue.trim() !== '' && Number.isFinite(v) ? v : o.fillValue;
+}
+
+/** --schedule KIND with its --schedule-* flags; a flag of another schedule is refused, naming both. */
+function scheduleOf(o: TrainOptions): ScheduleSpec | undefined {
+  const given = o.scheduleOptions ?? {};
+  const flag = (k: string): string => flagOf(scheduleAttribute(k));
+  const names = Object.keys(given);
+  if (o.schedule === undefined) {
+    if (names.length > 0) throw usageError(`${flag(names[0]!)} is a parameter of a learning-rate schedule: give --schedule ${scheduleKindsTaking(names[0]!).join('|')}`);
+    return undefined;
+  }
+  const t = SCHEDULE_OPTIONS[o.schedule];
+  const takes = [...t.required, ...t.optional];
+  const stray = names.find((k) => !takes.includes(k));
+  if (stray !== undefined) {
+    throw usageError(`${flag(stray)} does not belong to --schedule ${o.schedule} (${takes.length === 0 ? 'it takes no parameters' : `it takes ${takes.map(flag).join(', ')}`}; ${flag(stray)} is for --schedule ${scheduleKindsTaking(stray).join('|')})`);
+  }
+  // The cosine's period defaults to the whole run.
+  const filled = o.schedule === 'cosine' && given.epochs === undefined ? { ...given, epochs: o.epochs } : given;
+  const missing = t.required.find((k) => filled[k] === undefined);
+  if (missing !== undefined) throw usageError(`--schedule ${o.schedule} needs ${flag(missing)}`);
+  return { kind: o.schedule, ...filled } as ScheduleSpec;
 }
 
 /** Library errors about the user's table or options, as the command reports them (no stack). */
@@ -118,7 +206,7 @@ function asCliError(e: unknown): CliError {
   if (e instanceof TrainingDivergedError) return new CliError(divergedMessage(e.message));
   if (e instanceof TableError) return new CliError(e.message);
   const m = (e as Error).message;
-  if (/^train: option /.test(m)) return usageError(m.replace(/^train: option (\w+)/, (_, k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`));
+  if (/^train: option /.test(m)) return usageError(m.replace(/^train: option (\w+)/, (_, k: string) => flagOfOption(k)));
   return new CliError(m.startsWith('preprocessing') ? m : `training failed: ${m}`);
 }
 

@@ -24,5 +24,5 @@ const history = await fit(model, { x, y }, { epochs: 2000, batchSize: 4, optimiz
 const out = Array.from(model.predict(x).data, (v) => v.toFixed(3));
 console.log(`after ${history.epochs.length} epochs: loss ${history.epochs.at(-1)!.trainLoss.toExponential(2)}, outputs ${out.join(' ')} for targets ${y.join(' ')}`);
 
-const byPlace = new Map([...g.neurons].map(([id, p]) => [`${p.layer}:${p.unit}`, id]));
-console.log(formatTraceText(traceSample(model, [1, 0], [1], { names: (layer, unit) => byPlace.get(`${layer}:${unit}`) })));
+// The spec keeps the neurons' ids, so the trace names them h and o (from any saved copy too).
+console.log(formatTraceText(traceSample(model, [1, 0], [1])));

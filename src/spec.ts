@@ -33,6 +33,8 @@ export interface DenseSpec extends Common {
   readonly mask?: readonly (readonly number[])[];
   /** 0/1 per unit: whether unit j has a bias (the lecture's constant unit O_const ≡ 1). */
   readonly biasMask?: readonly number[];
+  /** A name per unit (a neuron graph's neuron ids), shown by the backpropagation trace. */
+  readonly unitNames?: readonly string[];
   /** Weights constrained to be ≥ 0: all of them (true) or where a 0/1 inputs × units matrix has 1. */
   readonly nonNegative?: boolean | readonly (readonly number[])[];
   /** Weights constrained to be ≤ 0, likewise (a decreasing input of a monotone network). */
@@ -94,6 +96,8 @@ export interface WeightRef { readonly layer: string; readonly row: number; reado
 export interface ModelSpec {
   /** Number of input features. */
   readonly inputSize: number;
+  /** A name per input (a neuron graph's input ids), shown by the backpropagation trace. */
+  readonly inputNames?: readonly string[];
   readonly layers: readonly LayerSpec[];
   /** The layer whose output is the model's output; default the last. */
   readonly output?: string;
@@ -189,11 +193,15 @@ function checkQuantiles(q: unknown, loss: LossName, outputs: number): void {
   q.forEach((t: unknown, j: number) => checkNumber(t, 'model spec', `quantiles[${j}]`, Number.MIN_VALUE, 1, true));
 }
 
-/** The loss: a known name, or `{ name, ...options }` with the options that loss accepts. */
-function checkLoss(loss: unknown): void {
-  const where = 'model spec: loss';
+/** Names of inputs or units: one string per input or unit. */
+function checkNames(v: unknown, count: number, where: string, what: string): void {
+  if (!Array.isArray(v) || v.length !== count || v.some((n) => typeof n !== 'string')) fail(where, `${what} must be ${count} names (strings), got ${JSON.stringify(v)}`);
+}
+
+/** The loss: a known name, or `{ name, ...options }` with the options that loss accepts; errors start with `where`. */
+export function checkLoss(loss: unknown, where = 'model spec: loss'): void {
   if (typeof loss === 'string') {
-    if (!isLossName(loss)) fail('model spec', `unknown loss '${loss}'; expected one of ${LOSS_NAMES.join(', ')}`);
+    if (!isLossName(loss)) fail(where, `unknown loss '${loss}'; expected one of ${LOSS_NAMES.join(', ')}`);
     return;
   }
   if (typeof loss !== 'object' || loss === null || Array.isArray(loss)) fail(where, `expected a loss name or an object { name, ...options }, got ${JSON.stringify(loss)}`);
@@ -241,6 +249,7 @@ function checkAllLeadToOutput(layers: readonly { readonly name: string; readonly
 export function resolveSpec(spec: ModelSpec): ResolvedSpec {
   if (typeof spec !== 'object' || spec === null) throw new Error('model spec: expected an object');
   checkPositiveInt(spec.inputSize, 'model spec', 'inputSize');
+  if (spec.inputNames !== undefined) checkNames(spec.inputNames, spec.inputSize, 'model spec', 'inputNames');
   if (!Array.isArray(spec.layers) || spec.layers.length === 0) throw new Error('model spec: layers must be a non-empty array');
   checkLoss(spec.loss);
   const dtype = spec.dtype ?? 'float32';
@@ -325,6 +334,7 @@ export function layerWidths(spec: ResolvedSpec): Map<string, number> {
             fail(where, `biasMask must be ${w} entries of 0 or 1`);
           }
         }
+        if (l.unitNames !== undefined) checkNames(l.unitNames, w, where, 'unitNames');
         if (l.maxNorm !== undefined) checkNumber(l.maxNorm, where, 'maxNorm', Number.MIN_VALUE, Infinity);
         for (const key of ['l1', 'l2'] as const) if (l[key] !== undefined) checkNumber(l[key], where, key, 0, Infinity);
         if (l.shareWeightsWith !== undefined) {

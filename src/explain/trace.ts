@@ -15,6 +15,7 @@
 
 import { Model } from '../graph/model.js';
 import { neuronGraph } from '../graph/builders.js';
+import { INPUT } from '../spec.js';
 import { gradCheck } from '../gradcheck.js';
 import { unitActivationName } from '../layers/act.js';
 import type { AnyNode } from '../layers/any-node.js';
@@ -60,7 +61,12 @@ export interface TraceWeight {
 
 /** One sample's backpropagation: the sample, the loss, every neuron and every weight. */
 export interface Trace {
+  /** The inputs as the network sees them (the input neurons' O_j). */
   readonly x: readonly number[];
+  /** The inputs as the data gives them, and how the network's x was made from them (absent when x is raw). */
+  readonly raw?: RawSample;
+  /** The input names, in order. */
+  readonly inputNames: readonly string[];
   readonly y: readonly number[];
   readonly output: readonly number[];
   readonly loss: number;
@@ -73,12 +79,28 @@ export interface Trace {
   readonly maxProductGap: number;
 }
 
-/** Names for the units and inputs of a trace. */
+/** Names for the units and inputs of a trace, and the sample's raw values. */
 export interface TraceOptions {
-  /** A display name per unit (e.g. the ids of a neuron graph); default `layer[unit]`, inputs `x1…`. */
+  /**
+   * A display name per unit; default the spec's names (a neuron graph's ids: `unitNames`, `inputNames`),
+   * else `layer[unit]` and inputs `x1…`.
+   */
   readonly names?: (layer: string, unit: number) => string | undefined;
-  /** Input feature names (default x1, x2, …). */
+  /** Input feature names (default the spec's inputNames, else x1, x2, …). */
   readonly inputNames?: readonly string[];
+  /**
+   * The sample as the data gives it, when the network sees it transformed (e.g. standardized), with
+   * words for the transformation; the trace shows both.
+   */
+  readonly raw?: RawSample;
+}
+
+/** A sample in the data's units, where the network sees it transformed: its inputs, and its target. */
+export interface RawSample {
+  /** The raw inputs, and how the network's x is made from them, in words. */
+  readonly inputs?: { readonly x: readonly number[]; readonly scaling: string };
+  /** The target trained standardized: its mean and scale per output, so that y and ŷ are shown in its units. */
+  readonly target?: { readonly mean: readonly number[]; readonly scale: readonly number[] };
 }
 
 /** A float64 copy of a model with the same weights and state (finite differences need float64). */
@@ -93,6 +115,8 @@ function float64Twin(model: Model): Model {
 /** One sample through the network in the lecture's notation: every neuron's I_j, O_j, δ_j and every weight's ∂L/∂w_ij = δ_j·O_i beside the gradient and a finite difference (on a float64 copy, in 'eval' mode). */
 export function traceSample(source: Model, x: readonly number[], y: readonly number[], options: TraceOptions = {}): Trace {
   if (x.length !== source.inputSize) throw new Error(`trace: the sample has ${x.length} features, the model takes ${source.inputSize}`);
+  const rawX = options.raw?.inputs?.x;
+  if (rawX !== undefined && rawX.length !== x.length) throw new Error(`trace: raw.inputs has ${rawX.length} values for ${x.length} inputs`);
   if (y.length !== source.outputSize) throw new Error(`trace: the target has ${y.length} values, the model has ${source.outputSize} outputs`);
   const model = float64Twin(source);
   // The finite differences first: they leave perturbed activations in the buffers, which the pass below overwrites.
@@ -107,7 +131,8 @@ export function traceSample(source: Model, x: readonly number[], y: readonly num
   const numberOf = new Map<AnyNode, number[]>();
   const neurons: TraceNeuron[] = [];
   let next = 1;
-  const inputName = (u: number): string => options.inputNames?.[u] ?? `x${u + 1}`;
+  const inputName = (u: number): string => options.inputNames?.[u] ?? model.spec.inputNames?.[u] ?? `x${u + 1}`;
+  const unitName = (n: AnyNode, u: number): string | undefined => (n.kind === 'dense' ? n.spec.unitNames?.[u] : undefined);
   for (const n of model.live) {
     if (n.kind === 'concat') {
       numberOf.set(n, n.inputs.flatMap((src) => numberOf.get(src) ?? []));
@@ -117,7 +142,7 @@ export function traceSample(source: Model, x: readonly number[], y: readonly num
     for (let u = 0; u < n.width; u++) {
       const j = next++;
       nums.push(j);
-      const name = options.names?.(n.name, u) ?? (n.kind === 'input' ? inputName(u) : `${n.name}[${u}]`);
+      const name = options.names?.(n.name, u) ?? (n.kind === 'input' ? inputName(u) : unitName(n, u) ?? `${n.name}[${u}]`);
       neurons.push(describeUnit(n, u, j, name, model));
     }
     numberOf.set(n, nums);
@@ -159,7 +184,11 @@ export function traceSample(source: Model, x: readonly number[], y: readonly num
   }
   let maxRelError = 0;
   for (const w of weights) if (w.relError !== null) maxRelError = Math.max(maxRelError, w.relError);
-  return { x: [...x], y: [...y], output, loss, lossName: model.lossFn.name, neurons, weights, maxRelError, maxProductGap };
+  const inputNames = Array.from({ length: x.length }, (_, u) => options.names?.(INPUT, u) ?? inputName(u));
+  return {
+    x: [...x], ...(options.raw === undefined ? {} : { raw: options.raw }), inputNames,
+    y: [...y], output, loss, lossName: model.lossFn.name, neurons, weights, maxRelError, maxProductGap,
+  };
 }
 
 function describeUnit(n: AnyNode, u: number, j: number, name: string, model: Model): TraceNeuron {
@@ -230,9 +259,31 @@ const NEURON_HEADERS = ['j', 'neuron', 'f_j', 'I_j', 'O_j', '∂L/∂O_j', 'δ_j
 const WEIGHT_HEADERS = ['w_ij', 'edge i → j', 'w_ij', 'O_i', 'δ_j', 'δ_j·O_i', 'backprop', 'finite diff.', 'rel. error'] as const;
 
 function summaryLines(t: Trace): string[] {
+  const seen = t.raw?.inputs === undefined ? '' : ' (as the network sees it)';
   return [
-    `x = (${t.x.map((v) => num(v)).join(', ')})   y = (${t.y.map((v) => num(v)).join(', ')})   ŷ = (${t.output.map((v) => num(v)).join(', ')})`,
+    `x = (${t.x.map((v) => num(v)).join(', ')})${seen}   y = (${t.y.map((v) => num(v)).join(', ')})   ŷ = (${t.output.map((v) => num(v)).join(', ')})`,
     `L = ${num(t.loss, 8)} (${t.lossName})`,
+    ...targetLine(t),
+  ];
+}
+
+/** y and ŷ in the target's own units, when the network was trained on the standardized target. */
+function targetLine(t: Trace): string[] {
+  const s = t.raw?.target;
+  if (s === undefined) return [];
+  const unscale = (v: readonly number[]): string => v.map((u, k) => num(s.mean[k]! + s.scale[k]! * u)).join(', ');
+  return [`in the target's units: y = (${unscale(t.y)})   ŷ = (${unscale(t.output)})   (the network is trained on (y − mean)/sd)`];
+}
+
+/** The raw value of each input beside the x the network sees, when they differ. */
+function inputLines(t: Trace): string[] {
+  const raw = t.raw?.inputs;
+  if (raw === undefined) return [];
+  const w = Math.max(...t.inputNames.map((n) => n.length));
+  return [
+    '',
+    `Inputs: the row's raw value → x_j, the value the network sees (${raw.scaling}); an input neuron's O_j is x_j`,
+    ...t.inputNames.map((n, u) => `  ${n.padEnd(w)}  ${num(raw.x[u]!).padStart(12)}  →  ${num(t.x[u]!)}`),
   ];
 }
 
@@ -241,6 +292,7 @@ export function formatTraceText(t: Trace): string {
   return [
     'Backpropagation trace of one sample',
     ...summaryLines(t),
+    ...inputLines(t),
     '',
     'Neurons: I_j = Σ_{k∈inc(j)} w_kj O_k + w_0j, O_j = f_j(I_j); δ_j = ∂L/∂O_j · f′(I_j)   (j = 0 is the constant unit O ≡ 1)',
     ...table(NEURON_HEADERS, neuronRows(t)),
@@ -257,12 +309,19 @@ function mdTable(headers: readonly string[], rows: readonly (readonly string[])[
   return [`| ${headers.map(esc).join(' | ')} |`, `|${headers.map((_, c) => (c < 2 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)];
 }
 
+function rawInputsMarkdown(t: Trace): string[] {
+  const raw = t.raw?.inputs;
+  if (raw === undefined) return [];
+  return ['', ...mdTable(['input', 'raw value', 'x_j (seen)'], t.inputNames.map((n, u) => [n, num(raw.x[u]!), num(t.x[u]!)])), '', `x_j: ${raw.scaling}.`];
+}
+
 /** A trace as Markdown tables. */
 export function formatTraceMarkdown(t: Trace): string {
   return [
     '## Backpropagation trace of one sample',
     '',
     ...summaryLines(t).map((l) => `${l}  `),
+    ...rawInputsMarkdown(t),
     '',
     '### Neurons',
     '',

@@ -11,7 +11,7 @@
 
 import type { ActivationName } from '../activations.js';
 import { defaultWeightInit, type InitName } from '../init.js';
-import { LOSSES, type LossName } from '../losses.js';
+import { LOSSES, lossName, type LossName, type LossSpec } from '../losses.js';
 import type { DType } from '../kernels/backend.js';
 import { monotoneLayers, type MonotoneSpec } from './monotone.js';
 import { INPUT, type ActivationSpec, type LayerSpec, type ModelSpec, type WeightRef } from '../spec.js';
@@ -45,7 +45,8 @@ export interface MlpOptions {
   readonly inputNoise?: number;
   readonly l1?: number;
   readonly l2?: number;
-  readonly loss?: LossName;
+  /** A loss name, or a loss with its options (`{ name: 'huber', delta: 0.5 }`). Default: the task's. */
+  readonly loss?: LossSpec;
   readonly dtype?: DType;
   /**
    * Inputs (by index) the outputs must rise or fall with, for any weights training reaches: the partially
@@ -71,7 +72,7 @@ export function mlp(o: MlpOptions): ModelSpec {
   const out = outputFor(o.task);
   const loss = o.loss ?? out.loss;
   // A loss fused with its output activation (poisson: exp, the log link) brings that activation.
-  const outputActivation = LOSSES[loss].fusedWith ?? out.activation;
+  const outputActivation = LOSSES[lossName(loss)].fusedWith ?? out.activation;
   if (o.monotone !== undefined) {
     layers.push(...monotoneLayers({
       inputSize: o.inputSize, outputSize: o.outputSize, hidden: o.hidden ?? [32], activation: f, outputActivation, monotone: o.monotone,
@@ -273,7 +274,7 @@ export function neuronGraph(g: NeuronGraphSpec): CompiledNeuronGraph {
     }
     const biasMask = ns.map((n) => (n.bias === false ? 0 : 1));
     layers.push({
-      kind: 'dense', name: layerName(d), inputs: [inputName], units: ns.length, activation, mask,
+      kind: 'dense', name: layerName(d), inputs: [inputName], units: ns.length, activation, mask, unitNames: ns.map((n) => n.id),
       ...(biasMask.includes(0) ? { biasMask } : {}),
       ...(anyNonNeg ? { nonNegative: nonNeg } : {}),
       ...(g.init === undefined ? {} : { init: g.init }),
@@ -284,7 +285,7 @@ export function neuronGraph(g: NeuronGraphSpec): CompiledNeuronGraph {
     return refs;
   });
   const spec: ModelSpec = {
-    inputSize: inputNames.length, layers, loss: g.loss, output: 'output',
+    inputSize: inputNames.length, inputNames, layers, loss: g.loss, output: 'output',
     ...(tieGroups.length > 0 ? { ties: tieGroups } : {}),
     ...(g.dtype === undefined ? {} : { dtype: g.dtype }),
     ...(g.l1 === undefined ? {} : { l1: g.l1 }),

@@ -107,9 +107,11 @@ export function checkModelFileInvariants(file: { readonly spec: ModelSpec; reado
   }
   if (file.task !== undefined) {
     const want = TASKS[file.task].outputActivation;
-    const has = output.kind === 'dense' || output.kind === 'activation' ? output.activation ?? 'identity' : null;
+    const given = output.kind === 'dense' || output.kind === 'activation' ? output.activation ?? 'identity' : null;
+    // One activation per unit (a neuron graph's output neurons) is the task's when every unit has it.
+    const has = Array.isArray(given) && given.every((f) => f === want) ? want : given;
     if (has !== want) {
-      fail('$.task', `a ${file.task} model's output layer has activation '${String(want)}', but $.spec.layers[${outputIndex}] ('${output.name}') has ${has === null ? `kind '${output.kind}'` : `'${String(has)}'`}`);
+      fail('$.task', `a ${file.task} model's output layer has activation '${String(want)}', but $.spec.layers[${outputIndex}] ('${output.name}') has ${has === null ? `kind '${output.kind}'` : JSON.stringify(has).replace(/"/g, "'")}`);
     }
   }
 }

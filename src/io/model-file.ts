@@ -254,7 +254,7 @@ function checkClasses(v: unknown, path: string, task: Task | undefined): (number
 
 const COMMON_KEYS = ['kind', 'name', 'inputs'];
 const LAYER_KEYS: Record<LayerKind, readonly string[]> = {
-  dense: ['units', 'activation', 'useBias', 'init', 'biasInit', 'mask', 'biasMask', 'nonNegative', 'nonPositive', 'maxNorm', 'shareWeightsWith', 'l1', 'l2'],
+  dense: ['units', 'activation', 'useBias', 'init', 'biasInit', 'mask', 'biasMask', 'unitNames', 'nonNegative', 'nonPositive', 'maxNorm', 'shareWeightsWith', 'l1', 'l2'],
   activation: ['activation'],
   dropout: ['rate'],
   batchNorm: ['momentum', 'epsilon'],
@@ -267,8 +267,9 @@ const OUTPUT_ACTIVATIONS = [...ACTIVATION_NAMES, 'softmax'] as const;
 
 /** Types of every field; shapes and cross-references are left to `resolveSpec`, whose messages name the layer. */
 function checkSpec(v: unknown, path: string): asserts v is ModelSpec {
-  const o = checkObject(v, path, ['inputSize', 'layers', 'output', 'loss', 'dtype', 'l1', 'l2', 'ties', 'quantiles']);
+  const o = checkObject(v, path, ['inputSize', 'inputNames', 'layers', 'output', 'loss', 'dtype', 'l1', 'l2', 'ties', 'quantiles']);
   checkInt(o.inputSize, `${path}.inputSize`, 1);
+  if (o.inputNames !== undefined) checkArray(o.inputNames, `${path}.inputNames`).forEach((n, i) => checkString(n, `${path}.inputNames[${i}]`));
   // A loss object's options are checked by `resolveSpec`, with the loss's own table of options.
   if (typeof o.loss === 'string' || !isPlainObject(o.loss)) checkOneOf(o.loss, `${path}.loss`, LOSS_NAMES);
   else checkOneOf(o.loss.name, `${path}.loss.name`, LOSS_NAMES);
@@ -312,6 +313,7 @@ function checkLayer(v: unknown, path: string): void {
       if (o.biasInit !== undefined) checkOneOf(o.biasInit, at('biasInit'), INIT_NAMES);
       if (o.mask !== undefined) check01Matrix(o.mask, at('mask'));
       if (o.biasMask !== undefined) checkArray(o.biasMask, at('biasMask')).forEach((x, j) => check01(x, `${at('biasMask')}[${j}]`));
+      if (o.unitNames !== undefined) checkArray(o.unitNames, at('unitNames')).forEach((n, j) => checkString(n, `${at('unitNames')}[${j}]`));
       if (o.nonNegative !== undefined && typeof o.nonNegative !== 'boolean') check01Matrix(o.nonNegative, at('nonNegative'));
       if (o.nonPositive !== undefined && typeof o.nonPositive !== 'boolean') check01Matrix(o.nonPositive, at('nonPositive'));
       if (o.maxNorm !== undefined) checkFinite(o.maxNorm, at('maxNorm'));

@@ -19,6 +19,24 @@ export type ScheduleSpec =
   | { readonly kind: 'invscaling'; readonly powerT?: number; readonly per?: 'epoch' | 'sample' }
   | { readonly kind: 'plateau'; readonly factor?: number; readonly patience?: number; readonly minDelta?: number; readonly minLearningRate?: number };
 
+/** A schedule's kind. */
+export type ScheduleKind = ScheduleSpec['kind'];
+
+/** Every schedule's options, by kind: those a spec of that kind must carry, and those it may. */
+export const SCHEDULE_OPTIONS: Readonly<Record<ScheduleKind, { readonly required: readonly string[]; readonly optional: readonly string[] }>> = {
+  constant: { required: [], optional: [] },
+  step: { required: ['stepSize'], optional: ['gamma'] },
+  exponential: { required: ['gamma'], optional: [] },
+  cosine: { required: ['epochs'], optional: ['minLearningRate'] },
+  invscaling: { required: [], optional: ['powerT', 'per'] },
+  plateau: { required: [], optional: ['factor', 'patience', 'minDelta', 'minLearningRate'] },
+};
+
+/** The schedule kinds that take an option (e.g. gamma: step, exponential). */
+export function scheduleKindsTaking(option: string): ScheduleKind[] {
+  return (Object.keys(SCHEDULE_OPTIONS) as ScheduleKind[]).filter((k) => [...SCHEDULE_OPTIONS[k].required, ...SCHEDULE_OPTIONS[k].optional].includes(option));
+}
+
 /** A schedule's running state. */
 export interface ScheduleState {
   /** The current rate (used by plateau; the others recompute it). */
@@ -30,6 +48,12 @@ export interface ScheduleState {
 /** Throw, naming the field and value, if a schedule's options are out of range. */
 export function validateSchedule(s: ScheduleSpec): void {
   const bad = (what: string, v: unknown): never => { throw new Error(`schedule '${s.kind}': ${what}, got ${String(v)}`); };
+  const table = SCHEDULE_OPTIONS[s.kind] as (typeof SCHEDULE_OPTIONS)[ScheduleKind] | undefined;
+  if (table === undefined) throw new Error(`schedule: unknown kind ${JSON.stringify(s.kind)}; expected one of ${Object.keys(SCHEDULE_OPTIONS).join(', ')}`);
+  const known = [...table.required, ...table.optional];
+  for (const k of Object.keys(s)) {
+    if (k !== 'kind' && !known.includes(k)) throw new Error(`schedule '${s.kind}': it has no option '${k}' (${known.length === 0 ? 'it takes none' : `its options: ${known.join(', ')}`})`);
+  }
   switch (s.kind) {
     case 'constant': return;
     case 'step':
@@ -45,6 +69,7 @@ export function validateSchedule(s: ScheduleSpec): void {
       return;
     case 'invscaling':
       if (!((s.powerT ?? 0.5) >= 0)) bad('powerT must be ≥ 0', s.powerT);
+      if (s.per !== undefined && s.per !== 'epoch' && s.per !== 'sample') bad("per must be 'epoch' or 'sample'", s.per);
       return;
     case 'plateau': {
       const f = s.factor ?? 0.1;

@@ -10,7 +10,7 @@ import type { NumericMatrix } from '../data/matrix-input.js';
 import { permutationImportance, type PermutationImportance } from '../explain/importance.js';
 import { saliency } from '../explain/saliency.js';
 import { partialDependence, type PartialDependence } from '../explain/partial-dependence.js';
-import type { FeatureStep } from '../io/features.js';
+import { affineOf, type FeatureStep } from '../io/features.js';
 import type { TargetPlan } from '../workflow/preprocessor.js';
 import type { ReportInterpretation } from './report.js';
 
@@ -28,12 +28,16 @@ export interface InterpretOptions {
     readonly mean?: number; readonly scale?: number;
   };
   /**
-   * The feature pipeline the model's inputs went through: a standardization z = (x − mean)/scale is
-   * undone for the partial-dependence grid, shown on the feature's raw scale. Saliency stays ∂ŷ/∂z,
-   * the change per standard deviation of each feature, so that features in different units compare
-   * in one chart.
+   * The feature pipeline the model's inputs went through: a scaling z = (x − shift)/divisor is undone
+   * for the partial-dependence grid, shown on the feature's raw scale, and for the saliency (below).
    */
   readonly features?: readonly FeatureStep[];
+  /**
+   * The units of the saliency: 'raw' (default), ∂ŷ/∂x per unit of each column as the data gives it; or
+   * 'standardized', ∂ŷ/∂z per unit of the scaled input the network sees (per standard deviation for a
+   * standard scaling), which compares features of different units in one chart.
+   */
+  readonly saliencyUnits?: SaliencyUnits;
   /** Model inputs that are one original feature (a category's one-hot columns), permuted together. */
   readonly groups?: readonly { readonly name: string; readonly columns: readonly number[] }[];
   readonly repeats?: number;
@@ -44,10 +48,15 @@ export interface InterpretOptions {
   readonly grid?: number;
 }
 
+/** Saliency per raw unit of each column, or per unit of the scaled input the network sees. */
+export type SaliencyUnits = 'raw' | 'standardized';
+
 export interface Interpretation {
   readonly importance: PermutationImportance;
-  /** Mean |∂ŷ/∂z| per model input, ŷ on the target's scale (null for a model without gradients). */
+  /** Mean |∂ŷ/∂x| per model input in `saliencyUnits`, ŷ on the target's scale (null for a model without gradients). */
   readonly saliency: number[] | null;
+  /** The units the saliency is in, as words for a label (e.g. 'raw inputs: per unit of each column'). */
+  readonly saliencyUnits: string;
   /** The curve with its grid on the feature's raw scale and its values on the target's. */
   readonly partialDependence: PartialDependence;
   /** The same results as the report draws them. */
@@ -58,23 +67,29 @@ export interface Interpretation {
 export function interpretModel(model: Model, x: NumericMatrix, y: NumericMatrix, o: InterpretOptions): Interpretation {
   const names = o.featureNames;
   const imp = permutationImportance(model, x, y, { repeats: o.repeats ?? 5, seed: o.seed ?? 0, featureNames: names, ...(o.groups === undefined ? {} : { groups: o.groups }) });
-  const step = o.features?.find((f) => f.kind === 'standard');
-  const st = step?.kind === 'standard' ? step : undefined;
+  const step = o.features?.find((f): f is Exclude<FeatureStep, { kind: 'oneHot' }> => f.kind === 'standard' || f.kind === 'minmax');
+  const affine = step === undefined ? undefined : affineOf(step);
   const ys = o.target.task === 'regression' ? o.target.scale ?? 1 : 1;
   const y0 = o.target.task === 'regression' ? o.target.mean ?? 0 : 0;
-  const sal = model.trainable ? saliency(model, x).meanAbs.map((v) => v * ys) : null;
+  const units = o.saliencyUnits ?? 'raw';
+  // dz/dx = 1/divisor: the chain rule turns the network's ∂ŷ/∂z into ∂ŷ/∂x per raw unit.
+  const inputScale = units === 'raw' && affine !== undefined ? { inputScale: affine.divisor.map((d) => 1 / d) } : {};
+  const sal = model.trainable ? saliency(model, x, inputScale).meanAbs.map((v) => v * ys) : null;
   const feature = o.feature ?? o.groups?.[imp.ranking[0]!]?.columns[0] ?? imp.ranking[0]!;
   const pd = partialDependence(model, x, feature, { grid: o.grid ?? 20 });
-  const toRaw = (z: number): number => (st === undefined ? z : z * st.scale[feature]! + st.mean[feature]!);
+  const toRaw = (z: number): number => (affine === undefined ? z : (z - affine.offset) * affine.divisor[feature]! + affine.shift[feature]!);
+  const saliencyUnits = affine === undefined
+    ? 'raw inputs: per unit of each column (the network sees them unscaled)'
+    : units === 'raw' ? 'raw inputs: per unit of each column' : 'standardized inputs: per unit of z, the scaled column the network sees';
   const pdRaw: PartialDependence = { ...pd, grid: pd.grid.map(toRaw), curves: pd.curves.map((c) => c.map((v) => v * ys + y0)) };
   const outputs = outputNames(o.target);
   const name = (j: number): string => names[j] ?? `x${j + 1}`;
   return {
-    importance: imp, saliency: sal, partialDependence: pdRaw,
+    importance: imp, saliency: sal, saliencyUnits, partialDependence: pdRaw,
     report: {
       setName: o.setName, scoreName: imp.score,
       importance: imp.features.map((f) => ({ name: f.name, mean: f.mean, std: f.std })),
-      ...(sal === null ? {} : { saliency: sal.map((v, j) => ({ name: name(j), meanAbs: v })), saliencyInputs: st === undefined ? 'inputs as given' : 'standardized inputs' }),
+      ...(sal === null ? {} : { saliency: sal.map((v, j) => ({ name: name(j), meanAbs: v })), saliencyInputs: saliencyUnits }),
       partialDependence: {
         feature: name(feature), grid: pdRaw.grid,
         curves: pdRaw.curves.map((values, k) => ({ output: outputs[k] ?? `output ${k + 1}`, values })),

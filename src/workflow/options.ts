@@ -6,11 +6,12 @@
 
 import { isActivationName, type ActivationName } from '../activations.js';
 import { isInitName, type InitName } from '../init.js';
-import { isLossName, type LossName } from '../losses.js';
+import type { LossSpec } from '../losses.js';
+import { checkLoss } from '../spec.js';
 import { checkKeys } from '../options.js';
 import type { OptimizerSpec } from '../optim/rules.js';
 import { DEFAULT_LEARNING_RATES } from '../optim/optimizer.js';
-import type { ScheduleSpec } from '../optim/schedules.js';
+import { validateSchedule, type ScheduleSpec } from '../optim/schedules.js';
 import { PREPROCESSOR_OPTION_NAMES, type PreprocessorOptions } from './preprocessor.js';
 
 /** An optimizer of the training options. */
@@ -31,8 +32,8 @@ export interface NetworkOptions {
   readonly inputNoise?: number;
   readonly l1?: number;
   readonly l2?: number;
-  /** Default: the task's (TASKS). */
-  readonly loss?: LossName;
+  /** A loss name, or a loss with its options (`{ name: 'huber', delta: 0.5 }`). Default: the task's (TASKS). */
+  readonly loss?: LossSpec;
   /**
    * Numeric columns the prediction must rise ('increasing') or fall ('decreasing') with, whatever the
    * other inputs, for every weight training can reach (the monotone construction of src/graph/monotone.ts).
@@ -75,6 +76,11 @@ export interface OptimizationOptions {
   readonly nIterNoChange?: number;
   /** 'balanced', or a weight per class label. */
   readonly classWeight?: 'balanced' | Readonly<Record<string, number>>;
+  /**
+   * A numeric column of the table holding each row's weight in the loss (finite, ≥ 0; missing cells are
+   * refused). It is not a feature, and predicting does not need it.
+   */
+  readonly sampleWeight?: string;
   /** Train this many networks from seeds seed, seed+1, … and keep the best on validation. Default 1. */
   readonly restarts?: number;
   /** Keep all restarts and average their outputs. */
@@ -97,7 +103,7 @@ const NETWORK_OPTION_NAMES = ['hidden', 'activation', 'init', 'batchNorm', 'drop
 const OPTIMIZATION_OPTION_NAMES = [
   'optimizer', 'learningRate', 'momentum', 'nesterov', 'beta1', 'beta2', 'epsilon', 'schedule', 'batchSize', 'epochs', 'shuffle', 'validation',
   'earlyStopping', 'minDelta', 'tolerance', 'nIterNoChange',
-  'classWeight', 'restarts', 'ensemble', 'bootstrap', 'seed', 'intervals',
+  'classWeight', 'sampleWeight', 'restarts', 'ensemble', 'bootstrap', 'seed', 'intervals',
 ] as const;
 /** Every training option, in the order model files record them. */
 export const TRAIN_OPTION_NAMES: readonly (keyof TrainOptions)[] = [...PREPROCESSOR_OPTION_NAMES, ...NETWORK_OPTION_NAMES, ...OPTIMIZATION_OPTION_NAMES];
@@ -127,7 +133,9 @@ export function checkTrainOptions(o: TrainOptions, where = 'train'): void {
   if (o.hidden !== undefined && (!Array.isArray(o.hidden) || o.hidden.some((u) => !isInt(u, 1)))) bad('hidden', o.hidden, 'a list of integers ≥ 1');
   if (o.activation !== undefined && !isActivationName(o.activation)) bad('activation', o.activation, 'an activation name');
   if (o.init !== undefined && !isInitName(o.init)) bad('init', o.init, 'an initializer name');
-  if (o.loss !== undefined && !isLossName(o.loss)) bad('loss', o.loss, 'a loss name');
+  if (o.loss !== undefined) checkLoss(o.loss, `${where}: option loss`);
+  if (o.schedule !== undefined) checkSchedule(o.schedule, where);
+  if (o.sampleWeight !== undefined && (typeof o.sampleWeight !== 'string' || o.sampleWeight === '')) bad('sampleWeight', o.sampleWeight, 'the name of a column');
   if (o.batchNorm !== undefined && o.batchNorm !== 'before' && o.batchNorm !== 'after') bad('batchNorm', o.batchNorm, "'before' or 'after'");
   if (o.dropout !== undefined && !isNum(o.dropout, 0, 0.99)) bad('dropout', o.dropout, 'in [0, 0.99]');
   for (const k of ['inputNoise', 'l1', 'l2'] as const) if (o[k] !== undefined && !isNum(o[k], 0, 1e6)) bad(k, o[k], 'a number ≥ 0');
@@ -148,10 +156,22 @@ export function checkTrainOptions(o: TrainOptions, where = 'train'): void {
     || Object.values(o.monotone).some((d) => d !== 'increasing' && d !== 'decreasing'))) bad('monotone', o.monotone, "an object of column names to 'increasing' or 'decreasing'");
   if (o.intervals !== undefined && !isNum(o.intervals, 0.5, 0.999)) bad('intervals', o.intervals, 'a coverage in [0.5, 0.999], e.g. 0.9');
   if (o.ensemble === true && (o.restarts ?? 1) < 2) throw new Error(`${where}: option ensemble keeps all the runs of restarts: give restarts ≥ 2`);
+  if (o.bootstrap === true && (o.restarts ?? 1) < 2) throw new Error(`${where}: option bootstrap trains each run of restarts on its own bootstrap sample: give restarts ≥ 2`);
   if (o.scale !== undefined && !['standard', 'minmax', 'none'].includes(o.scale)) bad('scale', o.scale, "'standard', 'minmax' or 'none'");
+  if (o.fillValue !== undefined && o.impute !== 'constant') throw new Error(`${where}: option fillValue is the value impute 'constant' fills in: give impute 'constant'`);
+  if (o.minFrequency !== undefined && !isInt(o.minFrequency, 0)) bad('minFrequency', o.minFrequency, 'an integer ≥ 0');
   if (o.impute !== undefined && !['mean', 'median', 'most-frequent', 'constant'].includes(o.impute)) bad('impute', o.impute, "'mean', 'median', 'most-frequent' or 'constant'");
   if (o.unknown !== undefined && o.unknown !== 'error' && o.unknown !== 'ignore') bad('unknown', o.unknown, "'error' or 'ignore'");
   if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression') bad('task', o.task, "'classification' or 'regression'");
+}
+
+/** A schedule spec of a known kind with only its own options, in range. */
+function checkSchedule(s: ScheduleSpec, where: string): void {
+  try {
+    validateSchedule(s);
+  } catch (e) {
+    throw new Error(`${where}: option schedule: ${(e as Error).message.replace(/^schedule:? /, '')}`);
+  }
 }
 
 /** The optimizer spec of the options, with the optimizer's default learning rate when none is given. */

@@ -377,7 +377,7 @@ function planTarget(table: Table, names: readonly string[], o: PreprocessorOptio
   cols.forEach((c) => refuseMissingTarget(table, c));
   if (cols.length > 1) {
     if (o.task === 'classification') throw new Error(`preprocessing: several targets (${names.join(', ')}) are a multi-output regression; a classifier takes one target column`);
-    cols.forEach((c) => numericTarget(table, c.name));
+    cols.forEach((c) => numericTarget(table, c.name, `; several targets (${names.join(', ')}) are a multi-output regression, so each must be numeric`));
   }
   const first = cols[0]!;
   const classes = cols.length === 1 ? targetClasses(table, first, o.task) : null;
@@ -415,13 +415,13 @@ function targetClasses(table: Table, c: Column, task: PreprocessorOptions['task'
   return [...c.levels].sort(compareLabels);
 }
 
-function numericTarget(table: Table, name: string): NumberColumn {
+function numericTarget(table: Table, name: string, why = ''): NumberColumn {
   const c = findColumn(table, name, 'the target (option target, --target)');
   if (c.type === 'number') return c;
   if (c.type === 'empty') throw new TableError(`${table.source}: the target '${name}' has no values`, table.source, null, name);
   const r = c.codes.findIndex((k) => k >= 0);
   const line = table.lines[r] ?? null;
-  throw new TableError(`${cellPlace(table, line, c)}: regression needs a numeric target, but ${showCell(c.levels[c.codes[r]!]!)} is not a number`, table.source, line, name);
+  throw new TableError(`${cellPlace(table, line, c)}: regression needs a numeric target, but ${showCell(c.levels[c.codes[r]!]!)} is not a number${why}`, table.source, line, name);
 }
 
 function refuseMissingTarget(table: Table, c: Column): void {
@@ -488,7 +488,7 @@ function writeCategory(table: Table, c: Column, plan: Extract<ColumnPlan, { type
     if (k === -2) {
       if (unknown === 'ignore') continue;
       const known = plan.levels.slice(0, 12).map((l) => `'${l}'`).join(', ');
-      throw new TableError(`${cellPlace(table, table.lines[r] ?? null, c)}: category ${showCell(raw!)} was not in the training data; known: ${known}${plan.levels.length > 12 ? ', …' : ''}; train with unknown: 'ignore' (--unknown ignore) to map unseen levels to all zeros, or minFrequency to pool rare levels into '${OTHER_LEVEL}'`, table.source, table.lines[r] ?? null, c.name);
+      throw new TableError(`${cellPlace(table, table.lines[r] ?? null, c)}: category ${showCell(raw!)} was not in the training data; known: ${known}${plan.levels.length > 12 ? ', …' : ''}; train with unknown: 'ignore' (--unknown ignore) to map unseen levels to all zeros, or with minFrequency (--min-frequency N) to pool rare levels into '${OTHER_LEVEL}'`, table.source, table.lines[r] ?? null, c.name);
     }
     if (k >= 0) data[r * width + off + k] = 1;
   }
@@ -498,7 +498,8 @@ function refuseMissingAt(table: Table, c: Column, r: number, impute: Impute | nu
   const line = table.lines[r]!;
   const spelled = c.firstMissing !== null && c.firstMissing.line === line ? ` ${showCell(c.firstMissing.value)}` : '';
   const why = impute === null ? 'the model was trained without imputation' : 'the model saw no missing value in this column, so it has no fill value';
-  throw new TableError(`${cellPlace(table, line, c)}: missing value${spelled} (${why}); fill the cell in`, table.source, line, c.name);
+  const retrain = impute === null ? ', or train the model with imputation (option impute, --impute mean|median|most-frequent|constant)' : '';
+  throw new TableError(`${cellPlace(table, line, c)}: missing value${spelled} (${why}); fill the cell in${retrain}`, table.source, line, c.name);
 }
 
 function classIndices(table: Table, c: Column, classes: readonly Label[]): Int32Array {

@@ -10,6 +10,7 @@ import { Model } from '../graph/model.js';
 import type { Matrix } from '../matrix.js';
 import { accuracy, r2, targetsOf } from '../metrics.js';
 import type { ModelSpec } from '../spec.js';
+import { SCHEDULE_OPTIONS, type ScheduleSpec } from '../optim/schedules.js';
 import { TableError, type Table } from '../table/types.js';
 import { fit } from '../train/fit.js';
 import { trainRestarts, type RestartFitOptions, type RestartRunner } from '../train/restarts.js';
@@ -17,7 +18,7 @@ import type { Checkpoint, EpochRecord, FitOptions, History, Metric } from '../tr
 import { Ensemble } from '../train/ensemble.js';
 import { checkTrainOptions, optimizerOf, TRAIN_DEFAULTS, TRAIN_OPTION_NAMES, validationOf, type TrainOptions } from './options.js';
 import { Pipeline, type TrainingSummary } from './pipeline.js';
-import { cellPlace } from './cells.js';
+import { cellPlace, showCell } from './cells.js';
 import { findColumn, Preprocessor, type EncodedTarget } from './preprocessor.js';
 import { decodeLabels, TASKS, type Task } from './tasks.js';
 import { calibratePipeline, calibrationSplit } from './intervals.js';
@@ -53,12 +54,16 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
   if (options.intervals !== undefined) return trainCalibrated(table, options, hooks);
   // A Poisson model predicts counts on their own scale (its output exp(I) is a mean ≥ 0): the target stays unscaled.
   const poisson = options.loss === 'poisson';
+  const weights = options.sampleWeight === undefined ? undefined : sampleWeightsOf(table, options);
   const prep = Preprocessor.fit(table, {
     ...pick(options, ['target', 'features', 'drop', 'task', 'impute', 'fillValue', 'scale', 'unknown', 'minFrequency', 'scaleTarget']),
     ...(poisson && options.scaleTarget === undefined ? { scaleTarget: false } : {}),
+    // The weight column is not a feature.
+    ...(options.sampleWeight === undefined || options.features !== undefined ? {} : { drop: [...(options.drop ?? []), options.sampleWeight] }),
   });
   const x = prep.transform(table, 'float32');
   const y = prep.transformTarget(table, 'float32');
+  const data = { x, y: y.y, ...(weights === undefined ? {} : { sampleWeights: weights }) };
   if (poisson) checkCounts(y.y, options.target, table);
   const resolved = resolveOptions(options, table.rows);
   const spec = specOf(prep, resolved);
@@ -71,7 +76,7 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
   let history: History;
   let restarts: TrainingSummary['restarts'];
   if (runs > 1) {
-    const out = await trainRestarts(spec, { x, y: y.y }, base, {
+    const out = await trainRestarts(spec, data, base, {
       runs, seed: resolved.seed!, bootstrap: resolved.bootstrap ?? false,
       ...(fraction > 0 ? { validation: { fraction } } : {}), ...(hooks.runner === undefined ? {} : { runner: hooks.runner }),
     });
@@ -82,7 +87,7 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
     for (const r of history.epochs) await hooks.onEpochEnd?.(r);
   } else {
     const model = new Model(spec, { seed: resolved.seed!, ...(hooks.backend === undefined ? {} : { backend: hooks.backend }) });
-    history = await fit(model, { x, y: y.y }, {
+    history = await fit(model, data, {
       ...base, seed: resolved.seed!, metrics: epochMetrics(prep.task),
       ...(fraction > 0 ? { validation: { fraction } } : {}),
       ...pick(hooks, ['onEpochEnd', 'signal', 'checkpoint', 'resumeFrom', 'resumeForce']),
@@ -124,6 +129,27 @@ function checkValidationRows(table: Table, fraction: number): void {
   }
 }
 
+/**
+ * The row weights of option sampleWeight: a numeric column, each cell finite and ≥ 0; a missing, negative
+ * or infinite weight is refused by its place. The column may be neither a target nor a listed feature.
+ */
+function sampleWeightsOf(table: Table, o: TrainOptions): Float64Array {
+  const name = o.sampleWeight!;
+  const c = findColumn(table, name, 'the sample weights (option sampleWeight, --sample-weight)');
+  const targets = typeof o.target === 'string' ? [o.target] : o.target;
+  const role = targets.includes(name) ? 'the target' : (o.features ?? []).includes(name) ? 'a feature (option features)' : null;
+  if (role !== null) throw new TableError(`${cellPlace(table, null, c)}: the sample weights (option sampleWeight) cannot also be ${role}`, table.source, null, c.name);
+  if (c.type !== 'number') throw new TableError(`${cellPlace(table, null, c)}: the sample weights (option sampleWeight) must be a numeric column, but it holds categories`, table.source, null, c.name);
+  for (let r = 0; r < table.rows; r++) {
+    const w = c.values[r]!;
+    if (Number.isFinite(w) && w >= 0) continue;
+    const line = table.lines[r] ?? null;
+    const why = Number.isNaN(w) ? `is missing (${showCell(c.firstMissing?.line === line ? c.firstMissing.value : '')})` : `is ${w}`;
+    throw new TableError(`${cellPlace(table, line, c)}: the sample weight ${why}; weights must be numbers ≥ 0`, table.source, line, c.name);
+  }
+  return c.values;
+}
+
 /** The Poisson loss's targets are counts or rates: never negative. A negative cell is named by its place. */
 function checkCounts(y: Matrix, target: TrainOptions['target'], table: Table): void {
   const names = typeof target === 'string' ? [target] : target;
@@ -157,7 +183,9 @@ export function resolveOptions(o: TrainOptions, rows: number): TrainOptions {
 
 /** The options with their keys in the option table's order, so that every door writes the same bytes. */
 function canonical(o: TrainOptions): TrainOptions {
-  return { ...pick(o, TRAIN_OPTION_NAMES), target: o.target };
+  const s = o.schedule;
+  const schedule = s === undefined ? {} : { schedule: pick(s as Record<string, unknown>, ['kind', ...SCHEDULE_OPTIONS[s.kind].required, ...SCHEDULE_OPTIONS[s.kind].optional]) as unknown as ScheduleSpec };
+  return { ...pick(o, TRAIN_OPTION_NAMES), target: o.target, ...schedule };
 }
 
 /** The network for a fitted preprocessor: inputs and outputs from it, the output layer from the task table. */
@@ -190,6 +218,9 @@ function fitOptionsOf(prep: Preprocessor, o: TrainOptions, rows: number, fractio
   }
   const trainRows = rows - Math.round(fraction * rows);
   const optimizer = optimizerOf(o);
+  if (o.tolerance !== undefined && o.nIterNoChange === undefined && optimizer.kind !== 'lbfgs') {
+    throw new Error('train: option tolerance is the stall rule\'s threshold: it goes with nIterNoChange (--n-iter-no-change), or is the lbfgs optimizer\'s gradient tolerance');
+  }
   return {
     epochs: o.epochs ?? TRAIN_DEFAULTS.epochs,
     batchSize: Math.max(1, Math.min(o.batchSize ?? TRAIN_DEFAULTS.batchSize, trainRows)),

@@ -67,6 +67,26 @@ test('explain ranks a petal measurement first, with saliency, partial dependence
   assert.ok(!/<script/i.test(html));
 });
 
+test('explain says the units of its saliency: per raw unit of each column by default, per standardized unit with --standardized, printed and drawn alike', () => {
+  type Sal = { saliency: { meanAbs: number[]; features: string[]; units: string; label: string } };
+  const raw = json<Sal>(['explain', 'model.json', 'iris.csv', '--repeats', '1', '--report', 'units.html', '--json']).saliency;
+  const std = json<Sal>(['explain', 'model.json', 'iris.csv', '--repeats', '1', '--standardized', '--json']).saliency;
+  assert.equal(raw.units, 'raw');
+  assert.equal(raw.label, 'raw inputs: per unit of each column');
+  assert.equal(std.units, 'standardized');
+  assert.match(std.label, /^standardized inputs/);
+  // ∂ŷ/∂x = ∂ŷ/∂z · dz/dx = ∂ŷ/∂z / σ: the standardized saliency is the raw one times each column's σ.
+  const file = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as { preprocessing: { columns: { name: string; scale: number }[] } };
+  const sd = file.preprocessing.columns.map((c) => c.scale);
+  std.meanAbs.forEach((v, j) => assert.ok(Math.abs(v - raw.meanAbs[j]! * sd[j]!) < 1e-9 * Math.max(1, v), `${raw.features[j]}: ${v} vs ${raw.meanAbs[j]! * sd[j]!}`));
+  assert.ok(sd.some((s) => Math.abs(s - 1) > 0.1), 'the columns have their own spreads, so the two units differ');
+  // The report's chart is labelled in the same units as the printed table.
+  assert.match(plot(readFileSync(join(dir, 'units.html'), 'utf8'), 'saliency')!, /raw inputs: per unit of each column/);
+  const text = mlpkit('explain', 'model.json', 'iris.csv', '--repeats', '1');
+  assert.match(text.stdout, /^saliency: mean \|∂ŷ\/∂x\| in raw inputs: per unit of each column; ŷ a probability/m);
+  assert.match(mlpkit('explain', 'model.json', 'iris.csv', '--repeats', '1', '--standardized').stdout, /^saliency: mean \|∂ŷ\/∂x\| in standardized inputs/m);
+});
+
 test('explain on a regression model gives the partial dependence in the target\'s units', () => {
   assert.equal(mlpkit('datasets', 'export', 'diabetes', '--out', 'diabetes.csv').code, 0);
   assert.equal(mlpkit('train', 'diabetes.csv', '--target', 'progression', '--epochs', '20', '--quiet', '--out', 'diabetes.json').code, 0);
@@ -123,7 +143,7 @@ test('lr-find with a missing target column exits non-zero, names the columns and
 });
 
 test('tune ranks its candidates by cross-validation score, the defaults among them', () => {
-  const r = json<{ ranked: { rank: number; index: number; mean: number | null }[] }>(['tune', 'iris.csv', '--target', 'species', '--trials', '3', '--folds', '2', '--max-iter', '20', '--json']);
+  const r = json<{ ranked: { rank: number; index: number; mean: number | null }[] }>(['tune', 'iris.csv', '--target', 'species', '--trials', '3', '--folds', '2', '--epochs', '20', '--json']);
   assert.ok(r.ranked.length >= 2);
   assert.ok(r.ranked.some((c) => c.index === 0), 'the estimator defaults are candidate 0');
   const means = r.ranked.map((c) => c.mean ?? -Infinity);
@@ -131,7 +151,7 @@ test('tune ranks its candidates by cross-validation score, the defaults among th
 });
 
 test('tune --out writes a model file in the train format that predict, evaluate and info read', () => {
-  const r = json<{ best: Record<string, unknown>; out: string; refitMetrics: { accuracy: number } }>(['tune', 'iris.csv', '--target', 'species', '--trials', '1', '--folds', '2', '--max-iter', '40', '--out', 'best.json', '--json']);
+  const r = json<{ best: Record<string, unknown>; out: string; refitMetrics: { accuracy: number } }>(['tune', 'iris.csv', '--target', 'species', '--trials', '1', '--folds', '2', '--epochs', '40', '--out', 'best.json', '--json']);
   assert.equal(r.out, join(dir, 'best.json'));
   const file = JSON.parse(readFileSync(r.out, 'utf8')) as { preprocessing: { target: { name: string } }; training: { epochs: number; options: { hidden: number[] } } };
   assert.equal(file.preprocessing.target.name, 'species');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Model } from '../../src/graph/model.js';
 import { mlp, neuronGraph } from '../../src/graph/builders.js';
 import { formatTraceMarkdown, formatTraceText, lectureExample, traceSample } from '../../src/explain/trace.js';
+import { modelFromFile, modelToFile } from '../../src/io/model-file.js';
 
 test('the built-in example follows equations (1), (2) and (3) and agrees with finite differences', () => {
   const ex = lectureExample();
@@ -67,4 +68,33 @@ test('text and markdown use the lecture symbols I_j, O_j, δ_j and ∂L/∂w_ij 
 test('a sample of the wrong width is refused', () => {
   const ex = lectureExample();
   assert.throws(() => traceSample(ex.model, [1], ex.y), /the sample has 1 features, the model takes 2/);
+});
+
+test('a neuron graph\'s model names its neurons and inputs by the user\'s ids, and keeps them through its model file', () => {
+  const g = neuronGraph({
+    inputs: ['age', 'dose'],
+    neurons: [{ id: 'risk', from: ['age', 'dose'] }, { id: 'outcome', from: ['risk', 'dose'] }],
+    outputs: ['outcome'], loss: 'mse', dtype: 'float64',
+  });
+  const model = new Model(g.spec, { seed: 1 });
+  const reread = modelFromFile(JSON.parse(JSON.stringify(modelToFile(model))));
+  for (const m of [model, reread]) {
+    const t = traceSample(m, [1, 2], [0.5]);
+    assert.deepEqual(t.neurons.map((n) => n.name), ['age', 'dose', 'risk', 'outcome']);
+    assert.deepEqual(t.inputNames, ['age', 'dose']);
+    assert.ok(t.weights.some((w) => w.from === 'dose' && w.to === 'outcome'), 'the skip edge by its ids');
+  }
+  assert.throws(() => new Model({ ...g.spec, inputNames: ['age'] }), /inputNames must be 2 names/);
+});
+
+test('the raw sample is shown beside the x the network sees, saying how x was made', () => {
+  const ex = lectureExample();
+  const t = traceSample(ex.model, ex.x, ex.y, { raw: { inputs: { x: [10, 20], scaling: 'standardized, x = (raw − mean)/sd' } } });
+  assert.deepEqual(t.raw?.inputs?.x, [10, 20]);
+  const text = formatTraceText(t);
+  assert.match(text, /x = \(0\.05, 0\.1\) \(as the network sees it\)/);
+  assert.match(text, /Inputs: the row's raw value → x_j, the value the network sees \(standardized, x = \(raw − mean\)\/sd\)/);
+  assert.match(text, /\n {2}x1\s+10 {2}→ {2}0\.05\n {2}x2\s+20 {2}→ {2}0\.1\n/);
+  assert.match(formatTraceMarkdown(t), /\| x1 \| 10 \| 0\.05 \|/);
+  assert.doesNotMatch(formatTraceText(traceSample(ex.model, ex.x, ex.y)), /Inputs:|as the network sees it/, 'nothing said when x is the raw sample');
 });

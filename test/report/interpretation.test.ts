@@ -28,7 +28,7 @@ test('interpretModel ranks the planted feature first and draws its partial depen
   const it = interpretModel(d.model, d.x, d.y, {
     // The model learned y standardized as (y − 50)/10: the curve and saliency come back in y's units.
     setName: 'planted', featureNames: ['a', 'b', 'c'], target: { name: 'y', task: 'regression', mean: 50, scale: 10 },
-    features: [{ kind: 'standard', withMean: true, withStd: true, mean: d.mean, scale: d.scale }], repeats: 3,
+    features: [{ kind: 'standard', withMean: true, withStd: true, mean: d.mean, scale: d.scale }], repeats: 3, saliencyUnits: 'standardized',
   });
   assert.equal(it.importance.ranking[0], 0);
   assert.ok(it.importance.features[0]!.mean > 0.5, `drop of R² ${it.importance.features[0]!.mean}`);
@@ -42,6 +42,23 @@ test('interpretModel ranks the planted feature first and draws its partial depen
   assert.ok(curve.values.at(-1)! - curve.values[0]! > 20, `y rises with a: ${curve.values[0]} → ${curve.values.at(-1)}`);
   assert.ok(Math.abs((curve.values[0]! + curve.values.at(-1)!) / 2 - 50) < 10, 'centred on the target\'s mean');
   assert.ok(it.report.saliency![0]!.meanAbs > 10, 'saliency in the target\'s units (about 2 · 10)');
+  assert.match(it.report.saliencyInputs!, /^standardized inputs/);
+});
+
+test('saliency is per raw unit of each column by default: ∂ŷ/∂z divided by the column\'s scale, and labelled so', async () => {
+  const d = await planted();
+  const o = {
+    setName: 'planted', featureNames: ['a', 'b', 'c'], target: { name: 'y', task: 'regression' as const, mean: 50, scale: 10 },
+    features: [{ kind: 'standard' as const, withMean: true, withStd: true, mean: d.mean, scale: d.scale }], repeats: 1,
+  };
+  const raw = interpretModel(d.model, d.x, d.y, o);
+  const std = interpretModel(d.model, d.x, d.y, { ...o, saliencyUnits: 'standardized' });
+  raw.saliency!.forEach((v, j) => assert.ok(Math.abs(v - std.saliency![j]! / d.scale[j]!) < 1e-9, `column ${j}: ${v} vs ${std.saliency![j]! / d.scale[j]!}`));
+  // y = 2·x1 in raw units (a in units of 10, so ∂y/∂a ≈ 20/10).
+  assert.ok(Math.abs(raw.saliency![0]! - 2) < 0.5, `∂y/∂a ${raw.saliency![0]}`);
+  assert.equal(raw.saliencyUnits, 'raw inputs: per unit of each column');
+  assert.equal(raw.report.saliencyInputs, raw.saliencyUnits, 'the chart is labelled in the units of the numbers');
+  assert.deepEqual(raw.report.saliency!.map((f) => f.meanAbs), raw.saliency);
 });
 
 test('the partial-dependence feature can be chosen, and outputs are named by class', async () => {
