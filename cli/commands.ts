@@ -39,7 +39,7 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
   const outPath = o.out === undefined || isStdio(o.out) ? null : checkOutputPath(o.out, '--out');
   const m = await loadCliModel(modelPath);
   const table = await readForModel(dataPath, m, progress, o.decimal);
-  if (o.interval === true && m.pipeline.calibration === null) throw usageError(`--interval: ${modelPath} has no prediction intervals; train it with --intervals 0.9`);
+  if (o.interval === true && m.pipeline.calibration === null) throw usageError(`--interval: ${modelPath} has no prediction intervals; train it with mlpkit train --intervals 0.9`);
   const pred = tableErrors(() => m.pipeline.predict(table), true);
   const uncertainty = o.interval === true ? tableErrors(() => m.pipeline.uncertainty(table), true) : undefined;
   const data = await predictionsFile(outPath, m.pipeline.preprocessor.target, pred, o.proba === true, uncertainty);

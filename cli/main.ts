@@ -49,6 +49,9 @@ const testSize = (s: string): number => {
   return v;
 };
 
+/** --intervals: the coverage of the intervals or sets. */
+const coverage = number('--intervals', 0.5, 0.999);
+
 /** --monotone age:+,debt:- (or age:increasing) → { age: 'increasing', debt: 'decreasing' }. */
 const monotoneList = (s: string): Record<string, 'increasing' | 'decreasing'> => {
   const out: Record<string, 'increasing' | 'decreasing'> = {};
@@ -177,7 +180,7 @@ export function program(): Command {
     .option('--test <file>', 'score on this file of held-out rows instead of a split of the data')
     .option('--validation <fraction>', 'share of the training rows held out for early stopping and restarts (default 0.2 with ≥ 30 rows)', number('--validation', 0, 0.9))
     .option('--monotone <columns>', 'numeric columns the prediction must rise (+) or fall (-) with, whatever the other inputs: age:+,debt:- (regression and binary; a monotone activation)', monotoneList)
-    .option('--intervals <level>', 'calibrate prediction intervals (regression) or sets (classification) at this coverage, e.g. 0.9, on a fifth of the training rows set aside (split conformal / APS); predict --interval prints them', number('--intervals', 0.5, 0.999))
+    .option('--intervals <level>', 'calibrate prediction intervals (regression) or sets (classification) at this coverage, e.g. 0.9, on a fifth of the training rows set aside (split conformal / APS); mlpkit predict --interval prints them', coverage)
     .option('--class-weight <weights>', 'classification: balanced, or a JSON object of weights by class label, e.g. \'{"yes":3,"no":1}\' (unnamed classes weigh 1)', classWeights)
     .option('--sample-weight <column>', 'a numeric column of the file with each row\'s weight in the loss (≥ 0); not a feature, and not needed to predict')
     .option('--restarts <k>', 'train k times from different seeds and keep the best by validation loss', number('--restarts', 1, 1000, true))
@@ -224,7 +227,7 @@ export function program(): Command {
     .argument('<data>', 'CSV or TSV file with the training columns, the target may be absent (- for stdin)')
     .option('--out <file>', 'write the predictions here instead of stdout (- for stdout)')
     .option('--proba', 'add one probability column per class')
-    .option('--interval', 'add the prediction interval (columns lower, upper) or, for a classifier, the prediction set (column set, labels joined by |) of a model trained with --intervals')
+    .option('--interval', 'add the prediction interval (columns lower, upper) or, for a classifier, the prediction set (column set, labels joined by |) of a model trained with mlpkit train --intervals')
     .addOption(decimalOption())
     .option('--quiet', 'print nothing but errors')
     .action(async (model: string, data: string, o: { out?: string; proba?: boolean; interval?: boolean; quiet?: boolean; decimal?: '.' | ',' }) => (await commands()).predict(model, data, o));

@@ -58,7 +58,7 @@ async function libraryFile(data: string, options: TrainOptions): Promise<string>
   return `${JSON.stringify(out.pipeline.toFile(), null, 1)}\n`;
 }
 
-const BASE_FLAGS = ['--hidden', '4', '--epochs', '4', '--lr', '0.05', '--batch-size', '16', '--validation', '0', '--seed', '1', '--quiet'];
+const BASE_FLAGS = ['--hidden', '4', '--epochs', '4', '--lr', '0.05', '--batch-size', '16', '--validation', '0', '--test-size', '0', '--seed', '1', '--quiet'];
 const BASE_OPTIONS = { hidden: [4], activation: 'relu', optimizer: 'adam', epochs: 4, learningRate: 0.05, batchSize: 16, validation: 0, seed: 1 } as const;
 
 interface Case {

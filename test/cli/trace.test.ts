@@ -25,7 +25,7 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 
 test('trace prints each input\'s raw value beside the standardized x the network sees, and says so', async () => {
   const model = join(dir, 'mlp.json');
-  assert.equal((await run('train', csv, '--target', 'y', '--hidden', '2', '--epochs', '2', '--quiet', '--out', model)).code, 0);
+  assert.equal((await run('train', csv, '--target', 'y', '--hidden', '2', '--epochs', '2', '--test-size', '0', '--quiet', '--out', model)).code, 0);
   const r = await run('trace', model, csv, '--row', '3');
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /\(as the network sees it\)/);

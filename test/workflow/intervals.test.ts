@@ -95,5 +95,5 @@ test('the calibration is in the model file, predict --interval prints it, and a 
   assert.equal(plain.code, 0, plain.err);
   const refused = await run('predict', join(dir, 'plain.json'), join(dir, 'sin.csv'), '--interval');
   assert.equal(refused.code, 2);
-  assert.match(refused.err, /--interval: .*plain\.json has no prediction intervals; train it with --intervals 0\.9/);
+  assert.match(refused.err, /--interval: .*plain\.json has no prediction intervals; train it with mlpkit train --intervals 0\.9/);
 });
