@@ -6,7 +6,7 @@
 import { basename } from 'node:path';
 import { TableError } from '../src/table/types.js';
 import { crossValidate, type CrossValidation, type FoldResult } from '../src/workflow/cross-validate.js';
-import { CliError, usageError } from './errors.js';
+import { CliError } from './errors.js';
 import { readData } from './model-io.js';
 import { out } from './output.js';
 import { Progress, outputMode } from './progress.js';
@@ -17,13 +17,7 @@ export interface CvOptions extends Omit<TrainOptions, 'out'> {
   readonly folds: number;
 }
 
-/** The flags of `mlpkit train` that write or resume a single run have no meaning for k runs. */
-const SINGLE_RUN = ['report', 'predictions', 'checkpoint', 'resume', 'test', 'testSize', 'redis'] as const;
-
 export async function cv(dataPath: string, o: CvOptions): Promise<CrossValidation> {
-  for (const k of SINGLE_RUN) {
-    if (o[k] !== undefined) throw usageError(`cv: --${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is for one training run (mlpkit train); each fold of cv holds out its own rows`);
-  }
   const progress = new Progress(outputMode(o));
   const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
   const table = await readData(dataPath, progress, { types, ...(o.decimal === undefined ? {} : { decimal: o.decimal }) });

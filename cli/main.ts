@@ -136,19 +136,9 @@ function scheduleFlags(o: Record<string, unknown>): { scheduleOptions?: Record<s
   return { scheduleOptions: Object.fromEntries(given.map((k) => [k, o[scheduleAttribute(k)] as number | string])) };
 }
 
-export function program(): Command {
-  const p = new Command('mlpkit')
-    .description('Multilayer perceptrons from CSV files: train, predict, evaluate, inspect and trace backpropagation.')
-    .version(VERSION, '--version', 'print the mlpkit version')
-    .showHelpAfterError('(run with --help for usage)')
-    .exitOverride()
-    .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) })
-    .option('--debug', 'print the stack trace of an unexpected error');
-
-  const trainCommand = p.command('train')
-    .description('train a network on a CSV/TSV file and save the model (and a report)')
-    .argument('<data>', 'CSV or TSV file with a header row (- for stdin)')
-    .requiredOption('--target <columns>', 'the column to predict; several numeric columns (repeat --target, or a,b) for multi-output regression', (s: string, prev?: string[]) => [...(prev ?? []), ...columnList('--target')(s)])
+/** The training flags every command that trains takes (train, cv): the network, the optimization and the table's reading. */
+function trainingOptions(c: Command): Command {
+  c.requiredOption('--target <columns>', 'the column to predict; several numeric columns (repeat --target, or a,b) for multi-output regression', (s: string, prev?: string[]) => [...(prev ?? []), ...columnList('--target')(s)])
     .addOption(new Option('--task <task>', 'inferred from the target when not given').choices(['classification', 'regression']))
     .option('--hidden <units>', 'hidden layer widths, e.g. 64,32', hiddenList, [32])
     .option('--activation <f>', `hidden activation (${ACTIVATION_NAMES.join(', ')})`, oneOf('activation', ACTIVATION_NAMES, isActivationName), 'relu' as ActivationName)
@@ -164,8 +154,8 @@ export function program(): Command {
     .option('--batch-size <n>', 'rows per mini-batch', number('--batch-size', 1, 1e9, true), 32)
     .option('--epochs <n>', 'passes over the data', number('--epochs', 1, 1e7, true), 200)
     .option('--no-shuffle', 'keep the rows in file order every epoch (default: reshuffled each epoch)')
-    .addOption(new Option('--schedule <kind>', `learning-rate schedule (default constant); its parameters are the --schedule-* flags`).choices(Object.keys(SCHEDULE_OPTIONS)));
-  addScheduleOptions(trainCommand)
+    .addOption(new Option('--schedule <kind>', `learning-rate schedule (default constant); its parameters are the --schedule-* flags`).choices(Object.keys(SCHEDULE_OPTIONS)));;
+  addScheduleOptions(c)
     .option('--l1 <lambda>', 'L1 penalty', number('--l1', 0, 1e6))
     .option('--l2 <lambda>', 'L2 penalty', number('--l2', 0, 1e6))
     .option('--dropout <rate>', 'dropout after each hidden layer', number('--dropout', 0, 0.99))
@@ -176,8 +166,6 @@ export function program(): Command {
     .option('--min-delta <d>', 'with early stopping: the smallest drop of the validation loss that counts as an improvement (default 0)', number('--min-delta', 0, 1e6))
     .option('--n-iter-no-change <n>', 'stop when the training loss has not improved by --tolerance for this many epochs (default: off)', number('--n-iter-no-change', 1, 1e7, true))
     .option('--tolerance <t>', 'with --n-iter-no-change: the improvement of the training loss that counts (default 1e-4); with --optimizer lbfgs: the gradient tolerance', number('--tolerance', 0, 1e6))
-    .option('--test-size <size>', 'rows held out for the scores, never trained on: a fraction, or a row count (default 0.2 with ≥ 20 rows; 0: score on the training rows)', testSize)
-    .option('--test <file>', 'score on this file of held-out rows instead of a split of the data')
     .option('--validation <fraction>', 'share of the training rows held out for early stopping and restarts (default 0.2 with ≥ 30 rows)', number('--validation', 0, 0.9))
     .option('--monotone <columns>', 'numeric columns the prediction must rise (+) or fall (-) with, whatever the other inputs: age:+,debt:- (regression and binary; a monotone activation)', monotoneList)
     .option('--intervals <level>', 'calibrate prediction intervals (regression) or sets (classification) at this coverage, e.g. 0.9, on a fifth of the training rows set aside (split conformal / APS); mlpkit predict --interval prints them', coverage)
@@ -186,8 +174,6 @@ export function program(): Command {
     .option('--restarts <k>', 'train k times from different seeds and keep the best by validation loss', number('--restarts', 1, 1000, true))
     .option('--ensemble', 'keep all restarts as an ensemble')
     .option('--bagging', 'with --restarts: train each run on its own bootstrap sample of the training rows (library option bootstrap)')
-    .option('--redis <url>', 'run the restarts on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS) instead of local threads')
-    .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
     .addOption(categoricalOption())
     .addOption(new Option('--scale <how>', 'numeric inputs: standard (z = (x − mean)/sd; default), minmax (to [0, 1]) or none').choices(['standard', 'minmax', 'none']))
     .option('--no-scale-target', 'regression: train on the target as it is (default: standardized for training, mapped back on output)')
@@ -201,7 +187,38 @@ export function program(): Command {
     .option('--unknown <policy>', 'a category level never seen in training, at predict time: error (default) or ignore (all zeros)', oneOf('policy', ['error', 'ignore'] as const, (v: string): v is 'error' | 'ignore' => v === 'error' || v === 'ignore'))
     .addOption(dropOption())
     .option('--seed <s>', 'seed of initialization, shuffling and the split', number('--seed', 0, 2 ** 32 - 1, true), 0)
-    .option('--threads <n>', 'threads for large matrix products (default 1; results are identical to one thread)', number('--threads', 1, 256, true))
+    .option('--threads <n>', 'threads for large matrix products (default 1; results are identical to one thread)', number('--threads', 1, 256, true));
+  return c;
+}
+
+/** Commander's parsed flags as the command's training options (the flags no command defined stay absent). */
+function trainFlags(o: Record<string, unknown>): import('./train.js').TrainOptions {
+  return {
+    target: o.target as string[], hidden: o.hidden as number[], activation: o.activation as ActivationName,
+    optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
+    standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
+    ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads', 'testSize', 'test', 'intervals', 'monotone']),
+    ...pick(o, [...TRAINING_FLAGS]), ...(o.shuffle === false ? { shuffle: false } : {}), ...(o.scaleTarget === false ? { scaleTarget: false } : {}), ...scheduleFlags(o),
+  } as import('./train.js').TrainOptions;
+}
+
+export function program(): Command {
+  const p = new Command('mlpkit')
+    .description('Multilayer perceptrons from CSV files: train, predict, evaluate, inspect and trace backpropagation.')
+    .version(VERSION, '--version', 'print the mlpkit version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => err(s), writeOut: (s) => out(s) })
+    .option('--debug', 'print the stack trace of an unexpected error');
+
+  const trainCommand = p.command('train')
+    .description('train a network on a CSV/TSV file and save the model (and a report)')
+    .argument('<data>', 'CSV or TSV file with a header row (- for stdin)');
+  trainingOptions(trainCommand)
+    .option('--test-size <size>', 'rows held out for the scores, never trained on: a fraction, or a row count (default 0.2 with ≥ 20 rows; 0: score on the training rows)', testSize)
+    .option('--test <file>', 'score on this file of held-out rows instead of a split of the data')
+    .option('--redis <url>', 'run the restarts on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS) instead of local threads')
+    .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
     .option('--out <file>', 'model file to write', 'model.json')
     .option('--report <file>', 'HTML report to write')
     .option('--predictions <file>', 'also write predictions for the training file')
@@ -212,13 +229,18 @@ export function program(): Command {
     .option('--json', 'print one JSON object per epoch on stdout')
     .action(async (data: string, o: Record<string, unknown>) => {
       const { train } = await trainer();
-      await train(data, {
-        target: o.target as string[], hidden: o.hidden as number[], activation: o.activation as ActivationName,
-        optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
-        standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-        ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads', 'testSize', 'test', 'intervals', 'monotone']),
-        ...pick(o, [...TRAINING_FLAGS]), ...(o.shuffle === false ? { shuffle: false } : {}), ...(o.scaleTarget === false ? { scaleTarget: false } : {}), ...scheduleFlags(o),
-      } as import('./train.js').TrainOptions);
+      await train(data, trainFlags(o));
+    });
+
+  const cvCommand = p.command('cv')
+    .description('k-fold cross-validation of the training run the same flags give to train: each fold\'s held-out scores, then mean ± sd')
+    .argument('<data>', 'CSV, TSV, JSON lines, Parquet or Arrow file with a header row (- for stdin)');
+  trainingOptions(cvCommand)
+    .option('--folds <k>', 'folds (stratified for a classifier)', number('--folds', 2, 1000, true), 5)
+    .option('--quiet', 'print nothing but errors')
+    .option('--json', 'one JSON object per fold, then {"event":"done", mean, sd}')
+    .action(async (data: string, o: Record<string, unknown>) => {
+      await (await import('./cv.js')).cv(data, { ...trainFlags(o), folds: o.folds as number });
     });
 
   p.command('predict')
