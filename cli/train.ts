@@ -241,7 +241,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
     progress.note(`held-out rows: ${u.rows} hold levels of '${u.column}' never seen in training (${u.levels.slice(0, 5).map((l) => `'${l}'`).join(', ')}${u.levels.length > 5 ? ', …' : ''}); scored with those one-hot columns all zero`);
   }
   const findings = diagnose(history, { task: t.task, model: pipeline.model, x: outcome.x, y: outcome.y.y, featureNames: pipeline.preprocessor.featureNames });
-  await writeOutputs(outcome, table, paths, basename(dataPath));
+  await writeOutputs(outcome, table, paths, basename(dataPath), findings);
   const scored = outcome.heldOut?.evaluation ?? outcome.training;
   const result: TrainResult = {
     modelPath: paths.model, reportPath: paths.report, predictionsPath: paths.predictions,
@@ -268,11 +268,11 @@ function checkFlags(o: TrainOptions): { model: string; report: string | null; pr
 }
 
 /** The model file, and the report and predictions when asked for: all written, or none. */
-async function writeOutputs(outcome: HeldOutOutcome, table: Table, paths: ReturnType<typeof checkFlags>, dataName: string): Promise<void> {
+async function writeOutputs(outcome: HeldOutOutcome, table: Table, paths: ReturnType<typeof checkFlags>, dataName: string, findings: readonly Finding[]): Promise<void> {
   const { pipeline } = outcome;
   if (paths.report !== null) await requireReportRenderer();
   const writes: { path: string; data: string | Uint8Array }[] = [{ path: paths.model, data: `${JSON.stringify(pipeline.toFile(), null, 1)}\n` }];
-  if (paths.report !== null) writes.push({ path: paths.report, data: await reportFor(outcome, table, dataName) });
+  if (paths.report !== null) writes.push({ path: paths.report, data: await reportFor(outcome, table, dataName, findings) });
   if (paths.predictions !== null) writes.push({ path: paths.predictions, data: await predictionsFile(paths.predictions, pipeline.preprocessor.target, lenientFor(pipeline, table).predict(table)) });
   await writeAll(writes);
 }
@@ -408,7 +408,7 @@ function reportEvaluation(t: Pipeline['preprocessor']['target'], setName: string
     : { setName, actual: ev.truth.classIndex!, predicted: ev.predictions.classIndex!, metrics: ev.metrics };
 }
 
-async function reportFor(o: HeldOutOutcome, table: Table, dataName: string): Promise<string> {
+async function reportFor(o: HeldOutOutcome, table: Table, dataName: string, findings: readonly Finding[]): Promise<string> {
   const p = o.pipeline;
   const prep = p.preprocessor;
   const t = prep.target;
@@ -429,6 +429,9 @@ async function reportFor(o: HeldOutOutcome, table: Table, dataName: string): Pro
       ['features', prep.featureNames.join(', ')],
     ],
     ...(p.options === null ? {} : { hyperparameters: { ...p.options } }),
-    version: VERSION, featureNames: prep.featureNames,
+    version: VERSION, featureNames: prep.featureNames, diagnosis: findings,
+    ...(p.calibration === null ? {} : {
+      uncertainty: { level: p.calibration.level, calibrationRows: p.calibration.rows, ...(o.heldOut?.coverage == null ? {} : { ...o.heldOut.coverage, setName: scored.name }) },
+    }),
   });
 }

@@ -95,6 +95,26 @@ export interface ReportInput {
   readonly trainingEvaluation?: ReportEvaluation;
   /** The model's input names (a preprocessor's `featureNames`, e.g. `color=red`), labelling the network's inputs instead of x1, x2, …. */
   readonly featureNames?: readonly string[];
+  /** What went wrong in the run (diagnose's findings), shown first; an empty list says that nothing was found. */
+  readonly diagnosis?: readonly ReportFinding[];
+  /** Prediction intervals or sets: their level, and their coverage and width (or set size) on the scored rows. */
+  readonly uncertainty?: { readonly level: number; readonly calibrationRows: number; readonly coverage?: number; readonly meanWidth?: number; readonly meanSize?: number; readonly setName?: string };
+}
+
+/** One finding of the run's diagnosis, as the report shows it (diagnose's `Finding` fits). */
+export interface ReportFinding {
+  readonly severity: 'warning' | 'info';
+  readonly code: string;
+  readonly layer?: string;
+  readonly evidence: string;
+  readonly advice: string;
+}
+
+/** The diagnosis at the top of the report: each finding with its evidence and what to try. */
+function diagnosisSection(findings: readonly ReportFinding[]): string {
+  if (findings.length === 0) return section('diagnosis', 'Diagnosis', '<p>No sign of vanishing or exploding gradients, dead or saturated units, over- or under-fitting, a learning rate too high or too low, class imbalance or unscaled inputs.</p>');
+  const items = findings.map((f) => `<li class="${f.severity}"><strong>${esc(f.severity)} ${esc(f.code)}${f.layer === undefined ? '' : ` (${esc(f.layer)})`}</strong>: ${esc(f.evidence)}. <em>Try:</em> ${esc(f.advice)}</li>`);
+  return section('diagnosis', 'Diagnosis', `<ul class="findings">${items.join('')}</ul>`, 'Read from the signals the training history recorded; each finding names its evidence and the option to try.');
 }
 
 /** What the report's interpretation section shows: importance, saliency and partial dependence. */
@@ -296,6 +316,14 @@ function metricsTable(held: ReportEvaluation, train?: ReportEvaluation): string 
   return `<h3>Metrics: held-out and training rows</h3><table class="metrics">${head}${rows.join('')}</table>`;
 }
 
+/** A sentence on the prediction intervals or sets: their level, and what they did on the scored rows. */
+function uncertaintyText(u: ReportInput['uncertainty'], task: ReportInput['task']): string {
+  if (u === undefined) return '';
+  const what = task === 'regression' ? 'prediction intervals' : 'prediction sets';
+  const did = u.coverage === undefined ? '' : ` On ${u.setName ?? 'the scored rows'} they held the truth ${(100 * u.coverage).toFixed(1)}% of the time, ${u.meanWidth === undefined ? `with ${u.meanSize!.toFixed(2)} classes per set on average` : `with a mean width of ${u.meanWidth.toPrecision(4)}`}.`;
+  return `<h3>Uncertainty</h3><p>${(100 * u.level).toFixed(1)}% ${what}, calibrated on ${u.calibrationRows} rows set aside from training.${esc(did)}</p>`;
+}
+
 /** The summary: facts, metrics (held-out first), hyperparameters and the layers. */
 function summarySection(input: ReportInput): string {
   const { model, history } = input;
@@ -312,6 +340,7 @@ function summarySection(input: ReportInput): string {
   return section('summary', 'Summary',
     `<table>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`
     + (input.evaluation === undefined ? '' : metricsTable(input.evaluation, input.trainingEvaluation))
+    + uncertaintyText(input.uncertainty, input.task)
     + `${hpTable}<h3>Layers</h3><pre>${esc(model.summary())}</pre>`);
 }
 
@@ -320,6 +349,7 @@ export async function buildReport(input: ReportInput): Promise<string> {
   const { model, history } = input;
   const parts: string[] = [];
 
+  if (input.diagnosis !== undefined) parts.push(diagnosisSection(input.diagnosis));
   parts.push(summarySection(input));
 
   const [loss, ...metrics] = learningCurves(history);
@@ -431,7 +461,7 @@ h1{font-size:1.6rem}h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-
 table{border-collapse:collapse;margin:.5rem 0}th,td{padding:.15rem .8rem;border-bottom:1px solid #eee;text-align:left}
 td{font-variant-numeric:tabular-nums}pre{background:#f7f7f7;padding:.6rem;overflow-x:auto;font-size:12px}
 .version{color:#555;margin-top:-.8rem}table.metrics td,table.metrics th{text-align:right}table.metrics th:first-child{text-align:left}
-.plot{display:inline-block;margin:.5rem 1rem .5rem 0}.plot svg{max-width:100%;height:auto}.note{color:#555}
+.plot{display:inline-block;margin:.5rem 1rem .5rem 0}.plot svg{max-width:100%;height:auto}.note{color:#555}.findings li{margin:.3rem 0}.findings li.warning strong{color:#b3261e}.findings li.info strong{color:#555}
 nav a{margin-right:1rem}
 </style></head><body>
 <h1>${esc(title)}</h1>${version === undefined ? '' : `<p class="version">written by mlpkit ${esc(version)}</p>`}

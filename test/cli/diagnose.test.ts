@@ -2,7 +2,7 @@
 // --json final record as findings a script can read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../cli/main.js';
@@ -29,6 +29,13 @@ test('a learning rate far too high is found, said on stderr with the flag to cha
   const words = await run(...argv);
   assert.equal(words.code, 0, words.err);
   assert.match(words.err, /^warning learningRateTooHigh: the training loss rose by .* — lower the learning rate \(learningRate, --lr\)/m);
+  // The report opens with the same findings, before the summary.
+  const withReport = await run(...argv, '--report', join(dir, 'r.html'), '--quiet');
+  assert.equal(withReport.code, 0, withReport.err);
+  const html = readFileSync(join(dir, 'r.html'), 'utf8');
+  const at = html.indexOf('<section id="diagnosis">');
+  assert.ok(at > 0 && at < html.indexOf('<section id="summary">'), 'the diagnosis comes first');
+  assert.match(html.slice(at, html.indexOf('</section>', at)), /warning learningRateTooHigh<\/strong>: the training loss rose by/);
   const json = await run(...argv, '--json');
   const done = JSON.parse(json.out.trim().split('\n').at(-1)!) as { event: string; diagnosis: { code: string; option: string }[] };
   assert.equal(done.event, 'done');
