@@ -214,6 +214,8 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   const started = Date.now();
   const progress = new Progress(outputMode(o));
   const paths = checkFlags(o);
+  // A report needs the optional renderer: refused before any work, not after the training.
+  if (paths.report !== null) await requireReportRenderer();
   const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
   const decimal = o.decimal === undefined ? {} : { decimal: o.decimal };
   const table = await readData(dataPath, progress, { types, ...decimal });
@@ -270,7 +272,6 @@ function checkFlags(o: TrainOptions): { model: string; report: string | null; pr
 /** The model file, and the report and predictions when asked for: all written, or none. */
 async function writeOutputs(outcome: HeldOutOutcome, table: Table, paths: ReturnType<typeof checkFlags>, dataName: string, findings: readonly Finding[]): Promise<void> {
   const { pipeline } = outcome;
-  if (paths.report !== null) await requireReportRenderer();
   const writes: { path: string; data: string | Uint8Array }[] = [{ path: paths.model, data: `${JSON.stringify(pipeline.toFile(), null, 1)}\n` }];
   if (paths.report !== null) writes.push({ path: paths.report, data: await reportFor(outcome, table, dataName, findings) });
   if (paths.predictions !== null) writes.push({ path: paths.predictions, data: await predictionsFile(paths.predictions, pipeline.preprocessor.target, lenientFor(pipeline, table).predict(table)) });

@@ -391,7 +391,7 @@ function imbalanceFindings(y: NumericMatrix): Finding[] {
   if (max === 0 || min / max >= T.imbalanceRatio) return [];
   const rare = counts.indexOf(min);
   return [{
-    code: 'classImbalance', severity: 'warning', option: 'classWeights',
+    code: 'classImbalance', severity: 'warning', option: 'classWeight',
     evidence: `class ${rare} has ${min} of ${y.rows} rows (${pct(min / y.rows)}), against ${max} for the commonest class`,
     advice: `weight the classes (classWeight: 'balanced', --class-weight balanced) and judge by balanced accuracy, not accuracy`,
   }];
