@@ -13,7 +13,7 @@ import type { ReportBoundary, ReportEvaluation, ReportInterpretation } from '../
 import { interpretModel, targetForInterpretation } from '../src/report/interpretation.js';
 import { parallelRunner } from '../src/node/restarts-worker.js';
 import { restartQueue } from './worker.js';
-import { backendForThreads } from '../src/node/native.js';
+import { backendForThreads, backendInfo } from '../src/node/native.js';
 import { TableError, type Table } from '../src/table/types.js';
 import { tableFromColumns } from '../src/table/values.js';
 import { takeTableRows } from '../src/table/rows.js';
@@ -295,7 +295,7 @@ function printResult(r: TrainResult, outcome: HeldOutOutcome, findings: readonly
       heldOut: outcome.heldOut === null ? null : { source: outcome.heldOut.table.source, rows: outcome.heldOut.table.rows },
       ...(outcome.heldOut?.coverage == null ? {} : { coverage: outcome.heldOut.coverage }),
       trainingRows: trained, stopReason: h.stopReason, bestEpoch: h.bestEpoch, epochs: h.epochs.length, seconds,
-      report: r.reportPath, predictions: r.predictionsPath, diagnosis: findings,
+      report: r.reportPath, predictions: r.predictionsPath, diagnosis: findings, backend: backendInfo(),
     });
     return;
   }
@@ -428,6 +428,7 @@ async function reportFor(o: HeldOutOutcome, table: Table, dataName: string, find
     facts: [
       ['data', `${dataName}: ${table.rows} rows, ${table.columns.length} columns; ${o.heldOut === null ? 'nothing held out' : `${o.heldOut.table.rows} held out (${heldOutName(o.heldOut.table)})`}`],
       ['features', prep.featureNames.join(', ')],
+      ['backend', ((b) => `${b.name} (${b.detail})`)(backendInfo())],
     ],
     ...(p.options === null ? {} : { hyperparameters: { ...p.options } }),
     version: VERSION, featureNames: prep.featureNames, diagnosis: findings,

@@ -121,6 +121,8 @@ describe('train → predict → evaluate', { concurrency: true }, () => {
     assert.equal(done.bestEpoch, 12);
     assert.equal(done.heldOut.rows, 16);
     assert.ok(done.metrics.accuracy! >= 0 && done.metrics.accuracy! <= 1 && done.seconds > 0);
+    // Which kernels ran, as info --backend says.
+    assert.match((done as unknown as { backend: { name: string } }).backend.name, /^(native|wasm)/);
     assert.ok(records.every((x) => Number.isFinite(x.trainLoss) && x.gradNorms.hidden1! > 0));
     assert.match(readFileSync(join(dir, 'rep.html'), 'utf8'), /data-plot="decision-boundary"><svg/);
   });
