@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { readIdxFile } from '../src/io/node/idx.js';
 
 export const FMNIST_DIR = process.env.FMNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 
@@ -29,30 +29,23 @@ function check(name: string, a: Float32Array | Uint8Array): void {
   if (got !== SHA256[name]) throw new Error(`${name}: sha256 ${got} differs from the spec's ${SHA256[name]}`);
 }
 
-function idx(name: string): Uint8Array {
+function idx(name: string, magicDims: number): Uint8Array {
   const path = join(FMNIST_DIR, name);
   if (!existsSync(path)) {
     throw new Error(`${path} is missing: install Fashion-MNIST with  apt-get install -y dataset-fashion-mnist  (Debian), then rerun`);
   }
-  return gunzipSync(readFileSync(path));
+  const a = readIdxFile(path);
+  if (a.dims.length !== magicDims) throw new Error(`${name}: expected ${magicDims} dimensions, found ${a.dims.length}`);
+  return a.data;
 }
 
 function images(name: string): Float32Array {
-  const b = idx(name);
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  if (view.getUint32(0) !== 2051) throw new Error(`${name}: not an idx3 image file`);
-  const n = view.getUint32(4) * view.getUint32(8) * view.getUint32(12);
-  const out = new Float32Array(n);
+  const b = idx(name, 3);
   // pixel/255 in float64, one rounding to float32 (as numpy's uint8.astype(float32)/255).
-  for (let i = 0; i < n; i++) out[i] = b[16 + i]! / 255;
-  return out;
+  return Float32Array.from(b, (v) => v / 255);
 }
 
-function labels(name: string): Uint8Array {
-  const b = idx(name);
-  if (new DataView(b.buffer, b.byteOffset).getUint32(0) !== 2049) throw new Error(`${name}: not an idx1 label file`);
-  return Uint8Array.from(b.subarray(8));
-}
+const labels = (name: string): Uint8Array => Uint8Array.from(idx(name, 1));
 
 /** Fashion-MNIST as the spec defines it; every array is checked against the spec's sha256. */
 export function loadFmnist(): Fmnist {
