@@ -17,7 +17,7 @@ import { checkOutputPath, loadCliModel, readForModel, trainingHints, writeAll, t
 import { Progress, outputMode } from './progress.js';
 import { predictionsFile } from './predictions.js';
 import { encodeTable } from '../src/io/node/read-table.js';
-import { out } from './output.js';
+import { err, out } from './output.js';
 import { isStdio, writeOutput } from './io.js';
 import { backendInfo } from '../src/node/native.js';
 
@@ -273,6 +273,16 @@ export async function exportModel(modelPath: string, o: ExportFlags): Promise<vo
   }
   await writeAll(files);
   out(files.map((f) => `${f.path}\n`).join(''));
+  if (o.onnx !== undefined) onnxNote(o.onnx, (await import('../src/onnx.js')).onnxZeroedColumns(m.file));
+}
+
+/** The one line saying what the ONNX file maps to all zeros where `mlpkit predict` refuses it (ONNX cannot raise). */
+function onnxNote(path: string, zeroed: { unseen: readonly string[]; missing: readonly string[] }): void {
+  const parts = [
+    ...(zeroed.unseen.length === 0 ? [] : [`a level never seen in training (${zeroed.unseen.join(', ')})`]),
+    ...(zeroed.missing.length === 0 ? [] : [`a missing cell (${zeroed.missing.join(', ')})`]),
+  ];
+  if (parts.length > 0) err(`export: note: ONNX cannot raise, so in ${path} ${parts.join(' or ')} gives all zeros where mlpkit predict refuses it\n`);
 }
 
 /** The header beside a C file: model.c → model.h (a name without .c gets .h added). */

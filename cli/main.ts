@@ -372,7 +372,7 @@ export function program(): Command {
   p.command('export')
     .description('export a model file to another format, or as code (one or several formats at once)')
     .argument('<model>')
-    .option('--onnx <file>', 'write an ONNX model (inputs: raw features, category columns as codes)')
+    .option('--onnx <file>', 'write an ONNX model on raw rows: input float32 [N, F] the numeric columns, and one string tensor [N, 1] per category column, named after it (ai.onnx.ml LabelEncoder; missing → the imputed level)')
     .option('--js <file>', 'write an ES module with no dependency: predict(row) on a raw row')
     .option('--c <file>', 'write C99 source and its header beside it (model.c → model.h): one predict function, float32 arithmetic')
     .option('--torch <file>', 'write a Python file: a PyTorch nn.Module with its weights, preprocess(rows) and predict(rows)')

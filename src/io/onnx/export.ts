@@ -1,8 +1,18 @@
 /**
- * ONNX export: the model in its inference form as an ONNX graph (default opset 17, IR version 8).
+ * ONNX export: the model in its inference form as an ONNX graph (default opset 17, IR version 8; with
+ * category columns as strings also ai.onnx.ml opset 2).
  *
- *   input 'input' float32 [N, F] raw features
- *     → preprocessing (one-hot: Gather + Equal + Cast; scaling: Sub, Div, Add)
+ *   inputs       a pipeline's model file with category columns (categories: 'strings', its default):
+ *                'input' float32 [N, F] the numeric columns in the preprocessor's order (absent when there
+ *                are none), and one string tensor [N, 1] per category column, named after the column;
+ *                otherwise (categories: 'codes', a bare model, explicit steps) 'input' float32 [N, F] raw
+ *                features, a category column as its level's code
+ *     → category strings: ai.onnx.ml.LabelEncoder (level → code; a missing cell, spelled as a table's
+ *       default missing tokens ('', 'NA', …), → the imputation's level; a level never seen → '(other)'
+ *       when the model pools, else all zeros), then Equal + Cast to the one-hot columns, Concat with the
+ *       numeric ones. ONNX cannot raise: what the model refuses (an unseen level with unknown: 'error', a
+ *       missing cell with no fill) gives all zeros
+ *     → preprocessing (one-hot of codes: Gather + Equal + Cast; scaling: Sub, Div, Add)
  *     → dense: Gemm(x, W, b) (MatMul without a bias), masks and ties already in W
  *     → activations: native operators where ONNX has one, otherwise composed (GELU = x·½(1 + erf(x/√2)),
  *       SiLU = x·σ(x), mish = x·tanh(softplus x), gaussian = exp(−x²), step = Cast(x ≥ 0));
@@ -21,7 +31,12 @@ import { affineOf, featurePipeline, pipelineWidth, type FeatureStep } from '../f
 import type { ModelFile } from '../model-file.js';
 import { predictorFromFile } from '../ensemble-file.js';
 import { Ensemble } from '../../train/ensemble.js';
-import { AttrType, DataType, encodeModel, type AttributeData, type NodeData, type TensorData } from './proto.js';
+import { exportPlan, type RawColumn } from '../../export/plan.js';
+import { DEFAULT_MISSING } from '../../table/cells.js';
+import { AttrType, DataType, encodeModel, type AttributeData, type NodeData, type TensorData, type ValueInfoData } from './proto.js';
+
+/** How category columns enter an exported graph: as their levels (string tensors) or as codes in the float input. */
+export type OnnxCategories = 'strings' | 'codes';
 
 /** What exportOnnx writes: the preprocessing in front of the model, the task's output decoding, the opset and the graph's name. */
 export interface OnnxExportOptions {
@@ -33,6 +48,12 @@ export interface OnnxExportOptions {
   readonly opset?: number;
   /** Stored as the graph's name. */
   readonly name?: string;
+  /**
+   * 'strings' (the default for a pipeline's model file): one string input per category column; 'codes':
+   * every raw column in the float input, a category as its level's code. A source that does not name
+   * its levels (a bare model, explicit `preprocessing`) always takes codes.
+   */
+  readonly categories?: OnnxCategories;
 }
 
 /** The lowest ONNX opset exportOnnx writes. */
@@ -65,15 +86,24 @@ class GraphBuilder {
     return name;
   }
 
-  op(opType: string, inputs: readonly string[], outHint: string, attribute: readonly AttributeData[] = []): string {
+  op(opType: string, inputs: readonly string[], outHint: string, attribute: readonly AttributeData[] = [], domain = ''): string {
     const out = this.fresh(outHint);
-    this.nodes.push({ opType, input: inputs, output: [out], name: this.fresh(`${opType}_${outHint}`), attribute });
+    this.nodes.push({ opType, input: inputs, output: [out], name: this.fresh(`${opType}_${outHint}`), attribute, ...(domain === '' ? {} : { domain }) });
     return out;
   }
 }
 
 const attrFloat = (name: string, f: number): AttributeData => ({ name, type: AttrType.FLOAT, f });
 const attrInt = (name: string, i: number): AttributeData => ({ name, type: AttrType.INT, i });
+const attrInts = (name: string, ints: readonly number[]): AttributeData => ({ name, type: AttrType.INTS, ints });
+const attrStrings = (name: string, list: readonly string[]): AttributeData => {
+  const utf8 = new TextEncoder();
+  return { name, type: AttrType.STRINGS, strings: list.map((v) => utf8.encode(v)) };
+};
+
+/** The operator domain of LabelEncoder, and the version of it written. */
+const ML_DOMAIN = 'ai.onnx.ml';
+const ML_OPSET = 2;
 
 /** The ONNX file (ModelProto bytes) of a model or of a model file (which brings its preprocessing and task). */
 export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions = {}): Uint8Array {
@@ -90,11 +120,12 @@ export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions
     throw new Error(`exportOnnx: opset must be an integer from ${ONNX_MIN_OPSET} to ${ONNX_MAX_OPSET}, got ${opset}`);
   }
   const rawWidth = rawFeatureCount(steps, model.inputSize);
+  const columns = namedColumns(file, options);
 
   const b = new GraphBuilder();
-  const input = b.fresh('input');
-  let x = input;
-  steps.forEach((s, i) => { x = emitStep(b, s, x, i, pipelineWidth(steps.slice(0, i), rawWidth)); });
+  const { inputs, x: encoded } = columns === null ? codesInput(b, rawWidth) : stringInputs(b, columns, steps[0]);
+  let x = encoded;
+  steps.forEach((s, i) => { if (columns === null || i > 0) x = emitStep(b, s, x, i, pipelineWidth(steps.slice(0, i), rawWidth)); });
 
   const outs = members.map((m) => emitNetwork(b, m, x));
   const y = outs.length === 1 ? outs[0]! : b.op('Mean', outs, 'ensemble_mean');
@@ -130,18 +161,88 @@ export function exportOnnx(source: Model | ModelFile, options: OnnxExportOptions
   if (file?.classes !== undefined) metadata.push({ key: 'mlpkit.classes', value: JSON.stringify(file.classes) });
   return encodeModel({
     irVersion: 8,
-    opsetImport: [{ domain: '', version: opset }],
+    opsetImport: [{ domain: '', version: opset }, ...(columns === null ? [] : [{ domain: ML_DOMAIN, version: ML_OPSET }])],
     producerName: 'mlpkit',
     producerVersion: PRODUCER_VERSION,
     graph: {
       name: options.name ?? 'mlpkit',
       node: b.nodes,
       initializer: b.initializers,
-      input: [{ name: input, elemType: DataType.FLOAT, shape: ['N', rawWidth] }],
+      input: inputs,
       output: outputs,
     },
     metadataProps: metadata,
   });
+}
+
+/**
+ * What the graph with string inputs cannot refuse as the model does, by category column: a level never
+ * seen in training (unknown: 'error', no '(other)') and a missing cell (no fill) give all zeros there.
+ * Empty for the codes layout, where the caller computes the codes.
+ */
+export function onnxZeroedColumns(source: Model | ModelFile, options: Pick<OnnxExportOptions, 'categories' | 'preprocessing'> = {}): { unseen: string[]; missing: string[] } {
+  const cats = (namedColumns(isModelFile(source) ? source : undefined, options) ?? []).filter((c) => c.type === 'category');
+  return { unseen: cats.filter((c) => c.unknownCode === null).map((c) => c.name), missing: cats.filter((c) => c.fillCode === null).map((c) => c.name) };
+}
+
+/** The raw columns of a pipeline's model file when its category columns go in as strings, else null (codes). */
+function namedColumns(file: ModelFile | undefined, options: Pick<OnnxExportOptions, 'categories' | 'preprocessing'>): readonly RawColumn[] | null {
+  if (options.categories === 'codes') return null;
+  const pre = file?.preprocessing;
+  const named = file !== undefined && options.preprocessing === undefined && typeof pre === 'object' && pre !== null && Array.isArray(pre.columns);
+  if (!named) {
+    if (options.categories === 'strings') throw new Error("exportOnnx: categories: 'strings' needs a pipeline's model file, which names the category levels; this source does not (use categories: 'codes')");
+    return null;
+  }
+  const columns = exportPlan(file, 'exportOnnx').columns;
+  return columns.some((c) => c.type === 'category') ? columns : null;
+}
+
+/** The one float input of the codes layout: every raw column, a category as its code. */
+function codesInput(b: GraphBuilder, rawWidth: number): { inputs: ValueInfoData[]; x: string } {
+  const input = b.fresh('input');
+  return { inputs: [{ name: input, elemType: DataType.FLOAT, shape: ['N', rawWidth] }], x: input };
+}
+
+/**
+ * The strings layout: 'input' with the numeric columns and a string input per category column, encoded
+ * to what the one-hot step (`first`, the pipeline's first feature step) gives on the codes.
+ */
+function stringInputs(b: GraphBuilder, columns: readonly RawColumn[], first: FeatureStep | undefined): { inputs: ValueInfoData[]; x: string } {
+  if (first?.kind !== 'oneHot') throw new Error('exportOnnx: the preprocessing has category columns but no one-hot step first');
+  const numeric = columns.flatMap((c, j) => (c.type === 'number' ? [j] : []));
+  // Every input named before any node, so that a column's name is its input's name unless two clash.
+  const input = numeric.length > 0 ? b.fresh('input') : '';
+  const names = columns.map((c) => (c.type === 'category' ? b.fresh(c.name) : ''));
+  const inputs: ValueInfoData[] = numeric.length > 0 ? [{ name: input, elemType: DataType.FLOAT, shape: ['N', numeric.length] }] : [];
+  const pieces: string[] = [];
+  let run: number[] = [];
+  const flush = (): void => {
+    if (run.length > 0) pieces.push(b.op('Gather', [input, b.int64s('numeric_cols', run)], 'numeric', [attrInt('axis', 1)]));
+    run = [];
+  };
+  columns.forEach((c, j) => {
+    if (c.type === 'number') { run.push(numeric.indexOf(j)); return; }
+    flush();
+    const k = first.columns.indexOf(j);
+    if (k < 0) throw new Error(`exportOnnx: category column '${c.name}' is not one-hot encoded by the preprocessing`);
+    inputs.push({ name: names[j]!, elemType: DataType.STRING, shape: ['N', 1] });
+    pieces.push(emitLevels(b, c, names[j]!, first.categories[k]!.length));
+  });
+  flush();
+  return { inputs, x: pieces.length === 1 ? pieces[0]! : b.op('Concat', pieces, 'encoded', [attrInt('axis', 1)]) };
+}
+
+/** One category column's string input [N, 1] as its `width` one-hot columns (the codes as `rawColumn` gives them). */
+function emitLevels(b: GraphBuilder, c: Extract<RawColumn, { type: 'category' }>, input: string, width: number): string {
+  const missing = DEFAULT_MISSING.filter((t) => !c.levels.includes(t));
+  const keys = [...c.levels, ...missing];
+  const codes = [...c.levels.map((_, k) => k), ...missing.map(() => c.fillCode ?? -1)];
+  // A code outside 0 … width − 1 (−1) matches no column: all zeros.
+  const attrs = [attrStrings('keys_strings', keys), attrInts('values_int64s', codes), attrInt('default_int64', c.unknownCode ?? -1)];
+  const code = b.op('LabelEncoder', [input], `${input}_code`, attrs, ML_DOMAIN);
+  const hit = b.op('Equal', [code, b.int64s(`${input}_codes`, Array.from({ length: width }, (_, k) => k))], `${input}_equal`);
+  return b.op('Cast', [hit], `${input}_onehot`, [attrInt('to', DataType.FLOAT)]);
 }
 
 /** One network's graph on input tensor x (the inference walk the code exports share); returns its output tensor. */

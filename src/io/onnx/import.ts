@@ -180,6 +180,10 @@ function importChecked(bytes: Uint8Array, options: OnnxImportOptions): OnnxImpor
   checkGraph(g);
   const inits = new Map(g.initializer.map((t) => [t.name, t]));
   const graphInputs = g.input.filter((v) => !inits.has(v.name));
+  const text = graphInputs.find((v) => v.elemType === DataType.STRING);
+  if (text !== undefined) {
+    throw new Error(`importOnnx: input '${text.name}' is a string tensor (a category column's levels); mlpkit reads MLPs on one float input — load the mlpkit model file itself, or export it with categories: 'codes'`);
+  }
   if (graphInputs.length !== 1) {
     throw new Error(`importOnnx: expected one input tensor, the graph has ${graphInputs.length} (${graphInputs.map((v) => v.name).join(', ')})`);
   }

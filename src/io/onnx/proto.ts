@@ -122,7 +122,7 @@ export function modelProto(): Type {
 }
 
 /** TensorProto.DataType values used here. */
-export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
+export const DataType = { FLOAT: 1, INT32: 6, INT64: 7, STRING: 8, BOOL: 9, DOUBLE: 11 } as const;
 
 /** AttributeProto.AttributeType values. */
 export const AttrType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, GRAPH: 5, FLOATS: 6, INTS: 7, STRINGS: 8 } as const;
@@ -151,6 +151,8 @@ export interface AttributeData {
   readonly t?: TensorData;
   readonly floats?: readonly number[];
   readonly ints?: readonly number[];
+  /** UTF-8 bytes of each string (AttrType.STRINGS). */
+  readonly strings?: readonly Uint8Array[];
 }
 
 export interface NodeData {
