@@ -120,13 +120,22 @@ function textOf(names: readonly string[], columns: readonly (Float64Array | (str
   const parts: string[] = [];
   const d = format === 'tsv' ? '\t' : ',';
   if (format !== 'jsonl') parts.push(names.map((n) => csvCell(n, d)).join(d));
+  // Text cells repeat (labels, levels): each distinct one is quoted once.
+  const quoted = new Map<string, string>();
+  const text = (v: string): string => { let q = quoted.get(v); if (q === undefined) { q = csvCell(v, d); if (quoted.size < 65536) quoted.set(v, q); } return q; };
+  const cell = (c: Float64Array | (string | null)[], i: number): string => {
+    const v = c[i];
+    return typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : v === null || v === undefined ? '' : text(v);
+  };
   for (let i = 0; i < rows; i++) {
     if (format === 'jsonl') {
       const o: Record<string, number | string | null> = {};
       names.forEach((n, j) => { const v = columns[j]![i]; o[n] = typeof v === 'number' && Number.isNaN(v) ? null : v ?? null; });
       parts.push(JSON.stringify(o));
     } else {
-      parts.push(columns.map((c) => { const v = c[i]; return typeof v === 'number' ? (Number.isNaN(v) ? '' : String(v)) : v === null || v === undefined ? '' : csvCell(v, d); }).join(d));
+      let line = cell(columns[0]!, i);
+      for (let j = 1; j < columns.length; j++) line += d + cell(columns[j]!, i);
+      parts.push(line);
     }
   }
   parts.push('');
