@@ -3,13 +3,15 @@
  * regression output (in the target's units), or adaptive prediction sets (APS) for a classifier, both
  * calibrated on rows the network and its preprocessor never saw, so a new row's interval (or set) holds
  * its true value with probability at least the level (e.g. 0.9) — exchangeability is all it assumes.
+ * An ensemble's regression intervals are scaled by the spread of its members (wider where they disagree).
  */
 
 import { Rng } from '../rng.js';
 import { trainTestSplit } from '../data/splits.js';
 import { takeTableRows } from '../table/rows.js';
 import { TableError, type Table } from '../table/types.js';
-import { apsSets, calibrateAps, calibrateSplit, splitIntervals, type ApsCalibration, type SplitCalibration } from '../uncertainty/conformal.js';
+import { apsSets, calibrateAps, calibrateSplit, ensembleSpread, splitIntervals, type ApsCalibration, type SplitCalibration } from '../uncertainty/conformal.js';
+import { Ensemble } from '../train/ensemble.js';
 import type { Label } from '../data/matrix-input.js';
 import type { Pipeline } from './pipeline.js';
 import { planTargetOf } from './preprocessor.js';
@@ -62,12 +64,23 @@ export function calibratePipeline(p: Pipeline, cal: Table, level: number, seed =
   const truth = p.preprocessor.transformTarget(cal);
   if (t.task === 'regression') {
     const k = t.names.length;
-    const calibrations = t.names.map((_, j) => calibrateSplit(column(pred.values!, k, j), column(truth.values!, k, j), { alpha }));
+    // An ensemble's members disagree more where the model knows less: its spread scales each row's width.
+    const spread = spreadOf(p, cal);
+    const calibrations = t.names.map((_, j) => calibrateSplit(column(pred.values!, k, j), column(truth.values!, k, j), {
+      alpha, ...(spread === null ? {} : { spread: column(spread, k, j) }),
+    }));
     return { level, rows: cal.rows, calibrations };
   }
   const k = t.classes.length;
   const probs = { rows: cal.rows, cols: k, data: pred.proba! };
   return { level, rows: cal.rows, calibrations: [calibrateAps(probs, truth.classIndex!, { alpha, randomized: true, seed })] };
+}
+
+/** An ensemble's spread per row and output, in the target's units (the members' decoded predictions); null for one network. */
+function spreadOf(p: Pipeline, table: Table): Float64Array | null {
+  if (!(p.predictor instanceof Ensemble) || p.predictor.members.length < 2) return null;
+  const x = p.preprocessor.transform(table, p.model.dtype);
+  return ensembleSpread(p.predictor.members.map((m) => p.preprocessor.decode(m.predict(x)).values!));
 }
 
 function column(a: Float64Array, k: number, j: number): Float64Array {
@@ -82,8 +95,9 @@ export function predictUncertainty(p: Pipeline, c: PipelineCalibration, table: T
     const k = t.names.length;
     const lower = new Float64Array(table.rows * k);
     const upper = new Float64Array(table.rows * k);
+    const spread = (c.calibrations[0] as SplitCalibration).scale === 'ensembleSpread' ? spreadOf(p, table) : null;
     c.calibrations.forEach((cal, j) => {
-      const iv = splitIntervals(cal as SplitCalibration, column(pred.values!, k, j));
+      const iv = splitIntervals(cal as SplitCalibration, column(pred.values!, k, j), spread === null ? undefined : column(spread, k, j));
       for (let r = 0; r < table.rows; r++) { lower[r * k + j] = iv.lower[r]!; upper[r * k + j] = iv.upper[r]!; }
     });
     return { kind: 'intervals', outputs: k, lower, upper };
@@ -113,7 +127,7 @@ export function uncertaintyCoverage(p: Pipeline, c: PipelineCalibration, table: 
 }
 
 /** A stored calibration, checked as data (a model file from elsewhere); every error names the field. */
-export function parseCalibration(v: unknown, path: string, outputs: number, classifier: boolean): PipelineCalibration {
+export function parseCalibration(v: unknown, path: string, outputs: number, classifier: boolean, ensemble = false): PipelineCalibration {
   const o = v as Record<string, unknown>;
   const bad = (what: string): never => { throw new Error(`${path}${what}`); };
   if (typeof v !== 'object' || v === null || Array.isArray(v)) bad(': expected an object { level, rows, calibrations }');
@@ -128,7 +142,7 @@ export function parseCalibration(v: unknown, path: string, outputs: number, clas
     if (typeof c !== 'object' || c === null || x.kind !== kind) bad(`.calibrations[${i}].kind: expected '${kind}'`);
     if (typeof x.quantile !== 'number' || Number.isNaN(x.quantile)) bad(`.calibrations[${i}].quantile: expected a number`);
     if (typeof x.alpha !== 'number' || Math.abs(x.alpha - (1 - (o.level as number))) > 1e-9) bad(`.calibrations[${i}].alpha: expected 1 − level`);
-    if (!classifier && x.scale !== 'constant') bad(`.calibrations[${i}].scale: expected 'constant'`);
+    if (!classifier && x.scale !== 'constant' && x.scale !== (ensemble ? 'ensembleSpread' : 'constant')) bad(`.calibrations[${i}].scale: expected 'constant'${ensemble ? " or 'ensembleSpread'" : ' (a single network has no spread)'}`);
   });
   return v as PipelineCalibration;
 }

@@ -122,7 +122,7 @@ export class Pipeline {
     const options = storedOptions(tr.options, `${where}$.training.options`);
     const summary = isSummary(tr.summary) ? tr.summary : null;
     const calibration = tr.calibration === undefined ? null
-      : parseCalibration(tr.calibration, `${where}$.training.calibration`, prep.outputWidth, prep.task !== 'regression');
+      : parseCalibration(tr.calibration, `${where}$.training.calibration`, prep.outputWidth, prep.task !== 'regression', predictor instanceof Ensemble);
     return new Pipeline(predictor, prep, options, summary, calibration);
   }
 }

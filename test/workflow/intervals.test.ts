@@ -97,3 +97,27 @@ test('the calibration is in the model file, predict --interval prints it, and a 
   assert.equal(refused.code, 2);
   assert.match(refused.err, /--interval: .*plain\.json has no prediction intervals; train it with mlpkit train --intervals 0\.9/);
 });
+
+test('an ensemble\'s intervals widen where its members disagree, and still cover 88–92% of held-out rows', async () => {
+  const { Rng } = await import('../../src/rng.js');
+  const rng = new Rng(3);
+  const n = 16000;
+  const x = Float64Array.from({ length: n }, () => 4 * rng.uniform() - 2);
+  // Noise grows with |x|: bootstrap members disagree more where the data are noisier.
+  const y = Float64Array.from(x, (v) => Math.sin(2 * v) + (0.1 + 0.4 * Math.abs(v)) * rng.normal());
+  const table = (await import('../../src/table/values.js')).tableFromColumns({ x, y }, { source: 'hetero' });
+  const r = await trainHeldOut(table, { target: 'y', hidden: [16], epochs: 6, learningRate: 0.01, batchSize: 64, restarts: 4, ensemble: true, bootstrap: true, intervals: 0.9 }, { testSize: 0.3 });
+  const cal = r.pipeline.calibration!;
+  assert.equal((cal.calibrations[0] as { scale: string }).scale, 'ensembleSpread');
+  const c = r.heldOut!.coverage!;
+  assert.ok(Math.abs(c.coverage - 0.9) <= 0.02, `coverage ${c.coverage}`);
+  const u = r.pipeline.uncertainty(r.heldOut!.table);
+  assert.ok(u.kind === 'intervals');
+  const widths = Array.from(u.upper, (hi, i) => hi - u.lower[i]!);
+  assert.ok(Math.max(...widths) > 1.5 * Math.min(...widths), `widths from ${Math.min(...widths)} to ${Math.max(...widths)}`);
+  // The calibration round-trips through the model file with its scale.
+  const again = Pipeline.fromFile(JSON.parse(JSON.stringify(r.pipeline.toFile())));
+  const v = again.uncertainty(r.heldOut!.table);
+  assert.ok(v.kind === 'intervals');
+  assert.deepEqual(Array.from(v.upper), Array.from(u.upper));
+});
