@@ -86,9 +86,9 @@ function evaluationDetails(ev: Evaluation): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The data file's target columns: the trained names, or the one --target names (a single-target model). */
+/** The data file's target columns: the trained names (a quantile model's one column once), or the one --target names (a single-target model). */
 export function targetColumns(t: LoadedModel['pipeline']['preprocessor']['target'], flag: string | undefined): string[] {
-  const trained = t.task === 'regression' ? [...t.names] : [t.name];
+  const trained = t.task === 'regression' ? [...new Set(t.names)] : [t.name];
   if (flag === undefined) return trained;
   if (trained.length !== 1) throw usageError(`--target ${flag}: the model predicts ${trained.length} columns (${trained.join(', ')}); name them as in training`);
   return [flag];
