@@ -113,7 +113,9 @@ function infoLines(m: LoadedModel, networks: number): string[] {
   const t = prep.target;
   const lines = [
     `${m.path}${m.file.mlpkit === undefined ? ' (written by mlpkit 0.1.0)' : ` (written by mlpkit ${m.file.mlpkit})`}`,
-    `task: ${t.task}${t.task === 'regression' ? `; target column${t.names.length > 1 ? 's' : ''} ${t.names.map((n) => `'${n}'`).join(', ')}` : ` — classes ${t.classes.join(', ')}; target column '${t.name}'`}`,
+    `task: ${t.task}${t.task !== 'regression' ? ` — classes ${t.classes.join(', ')}; target column '${t.name}'`
+      : t.quantiles !== undefined ? `; target column '${t.names[0]}', quantiles ${t.quantiles.join(', ')}`
+      : `; target column${t.names.length > 1 ? 's' : ''} ${t.names.map((n) => `'${n}'`).join(', ')}`}`,
     '',
     ...(networks > 1 ? [`an ensemble of ${networks} networks of this architecture (predictions are their mean):`] : []),
     p.model.summary(),

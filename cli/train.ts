@@ -316,6 +316,8 @@ function printResult(r: TrainResult, outcome: HeldOutOutcome, findings: readonly
     ? `${metricText(r.metrics)} on the ${trained} training rows of ${dataName} (nothing held out: --test-size 0)`
     : `${metricText(r.metrics)} on ${heldOutName(outcome.heldOut.table)}; on the ${trained} training rows: ${metricText(r.trainingMetrics)}`;
   progress.result(`trained ${h.epochs.length} epochs (${h.stopReason}); ${scores}`);
+  const coverage = Object.keys(r.metrics).filter((k) => k.startsWith('coverage_q'));
+  if (coverage.length > 0) progress.result(`quantile coverage on those rows (the share with y ≤ ŷ_τ): ${coverage.map((k) => `τ ${k.slice('coverage_q'.length)} ${r.metrics[k]!.toFixed(3)}`).join(', ')}`);
   const cal = outcome.pipeline.calibration;
   const cov = outcome.heldOut?.coverage;
   if (cal !== null) {

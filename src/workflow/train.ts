@@ -92,7 +92,8 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
   } else {
     const model = new Model(spec, { seed: resolved.seed!, ...(hooks.backend === undefined ? {} : { backend: hooks.backend }) });
     history = await fit(model, data, {
-      ...base, seed: resolved.seed!, metrics: epochMetrics(prep.task),
+      // R² of the quantile outputs against the target says nothing: the pinball loss is the measure.
+      ...base, seed: resolved.seed!, metrics: quantiles === null ? epochMetrics(prep.task) : {},
       ...(fraction > 0 ? { validation: { fraction } } : {}),
       ...pick(hooks, ['onEpochEnd', 'signal', 'checkpoint', 'resumeFrom', 'resumeForce']),
     });

@@ -149,6 +149,18 @@ describe('the command', () => {
     assert.ok(Math.abs(m.mae! - 2 * m['pinball_q0.5']!) < 1e-12);
   });
 
+  test('mlpkit train says the held-out pinball loss and coverage of each τ; mlpkit info names the τ', async () => {
+    const r = await run('train', data, '--target', 'y', '--loss', 'quantile', '--quantiles', '0.1,0.9', '--hidden', '4', '--epochs', '2', '--out', join(dir, 'said.json'));
+    assert.equal(r.code, 0, r.err);
+    const file = JSON.parse(readFileSync(join(dir, 'said.json'), 'utf8')) as { training: { summary: { heldOut: { metrics: Record<string, number> } } } };
+    const m = file.training.summary.heldOut.metrics;
+    assert.match(r.out, new RegExp(`trained 2 epochs \\(maxEpochs\\); pinball ${m.pinball!.toFixed(4)} on 40 held-out rows of small\\.csv`));
+    assert.ok(r.out.includes(`quantile coverage on those rows (the share with y ≤ ŷ_τ): τ 0.1 ${m['coverage_q0.1']!.toFixed(3)}, τ 0.9 ${m['coverage_q0.9']!.toFixed(3)}\n`), r.out);
+    assert.ok(!/\br2\b/.test(r.out), 'no R² of quantile outputs');
+    const info = await run('info', join(dir, 'said.json'));
+    assert.match(info.out, /^task: regression; target column 'y', quantiles 0\.1, 0\.9$/m);
+  });
+
   const labelled = join(dir, 'labelled.csv');
   writeFileSync(labelled, 'x,y,y2,label\n1,2,3,a\n2,3,4,b\n3,4,5,a\n4,5,6,b\n5,6,7,a\n');
   const refusals: readonly [readonly string[], RegExp][] = [
