@@ -156,7 +156,7 @@ export class Preprocessor {
    */
   withQuantiles(quantiles: readonly number[]): Preprocessor {
     const t = this.target;
-    if (t.task !== 'regression') throw new Error(`train: option loss quantile needs a numeric target (regression), but the target '${t.name}' has classes`);
+    if (t.task !== 'regression') throw new Error(`train: option loss quantile predicts quantiles of a number: it needs task 'regression' (--task regression), not a classifier of '${t.name}'`);
     if (t.names.length !== 1) throw new Error(`train: option loss quantile takes one target column (option target, --target), got ${t.names.length} (${t.names.join(', ')})`);
     const each = <T>(v: T): T[] => quantiles.map(() => v);
     const target = { task: 'regression' as const, names: each(t.names[0]!), mean: each(t.mean[0]!), scale: each(t.scale[0]!), quantiles: [...quantiles] };

@@ -56,14 +56,16 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
   // A Poisson model predicts counts on their own scale (its output exp(I) is a mean ≥ 0): the target stays unscaled.
   const poisson = options.loss === 'poisson';
   const weights = options.sampleWeight === undefined ? undefined : sampleWeightsOf(table, options);
+  const quantiles = quantilesOf(options.loss);
   const fitted = Preprocessor.fit(table, {
     ...pick(options, ['target', 'features', 'drop', 'task', 'impute', 'fillValue', 'scale', 'unknown', 'minFrequency', 'scaleTarget']),
+    // Quantiles are of a number: a target of few integers is not read as classes.
+    ...(quantiles !== null && options.task === undefined ? { task: 'regression' as const } : {}),
     ...(poisson && options.scaleTarget === undefined ? { scaleTarget: false } : {}),
     // The weight column is not a feature.
     ...(options.sampleWeight === undefined || options.features !== undefined ? {} : { drop: [...(options.drop ?? []), options.sampleWeight] }),
   });
   // Quantile regression: the one target once per τ, one network output each.
-  const quantiles = quantilesOf(options.loss);
   const prep = quantiles === null ? fitted : fitted.withQuantiles(quantiles);
   const x = prep.transform(table, 'float32');
   const y = prep.transformTarget(table, 'float32');

@@ -181,10 +181,22 @@ describe('the command', () => {
     });
   }
 
-  test('a classifier target is refused, naming --loss', async () => {
-    const r = await run('train', labelled, '--target', 'label', '--drop', 'y2', '--loss', 'quantile', '--quantiles', '0.1,0.9', '--epochs', '1', '--quiet', '--out', join(dir, 'refused.json'));
-    assert.equal(r.code, 2, r.err);
-    assert.match(r.err, /^mlpkit: --loss quantile needs a numeric target \(regression\), but the target 'label' has classes\n$/);
+  test('a category target, or --task classification, is refused in one line', async () => {
+    const args = ['--drop', 'y2', '--loss', 'quantile', '--quantiles', '0.1,0.9', '--epochs', '1', '--quiet', '--out', join(dir, 'refused.json')];
+    const category = await run('train', labelled, '--target', 'label', ...args);
+    assert.equal(category.code, 1, category.err);
+    assert.match(category.err, /^mlpkit: labelled\.csv, line 2, column 'label' \(column 4\): regression needs a numeric target, but 'a' is not a number\n$/);
+    const classifier = await run('train', labelled, '--target', 'y', '--drop', 'label', '--task', 'classification', ...args);
+    assert.equal(classifier.code, 2, classifier.err);
+    assert.match(classifier.err, /^mlpkit: --loss quantile predicts quantiles of a number: it needs task 'regression' \(--task regression\), not a classifier of 'y'\n$/);
+  });
+
+  test('a target of a few integers is a number to a quantile loss, not classes', async () => {
+    const counts = join(dir, 'counts.csv');
+    writeFileSync(counts, `x,y\n${Array.from({ length: 40 }, (_, i) => `${i},${i % 4}`).join('\n')}\n`);
+    const r = await run('train', counts, '--target', 'y', '--loss', 'quantile', '--quantiles', '0.25,0.75', '--epochs', '1', '--quiet', '--out', join(dir, 'counts.json'));
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual((JSON.parse(readFileSync(join(dir, 'counts.json'), 'utf8')) as { preprocessing: { target: { quantiles: number[] } } }).preprocessing.target.quantiles, [0.25, 0.75]);
   });
 });
 
