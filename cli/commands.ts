@@ -86,9 +86,9 @@ function evaluationDetails(ev: Evaluation): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The data file's target columns: the trained names, or the one --target names (a single-target model). */
+/** The data file's target columns: the trained names (a quantile model's one column once), or the one --target names (a single-target model). */
 export function targetColumns(t: LoadedModel['pipeline']['preprocessor']['target'], flag: string | undefined): string[] {
-  const trained = t.task === 'regression' ? [...t.names] : [t.name];
+  const trained = t.task === 'regression' ? [...new Set(t.names)] : [t.name];
   if (flag === undefined) return trained;
   if (trained.length !== 1) throw usageError(`--target ${flag}: the model predicts ${trained.length} columns (${trained.join(', ')}); name them as in training`);
   return [flag];
@@ -113,7 +113,9 @@ function infoLines(m: LoadedModel, networks: number): string[] {
   const t = prep.target;
   const lines = [
     `${m.path}${m.file.mlpkit === undefined ? ' (written by mlpkit 0.1.0)' : ` (written by mlpkit ${m.file.mlpkit})`}`,
-    `task: ${t.task}${t.task === 'regression' ? `; target column${t.names.length > 1 ? 's' : ''} ${t.names.map((n) => `'${n}'`).join(', ')}` : ` — classes ${t.classes.join(', ')}; target column '${t.name}'`}`,
+    `task: ${t.task}${t.task !== 'regression' ? ` — classes ${t.classes.join(', ')}; target column '${t.name}'`
+      : t.quantiles !== undefined ? `; target column '${t.names[0]}', quantiles ${t.quantiles.join(', ')}`
+      : `; target column${t.names.length > 1 ? 's' : ''} ${t.names.map((n) => `'${n}'`).join(', ')}`}`,
     '',
     ...(networks > 1 ? [`an ensemble of ${networks} networks of this architecture (predictions are their mean):`] : []),
     p.model.summary(),

@@ -49,6 +49,20 @@ const testSize = (s: string): number => {
   return v;
 };
 
+/** --quantiles 0.05,0.5,0.95: distinct τ, each strictly between 0 and 1. */
+const quantileList = (s: string): number[] => {
+  const parts = s.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  if (parts.length === 0) throw new InvalidArgumentError(`--quantiles takes τ values in (0, 1), comma-separated (e.g. 0.05,0.5,0.95), got '${s}'`);
+  const taus = parts.map((p) => {
+    const v = Number(p);
+    if (!(Number.isFinite(v) && v > 0 && v < 1)) throw new InvalidArgumentError(`--quantiles: each τ must be a number strictly between 0 and 1, got '${p}'`);
+    return v;
+  });
+  const twice = taus.find((t, j) => taus.indexOf(t) !== j);
+  if (twice !== undefined) throw new InvalidArgumentError(`--quantiles lists τ ${twice} twice`);
+  return taus;
+};
+
 /** --intervals: the coverage of the intervals or sets. */
 const coverage = number('--intervals', 0.5, 0.999);
 
@@ -104,7 +118,7 @@ function classWeights(s: string): 'balanced' | Record<string, number> {
 
 /** The flags of train that reach the workflow as they are (besides those train has long had). */
 const TRAINING_FLAGS = [
-  'huberDelta', 'nesterov', 'beta1', 'beta2', 'epsilon', 'schedule', 'inputNoise', 'minDelta', 'nIterNoChange', 'tolerance',
+  'huberDelta', 'quantiles', 'nesterov', 'beta1', 'beta2', 'epsilon', 'schedule', 'inputNoise', 'minDelta', 'nIterNoChange', 'tolerance',
   'classWeight', 'sampleWeight', 'bagging', 'scale', 'fillValue', 'minFrequency', 'features',
 ] as const;
 
@@ -143,6 +157,7 @@ function trainingOptions(c: Command): Command {
     .option('--hidden <units>', 'hidden layer widths, e.g. 64,32', hiddenList, [32])
     .option('--activation <f>', `hidden activation (${ACTIVATION_NAMES.join(', ')})`, oneOf('activation', ACTIVATION_NAMES, isActivationName), 'relu' as ActivationName)
     .option('--loss <loss>', `loss (default: the task's; ${LOSS_NAMES.join(', ')})`, oneOf('loss', LOSS_NAMES, isLossName))
+    .option('--quantiles <taus>', 'with --loss quantile: the quantiles to predict of one numeric --target, e.g. 0.05,0.5,0.95 (one output each; mlpkit predict prints y_q0.05, y_q0.5, y_q0.95)', quantileList)
     .option('--huber-delta <d>', 'with --loss huber: the residual where the loss turns from squared to linear, in the units the network is trained on (the standardized target, unless --no-scale-target; default 1)', number('--huber-delta', 1e-12, 1e12))
     .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default('adam'))
     .option('--lr <rate>', 'learning rate (default: the optimizer\'s usual)', number('--lr', 1e-12, 100))

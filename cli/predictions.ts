@@ -1,6 +1,7 @@
 /** Predictions as a table: written as CSV, TSV, JSON lines, Parquet or Arrow by the table writer. */
 
 import type { Decoded, TargetPlan } from '../src/workflow/preprocessor.js';
+import { quantileSuffix } from '../src/workflow/evaluate.js';
 import type { PredictionUncertainty } from '../src/workflow/intervals.js';
 import { encodeTable } from '../src/io/node/read-table.js';
 import { formatOfName } from '../src/table/read.js';
@@ -12,6 +13,7 @@ export type PredictionColumns = Record<string, Float64Array | string[]>;
  * Predictions as columns: the predicted target(s), then (classification, with `proba`) one probability
  * column per class; with `uncertainty`, each regression target's `lower` and `upper` bounds (named
  * `T_lower`, `T_upper` for several targets), or a classifier's prediction set as labels joined by '|'.
+ * Quantile regression gives one column per τ: `y_q0.05`, `y_q0.5`, `y_q0.95`.
  */
 export function predictionColumns(target: TargetPlan, pred: Decoded, proba = true, uncertainty?: PredictionUncertainty): PredictionColumns {
   const rows = pred.rows;
@@ -19,7 +21,8 @@ export function predictionColumns(target: TargetPlan, pred: Decoded, proba = tru
   if (target.task === 'regression') {
     const k = target.names.length;
     const pick = (a: Float64Array, j: number): Float64Array => Float64Array.from({ length: rows }, (_, r) => a[r * k + j]!);
-    target.names.forEach((n, j) => { out[n] = pick(pred.values!, j); });
+    const q = target.quantiles;
+    target.names.forEach((n, j) => { out[q === undefined ? n : `${n}${quantileSuffix(q[j]!)}`] = pick(pred.values!, j); });
     if (uncertainty?.kind === 'intervals') {
       target.names.forEach((n, j) => {
         out[k === 1 ? 'lower' : `${n}_lower`] = pick(uncertainty.lower, j);

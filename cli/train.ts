@@ -44,6 +44,8 @@ export interface TrainOptions {
   readonly loss?: LossName;
   /** With loss huber: Huber's δ. */
   readonly huberDelta?: number;
+  /** With loss quantile: the τ to predict, one output each. */
+  readonly quantiles?: readonly number[];
   readonly optimizer: OptimizerName;
   readonly lr?: number;
   readonly momentum?: number;
@@ -156,11 +158,21 @@ export function flagOfOption(name: string): string {
   return OWN_SPELLINGS[name] ?? flagOf(name);
 }
 
-/** --loss with --huber-delta: Huber's loss with its δ, as the model spec names it. */
+/** --loss with --huber-delta (Huber's loss with its δ, as the model spec names it) or with --quantiles (quantile regression). */
 function lossOf(o: TrainOptions): WorkflowOptions['loss'] {
+  if (o.quantiles !== undefined) return quantileLossOf(o, o.quantiles);
   if (o.huberDelta === undefined) return o.loss;
   if (o.loss !== 'huber') throw usageError(`--huber-delta is the huber loss's δ: give --loss huber${o.loss === undefined ? '' : ` (not --loss ${o.loss})`}`);
   return { name: 'huber', delta: o.huberDelta };
+}
+
+/** --loss quantile --quantiles τ,…: one numeric target, one output per τ. */
+function quantileLossOf(o: TrainOptions, quantiles: readonly number[]): WorkflowOptions['loss'] {
+  if (o.loss !== 'quantile') throw usageError(`--quantiles is the quantile loss's τ: give --loss quantile${o.loss === undefined ? '' : ` (not --loss ${o.loss})`}`);
+  if (o.huberDelta !== undefined) throw usageError('--huber-delta is the huber loss\'s δ; it does not go with --loss quantile');
+  const targets = typeof o.target === 'string' ? [o.target] : o.target;
+  if (targets.length !== 1) throw usageError(`--loss quantile --quantiles predicts quantiles of one --target column, got ${targets.length} (${targets.join(', ')})`);
+  return { name: 'quantile', quantiles };
 }
 
 /** --scale, or its older spelling --no-standardize (scale none); both at once must agree. */
@@ -281,8 +293,8 @@ async function writeOutputs(outcome: HeldOutOutcome, table: Table, paths: Return
 /** How the held-out rows are named: "30 held-out rows of iris.csv", or the test file's rows. */
 const heldOutName = (t: Table): string => (t.source.includes('held-out') ? t.source : `the ${t.rows} held-out rows of ${t.source}`);
 
-/** The three scores a result line shows: accuracy, balanced accuracy and F1 of a classifier; R², RMSE and MAE of a regression. */
-const HEADLINE = ['accuracy', 'balancedAccuracy', 'f1', 'r2', 'rmse', 'mae'];
+/** The three scores a result line shows: accuracy, balanced accuracy and F1 of a classifier; R², RMSE and MAE of a regression; the pinball loss (and the median's MAE) of a quantile regression. */
+const HEADLINE = ['accuracy', 'balancedAccuracy', 'f1', 'r2', 'rmse', 'pinball', 'mae'];
 export const metricText = (m: Readonly<Record<string, number>>): string => HEADLINE.filter((k) => m[k] !== undefined).map((k) => `${k} ${m[k]!.toFixed(4)}`).join(', ');
 
 /** What a run prints: held-out scores with the training rows' beside them, the paths; with --json one final record. */
@@ -305,6 +317,8 @@ function printResult(r: TrainResult, outcome: HeldOutOutcome, findings: readonly
     ? `${metricText(r.metrics)} on the ${trained} training rows of ${dataName} (nothing held out: --test-size 0)`
     : `${metricText(r.metrics)} on ${heldOutName(outcome.heldOut.table)}; on the ${trained} training rows: ${metricText(r.trainingMetrics)}`;
   progress.result(`trained ${h.epochs.length} epochs (${h.stopReason}); ${scores}`);
+  const coverage = Object.keys(r.metrics).filter((k) => k.startsWith('coverage_q'));
+  if (coverage.length > 0) progress.result(`quantile coverage on those rows (the share with y ≤ ŷ_τ): ${coverage.map((k) => `τ ${k.slice('coverage_q'.length)} ${r.metrics[k]!.toFixed(3)}`).join(', ')}`);
   const cal = outcome.pipeline.calibration;
   const cov = outcome.heldOut?.coverage;
   if (cal !== null) {

@@ -47,6 +47,8 @@ export interface MlpOptions {
   readonly l2?: number;
   /** A loss name, or a loss with its options (`{ name: 'huber', delta: 0.5 }`). Default: the task's. */
   readonly loss?: LossSpec;
+  /** With loss 'quantile': the τ of each output (the model spec's `quantiles`). */
+  readonly quantiles?: readonly number[];
   readonly dtype?: DType;
   /**
    * Inputs (by index) the outputs must rise or fall with, for any weights training reaches: the partially
@@ -97,6 +99,7 @@ export function mlp(o: MlpOptions): ModelSpec {
   const spec: ModelSpec = {
     inputSize: o.inputSize, layers, loss,
     ...(o.dtype === undefined ? {} : { dtype: o.dtype }),
+    ...(o.quantiles === undefined ? {} : { quantiles: o.quantiles }),
     ...(o.l1 === undefined ? {} : { l1: o.l1 }),
     ...(o.l2 === undefined ? {} : { l2: o.l2 }),
   };

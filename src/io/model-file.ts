@@ -207,7 +207,7 @@ function upgradePreprocessing(file: ModelFile): JsonObject {
   const resolved = resolveSpec(file.spec);
   const outputSize = layerWidths(resolved).get(resolved.output)!;
   const p = parsePreprocessor(file.preprocessing, '$.preprocessing', {
-    inputSize: file.spec.inputSize, outputSize,
+    inputSize: file.spec.inputSize, outputSize, loss: file.spec,
     ...(file.task === undefined ? {} : { task: file.task }),
     ...(file.classes === undefined ? {} : { classes: file.classes }),
   });

@@ -2,7 +2,8 @@
  * Scores of decoded predictions against a table's targets — one place for every door and the report:
  * classifiers get accuracy, balanced accuracy, macro precision/recall/F1, log loss (and ROC AUC for two
  * classes), the confusion matrix and a per-class table; regression gets R², RMSE, MAE and MSE in the
- * target's own units (averaged over outputs), with a residual summary.
+ * target's own units (averaged over outputs), with a residual summary; quantile regression gets the
+ * pinball loss and the empirical coverage of each τ (and the MAE of the median when τ = ½ is one of them).
  */
 
 import { accuracy, balancedAccuracy, confusionMatrix, logLoss, mae, mse, precisionRecallF1, r2, rocAuc, targetsOf } from '../metrics.js';
@@ -24,6 +25,7 @@ export interface Evaluation {
 
 /** Compare decoded predictions with the encoded targets of the same rows. */
 export function evaluateDecoded(target: TargetPlan, pred: Decoded, truth: EncodedTarget): Evaluation {
+  if (target.task === 'regression' && target.quantiles !== undefined) return evaluateQuantiles(target.quantiles, pred.values!, truth.values!);
   if (target.task === 'regression') return evaluateRegression(target.names.length, pred.values!, truth.values!);
   const y = truth.classIndex!;
   const yp = pred.classIndex!;
@@ -66,4 +68,39 @@ function evaluateRegression(k: number, predicted: Float64Array, actual: Float64A
     rows, metrics: { r2: r2(t, p), rmse: Math.sqrt(m), mae: mae(t, p), mse: m },
     residuals: { min: residual[0]!, q25: q(0.25), median: q(0.5), q75: q(0.75), max: residual[residual.length - 1]! },
   };
+}
+
+/** The metric names of quantile τ: `pinball_q0.1`, `coverage_q0.1` (the same suffix as the predictions' columns). */
+export const quantileSuffix = (tau: number): string => `_q${tau}`;
+
+/**
+ * Quantile regression, in the target's units: `pinball` (the mean pinball loss over every τ, what training
+ * minimizes), and for each τ its pinball loss and coverage, the share of rows with y ≤ ŷ_τ (τ when the
+ * quantile is right); with τ = ½ among them, the median's MAE.
+ */
+function evaluateQuantiles(quantiles: readonly number[], predicted: Float64Array, actual: Float64Array): Evaluation {
+  const k = quantiles.length;
+  const rows = actual.length / k;
+  const metrics: Record<string, number> = {};
+  let total = 0;
+  const each = quantiles.map((tau, j) => {
+    let loss = 0;
+    let below = 0;
+    for (let r = 0; r < rows; r++) {
+      const e = actual[r * k + j]! - predicted[r * k + j]!;
+      loss += e >= 0 ? tau * e : (tau - 1) * e;
+      if (e <= 0) below++;
+    }
+    total += loss;
+    return { tau, pinball: loss / rows, coverage: below / rows };
+  });
+  metrics.pinball = total / (rows * k);
+  const median = quantiles.indexOf(0.5);
+  // The pinball loss of τ = ½ is half the absolute error.
+  if (median >= 0) metrics.mae = 2 * each[median]!.pinball;
+  for (const q of each) {
+    metrics[`pinball${quantileSuffix(q.tau)}`] = q.pinball;
+    metrics[`coverage${quantileSuffix(q.tau)}`] = q.coverage;
+  }
+  return { rows, metrics };
 }

@@ -32,14 +32,31 @@ export interface NetworkOptions {
   readonly inputNoise?: number;
   readonly l1?: number;
   readonly l2?: number;
-  /** A loss name, or a loss with its options (`{ name: 'huber', delta: 0.5 }`). Default: the task's (TASKS). */
-  readonly loss?: LossSpec;
+  /**
+   * A loss name, or a loss with its options (`{ name: 'huber', delta: 0.5 }`), or quantile regression
+   * (`{ name: 'quantile', quantiles: [0.05, 0.5, 0.95] }`: one output per τ). Default: the task's (TASKS).
+   */
+  readonly loss?: TrainLossSpec;
   /**
    * Numeric columns the prediction must rise ('increasing') or fall ('decreasing') with, whatever the
    * other inputs, for every weight training can reach (the monotone construction of src/graph/monotone.ts).
    * For a binary classifier it is the probability of the second class; regression and binary tasks only.
    */
   readonly monotone?: Readonly<Record<string, 'increasing' | 'decreasing'>>;
+}
+
+/**
+ * Quantile regression of one numeric target: the network has one output per τ, each trained with the
+ * pinball loss of its τ (src/losses.ts quantileLoss), so output j estimates the τ_j-quantile of y given x.
+ */
+export interface QuantileLossSpec { readonly name: 'quantile'; readonly quantiles: readonly number[] }
+
+/** The loss of the training options: the model spec's (LossSpec), or quantile regression with its τ. */
+export type TrainLossSpec = LossSpec | QuantileLossSpec;
+
+/** The τ of quantile-regression options, or null when the loss is another. */
+export function quantilesOf(loss: TrainLossSpec | undefined): readonly number[] | null {
+  return typeof loss === 'object' && loss.name === 'quantile' && 'quantiles' in loss ? loss.quantiles : null;
 }
 
 /** How a training run optimizes: optimizer, learning rate, batches, epochs, validation, stopping, restarts and seed. */
@@ -133,7 +150,7 @@ export function checkTrainOptions(o: TrainOptions, where = 'train'): void {
   if (o.hidden !== undefined && (!Array.isArray(o.hidden) || o.hidden.some((u) => !isInt(u, 1)))) bad('hidden', o.hidden, 'a list of integers ≥ 1');
   if (o.activation !== undefined && !isActivationName(o.activation)) bad('activation', o.activation, 'an activation name');
   if (o.init !== undefined && !isInitName(o.init)) bad('init', o.init, 'an initializer name');
-  if (o.loss !== undefined) checkLoss(o.loss, `${where}: option loss`);
+  if (o.loss !== undefined) checkTrainLoss(o.loss, `${where}: option loss`);
   if (o.schedule !== undefined) checkSchedule(o.schedule, where);
   if (o.sampleWeight !== undefined && (typeof o.sampleWeight !== 'string' || o.sampleWeight === '')) bad('sampleWeight', o.sampleWeight, 'the name of a column');
   if (o.batchNorm !== undefined && o.batchNorm !== 'before' && o.batchNorm !== 'after') bad('batchNorm', o.batchNorm, "'before' or 'after'");
@@ -155,6 +172,7 @@ export function checkTrainOptions(o: TrainOptions, where = 'train'): void {
   if (o.monotone !== undefined && (typeof o.monotone !== 'object' || o.monotone === null || Array.isArray(o.monotone)
     || Object.values(o.monotone).some((d) => d !== 'increasing' && d !== 'decreasing'))) bad('monotone', o.monotone, "an object of column names to 'increasing' or 'decreasing'");
   if (o.intervals !== undefined && !isNum(o.intervals, 0.5, 0.999)) bad('intervals', o.intervals, 'a coverage in [0.5, 0.999], e.g. 0.9');
+  if (quantilesOf(o.loss) !== null && o.intervals !== undefined) throw new Error(`${where}: option intervals calibrates one prediction per target; a quantile loss already predicts its own band: drop one of them`);
   if (o.ensemble === true && (o.restarts ?? 1) < 2) throw new Error(`${where}: option ensemble keeps all the runs of restarts: give restarts ≥ 2`);
   if (o.bootstrap === true && (o.restarts ?? 1) < 2) throw new Error(`${where}: option bootstrap trains each run of restarts on its own bootstrap sample: give restarts ≥ 2`);
   if (o.scale !== undefined && !['standard', 'minmax', 'none'].includes(o.scale)) bad('scale', o.scale, "'standard', 'minmax' or 'none'");
@@ -163,6 +181,24 @@ export function checkTrainOptions(o: TrainOptions, where = 'train'): void {
   if (o.impute !== undefined && !['mean', 'median', 'most-frequent', 'constant'].includes(o.impute)) bad('impute', o.impute, "'mean', 'median', 'most-frequent' or 'constant'");
   if (o.unknown !== undefined && o.unknown !== 'error' && o.unknown !== 'ignore') bad('unknown', o.unknown, "'error' or 'ignore'");
   if (o.task !== undefined && o.task !== 'classification' && o.task !== 'regression') bad('task', o.task, "'classification' or 'regression'");
+}
+
+/** A loss of the model spec, or quantile regression with a list of distinct τ in (0, 1) and nothing else. */
+function checkTrainLoss(loss: TrainLossSpec, where: string): void {
+  if (typeof loss !== 'object' || loss === null || loss.name !== 'quantile' || !('quantiles' in loss)) { checkLoss(loss, where); return; }
+  const { name: _, quantiles, ...rest } = loss as QuantileLossSpec & Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) throw new Error(`${where}: loss 'quantile' has no option '${extra[0]}'; its options: quantiles`);
+  checkQuantileList(quantiles, `${where}: quantiles`);
+}
+
+/** A list of distinct τ, each strictly between 0 and 1; every message says which entry is wrong. */
+export function checkQuantileList(q: unknown, where: string): void {
+  if (!Array.isArray(q) || q.length === 0) throw new Error(`${where}: expected a non-empty list of τ in (0, 1), got ${JSON.stringify(q)}`);
+  q.forEach((t: unknown, j: number) => {
+    if (typeof t !== 'number' || !(t > 0 && t < 1)) throw new Error(`${where}[${j}]: expected a number strictly between 0 and 1, got ${JSON.stringify(t)}`);
+    if (q.indexOf(t) !== j) throw new Error(`${where}[${j}]: τ ${t} is listed twice`);
+  });
 }
 
 /** A schedule spec of a known kind with only its own options, in range. */

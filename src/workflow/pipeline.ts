@@ -114,7 +114,7 @@ export class Pipeline {
       throw new Error(`${where}$.preprocessing: the file holds a bare network with no preprocessing (saved with modelToFile); load it with modelFromFile and feed it prepared inputs, or save a Pipeline`);
     }
     const prep = parsePreprocessor(file.preprocessing, `${where}$.preprocessing`, {
-      inputSize: predictor.inputSize, outputSize: predictor.outputSize,
+      inputSize: predictor.inputSize, outputSize: predictor.outputSize, loss: file.spec,
       ...(file.task === undefined ? {} : { task: file.task }),
       ...(file.classes === undefined ? {} : { classes: file.classes }),
     });

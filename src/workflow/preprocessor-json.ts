@@ -6,6 +6,9 @@
 
 import type { Label } from '../data/matrix-input.js';
 import type { Task } from '../graph/builders.js';
+import { lossName, QUANTILE_TAU } from '../losses.js';
+import type { ModelSpec } from '../spec.js';
+import { checkQuantileList } from './options.js';
 import { featurePipeline, type StandardStep } from '../io/features.js';
 import {
   checkArray, checkBoolean, checkFinite, checkJsonObject, checkNumberArray, checkObject, checkOneOf, checkString, childPath, fail, isPlainObject, show,
@@ -18,6 +21,8 @@ export interface PreprocessorContext {
   readonly outputSize: number;
   readonly task?: Task;
   readonly classes?: readonly Label[];
+  /** The network's loss as the spec names it, with its quantiles: a quantile target must match them. */
+  readonly loss?: Pick<ModelSpec, 'loss' | 'quantiles'>;
 }
 
 const KEYS = ['kind', 'version', 'columns', 'target', 'unknown', 'scaling', 'impute', 'featureNames', 'features'];
@@ -38,7 +43,17 @@ export function parsePreprocessor(v: unknown, path: string, ctx: PreprocessorCon
   if (ctx.classes !== undefined && t.task !== 'regression' && (ctx.classes.length !== t.classes.length || ctx.classes.some((c, i) => String(c) !== String(t.classes[i])))) {
     fail(`${path}.target.classes`, `do not match the file's classes (${ctx.classes.map((c) => JSON.stringify(c)).join(', ')})`);
   }
+  if (t.task === 'regression' && t.quantiles !== undefined && ctx.loss !== undefined) checkQuantileTarget(t.quantiles, ctx.loss, `${path}.target.quantiles`);
   return p;
+}
+
+/** A quantile target's τ are the network's: its loss is 'quantile' with the same τ per output. */
+function checkQuantileTarget(q: readonly number[], spec: Pick<ModelSpec, 'loss' | 'quantiles'>, path: string): void {
+  const name = lossName(spec.loss);
+  if (name !== 'quantile') fail(path, `give the τ of a quantile loss, but the network's loss is '${name}'`);
+  const tau = (j: number): number => (spec.quantiles === undefined ? QUANTILE_TAU : spec.quantiles[spec.quantiles.length === 1 ? 0 : j]!);
+  const j = q.findIndex((t, k) => t !== tau(k));
+  if (j >= 0) fail(childPath(path, j), `is ${q[j]}, but the network's output ${j} is trained for τ = ${tau(j)} ($.spec.quantiles)`);
 }
 
 function parseCurrent(o: Record<string, unknown>, path: string): Preprocessor {
@@ -78,18 +93,30 @@ function parseTarget(v: unknown, path: string): TargetPlan {
   const o = checkObject(v, path);
   const task = checkOneOf(o.task, `${path}.task`, ['regression', 'binary', 'multiclass'] as const);
   if (task === 'regression') {
-    checkObject(v, path, ['task', 'names', 'mean', 'scale']);
+    checkObject(v, path, ['task', 'names', 'mean', 'scale', 'quantiles']);
     const names = checkArray(o.names, `${path}.names`, true).map((n, i) => checkString(n, childPath(`${path}.names`, i)));
     const mean = checkNumberArray(o.mean, `${path}.mean`, names.length);
     const scale = checkNumberArray(o.scale, `${path}.scale`, names.length);
     scale.forEach((s, j) => { if (!(s > 0)) fail(`${path}.scale[${j}]`, `expected a positive number, got ${s}`); });
-    return { task, names, mean, scale };
+    if (o.quantiles === undefined) return { task, names, mean, scale };
+    return { task, names, mean, scale, quantiles: parseQuantiles(o.quantiles, `${path}`, names, mean, scale) };
   }
   checkObject(v, path, ['task', 'name', 'classes']);
   const name = checkString(o.name, `${path}.name`);
   const classes = parseClasses(o.classes, `${path}.classes`);
   if (task === 'binary' ? classes.length !== 2 : classes.length < 3) fail(`${path}.classes`, `a ${task} target has ${task === 'binary' ? 'exactly 2' : 'at least 3'} classes, got ${classes.length}`);
   return { task, name, classes };
+}
+
+/** A quantile target: distinct τ in (0, 1), one per output, each output the same column with the same scaling. */
+function parseQuantiles(v: unknown, path: string, names: readonly string[], mean: readonly number[], scale: readonly number[]): number[] {
+  const q = checkNumberArray(v, `${path}.quantiles`, names.length);
+  checkQuantileList(q, `${path}.quantiles`);
+  for (const [key, list] of [['names', names], ['mean', mean], ['scale', scale]] as const) {
+    const j = list.findIndex((x) => x !== list[0]);
+    if (j >= 0) fail(childPath(`${path}.${key}`, j), `a quantile target is one column given once per τ, but ${JSON.stringify(list[j])} differs from ${JSON.stringify(list[0])}`);
+  }
+  return q;
 }
 
 function parseClasses(v: unknown, path: string): Label[] {

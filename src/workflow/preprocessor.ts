@@ -71,7 +71,20 @@ export type ColumnPlan =
 /** The fitted target: its classes, or its columns with the scaling used in training. */
 export type TargetPlan =
   | { readonly task: 'binary' | 'multiclass'; readonly name: string; readonly classes: readonly Label[] }
-  | { readonly task: 'regression'; readonly names: readonly string[]; readonly mean: readonly number[]; readonly scale: readonly number[] };
+  | RegressionTargetPlan;
+
+/**
+ * A regression target: names, mean and scale per network output. Quantile regression has one target
+ * column given once per τ (the same name, mean and scale each time), and `quantiles` lists the τ of
+ * each output in order.
+ */
+export interface RegressionTargetPlan {
+  readonly task: 'regression';
+  readonly names: readonly string[];
+  readonly mean: readonly number[];
+  readonly scale: readonly number[];
+  readonly quantiles?: readonly number[];
+}
 
 /** A preprocessor as the model file stores it; `features` is the same transformation as the ONNX export's steps. */
 export interface PreprocessorJSON {
@@ -135,6 +148,19 @@ export class Preprocessor {
   /** The same plan with another policy for category levels never seen in training. */
   withUnknown(unknown: UnknownPolicy): Preprocessor {
     return new Preprocessor(this.columns, this.target, unknown, this.scaling, this.impute);
+  }
+
+  /**
+   * The same plan predicting the quantiles τ of its one numeric target: the target once per τ, with the
+   * same mean and scale, so the network has one output per τ.
+   */
+  withQuantiles(quantiles: readonly number[]): Preprocessor {
+    const t = this.target;
+    if (t.task !== 'regression') throw new Error(`train: option loss quantile predicts quantiles of a number: it needs task 'regression' (--task regression), not a classifier of '${t.name}'`);
+    if (t.names.length !== 1) throw new Error(`train: option loss quantile takes one target column (option target, --target), got ${t.names.length} (${t.names.join(', ')})`);
+    const each = <T>(v: T): T[] => quantiles.map(() => v);
+    const target = { task: 'regression' as const, names: each(t.names[0]!), mean: each(t.mean[0]!), scale: each(t.scale[0]!), quantiles: [...quantiles] };
+    return new Preprocessor(this.columns, target, this.unknown, this.scaling, this.impute);
   }
 
   /**
@@ -240,9 +266,10 @@ export class Preprocessor {
   private renamedTarget(columns: readonly string[] | undefined): TargetPlan {
     const t = this.target;
     if (columns === undefined) return t;
-    const want = t.task === 'regression' ? t.names.length : 1;
+    const want = t.task === 'regression' ? (t.quantiles === undefined ? t.names.length : 1) : 1;
     if (columns.length !== want) throw new Error(`preprocessing: the model predicts ${want} target column${want === 1 ? '' : 's'}, ${columns.length} named`);
-    return t.task === 'regression' ? { ...t, names: [...columns] } : { ...t, name: columns[0]! };
+    if (t.task !== 'regression') return { ...t, name: columns[0]! };
+    return { ...t, names: t.quantiles === undefined ? [...columns] : t.names.map(() => columns[0]!) };
   }
 
   /** Network outputs as labels and probabilities, or values in the target's units. */

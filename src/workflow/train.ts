@@ -16,7 +16,8 @@ import { fit } from '../train/fit.js';
 import { trainRestarts, type RestartFitOptions, type RestartRunner } from '../train/restarts.js';
 import type { Checkpoint, EpochRecord, FitOptions, History, Metric } from '../train/types.js';
 import { Ensemble } from '../train/ensemble.js';
-import { checkTrainOptions, optimizerOf, TRAIN_DEFAULTS, TRAIN_OPTION_NAMES, validationOf, type TrainOptions } from './options.js';
+import type { LossSpec } from '../losses.js';
+import { checkTrainOptions, optimizerOf, quantilesOf, TRAIN_DEFAULTS, TRAIN_OPTION_NAMES, validationOf, type TrainOptions } from './options.js';
 import { Pipeline, type TrainingSummary } from './pipeline.js';
 import { cellPlace, showCell } from './cells.js';
 import { findColumn, Preprocessor, type EncodedTarget } from './preprocessor.js';
@@ -55,12 +56,17 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
   // A Poisson model predicts counts on their own scale (its output exp(I) is a mean ≥ 0): the target stays unscaled.
   const poisson = options.loss === 'poisson';
   const weights = options.sampleWeight === undefined ? undefined : sampleWeightsOf(table, options);
-  const prep = Preprocessor.fit(table, {
+  const quantiles = quantilesOf(options.loss);
+  const fitted = Preprocessor.fit(table, {
     ...pick(options, ['target', 'features', 'drop', 'task', 'impute', 'fillValue', 'scale', 'unknown', 'minFrequency', 'scaleTarget']),
+    // Quantiles are of a number: a target of few integers is not read as classes.
+    ...(quantiles !== null && options.task === undefined ? { task: 'regression' as const } : {}),
     ...(poisson && options.scaleTarget === undefined ? { scaleTarget: false } : {}),
     // The weight column is not a feature.
     ...(options.sampleWeight === undefined || options.features !== undefined ? {} : { drop: [...(options.drop ?? []), options.sampleWeight] }),
   });
+  // Quantile regression: the one target once per τ, one network output each.
+  const prep = quantiles === null ? fitted : fitted.withQuantiles(quantiles);
   const x = prep.transform(table, 'float32');
   const y = prep.transformTarget(table, 'float32');
   const data = { x, y: y.y, ...(weights === undefined ? {} : { sampleWeights: weights }) };
@@ -88,7 +94,8 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
   } else {
     const model = new Model(spec, { seed: resolved.seed!, ...(hooks.backend === undefined ? {} : { backend: hooks.backend }) });
     history = await fit(model, data, {
-      ...base, seed: resolved.seed!, metrics: epochMetrics(prep.task),
+      // R² of the quantile outputs against the target says nothing: the pinball loss is the measure.
+      ...base, seed: resolved.seed!, metrics: quantiles === null ? epochMetrics(prep.task) : {},
       ...(fraction > 0 ? { validation: { fraction } } : {}),
       ...pick(hooks, ['onEpochEnd', 'signal', 'checkpoint', 'resumeFrom', 'resumeForce']),
     });
@@ -188,12 +195,17 @@ function canonical(o: TrainOptions): TrainOptions {
   return { ...pick(o, TRAIN_OPTION_NAMES), target: o.target, ...schedule };
 }
 
-/** The network for a fitted preprocessor: inputs and outputs from it, the output layer from the task table. */
+/**
+ * The network for a fitted preprocessor: inputs and outputs from it, the output layer from the task table.
+ * Quantile regression is the model spec's loss 'quantile' with its τ per output (`quantiles`).
+ */
 export function specOf(prep: Preprocessor, o: TrainOptions): ModelSpec {
+  const quantiles = quantilesOf(o.loss);
   return mlp({
     inputSize: prep.width, outputSize: prep.outputWidth, task: prep.task,
     hidden: o.hidden ?? TRAIN_DEFAULTS.hidden, activation: o.activation ?? TRAIN_DEFAULTS.activation,
-    ...pick(o, ['init', 'batchNorm', 'dropout', 'inputNoise', 'l1', 'l2', 'loss']),
+    ...pick(o, ['init', 'batchNorm', 'dropout', 'inputNoise', 'l1', 'l2']),
+    ...(o.loss === undefined ? {} : quantiles === null ? { loss: o.loss as LossSpec } : { loss: 'quantile' as const, quantiles }),
     ...(o.monotone === undefined ? {} : { monotone: monotoneInputs(prep, o.monotone) }),
   });
 }

@@ -100,6 +100,7 @@ const CASES: readonly Case[] = [
   { flags: ['--input-noise', '0.5'], options: { inputNoise: 0.5 } },
   { flags: ['--bagging'], options: { bootstrap: true }, ...RESTARTS },
   { flags: ['--huber-delta', '0.1'], options: { loss: { name: 'huber', delta: 0.1 } }, ...with_(['--loss', 'huber'], { loss: 'huber' }) },
+  { flags: ['--quantiles', '0.1,0.9'], options: { loss: { name: 'quantile', quantiles: [0.1, 0.9] } }, ...with_(['--loss', 'quantile'], { loss: 'quantile' }) },
   { flags: ['--min-delta', '10'], options: { minDelta: 10 }, ...with_(['--epochs', '8', '--lr', '0.005', '--validation', '0.25', '--early-stopping', '1'], { epochs: 8, learningRate: 0.005, validation: 0.25, earlyStopping: 1 }) },
   { flags: ['--tolerance', '100'], options: { tolerance: 100 }, ...with_(['--n-iter-no-change', '1'], { nIterNoChange: 1 }) },
   { flags: ['--n-iter-no-change', '1'], options: { nIterNoChange: 1 }, ...with_(['--lr', '1e-9'], { learningRate: 1e-9 }) },
@@ -124,7 +125,7 @@ test('every training option of the library is a flag of train', () => {
   // Every case below names its flags on the command line; together they cover every option but the old ones.
   const tested = new Set(CASES.flatMap((c) => c.flags.filter((f) => f.startsWith('--'))));
   const NEW = ['--schedule', '--nesterov', '--beta1', '--beta2', '--epsilon', '--class-weight', '--sample-weight', '--input-noise', '--bagging', '--target',
-    '--huber-delta', '--min-delta', '--tolerance', '--n-iter-no-change', '--no-shuffle', '--scale', '--no-standardize', '--min-frequency', '--fill-value', '--impute',
+    '--huber-delta', '--quantiles', '--min-delta', '--tolerance', '--n-iter-no-change', '--no-shuffle', '--scale', '--no-standardize', '--min-frequency', '--fill-value', '--impute',
     '--features', '--no-scale-target'];
   assert.deepEqual(NEW.filter((f) => !tested.has(f)), []);
 });
