@@ -42,7 +42,9 @@ function idx(name: string, magicDims: number): Uint8Array {
 function images(name: string): Float32Array {
   const b = idx(name, 3);
   // pixel/255 in float64, one rounding to float32 (as numpy's uint8.astype(float32)/255).
-  return Float32Array.from(b, (v) => v / 255);
+  const out = new Float32Array(b.length);
+  for (let i = 0; i < b.length; i++) out[i] = b[i]! / 255;
+  return out;
 }
 
 const labels = (name: string): Uint8Array => Uint8Array.from(idx(name, 1));

@@ -73,19 +73,22 @@ export function trainStep(model: Model, optimizer: Optimizer, batch: Batch, opti
     return { ok: false, loss, problem: Number.isFinite(loss) ? 'gradient' : 'loss', layer: firstNonFiniteLayer(model, 'grad') };
   }
   update(model, optimizer);
-  if (!allFinite(model.paramBuffer.a)) return { ok: false, loss, problem: 'weights', layer: firstNonFiniteLayer(model, 'value') };
+  // Σ|w| in float64 is finite exactly when every float32 weight is (one SIMD pass, not a JavaScript loop).
+  const w = model.paramBuffer.a;
+  if (!Number.isFinite(model.arena.kernels.sumAbs(w, w.length))) return { ok: false, loss, problem: 'weights', layer: firstNonFiniteLayer(model, 'value') };
   return { ok: true, loss };
 }
 
 /** Σ g² per parameter tensor into `out` (if given); whether every gradient is finite. */
 function sumSquares(model: Model, out: Float64Array | undefined): boolean {
-  if (out === undefined) return allFinite(model.gradBuffer.a);
+  // The kernels' Σ g² accumulates in float64, where no float32 square overflows: finite exactly when every g is.
+  const k = model.arena.kernels;
+  if (out === undefined) { const g = model.gradBuffer.a; return Number.isFinite(k.sumSq(g, g.length)); }
   const ps = model.params;
   let total = 0;
   for (let i = 0; i < ps.length; i++) {
     const g = ps[i]!.grad.a;
-    let s = 0;
-    for (let j = 0; j < g.length; j++) s += g[j]! * g[j]!;
+    const s = k.sumSq(g, g.length);
     out[i] = s;
     total += s;
   }
