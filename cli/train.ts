@@ -254,7 +254,10 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   for (const u of outcome.heldOut?.unseen ?? []) {
     progress.note(`held-out rows: ${u.rows} hold levels of '${u.column}' never seen in training (${u.levels.slice(0, 5).map((l) => `'${l}'`).join(', ')}${u.levels.length > 5 ? ', …' : ''}); scored with those one-hot columns all zero`);
   }
-  const findings = diagnose(history, { task: t.task, model: pipeline.model, x: outcome.x, y: outcome.y.y, featureNames: pipeline.preprocessor.featureNames });
+  const findings = diagnose(history, {
+    task: t.task, model: pipeline.model, x: outcome.x, y: outcome.y.y, featureNames: pipeline.preprocessor.featureNames,
+    ...(pipeline.options?.optimizer === undefined ? {} : { optimizer: pipeline.options.optimizer }),
+  });
   await writeOutputs(outcome, table, paths, basename(dataPath), findings);
   const scored = outcome.heldOut?.evaluation ?? outcome.training;
   const result: TrainResult = {

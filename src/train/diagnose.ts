@@ -65,6 +65,8 @@ export interface DiagnoseOptions {
   readonly y?: MatrixInput | ArrayLike<number>;
   /** Names of the input columns, for the evidence (default x1, x2, …). */
   readonly featureNames?: readonly string[];
+  /** The optimizer the run used (its advice does not suggest the one already used). */
+  readonly optimizer?: string;
 }
 
 /** The thresholds at which diagnose reports each finding (ratios, fractions and relative changes). */
@@ -264,13 +266,13 @@ function lossFindings(history: History, options: DiagnoseOptions, y: NumericMatr
   const loss = options.model?.lossFn ?? LOSSES[TASKS[options.task].loss];
   const baseline = y === null ? null : constantLoss(loss, y);
   return [
-    ...learningRateFindings(losses, baseline),
+    ...learningRateFindings(losses, baseline, options.optimizer),
     ...overfitFindings(history),
     ...(baseline === null ? [] : underfitFindings(losses, baseline)),
   ];
 }
 
-function learningRateFindings(losses: readonly number[], baseline: number | null): Finding[] {
+function learningRateFindings(losses: readonly number[], baseline: number | null, optimizer: string | undefined): Finding[] {
   const first = losses[0]!;
   const min = Math.min(...losses);
   const tail = losses.slice(-Math.max(1, Math.floor(losses.length / 5)));
@@ -289,11 +291,16 @@ function learningRateFindings(losses: readonly number[], baseline: number | null
   }
   const decrease = (first - losses[losses.length - 1]!) / Math.abs(first);
   const farFromFit = baseline === null || losses[losses.length - 1]! > 0.5 * baseline;
-  if (decrease >= 0 && decrease < T.lrLowDecrease && ups <= 0.2 * Math.max(downs, Number.MIN_VALUE) && farFromFit) {
+  // A first epoch that took the loss down from a constant prediction's by far more than all the later ones did
+  // learned fast (a large table converges within one pass): the flat curve after it is the data's noise floor,
+  // not a small learning rate.
+  const learnedAtOnce = baseline !== null && baseline - first > 3 * (first - losses[losses.length - 1]!);
+  if (decrease >= 0 && decrease < T.lrLowDecrease && ups <= 0.2 * Math.max(downs, Number.MIN_VALUE) && farFromFit && !learnedAtOnce) {
+    const adaptive = optimizer === 'adam' || optimizer === 'adamw';
     return [{
       code: 'learningRateTooLow', severity: 'warning', option: 'learningRate',
       evidence: `the training loss fell only ${pct(decrease)} in ${losses.length} epochs (${g3(first)} → ${g3(losses[losses.length - 1]!)}), steadily`,
-      advice: `raise the learning rate (learningRate, --lr) by 3–10× or use optimizer: 'adam' (--optimizer adam); mlpkit lr-find finds a good one`,
+      advice: `raise the learning rate (learningRate, --lr) by 3–10×${adaptive ? '' : " or use optimizer: 'adam' (--optimizer adam)"}; mlpkit lr-find finds a good one`,
     }];
   }
   return [];

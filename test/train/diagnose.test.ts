@@ -135,3 +135,17 @@ test('findings are plain data: they survive JSON, and warnings come first', asyn
   const firstInfo = r.findings.findIndex((f) => f.severity === 'info');
   assert.ok(firstInfo === -1 || r.findings.slice(firstInfo).every((f) => f.severity === 'info'));
 });
+
+test('noisy labels learned in the first epoch of many rows: a flat curve after it is not a learning rate too low; adam\'s advice does not suggest adam', async () => {
+  // 20,000 rows whose labels are 30% noise: one epoch of Adam reaches the noise floor, the next ones barely move.
+  const big = moons({ n: 20000, noise: 0.15, seed: 2 });
+  const flip = (i: number): boolean => (i * 2654435761) % 1000 < 300;
+  const y = big.y.map((v, i) => [flip(i) ? 1 - v : v]);
+  const r = await run(binary([16, 16]), big.x, y, 'binary', { epochs: 6, optimizer: { kind: 'adam', learningRate: 0.01 } });
+  assert.ok(!codes(r).includes('learningRateTooLow'), formatFindings(r.findings));
+  // When the finding is made for an adam run, its advice raises the rate and does not offer adam.
+  const slow = await run(binary([16, 16]), MX, MY, 'binary', { epochs: 20, optimizer: { kind: 'adam', learningRate: 1e-6 } });
+  const f = assertFound({ ...slow, findings: diagnose(slow.history, { task: 'binary', optimizer: 'adam' }) }, 'learningRateTooLow');
+  assert.doesNotMatch(f.advice, /--optimizer adam/);
+  assert.match(assertFound(await run(binary([16, 16]), MX, MY, 'binary', { epochs: 20, optimizer: { kind: 'sgd', learningRate: 1e-5 } }), 'learningRateTooLow').advice, /--optimizer adam/);
+});
