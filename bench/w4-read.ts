@@ -1,10 +1,13 @@
-// npx tsx bench/w4-read.ts [--size-mb 1024] [--rounds 2] [--files numeric,mixed] [--dir bench/out/w4] [--binary] [--json]
+// npx tsx bench/w4-read.ts [--size-mb 1024] [--rounds 2] [--files numeric,mixed] [--dir bench/out/w4] [--binary] [--train] [--json]
 // Workload W4 (read): a generated numeric CSV (31 columns, ~1 GB by default) and a mixed one (numbers,
 // categories, a yes/no column, missing cells), each read by mlpkit's readTableFile and by pandas read_csv
 // (Debian's python3-pandas, C engine) in turns, each read in a fresh process. Records per read: seconds,
 // MB/s, peak resident memory (the process's maxRSS) and the foreign CPU load (cores busy with other
 // processes during the read). The files are generated once per size and kept in --dir. With --binary the
 // same tables are also written as Parquet and Arrow IPC (by writeTableFile) and read back by readTableFile.
+// With --train, W4 end to end on the numeric file: `mlpkit train FILE --target y --hidden 32 --epochs 1
+// --batch-size 256` (nothing held out, no validation) beside pandas + scikit-learn and pandas + PyTorch training
+// one epoch of the same network (bench/peers/w4_train.py), each in a fresh process: seconds and peak RSS.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -22,6 +25,7 @@ const files = opt('files', 'numeric,mixed').split(',');
 const dir = resolve(opt('dir', join(root, 'bench/out/w4')));
 const json = argv.includes('--json');
 const binary = argv.includes('--binary');
+const train = argv.includes('--train');
 const python = '/usr/bin/python3';
 const log = (s: string): void => { process.stderr.write(`${s}\n`); };
 for (const f of files) if (f !== 'numeric' && f !== 'mixed') throw new Error(`--files: unknown file '${f}'; expected numeric, mixed`);
@@ -170,6 +174,35 @@ function convert(csv: string, format: 'parquet' | 'arrow'): string {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`writing ${out} failed: ${r.stderr.slice(-500)}`);
   return out;
+}
+
+/** One end-to-end W4 training run in a fresh process: its wall seconds and peak RSS (from /usr/bin/time -v). */
+function trainOne(framework: 'mlpkit' | 'sklearn' | 'torch', path: string): { framework: string; seconds: number; peak_rss_mb: number; foreign_cores: number; error?: string } {
+  const model = join(dir, 'w4-model.json');
+  const cmd = framework === 'mlpkit'
+    ? [process.execPath, '--import', 'tsx', join(root, 'cli/main.ts'), 'train', path, '--target', 'y', '--hidden', '32', '--epochs', '1', '--batch-size', '256', '--test-size', '0', '--validation', '0', '--quiet', '--out', model]
+    : [python, join(root, 'bench/peers/w4_train.py'), framework, path];
+  const b0 = busySeconds();
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-v', ...cmd], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const seconds = (performance.now() - t0) / 1000;
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
+  const cpu = [/User time \(seconds\): ([\d.]+)/, /System time \(seconds\): ([\d.]+)/].reduce((s, re) => s + Number(re.exec(r.stderr)?.[1] ?? 0), 0);
+  const foreign = Math.round((Math.max(0, busySeconds() - b0 - cpu) / seconds) * 100) / 100;
+  return { framework, seconds, peak_rss_mb: rss === undefined ? NaN : Math.round(Number(rss) / 1024), foreign_cores: foreign, ...(r.status === 0 ? {} : { error: r.stderr.slice(-400) }) };
+}
+
+if (train) {
+  const path = generate('numeric', sizeMb * 1024 * 1024);
+  const peers = hasPandas && spawnSync(python, ['-c', 'import sklearn, torch'], { stdio: 'ignore' }).status === 0;
+  if (!peers) log('scikit-learn or torch is missing (python3-sklearn, python3-torch): mlpkit is measured alone.');
+  for (let round = 0; round < rounds; round++) {
+    for (const f of peers ? (['mlpkit', 'sklearn', 'torch'] as const) : (['mlpkit'] as const)) {
+      const rec = trainOne(f, path);
+      if (json) process.stdout.write(`${JSON.stringify({ workload: 'W4 train', size_mb: sizeMb, round: round + 1, ...rec })}\n`);
+      log(`  W4 train ${f.padEnd(8)} round ${round + 1}: ${rec.error ?? `${rec.seconds.toFixed(1)} s end to end, peak RSS ${rec.peak_rss_mb} MB, foreign load ${rec.foreign_cores} cores`}`);
+    }
+  }
 }
 
 if (!json) {
