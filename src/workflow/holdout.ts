@@ -115,7 +115,8 @@ export async function trainHeldOut(table: Table, options: TrainOptions, h: HoldO
   const first = holdOut(table, options, h);
   const outcome = await trainPipeline(first.train, options, hooks);
   const p = outcome.pipeline;
-  const training = p.evaluate(first.train);
+  // The training rows as the network saw them, when they are all of them (not with intervals' calibration rows set aside).
+  const training = outcome.x.rows === first.train.rows ? p.evaluate(first.train, undefined, { x: outcome.x, y: outcome.y }) : p.evaluate(first.train);
   const test = typeof h.test === 'function' ? await h.test(p.preprocessor.readTypes) : first.test;
   const split = { ...first, test };
   if (test === null) return { ...outcome, split, heldOut: null, training };

@@ -66,9 +66,13 @@ export class Pipeline {
   get model(): Model { return this.predictor instanceof Ensemble ? this.predictor.members[0]! : this.predictor; }
   get task(): Preprocessor['task'] { return this.preprocessor.task; }
 
-  /** The network's raw outputs for a table's rows. */
-  outputs(table: Table): Matrix {
-    const out = this.predictor.predict(this.preprocessor.transform(table, this.model.dtype));
+  /**
+   * The network's raw outputs for a table's rows; `encoded` is the table already through the preprocessor
+   * (as training holds it), so a large table is not encoded twice.
+   */
+  outputs(table: Table, encoded?: Matrix): Matrix {
+    if (encoded !== undefined && encoded.rows !== table.rows) throw new Error(`Pipeline: ${encoded.rows} encoded rows for a table of ${table.rows}`);
+    const out = this.predictor.predict(encoded ?? this.preprocessor.transform(table, this.model.dtype));
     // A model file from elsewhere is data: an output that is not finite is refused, never printed.
     checkPredictions(out.data, out.rows, out.cols, (r) => `${table.source}, line ${table.lines[r] ?? r + 2}`);
     return out;
@@ -79,10 +83,13 @@ export class Pipeline {
     return this.preprocessor.decode(this.outputs(table));
   }
 
-  /** Scores on a table that holds the target column(s) (named as in training, or as `targetColumns` says). */
-  evaluate(table: Table, targetColumns?: readonly string[]): Evaluation & { readonly predictions: Decoded; readonly truth: EncodedTarget } {
-    const truth = this.preprocessor.transformTarget(table, 'float64', targetColumns);
-    const predictions = this.predict(table);
+  /**
+   * Scores on a table that holds the target column(s) (named as in training, or as `targetColumns` says).
+   * `encoded` may give the table's features and targets already through the preprocessor (training's own).
+   */
+  evaluate(table: Table, targetColumns?: readonly string[], encoded?: { readonly x: Matrix; readonly y: EncodedTarget }): Evaluation & { readonly predictions: Decoded; readonly truth: EncodedTarget } {
+    const truth = encoded?.y ?? this.preprocessor.transformTarget(table, 'float64', targetColumns);
+    const predictions = this.preprocessor.decode(this.outputs(table, encoded?.x));
     return { ...evaluateDecoded(this.preprocessor.target, predictions, truth), predictions, truth };
   }
 
