@@ -5,19 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main.js';
+import { runMlpkit as run } from '../helpers/mlpkit.js';
 import { readTableFile } from '../../src/io/node/read-table.js';
 import { Rng } from '../../src/rng.js';
 import { takeTableRows } from '../../src/table/rows.js';
 import { foldsOf } from '../../src/workflow/cross-validate.js';
 import { trainPipeline } from '../../src/workflow/train.js';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
-  return { code, out, err };
-}
 
 test('cv --folds 4: every fold equals a separate training on the other rows, stratified, and the summary is mean ± sd', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mlpkit-cv-'));

@@ -1,29 +1,13 @@
 // End-to-end: the mlpkit command run as a user runs it, on real files in a fresh folder.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { runMlpkit, spawnMlpkit as mlpkit } from '../helpers/mlpkit.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const main = join(root, 'cli/main.ts');
-const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
+type Run = Awaited<ReturnType<typeof mlpkit>>;
 
-interface Run { code: number; stdout: string; stderr: string }
-
-function mlpkit(cwd: string, ...args: string[]): Promise<Run> {
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, ['--import', tsx, main, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr }));
-  });
-}
 
 function folder(): string {
   return mkdtempSync(join(tmpdir(), 'mlpkit-e2e-'));
@@ -158,11 +142,8 @@ describe('train → predict → evaluate', { concurrency: true }, () => {
 
 /** The command's entry point run in this process (the same code path as the binary, minus the spawn). */
 async function inProcess(...args: string[]): Promise<Run> {
-  const { main: run } = await import('../../cli/main.js');
-  let stderr = '';
-  let stdout = '';
-  const code = await run(args, { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; } });
-  return { code, stdout, stderr };
+  const r = await runMlpkit(...args);
+  return { code: r.code, stdout: r.out, stderr: r.err };
 }
 
 /** A folder with one data file; after a failed run it must hold that file alone. */

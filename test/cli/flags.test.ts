@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, program } from '../../cli/main.js';
+import { program } from '../../cli/main.js';
+import { runMlpkit as run } from '../helpers/mlpkit.js';
 import { readTableFile } from '../../src/io/node/read-table.js';
 import { Rng } from '../../src/rng.js';
 import { TRAIN_OPTION_NAMES, type TrainOptions } from '../../src/workflow/options.js';
@@ -35,13 +36,6 @@ const full = join(dir, 'full.csv');
 const holes = join(dir, 'holes.csv');
 writeFileSync(full, tableCsv(false));
 writeFileSync(holes, tableCsv(true));
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
-  return { code, out, err };
-}
 
 let files = 0;
 /** The model file the command writes for these flags (on top of the small base run). */

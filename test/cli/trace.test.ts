@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main.js';
+import { runMlpkit as run } from '../helpers/mlpkit.js';
 import { neuronGraph } from '../../src/graph/builders.js';
 import { Model } from '../../src/graph/model.js';
 import { readTableFile } from '../../src/io/node/read-table.js';
@@ -15,13 +15,6 @@ import { Preprocessor } from '../../src/workflow/preprocessor.js';
 const dir = mkdtempSync(join(tmpdir(), 'mlpkit-trace-'));
 const csv = join(dir, 'doses.csv');
 writeFileSync(csv, `age,dose,y\n${Array.from({ length: 20 }, (_, i) => `${30 + i},${(i % 5) * 10},${(0.1 * i).toFixed(1)}`).join('\n')}\n`);
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
-  return { code, out, err };
-}
 
 test('trace prints each input\'s raw value beside the standardized x the network sees, and says so', async () => {
   const model = join(dir, 'mlp.json');

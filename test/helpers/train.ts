@@ -1,6 +1,7 @@
 // Minimal update rules for engine tests (the library's optimizers live in src/optim and are tested there).
 import type { Model } from '../../src/graph/model.js';
 import type { MatrixLike } from '../../src/matrix.js';
+import { Rng } from '../../src/rng.js';
 
 /** The lecture's gradient descent: w ← w − α·∇L, on the full batch. Returns the final loss. */
 export function gradientDescent(model: Model, x: MatrixLike, y: MatrixLike, lr: number, steps: number): number {
@@ -41,4 +42,19 @@ export function adam(model: Model, x: MatrixLike, y: MatrixLike, lr: number, ste
     model.applyConstraints();
   }
   return loss;
+}
+
+/** Two Gaussian blobs in the plane, labels one-hot. */
+export function blobs(n: number, seed = 5): { x: number[][]; y: number[][]; labels: number[] } {
+  const rng = new Rng(seed);
+  const x: number[][] = [];
+  const y: number[][] = [];
+  const labels: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = i % 2;
+    x.push([c * 2 - 1 + 0.5 * rng.normal(), (c ? 1 : -1) * 0.5 + 0.5 * rng.normal()]);
+    y.push(c ? [0, 1] : [1, 0]);
+    labels.push(c);
+  }
+  return { x, y, labels };
 }

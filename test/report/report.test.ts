@@ -4,22 +4,9 @@ import { Model } from '../../src/graph/model.js';
 import { mlp } from '../../src/graph/builders.js';
 import { fit } from '../../src/train/fit.js';
 import { Rng } from '../../src/rng.js';
+import { blobs } from '../helpers/train.js';
 import { binValues, buildReport } from '../../src/report/report.js';
 
-/** Two Gaussian blobs in the plane, labels one-hot. */
-function blobs(n: number): { x: number[][]; y: number[][]; labels: number[] } {
-  const rng = new Rng(5);
-  const x: number[][] = [];
-  const y: number[][] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = i % 2;
-    x.push([c * 2 - 1 + 0.5 * rng.normal(), (c ? 1 : -1) * 0.5 + 0.5 * rng.normal()]);
-    y.push(c ? [0, 1] : [1, 0]);
-    labels.push(c);
-  }
-  return { x, y, labels };
-}
 
 test('the report of a two-feature classifier holds every plot as inline SVG and no script', async () => {
   const d = blobs(120);

@@ -9,29 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { Model } from '../../src/graph/model.js';
 import { mlp } from '../../src/graph/builders.js';
 import { fit } from '../../src/train/fit.js';
-import { Rng } from '../../src/rng.js';
 import { VERSION } from '../../src/version.js';
 import { BOUNDARY_GRID, buildReport, heatmapSvg, lineChartSvg, type ReportInput } from '../../src/report/report.js';
 import { nodeColor, SERIES_COLORS } from '../../src/report/charts.js';
 import type { History } from '../../src/train/types.js';
 import type { Matrix } from '../../src/matrix.js';
+import { blobs } from '../helpers/train.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-/** Two Gaussian blobs in the plane, labels one-hot. */
-function blobs(n: number, seed: number): { x: number[][]; y: number[][]; labels: number[] } {
-  const rng = new Rng(seed);
-  const x: number[][] = [];
-  const y: number[][] = [];
-  const labels: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = i % 2;
-    x.push([c * 2 - 1 + 0.5 * rng.normal(), (c ? 1 : -1) * 0.5 + 0.5 * rng.normal()]);
-    y.push(c ? [0, 1] : [1, 0]);
-    labels.push(c);
-  }
-  return { x, y, labels };
-}
 
 const classOf = (p: ArrayLike<number>, i: number): number => (p[2 * i + 1]! > p[2 * i]! ? 1 : 0);
 

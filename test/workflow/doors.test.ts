@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main.js';
+import { runMlpkit as run } from '../helpers/mlpkit.js';
 import { readTableFile as readTable } from '../../src/io/node/read-table.js';
 import { MLPClassifier, MLPRegressor } from '../../src/estimators.js';
 import { loadModel } from '../../src/io/node/files.js';
@@ -33,13 +33,6 @@ function mixedCsv(rows: number, seed: number): string {
     lines.push([i % 17 === 3 ? '' : a.toFixed(4), b.toFixed(3), i % 23 === 5 ? 'NA' : c, label, y.toFixed(4)].join(','));
   }
   return `${lines.join('\n')}\n`;
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
-  return { code, out, err };
 }
 
 // Every row trained on (--test-size 0), as the estimators and trainPipeline do.

@@ -5,16 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main.js';
+import { runMlpkit as run } from '../helpers/mlpkit.js';
 import { readTableFile, writeTableFile } from '../../src/io/node/read-table.js';
 import { Rng } from '../../src/rng.js';
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
-  return { code, out, err };
-}
 
 /** Numbers with missing cells, a category with a missing cell, a label: 300 rows. */
 function columns(): Record<string, Float64Array | (string | null)[]> {

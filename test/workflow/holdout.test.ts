@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main.js';
+import { runMlpkit as run } from '../helpers/mlpkit.js';
 import { readTableFile } from '../../src/io/node/read-table.js';
 import { loadModel } from '../../src/io/node/files.js';
 import { Rng } from '../../src/rng.js';
@@ -14,13 +14,6 @@ import { takeTableRows } from '../../src/table/rows.js';
 import { holdOut, trainHeldOut } from '../../src/workflow/holdout.js';
 
 const folder = (): string => mkdtempSync(join(tmpdir(), 'mlpkit-holdout-'));
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
-  return { code, out, err };
-}
 
 /** A planted rule: label = 'hi' when 2a − b + (colour red) > 0, with 10% of the labels flipped, and an unbalanced colour. */
 function plantedCsv(rows: number, seed: number, colours = ['red', 'green', 'blue']): string {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main.js';
+import { runMlpkit as run } from '../helpers/mlpkit.js';
 import { loadDataset } from '../../src/datasets.js';
 import { loadModel } from '../../src/io/node/files.js';
 import { tableFromColumns } from '../../src/table/values.js';
@@ -64,12 +64,6 @@ test('the calibration is in the model file, predict --interval prints it, and a 
   const sin = await tableOf('sin', { n: 600, noise: 0.2 });
   const lines = ['x,y', ...Array.from({ length: sin.rows }, (_, r) => `${(sin.columns[0] as { values: Float64Array }).values[r]},${(sin.columns[1] as { values: Float64Array }).values[r]}`)];
   writeFileSync(join(dir, 'sin.csv'), `${lines.join('\n')}\n`);
-  const run = async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {
-    let out = '';
-    let err = '';
-    const code = await main(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
-    return { code, out, err };
-  };
   const t = await run('train', join(dir, 'sin.csv'), '--target', 'y', '--intervals', '0.9', '--epochs', '20', '--lr', '0.01', '--out', join(dir, 'm.json'));
   assert.equal(t.code, 0, t.err);
   assert.match(t.out, /90% prediction intervals: coverage 0\.\d{3} on 120 held-out rows of sin\.csv, mean width \d\.\d+ \(calibrated on 96 rows set aside from training\)/);

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../cli/main.js';
+import { runMlpkit as run } from '../helpers/mlpkit.js';
 import { readTableFile } from '../../src/io/node/read-table.js';
 import { Rng } from '../../src/rng.js';
 import { readTableSync } from '../../src/table/read.js';
@@ -27,13 +27,6 @@ function heteroscedastic(rows: number, seed: number): string {
     lines.push(`${x.toFixed(5)},${(x + (0.5 + Math.abs(x)) * rng.normal()).toFixed(5)}`);
   }
   return `${lines.join('\n')}\n`;
-}
-
-async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
-  return { code, out, err };
 }
 
 const TAUS = [0.1, 0.5, 0.9];
