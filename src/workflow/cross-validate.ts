@@ -6,14 +6,13 @@
  */
 
 import { kFold, stratifiedKFold } from '../data/splits.js';
-import { Rng } from '../rng.js';
 import { meanSd } from '../tune/stats.js';
 import { takeTableRows } from '../table/rows.js';
 import { TableError, type Table } from '../table/types.js';
 import type { Evaluation } from './evaluate.js';
 import { scoreHeldOut } from './holdout.js';
+import { splitRng, stratifyLabels } from './splits.js';
 import type { TrainOptions } from './options.js';
-import { planTargetOf } from './preprocessor.js';
 import { trainPipeline, type TrainHooks } from './train.js';
 
 /** One fold: the rows it held out (0-based, ascending), how many were trained on, its scores and run. */
@@ -40,12 +39,9 @@ const FOLD_SALT = 0xc0f0_1d5e;
 export function foldsOf(table: Table, options: TrainOptions, k: number): { train: Int32Array; test: Int32Array }[] {
   if (!(Number.isInteger(k) && k >= 2)) throw new Error(`crossValidate: folds must be an integer ≥ 2, got ${k}`);
   if (k > table.rows) throw new TableError(`${table.source}: ${k} folds need at least ${k} rows; the table has ${table.rows}`, table.source);
-  const target = planTargetOf(table, options);
-  const rng = new Rng(((options.seed ?? 0) ^ FOLD_SALT) >>> 0);
-  if (target.task === 'regression') return kFold(table.rows, k, rng);
-  const c = table.columns.find((x) => x.name === target.name)!;
-  const labels = c.type === 'number' ? c.values : c.type === 'empty' ? [] : Array.from(c.codes, (code) => c.levels[code]!);
-  return stratifiedKFold(labels, k, rng);
+  const labels = stratifyLabels(table, options);
+  const rng = splitRng(options, FOLD_SALT);
+  return labels === null ? kFold(table.rows, k, rng) : stratifiedKFold(labels, k, rng);
 }
 
 /** Train and score the workflow on each of k folds (one after the other; `hooks` apply to every fold's run). */

@@ -5,14 +5,12 @@
  * sides); a regression's is a plain shuffle. The split is a pure function of the table and the seed.
  */
 
-import { trainTestSplit } from '../data/splits.js';
-import { Rng } from '../rng.js';
 import { takeTableRows } from '../table/rows.js';
-import { TableError, type Table } from '../table/types.js';
+import type { Table } from '../table/types.js';
 import type { Evaluation } from './evaluate.js';
 import type { TrainOptions } from './options.js';
 import type { Pipeline } from './pipeline.js';
-import { planTargetOf } from './preprocessor.js';
+import { splitRows } from './splits.js';
 import { uncertaintyCoverage } from './intervals.js';
 import { trainPipeline, type TrainHooks, type TrainOutcome } from './train.js';
 
@@ -63,30 +61,12 @@ export function holdOut(table: Table, options: TrainOptions, h: HoldOutOptions =
   if (h.test !== undefined) return { train: table, test: typeof h.test === 'function' ? null : h.test, testRows: new Int32Array(0) };
   const size = testSizeOf(h, table.rows);
   if (size === 0) return { train: table, test: null, testRows: new Int32Array(0) };
-  const target = planTargetOf(table, options);
-  const rng = new Rng(((options.seed ?? 0) ^ SPLIT_SALT) >>> 0);
-  let split;
-  try {
-    split = trainTestSplit(table.rows, rng, {
-      testSize: size, what: `${table.source}: the held-out split`,
-      ...(target.task === 'regression' ? {} : { stratify: labelsOf(table, target.name) }),
-    });
-  } catch (e) {
-    throw new TableError(`${(e as Error).message} (option testSize, --test-size; 0 trains on every row)`, table.source);
-  }
+  const split = splitRows(table, options, size, SPLIT_SALT, 'the held-out split', ' (option testSize, --test-size; 0 trains on every row)');
   return {
     train: takeTableRows(table, split.train),
     test: takeTableRows(table, split.test, `${split.test.length} held-out rows of ${table.source}`),
     testRows: split.test,
   };
-}
-
-/** A classification target's cells as labels to stratify by (so messages name a class as the file spells it). */
-function labelsOf(table: Table, name: string): ArrayLike<number | string> {
-  const c = table.columns.find((x) => x.name === name)!;
-  if (c.type === 'number') return c.values;
-  if (c.type === 'empty') throw new TableError(`${table.source}: the target '${name}' has no values`, table.source, null, name);
-  return Array.from(c.codes, (k) => c.levels[k]!);
 }
 
 /** Scores of a pipeline on the held-out rows and on the rows it was trained on. */

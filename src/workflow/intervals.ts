@@ -6,15 +6,13 @@
  * An ensemble's regression intervals are scaled by the spread of its members (wider where they disagree).
  */
 
-import { Rng } from '../rng.js';
-import { trainTestSplit } from '../data/splits.js';
 import { takeTableRows } from '../table/rows.js';
 import { TableError, type Table } from '../table/types.js';
 import { apsSets, calibrateAps, calibrateSplit, ensembleSpread, splitIntervals, type ApsCalibration, type SplitCalibration } from '../uncertainty/conformal.js';
 import { Ensemble } from '../train/ensemble.js';
 import type { Label } from '../data/matrix-input.js';
 import type { Pipeline } from './pipeline.js';
-import { planTargetOf } from './preprocessor.js';
+import { splitRows } from './splits.js';
 import type { TrainOptions } from './options.js';
 
 /** A pipeline's calibration: the level, the rows it was calibrated on, and one calibration per regression output (or one APS). */
@@ -43,16 +41,7 @@ export function calibrationSplit(table: Table, options: TrainOptions): { train: 
   if (rows < need) {
     throw new TableError(`${table.source}: intervals ${level} need at least ${need} calibration rows, and ${CALIBRATION_FRACTION} of ${table.rows} rows gives ${rows}; add rows or lower the level (option intervals, --intervals)`, table.source);
   }
-  const target = planTargetOf(table, options);
-  const rng = new Rng(((options.seed ?? 0) ^ CAL_SALT) >>> 0);
-  const col = target.task === 'regression' ? null : table.columns.find((c) => c.name === target.name)!;
-  const stratify = col === null ? undefined : col.type === 'number' ? col.values : col.type === 'empty' ? undefined : Array.from(col.codes, (k) => col.levels[k]!);
-  let split;
-  try {
-    split = trainTestSplit(table.rows, rng, { testSize: CALIBRATION_FRACTION, what: `${table.source}: the calibration split of option intervals (--intervals)`, ...(stratify === undefined ? {} : { stratify }) });
-  } catch (e) {
-    throw new TableError((e as Error).message, table.source);
-  }
+  const split = splitRows(table, options, CALIBRATION_FRACTION, CAL_SALT, 'the calibration split of option intervals (--intervals)');
   return { train: takeTableRows(table, split.train), calibration: takeTableRows(table, split.test, `${split.test.length} calibration rows of ${table.source}`) };
 }
 
