@@ -109,8 +109,9 @@ export async function trainHeldOut(table: Table, options: TrainOptions, h: HoldO
 /** Score held-out rows; a level training never saw is scored as unknown-ignore (and reported), not refused. */
 export function scoreHeldOut(p: Pipeline, test: Table): HeldOutScores {
   const scorer = lenientFor(p, test);
-  const coverage = p.calibration === null ? null : uncertaintyCoverage(scorer, p.calibration, test);
-  return { table: test, evaluation: scorer.evaluate(test), unseen: p.preprocessor.unseenLevels(test), coverage };
+  const evaluation = scorer.evaluate(test);
+  const coverage = p.calibration === null ? null : uncertaintyCoverage(scorer, p.calibration, test, evaluation);
+  return { table: test, evaluation, unseen: p.preprocessor.unseenLevels(test), coverage };
 }
 
 /**

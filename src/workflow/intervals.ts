@@ -12,6 +12,7 @@ import { apsSets, calibrateAps, calibrateSplit, ensembleSpread, splitIntervals, 
 import { Ensemble } from '../train/ensemble.js';
 import type { Label } from '../data/matrix-input.js';
 import type { Pipeline } from './pipeline.js';
+import type { Decoded, EncodedTarget } from './preprocessor.js';
 import { splitRows } from './splits.js';
 import type { TrainOptions } from './options.js';
 
@@ -76,10 +77,12 @@ function column(a: Float64Array, k: number, j: number): Float64Array {
   return Float64Array.from({ length: a.length / k }, (_, r) => a[r * k + j]!);
 }
 
-/** The intervals (regression) or prediction sets (classification) of a calibrated pipeline for a table's rows. */
-export function predictUncertainty(p: Pipeline, c: PipelineCalibration, table: Table): PredictionUncertainty {
+/**
+ * The intervals (regression) or prediction sets (classification) of a calibrated pipeline for a table's rows;
+ * `pred` is the pipeline's prediction for them when the caller has made it already.
+ */
+export function predictUncertainty(p: Pipeline, c: PipelineCalibration, table: Table, pred: Decoded = p.predict(table)): PredictionUncertainty {
   const t = p.preprocessor.target;
-  const pred = p.predict(table);
   if (t.task === 'regression') {
     const k = t.names.length;
     const lower = new Float64Array(table.rows * k);
@@ -97,9 +100,11 @@ export function predictUncertainty(p: Pipeline, c: PipelineCalibration, table: T
 }
 
 /** How often the intervals (or sets) hold the truth on labelled rows, and their mean width (or size). */
-export function uncertaintyCoverage(p: Pipeline, c: PipelineCalibration, table: Table): { readonly coverage: number; readonly meanWidth?: number; readonly meanSize?: number; readonly rows: number } {
-  const u = predictUncertainty(p, c, table);
-  const truth = p.preprocessor.transformTarget(table);
+export function uncertaintyCoverage(
+  p: Pipeline, c: PipelineCalibration, table: Table, scored?: { readonly predictions: Decoded; readonly truth: EncodedTarget },
+): { readonly coverage: number; readonly meanWidth?: number; readonly meanSize?: number; readonly rows: number } {
+  const u = predictUncertainty(p, c, table, scored?.predictions);
+  const truth = scored?.truth ?? p.preprocessor.transformTarget(table);
   if (u.kind === 'intervals') {
     let hit = 0;
     let width = 0;

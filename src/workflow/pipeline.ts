@@ -56,10 +56,13 @@ export class Pipeline {
     return new Pipeline(this.predictor, parts.preprocessor ?? this.preprocessor, this.options, parts.summary === undefined ? this.summary : parts.summary, parts.calibration === undefined ? this.calibration : parts.calibration);
   }
 
-  /** Intervals (regression) or prediction sets (classification) for a table's rows; refused when the model was not calibrated. */
-  uncertainty(table: Table): PredictionUncertainty {
+  /**
+   * Intervals (regression) or prediction sets (classification) for a table's rows; refused when the model
+   * was not calibrated. `predicted` is `predict(table)` when the caller has it already.
+   */
+  uncertainty(table: Table, predicted?: Decoded): PredictionUncertainty {
     if (this.calibration === null) throw new Error('this model has no prediction intervals: train it with option intervals (--intervals 0.9)');
-    return predictUncertainty(this, this.calibration, table);
+    return predictUncertainty(this, this.calibration, table, predicted);
   }
 
   /** The network (member 0 of an ensemble). */
