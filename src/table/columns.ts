@@ -7,7 +7,7 @@
 
 import { CellKind, cellPlace, classify, decodeBytes, parseNumber, showValue, type CellRules } from './cells.js';
 import { ByteDictionary } from './dictionary.js';
-import { TableError, type CellPlace, type Column } from './types.js';
+import { TableError, type CellPlace, type Column, type ColumnSummary } from './types.js';
 
 /** What the sampled cells of a column were. */
 export class TypeStats {
@@ -173,22 +173,54 @@ export class ColumnBuilder {
     );
   }
 
+  /** Cells pushed before the last drain (a streamed read hands its blocks out as it goes). */
+  private drained = 0;
+
+  /** The cells since the last drain, as one block of the column (null while no cell has decided its type), and room for the next. */
+  drain(): Float64Array | Int32Array | null {
+    const n = this.length;
+    const out = this.type === 'number' ? this.values.slice(0, n) : this.type === 'category' ? this.codes.slice(0, n) : null;
+    this.drained += n;
+    this.length = 0;
+    return out;
+  }
+
+  /** What `finish` says of the whole column, without its cells (of a streamed read, whose cells went out in blocks). */
+  summary(): ColumnSummary {
+    const base = { name: this.name, index: this.index, missing: this.missing, firstMissing: this.firstMissing };
+    const n = this.drained + this.length;
+    if (this.type === null || (!this.forced && this.missing === n)) return { type: 'empty', ...base };
+    if (this.type === 'number') return { type: 'number', ...base };
+    const map = this.booleanMap();
+    if (map === null) return { type: 'category', ...base, levels: [...this.levels], counts: [...this.counts] };
+    const counts = [0, 0];
+    this.counts.forEach((k, code) => { counts[map.codes[code]!]! += k; });
+    return { type: 'boolean', ...base, levels: map.levels, counts, codeMap: map.codes };
+  }
+
+  /** A category column of exactly two boolean spellings: its levels (false first) and the code each level becomes; else null. */
+  private booleanMap(): { levels: [string, string]; codes: number[] } | null {
+    const pair = this.forced ? undefined : BOOLEAN_PAIRS.find(([f, t]) => this.levels.every((l) => l === f || l === t));
+    if (pair === undefined) return null;
+    return { levels: [pair[0], pair[1]], codes: this.levels.map((l) => (l === pair[0] ? 0 : 1)) };
+  }
+
   finish(): Column {
     const base = { name: this.name, index: this.index, missing: this.missing, firstMissing: this.firstMissing };
     const n = this.length;
     if (this.type === null || (!this.forced && this.missing === n)) return { type: 'empty', ...base };
     if (this.type === 'number') return { type: 'number', ...base, values: trim(this.values, n) };
     const codes = trim(this.codes, n);
-    const pair = this.forced ? undefined : BOOLEAN_PAIRS.find(([f, t]) => this.levels.every((l) => l === f || l === t));
-    if (pair === undefined) return { type: 'category', ...base, codes, levels: this.levels, counts: this.counts };
+    const bool = this.booleanMap();
+    if (bool === null) return { type: 'category', ...base, codes, levels: this.levels, counts: this.counts };
     // Booleans: code 0 = false, 1 = true, whatever order they appeared in.
-    const map = this.levels.map((l) => (l === pair[0] ? 0 : 1));
+    const map = bool.codes;
     const counts = [0, 0];
     for (let i = 0; i < n; i++) {
       const c = codes[i]!;
       if (c >= 0) { const b = map[c]!; codes[i] = b; counts[b]!++; }
     }
-    return { type: 'boolean', ...base, codes, levels: [pair[0], pair[1]], counts };
+    return { type: 'boolean', ...base, codes, levels: bool.levels, counts };
   }
 }
 

@@ -12,6 +12,7 @@ import { ColumnBuilder, TypeStats, decideType } from './columns.js';
 import { sniffDelimiter } from './sniff.js';
 import { Tokenizer, type FieldSink } from './tokenizer.js';
 import { TableError, type Column, type ReadTableOptions, type Table } from './types.js';
+import type { BlockSink, StreamSummary } from './blocks.js';
 
 const HEAD_BYTES = 1 << 16;
 /** Most bytes held for the type sample, whatever `sampleRows` says (a wide file reaches it in few records). */
@@ -81,13 +82,15 @@ class ColumnSink implements FieldSink {
   tok: Tokenizer | null = null;
   private inHeader = true;
   rows = 0;
+  /** Rows handed out in blocks so far (a streamed read); `lines` holds the rows after them. */
+  private drained = 0;
   lines: Int32Array;
   private readonly point: number;
   private readonly fast: boolean;
 
   get headerLine(): number { return this.header.line; }
 
-  constructor(private readonly rules: CellRules, private readonly header: Header, readonly builders: readonly (ColumnBuilder | null)[], capacity: number) {
+  constructor(private readonly rules: CellRules, private readonly header: Header, readonly builders: readonly (ColumnBuilder | null)[], capacity: number, private readonly blocks: BlockSink | null = null) {
     this.point = rules.decimal === ',' ? 44 : 46;
     this.fast = !rules.numericMarkers;
     this.lines = new Int32Array(capacity);
@@ -117,12 +120,25 @@ class ColumnSink implements FieldSink {
       const src = this.rules.source;
       throw new TableError(`${src}, line ${line}: ${fields} field${fields === 1 ? '' : 's'}, but the header (line ${this.header.line}) has ${want} columns; every row needs one value per column (ragged row)`, src, line);
     }
-    if (this.rows === this.lines.length) {
-      const l = new Int32Array(this.rows + Math.min(this.rows, 1 << 24));
+    const held = this.rows - this.drained;
+    if (held === this.lines.length) {
+      const l = new Int32Array(held + Math.min(held, 1 << 24));
       l.set(this.lines);
       this.lines = l;
     }
-    this.lines[this.rows++] = line;
+    this.lines[held] = line;
+    this.rows++;
+    if (this.blocks !== null && held + 1 >= this.blocks.blockRows) this.flush();
+  }
+
+  /** Hand the rows since the last block out as one block (a streamed read). */
+  flush(): void {
+    const rows = this.rows - this.drained;
+    if (this.blocks === null || rows === 0) return;
+    const cells = this.builders.filter((b) => b !== null).map((b) => b.drain());
+    const lines = this.lines.slice(0, rows);
+    this.drained = this.rows;
+    this.blocks.onBlock({ rows, lines, cells });
   }
 }
 
@@ -138,7 +154,7 @@ export class CsvRead {
   private delimiter = ',';
   bytes = 0;
 
-  constructor(private readonly options: ReadTableOptions, private readonly source: string, private readonly totalBytes: number | null) {
+  constructor(private readonly options: ReadTableOptions, private readonly source: string, private readonly totalBytes: number | null, private readonly blocks: BlockSink | null = null) {
     this.rules = cellRules(source, options.missing, options.decimal);
     if (options.decimal === ',' && options.delimiter === ',') {
       throw new TableError(`${source}: the delimiter and the decimal separator are both ','; with decimal: ',' the delimiter must be another (';', tab, '|')`, source);
@@ -169,12 +185,29 @@ export class CsvRead {
   }
 
   finish(): Table {
+    return this.table(this.end());
+  }
+
+  /** The end of a streamed read: the last block handed out, and what the read knows of every column. */
+  finishStream(): StreamSummary {
+    const sink = this.end();
+    sink.flush();
+    if (sink.rows === 0) throw new TableError(`${this.source}: the file has a header (line ${sink.headerLine}) but no data rows`, this.source);
+    const columns = sink.builders.filter((b) => b !== null).map((b) => b.summary());
+    return { source: this.source, rows: sink.rows, columns, format: this.formatRead() };
+  }
+
+  private end(): ColumnSink {
     let p = this.phase;
     if (p.kind === 'head') { this.startSample(p.chunks); p = this.phase; }
     if (p.kind === 'sample') { p.tok.end(); this.startMain(p.chunks, p.sink, p.bytes); p = this.phase; }
     if (p.kind !== 'main') throw new Error('unreachable: a read ends in its main phase');
     p.tok.end();
-    return this.table(p.sink);
+    return p.sink;
+  }
+
+  private formatRead(): Table['format'] {
+    return { kind: 'csv', delimiter: this.delimiter, decimal: this.rules.decimal };
   }
 
   private sampleRows(): number { return Math.max(1, this.options.sampleRows ?? 1000); }
@@ -209,7 +242,8 @@ export class CsvRead {
     const keep = this.kept(header);
     // Room for the rows the input's size suggests, so big columns are not copied as they grow.
     const perRow = Math.min(sampleBytes, sample.tok!.bytesRead) / Math.max(1, sample.records + 1);
-    const capacity = this.totalBytes === null ? 1024 : Math.min(2 ** 30, Math.ceil((this.totalBytes / perRow) * 1.05) + 1024);
+    const capacity = this.blocks !== null ? this.blocks.blockRows
+      : this.totalBytes === null ? 1024 : Math.min(2 ** 30, Math.ceil((this.totalBytes / perRow) * 1.05) + 1024);
     const builders = header.names.map((name, i) => {
       if (!keep[i]) return null;
       const forced = this.options.types?.[name];
@@ -217,7 +251,7 @@ export class CsvRead {
       b.decide(decideType(sample.stats[i]!, forced, this.rules, name, i));
       return b;
     });
-    const sink = new ColumnSink(this.rules, header, builders, capacity);
+    const sink = new ColumnSink(this.rules, header, builders, capacity, this.blocks);
     const tok = this.tokenizer(sink);
     sink.tok = tok;
     this.phase = { kind: 'main', tok, sink };
@@ -240,8 +274,7 @@ export class CsvRead {
     if (sink.rows === 0) throw new TableError(`${this.source}: the file has a header (line ${sink.headerLine}) but no data rows`, this.source);
     const columns: Column[] = [];
     for (const b of sink.builders) if (b !== null) columns.push(b.finish());
-    const format = { kind: 'csv' as const, delimiter: this.delimiter, decimal: this.rules.decimal };
-    return { source: this.source, columns, rows: sink.rows, lines: sink.lines.slice(0, sink.rows), format };
+    return { source: this.source, columns, rows: sink.rows, lines: sink.lines.slice(0, sink.rows), format: this.formatRead() };
   }
 }
 

@@ -44,6 +44,17 @@ export interface EmptyColumn extends ColumnBase {
   readonly type: 'empty';
 }
 
+/**
+ * A column without its cells: what a streamed read knows of it once every block has gone by (the cells
+ * went out block by block). A boolean's blocks hold the codes of its spellings in order of appearance;
+ * `codeMap` turns each into 0 = false, 1 = true.
+ */
+export type ColumnSummary =
+  | (ColumnBase & { readonly type: 'number' })
+  | (ColumnBase & { readonly type: 'empty' })
+  | (ColumnBase & { readonly type: 'category'; readonly levels: readonly string[]; readonly counts: readonly number[] })
+  | (ColumnBase & { readonly type: 'boolean'; readonly levels: readonly string[]; readonly counts: readonly number[]; readonly codeMap: readonly number[] });
+
 /** One column of a table, by type. */
 export type Column = NumberColumn | CategoryColumn | EmptyColumn;
 /** A column's type: number, category, boolean or empty. */

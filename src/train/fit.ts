@@ -17,13 +17,13 @@ import type { Model } from '../graph/model.js';
 import { Rng } from '../rng.js';
 import { lbfgsInit, lbfgsStateFromJSON, lbfgsStateToJSON, type LbfgsSpec, type LbfgsState } from '../optim/lbfgs.js';
 import { createOptimizer, type Optimizer } from '../optim/optimizer.js';
-import { TrainingDivergedError, type Checkpoint, type EpochRecord, type FitData, type FitOptions, type History, type RunFingerprint, type StopReason } from './types.js';
+import { TrainingDivergedError, type BatchStream, type Checkpoint, type EpochRecord, type FitData, type FitOptions, type History, type RunFingerprint, type StopReason } from './types.js';
 import { batchSizeFor, checkFitOptions, type CheckedFitOptions } from './fit-options.js';
 import { applyClassWeights, prepareData, splitFraction, type Prepared } from './prepare.js';
 import { EpochMonitor, DIVERGENCE } from './monitor.js';
 import { checkResume, fingerprint } from './checkpoint.js';
 import { lbfgsEpoch } from './lbfgs-loop.js';
-import { trainStep, type StepResult } from './step.js';
+import { trainStep, type Batch, type StepResult } from './step.js';
 
 export { prepareData, splitFraction, type Prepared } from './prepare.js';
 
@@ -75,7 +75,9 @@ interface Run {
   readonly model: Model;
   readonly c: CheckedFitOptions;
   readonly o: FitOptions;
-  readonly train: Prepared;
+  /** The training rows in memory, or null when they stream. */
+  readonly train: Prepared | null;
+  readonly stream: BatchStream | null;
   readonly val: Prepared | null;
   readonly batchSize: number;
   readonly solver: Solver;
@@ -110,9 +112,10 @@ export function evaluateLoss(model: Model, d: Prepared, idx: Int32Array): number
 
 const identity = (n: number): Int32Array => { const a = new Int32Array(n); for (let i = 0; i < n; i++) a[i] = i; return a; };
 
-function computeMetrics(model: Model, d: Prepared, metrics: FitOptions['metrics']): Record<string, number> {
+function computeMetrics(model: Model, d: Prepared | null, metrics: FitOptions['metrics']): Record<string, number> {
   const out: Record<string, number> = {};
-  if (metrics === undefined) return out;
+  // Streamed training rows are not held: their metrics would cost another pass over the file.
+  if (metrics === undefined || d === null) return out;
   const pred: Matrix = model.predict({ rows: d.x.rows, cols: d.x.cols, data: d.x.data });
   const yTrue: Matrix = { rows: d.y.rows, cols: d.y.cols, data: d.y.data };
   for (const [name, fn] of Object.entries(metrics)) out[name] = fn(yTrue, pred);
@@ -131,12 +134,16 @@ function makeSolver(model: Model, c: CheckedFitOptions): Solver {
   return { kind: 'lbfgs', spec, state: lbfgsInit(model.paramBuffer.a) };
 }
 
+/** The validation split's own generator, derived from the seed: a resumed run (or a streamed one) recomputes the same split. */
+export function validationRng(seed: number): Rng {
+  return new Rng([seed >>> 0, 0x5eed, 0x517, 1]);
+}
+
 /** Preparation: data, split, class weights, solver, buffers — and the resume, if any. */
 function startRun(model: Model, data: FitData, c: CheckedFitOptions): Run {
   const o = c.options;
   const full = prepareData(model, data, 'fit');
-  // The split has its own generator, derived from the seed: a resumed run recomputes the same split.
-  const splitRng = new Rng([c.seed >>> 0, 0x5eed, 0x517, 1]);
+  const splitRng = validationRng(c.seed);
   const v = o.validation;
   let train: Prepared = full;
   let val: Prepared | null = null;
@@ -151,7 +158,7 @@ function startRun(model: Model, data: FitData, c: CheckedFitOptions): Run {
   const history: History = { epochs: [], stopReason: 'maxEpochs', bestEpoch: 0, ...(full.classes === null ? {} : { classes: full.classes }) };
   const needPrint = o.checkpoint !== undefined || o.resumeFrom !== undefined;
   const run: Run = {
-    model, c, o, train, val, batchSize, solver, history,
+    model, c, o, train, stream: null, val, batchSize, solver, history,
     monitor: new EpochMonitor(model, { earlyStopping: o.earlyStopping, tolerance: o.tolerance, nIterNoChange: o.nIterNoChange }),
     norms: new GradNorms(model), perm: identity(n),
     lastFinite: model.getWeights(), lastFiniteState: model.getState(),
@@ -204,20 +211,36 @@ function nonFinite(run: Run, epoch: number, batch: number, r: Extract<StepResult
 
 interface EpochSums { lossSum: number; rows: number; batches: number; stop: StopReason | null }
 
-/** One epoch of mini-batch steps. */
-function stepEpoch(run: Run, optimizer: Optimizer, epoch: number): EpochSums {
-  const { model, train, perm, batchSize, o } = run;
-  const n = train.x.rows;
+/** The epoch's batches: slices of the shuffled order over the training table (resident in the arena), or the stream's. */
+function* epochBatches(run: Run): Generator<Batch> {
+  const { model, train, stream, perm, batchSize } = run;
+  if (stream !== null) {
+    for (const b of stream.epoch(run.rng, run.c.shuffle, batchSize)) {
+      yield { x: b.x, y: b.y, order: perm, start: 0, rows: b.rows, weights: b.weights };
+    }
+    return;
+  }
+  const n = train!.x.rows;
   if (run.c.shuffle) run.rng.permutation(n, perm);
   // The training table inside the model's arena: batch gathers become in-memory copies.
-  const xRes = model.resident(train.x.data);
-  const yRes = model.resident(train.y.data);
+  const xRes = model.resident(train!.x.data);
+  const yRes = model.resident(train!.y.data);
+  for (let start = 0; start < n; start += batchSize) {
+    yield { x: xRes.a, y: yRes.a, order: perm, start, rows: Math.min(batchSize, n - start), weights: train!.w ?? undefined };
+  }
+}
+
+/** One epoch of mini-batch steps. */
+function stepEpoch(run: Run, optimizer: Optimizer, epoch: number): EpochSums {
+  const { model, o } = run;
   const sums: EpochSums = { lossSum: 0, rows: 0, batches: 0, stop: null };
-  for (let start = 0, batch = 1; start < n; start += batchSize, batch++) {
-    const rows = Math.min(batchSize, n - start);
+  let batch = 0;
+  for (const b of epochBatches(run)) {
+    batch++;
+    const rows = b.rows;
     run.lastFinite.set(model.paramBuffer.a);
     run.lastFiniteState.set(model.stateBuffer.a);
-    const r = trainStep(model, optimizer, { x: xRes.a, y: yRes.a, order: perm, start, rows, weights: train.w ?? undefined }, { rng: run.rng, gradSquares: run.norms.squares });
+    const r = trainStep(model, optimizer, b, { rng: run.rng, gradSquares: run.norms.squares });
     if (!r.ok) nonFinite(run, epoch, batch, r);
     if (optimizer.steps === 1) run.monitor.noteInitialLoss(r.loss);
     run.norms.add();
@@ -231,10 +254,10 @@ function stepEpoch(run: Run, optimizer: Optimizer, epoch: number): EpochSums {
 
 /** One epoch of L-BFGS (one iteration over the full batch). */
 function lbfgsEpochOf(run: Run, solver: Extract<Solver, { kind: 'lbfgs' }>, epoch: number): EpochSums {
-  const n = run.train.x.rows;
+  const n = run.train!.x.rows;
   run.lastFinite.set(run.model.paramBuffer.a);
   run.lastFiniteState.set(run.model.stateBuffer.a);
-  const r = lbfgsEpoch(run.model, solver.spec, solver.state, run.train, run.perm, run.rng);
+  const r = lbfgsEpoch(run.model, solver.spec, solver.state, run.train!, run.perm, run.rng);
   if (!Number.isFinite(r.loss)) nonFinite(run, epoch, 1, { ok: false, loss: r.loss, problem: 'loss', layer: null });
   run.norms.addFromModel();
   run.samplesSeen += n;
@@ -342,5 +365,35 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
     run.monitor.restoreBest();
     return run.history;
   }
+  return train(run);
+}
+
+/**
+ * Train `model` on rows that stream (`stream.epoch` gives each epoch's batches), with the validation rows
+ * held in memory. The same loop as `fit`: with the same rows in the same order, the same weights. What a
+ * stream cannot give is refused: L-BFGS (it needs the full batch), class weights, checkpoints, a
+ * validation fraction (split the rows before they stream).
+ */
+export async function fitStream(model: Model, stream: BatchStream, options: FitOptions): Promise<History> {
+  const c = checkFitOptions(options);
+  const o = c.options;
+  const refuse = (what: string): never => { throw new Error(`fit: ${what} cannot train on streamed rows`); };
+  if (c.optimizer.kind === 'lbfgs') refuse('the lbfgs optimizer (it needs the full batch)');
+  if (o.classWeights !== undefined) refuse('option classWeights');
+  if (o.checkpoint !== undefined || o.resumeFrom !== undefined) refuse('a checkpoint (option checkpoint, resumeFrom)');
+  const v = o.validation;
+  if (v !== undefined && 'fraction' in v) return refuse('validation.fraction (give the validation rows themselves)');
+  const val = v === undefined ? null : prepareData(model, v, 'fit: validation');
+  const batchSize = batchSizeFor(o, stream.rows);
+  const solver = makeSolver(model, c);
+  model.compile(batchSize);
+  const run: Run = {
+    model, c, o, train: null, stream, val, batchSize, solver,
+    history: { epochs: [], stopReason: 'maxEpochs', bestEpoch: 0, ...(val?.classes == null ? {} : { classes: val.classes }) },
+    monitor: new EpochMonitor(model, { earlyStopping: o.earlyStopping, tolerance: o.tolerance, nIterNoChange: o.nIterNoChange }),
+    norms: new GradNorms(model), perm: identity(batchSize),
+    lastFinite: model.getWeights(), lastFiniteState: model.getState(),
+    fingerprint: null, rng: new Rng(c.seed), startEpoch: 0, samplesSeen: 0, finished: false,
+  };
   return train(run);
 }

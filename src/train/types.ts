@@ -8,7 +8,7 @@ import type { Label, MatrixInput } from '../data/matrix-input.js';
 import type { OptimizerJSON, OptimizerOption } from '../optim/optimizer.js';
 import type { LbfgsStateJSON } from '../optim/lbfgs.js';
 import type { ScheduleSpec } from '../optim/schedules.js';
-import type { RngState } from '../rng.js';
+import type { Rng, RngState } from '../rng.js';
 
 /**
  * Training data: x (N × inputs), y, optional sample weights. y is, for a regression model, N × outputs
@@ -21,6 +21,26 @@ export interface FitData {
   readonly x: MatrixInput;
   readonly y: MatrixInput | ArrayLike<number> | ArrayLike<Label>;
   readonly sampleWeights?: ArrayLike<number>;
+}
+
+/**
+ * Training rows too many to hold: each epoch they come as batches from a source (a table streamed from
+ * an on-disk cache through a shuffle buffer). A batch's buffers belong to the stream and hold until the
+ * next batch is asked for.
+ */
+export interface BatchStream {
+  /** Training rows per epoch. */
+  readonly rows: number;
+  /** The epoch's batches of `batchSize` rows (the last may hold fewer), shuffled with `rng` when `shuffle`. */
+  epoch(rng: Rng, shuffle: boolean, batchSize: number): Iterable<StreamBatch>;
+}
+
+/** One batch of a stream: `rows` rows of inputs and targets, row-major (and their weights, if any). */
+export interface StreamBatch {
+  readonly rows: number;
+  readonly x: Float32Array | Float64Array;
+  readonly y: Float32Array | Float64Array;
+  readonly weights?: Float64Array;
 }
 
 /** A metric over a whole set: true targets and predictions, both N × outputs. */

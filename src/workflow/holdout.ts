@@ -40,7 +40,7 @@ export interface HeldOutSplit {
 }
 
 /** Seeds the split apart from the network's initialization and the validation split of the same seed. */
-const SPLIT_SALT = 0x7e57_5eed;
+export const SPLIT_SALT = 0x7e57_5eed;
 
 /** The held-out fraction the options give for a table of `rows` rows. */
 export function testSizeOf(h: HoldOutOptions, rows: number): number {

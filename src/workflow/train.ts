@@ -53,20 +53,10 @@ export interface TrainOutcome {
 export async function trainPipeline(table: Table, options: TrainOptions, hooks: TrainHooks = {}): Promise<TrainOutcome> {
   checkTrainOptions(options);
   if (options.intervals !== undefined) return trainCalibrated(table, options, hooks);
-  // A Poisson model predicts counts on their own scale (its output exp(I) is a mean ≥ 0): the target stays unscaled.
   const poisson = options.loss === 'poisson';
   const weights = options.sampleWeight === undefined ? undefined : sampleWeightsOf(table, options);
   const quantiles = quantilesOf(options.loss);
-  const fitted = Preprocessor.fit(table, {
-    ...pick(options, ['target', 'features', 'drop', 'task', 'impute', 'fillValue', 'scale', 'unknown', 'minFrequency', 'scaleTarget']),
-    // Quantiles are of a number: a target of few integers is not read as classes.
-    ...(quantiles !== null && options.task === undefined ? { task: 'regression' as const } : {}),
-    ...(poisson && options.scaleTarget === undefined ? { scaleTarget: false } : {}),
-    // The weight column is not a feature.
-    ...(options.sampleWeight === undefined || options.features !== undefined ? {} : { drop: [...(options.drop ?? []), options.sampleWeight] }),
-  });
-  // Quantile regression: the one target once per τ, one network output each.
-  const prep = quantiles === null ? fitted : fitted.withQuantiles(quantiles);
+  const prep = fitPreprocessor(table, options);
   const x = prep.transform(table, 'float32');
   const y = prep.transformTarget(table, 'float32');
   const data = { x, y: y.y, ...(weights === undefined ? {} : { sampleWeights: weights }) };
@@ -102,14 +92,36 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
     predictor = model;
   }
   const validationRows = fraction > 0 ? Math.round(fraction * table.rows) : 0;
+  const summary = summaryOf(table, validationRows, history, restarts);
+  return { pipeline: new Pipeline(predictor, prep, resolved, summary), history, x, y };
+}
+
+/** A training run's summary: its rows, epochs, stop and final losses. */
+export function summaryOf(table: Pick<Table, 'source' | 'rows'>, validationRows: number, history: History, restarts?: TrainingSummary['restarts']): TrainingSummary {
   const last = history.epochs[history.epochs.length - 1];
-  const summary: TrainingSummary = {
+  return {
     data: { source: table.source, rows: table.rows, trainRows: table.rows - validationRows, validationRows },
     epochs: history.epochs.length, stopReason: history.stopReason, bestEpoch: history.bestEpoch,
     finalTrainLoss: last?.trainLoss ?? null, finalValLoss: last?.valLoss ?? null,
     ...(restarts === undefined ? {} : { restarts }),
   };
-  return { pipeline: new Pipeline(predictor, prep, resolved, summary), history, x, y };
+}
+
+/** The preprocessor the training options fit on a table (the one place they become preprocessing options). */
+export function fitPreprocessor(table: Table, options: TrainOptions): Preprocessor {
+  // A Poisson model predicts counts on their own scale (its output exp(I) is a mean ≥ 0): the target stays unscaled.
+  const poisson = options.loss === 'poisson';
+  const quantiles = quantilesOf(options.loss);
+  const fitted = Preprocessor.fit(table, {
+    ...pick(options, ['target', 'features', 'drop', 'task', 'impute', 'fillValue', 'scale', 'unknown', 'minFrequency', 'scaleTarget']),
+    // Quantiles are of a number: a target of few integers is not read as classes.
+    ...(quantiles !== null && options.task === undefined ? { task: 'regression' as const } : {}),
+    ...(poisson && options.scaleTarget === undefined ? { scaleTarget: false } : {}),
+    // The weight column is not a feature.
+    ...(options.sampleWeight === undefined || options.features !== undefined ? {} : { drop: [...(options.drop ?? []), options.sampleWeight] }),
+  });
+  // Quantile regression: the one target once per τ, one network output each.
+  return quantiles === null ? fitted : fitted.withQuantiles(quantiles);
 }
 
 /**
@@ -127,7 +139,7 @@ async function trainCalibrated(table: Table, options: TrainOptions, hooks: Train
 }
 
 /** A validation split must leave rows on both sides. */
-function checkValidationRows(table: Table, fraction: number): void {
+export function checkValidationRows(table: Table, fraction: number): void {
   if (fraction === 0) return;
   const n = table.rows;
   const held = Math.round(n * fraction);
@@ -223,7 +235,7 @@ function monotoneInputs(prep: Preprocessor, m: NonNullable<TrainOptions['monoton
   return out;
 }
 
-function fitOptionsOf(prep: Preprocessor, o: TrainOptions, rows: number, fraction: number): RestartFitOptions {
+export function fitOptionsOf(prep: Preprocessor, o: TrainOptions, rows: number, fraction: number): RestartFitOptions {
   const patience = o.earlyStopping ?? 0;
   if (patience > 0 && fraction === 0 && o.earlyStopping !== undefined && o.validation !== undefined) {
     throw new Error('train: option earlyStopping needs a validation split (validation > 0)');

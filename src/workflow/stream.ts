@@ -1,0 +1,288 @@
+/**
+ * Training on a table too large to hold: the table stays in blocks (an on-disk cache), and the one training
+ * workflow runs over it with memory bounded by a block, one column and a shuffle buffer.
+ *
+ *   splits        the held-out rows and the validation rows are chosen as in memory (the same split
+ *                 functions on the same target column), and marked per row;
+ *   preprocessor  fitted by the same code as in memory on the training rows, one column read at a time
+ *                 (exact two-pass statistics, not approximations);
+ *   validation    its rows are held, encoded, in memory (early stopping needs them every epoch);
+ *   epochs        blocks are read in a shuffled order, encoded, and their training rows pass through a
+ *                 shuffle buffer (tf.data's rule: each row out is drawn at random from the buffer and its
+ *                 slot refilled by the next row in); without shuffling, rows go in file order;
+ *   scoring       one more pass predicts every block and scores the held-out and the training rows.
+ *
+ * With the same rows in the same order (shuffle off), the model equals the one trained in memory.
+ */
+
+import { Model } from '../graph/model.js';
+import type { Matrix } from '../matrix.js';
+import type { Rng } from '../rng.js';
+import { blockTable, lazyTable, type BlockSource } from '../table/blocks.js';
+import { takeTableRows } from '../table/rows.js';
+import type { Table } from '../table/types.js';
+import { trainTestSplit } from '../data/splits.js';
+import { fitStream, validationRng } from '../train/fit.js';
+import type { BatchStream, History, StreamBatch } from '../train/types.js';
+import { evaluateDecoded, type Evaluation } from './evaluate.js';
+import { SPLIT_SALT, testSizeOf, type HoldOutOptions } from './holdout.js';
+import { checkTrainOptions, quantilesOf, type TrainOptions } from './options.js';
+import { Pipeline } from './pipeline.js';
+import type { EncodedTarget, Preprocessor } from './preprocessor.js';
+import { splitRows } from './splits.js';
+import { TASKS } from './tasks.js';
+import { checkValidationRows, epochMetrics, fitOptionsOf, fitPreprocessor, resolveOptions, specOf, summaryOf, type TrainHooks } from './train.js';
+
+/** What each row of a streamed table is for. */
+const enum Role { Train = 0, Validation = 1, HeldOut = 2 }
+
+/** How a streamed run is told its shuffle buffer. */
+export interface StreamOptions {
+  /** Rows the shuffle buffer holds (default: 64 batches, at least one block's worth, at most the training rows). */
+  readonly shuffleBuffer?: number;
+}
+
+/** A streamed run's outcome: the pipeline and its history, the held-out and the training rows' scores. */
+export interface StreamOutcome {
+  readonly pipeline: Pipeline;
+  readonly history: History;
+  readonly heldOut: { readonly source: string; readonly rows: number; readonly evaluation: Evaluation; readonly unseen: readonly { column: string; levels: readonly string[]; rows: number }[] } | null;
+  readonly training: Evaluation;
+}
+
+/** Options a streamed run cannot honour yet, by the flag a user gave. */
+function refuseUnstreamable(o: TrainOptions): void {
+  const no = (what: string): never => { throw new Error(`train: ${what} is not available when training streams from disk (option memory, --memory); train in memory, or leave it out`); };
+  if (o.intervals !== undefined) no('option intervals (--intervals)');
+  if ((o.restarts ?? 1) > 1) no('option restarts (--restarts, --ensemble)');
+  if (o.sampleWeight !== undefined) no('option sampleWeight (--sample-weight)');
+  if (o.classWeight !== undefined) no('option classWeight (--class-weight)');
+  if (o.optimizer === 'lbfgs') no('the lbfgs optimizer (--optimizer lbfgs)');
+}
+
+/** Held-out, validation and training rows, chosen as the in-memory workflow chooses them. */
+function rolesOf(src: BlockSource, options: TrainOptions, h: HoldOutOptions): { roles: Uint8Array; train: Int32Array; testRows: number } {
+  const full = lazyTable(src);
+  const roles = new Uint8Array(full.rows);
+  if (h.test !== undefined) throw new Error('train: a separate test file (--test) is not available when training streams; the held-out rows are a split (--test-size)');
+  const size = testSizeOf(h, full.rows);
+  if (size === 0) return { roles, train: Int32Array.from({ length: full.rows }, (_, i) => i), testRows: 0 };
+  const split = splitRows(full, options, size, SPLIT_SALT, 'the held-out split', ' (option testSize, --test-size; 0 trains on every row)');
+  for (const r of split.test) roles[r] = Role.HeldOut;
+  return { roles, train: split.train, testRows: split.test.length };
+}
+
+/** Mark the validation rows among the training rows: the split `fit` makes of them in memory. */
+function markValidation(roles: Uint8Array, train: Int32Array, trainTable: Table, prep: Preprocessor, fraction: number, seed: number): void {
+  if (fraction === 0) return;
+  const stratify = TASKS[prep.task].classifier ? prep.transformTarget(trainTable, 'float32').classIndex! : undefined;
+  const s = trainTestSplit(train.length, validationRng(seed), { testSize: fraction, what: 'fit: validation.fraction', ...(stratify === undefined ? {} : { stratify }) });
+  for (const k of s.test) roles[train[k]!] = Role.Validation;
+}
+
+/** The rows of a block with a role, as their positions in the block. */
+function rowsWith(roles: Uint8Array, start: number, rows: number, role: Role): Int32Array {
+  let n = 0;
+  for (let i = 0; i < rows; i++) if (roles[start + i] === role) n++;
+  const out = new Int32Array(n);
+  for (let i = 0, k = 0; i < rows; i++) if (roles[start + i] === role) out[k++] = i;
+  return out;
+}
+
+/** Each block's first row. */
+function blockStarts(src: BlockSource): Int32Array {
+  const out = new Int32Array(src.blockRows.length);
+  for (let i = 1; i < out.length; i++) out[i] = out[i - 1]! + src.blockRows[i - 1]!;
+  return out;
+}
+
+/** The encoded rows of one role, gathered from every block: what validation holds in memory. */
+function gatherRole(src: BlockSource, roles: Uint8Array, role: Role, prep: Preprocessor): { x: Matrix; y: Matrix } {
+  const starts = blockStarts(src);
+  const xs: Matrix[] = [];
+  const ys: Matrix[] = [];
+  src.blockRows.forEach((rows, b) => {
+    const idx = rowsWith(roles, starts[b]!, rows, role);
+    if (idx.length === 0) return;
+    const t = takeTableRows(blockTable(src.summary, src.readBlock(b)), idx);
+    xs.push(prep.transform(t, 'float32'));
+    ys.push(prep.transformTarget(t, 'float32').y);
+  });
+  return { x: concatRows(xs, prep.width), y: concatRows(ys, prep.outputWidth) };
+}
+
+function concatRows(parts: readonly Matrix[], cols: number): Matrix {
+  const rows = parts.reduce((n, p) => n + p.rows, 0);
+  const data = new Float32Array(rows * cols);
+  let o = 0;
+  for (const p of parts) { data.set(p.data, o); o += p.data.length; }
+  return { rows, cols, data };
+}
+
+/**
+ * The training rows of a block source as batches: blocks in a shuffled order, encoded as they are read,
+ * through a shuffle buffer of `capacity` rows (in file order, no buffer, when not shuffling).
+ */
+class BlockStream implements BatchStream {
+  readonly rows: number;
+  private readonly starts: Int32Array;
+
+  constructor(private readonly src: BlockSource, private readonly roles: Uint8Array, private readonly prep: Preprocessor, private readonly capacity: number) {
+    let n = 0;
+    for (let i = 0; i < roles.length; i++) if (roles[i] === Role.Train) n++;
+    this.rows = n;
+    this.starts = blockStarts(src);
+  }
+
+  /** Each block's training rows, encoded, in the epoch's block order. */
+  private *encodedBlocks(rng: Rng, shuffle: boolean): Generator<{ x: Float32Array; y: Float32Array; rows: number }> {
+    const order = Int32Array.from(this.src.blockRows, (_, i) => i);
+    if (shuffle) rng.shuffle(order);
+    for (const b of order) {
+      const idx = rowsWith(this.roles, this.starts[b]!, this.src.blockRows[b]!, Role.Train);
+      if (idx.length === 0) continue;
+      const whole = blockTable(this.src.summary, this.src.readBlock(b));
+      const t = idx.length === whole.rows ? whole : takeTableRows(whole, idx);
+      yield { x: this.prep.transform(t, 'float32').data as Float32Array, y: this.prep.transformTarget(t, 'float32').y.data as Float32Array, rows: t.rows };
+    }
+  }
+
+  *epoch(rng: Rng, shuffle: boolean, batchSize: number): Generator<StreamBatch> {
+    const wx = this.prep.width;
+    const wy = this.prep.outputWidth;
+    const bx = new Float32Array(batchSize * wx);
+    const by = new Float32Array(batchSize * wy);
+    let filled = 0;
+    const put = (x: Float32Array, y: Float32Array, r: number): void => {
+      bx.set(x.subarray(r * wx, (r + 1) * wx), filled * wx);
+      by.set(y.subarray(r * wy, (r + 1) * wy), filled * wy);
+      filled++;
+    };
+    const cap = shuffle ? Math.max(1, Math.min(this.capacity, this.rows)) : 0;
+    const buf = { x: new Float32Array(cap * wx), y: new Float32Array(cap * wy), n: 0 };
+    for (const blk of this.encodedBlocks(rng, shuffle)) {
+      for (let r = 0; r < blk.rows; r++) {
+        if (!shuffle) put(blk.x, blk.y, r);
+        else if (buf.n < cap) { buf.x.set(blk.x.subarray(r * wx, (r + 1) * wx), buf.n * wx); buf.y.set(blk.y.subarray(r * wy, (r + 1) * wy), buf.n * wy); buf.n++; continue; }
+        else {
+          // The row out is drawn from the buffer; the incoming row takes its slot.
+          const j = rng.int(cap);
+          put(buf.x, buf.y, j);
+          buf.x.set(blk.x.subarray(r * wx, (r + 1) * wx), j * wx);
+          buf.y.set(blk.y.subarray(r * wy, (r + 1) * wy), j * wy);
+        }
+        if (filled === batchSize) { yield { rows: filled, x: bx, y: by }; filled = 0; }
+      }
+    }
+    // The rows left in the buffer, in a random order.
+    const rest = rng.permutation(buf.n);
+    for (let k = 0; k < rest.length; k++) {
+      put(buf.x, buf.y, rest[k]!);
+      if (filled === batchSize) { yield { rows: filled, x: bx, y: by }; filled = 0; }
+    }
+    if (filled > 0) yield { rows: filled, x: bx, y: by };
+  }
+}
+
+/**
+ * Train a pipeline on a table held in blocks (e.g. `openTableCache` of `mlpkit/node`), with held-out rows
+ * as `trainHeldOut` holds them out, and score it on them.
+ */
+export async function trainStreamed(src: BlockSource, options: TrainOptions, h: HoldOutOptions = {}, hooks: TrainHooks = {}, so: StreamOptions = {}): Promise<StreamOutcome> {
+  checkTrainOptions(options);
+  refuseUnstreamable(options);
+  const { roles, train, testRows } = rolesOf(src, options, h);
+  const trainTable = lazyTable(src, train);
+  const prep = fitPreprocessor(trainTable, options);
+  const resolved = resolveOptions(options, trainTable.rows);
+  const spec = specOf(prep, resolved);
+  hooks.checkSpec?.(spec);
+  const fraction = resolved.validation!;
+  checkValidationRows(trainTable, fraction);
+  markValidation(roles, train, trainTable, prep, fraction, resolved.seed!);
+  const base = fitOptionsOf(prep, resolved, trainTable.rows, fraction);
+  const val = fraction > 0 ? gatherRole(src, roles, Role.Validation, prep) : null;
+  const capacity = so.shuffleBuffer ?? Math.max(64 * (base.batchSize ?? 1), src.blockRows[0] ?? 0);
+  const stream = new BlockStream(src, roles, prep, capacity);
+  const model = new Model(spec, { seed: resolved.seed!, ...(hooks.backend === undefined ? {} : { backend: hooks.backend }) });
+  const quantiles = quantilesOf(resolved.loss);
+  const history = await fitStream(model, stream, {
+    ...base, seed: resolved.seed!, metrics: quantiles === null ? epochMetrics(prep.task) : {},
+    ...(val === null ? {} : { validation: { x: val.x, y: val.y } }),
+    ...(hooks.onEpochEnd === undefined ? {} : { onEpochEnd: hooks.onEpochEnd }),
+    ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
+  });
+  const validationRows = val === null ? 0 : val.x.rows;
+  let pipeline = new Pipeline(model, prep, resolved, summaryOf(trainTable, validationRows, history));
+  const scores = scoreBlocks(src, roles, pipeline, testRows > 0);
+  const source = `${testRows} held-out rows of ${src.summary.source}`;
+  const heldOut = scores.heldOut === null ? null : { source, rows: testRows, evaluation: scores.heldOut, unseen: scores.unseen };
+  if (heldOut !== null) pipeline = pipeline.with({ summary: { ...pipeline.summary!, heldOut: { source, rows: testRows, metrics: heldOut.evaluation.metrics } } });
+  return { pipeline, history, heldOut, training: scores.training };
+}
+
+/** Outputs and targets of some rows, gathered block by block, then scored as one table. */
+class Scores {
+  private readonly outputs: Float64Array[] = [];
+  private readonly truths: EncodedTarget[] = [];
+  rows = 0;
+
+  add(p: Pipeline, t: Table): void {
+    this.outputs.push(Float64Array.from(p.outputs(t).data));
+    this.truths.push(p.preprocessor.transformTarget(t, 'float64'));
+    this.rows += t.rows;
+  }
+
+  evaluate(p: Pipeline): Evaluation {
+    const k = p.preprocessor.outputWidth;
+    const out: Matrix = { rows: this.rows, cols: k, data: cat(this.outputs) };
+    const classIndex = this.truths[0]?.classIndex == null ? null : catInt(this.truths.map((t) => t.classIndex!));
+    const values = this.truths[0]?.values == null ? null : cat(this.truths.map((t) => t.values!));
+    const truth: EncodedTarget = { y: { rows: this.rows, cols: 0, data: new Float64Array(0) }, classIndex, values };
+    return evaluateDecoded(p.preprocessor.target, p.preprocessor.decode(out), truth);
+  }
+}
+
+const cat = (parts: readonly Float64Array[]): Float64Array => {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+};
+const catInt = (parts: readonly Int32Array[]): Int32Array => {
+  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+};
+
+/** One pass over the blocks: the held-out rows' scores (unseen levels scored as all zeros) and the training rows'. */
+function scoreBlocks(src: BlockSource, roles: Uint8Array, p: Pipeline, heldOut: boolean): { heldOut: Evaluation | null; training: Evaluation; unseen: { column: string; levels: string[]; rows: number }[] } {
+  const lenient = p.with({ preprocessor: p.preprocessor.withUnknown('ignore') });
+  const test = new Scores();
+  const train = new Scores();
+  const unseen = new Map<string, { levels: Set<string>; rows: number }>();
+  const starts = blockStarts(src);
+  src.blockRows.forEach((rows, b) => {
+    const whole = blockTable(src.summary, src.readBlock(b));
+    const t = rowsWith(roles, starts[b]!, rows, Role.HeldOut);
+    if (t.length > 0) {
+      const part = takeTableRows(whole, t);
+      test.add(lenient, part);
+      for (const u of p.preprocessor.unseenLevels(part)) {
+        const e = unseen.get(u.column) ?? { levels: new Set<string>(), rows: 0 };
+        u.levels.forEach((l) => e.levels.add(l));
+        e.rows += u.rows;
+        unseen.set(u.column, e);
+      }
+    }
+    const kept = new Int32Array(rows - t.length);
+    for (let i = 0, k = 0, j = 0; i < rows; i++) { if (j < t.length && t[j] === i) { j++; continue; } kept[k++] = i; }
+    if (kept.length > 0) train.add(p, kept.length === rows ? whole : takeTableRows(whole, kept));
+  });
+  return {
+    heldOut: heldOut ? test.evaluate(p) : null, training: train.evaluate(p),
+    unseen: [...unseen].map(([column, e]) => ({ column, levels: [...e.levels], rows: e.rows })),
+  };
+}
+
