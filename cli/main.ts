@@ -28,6 +28,17 @@ const number = (what: string, lo: number, hi: number, integer = false) => (s: st
   return v;
 };
 
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3, t: 1024 ** 4, tb: 1024 ** 4 };
+
+/** A size: a number of bytes, or with a unit (KB, MB, GB, TB: powers of 1024), e.g. 512MB, 1.5GB; at least 1MB. */
+const parseSize = (what: string) => (s: string): number => {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(s);
+  const unit = m === null ? undefined : SIZE_UNITS[m[2]!.toLowerCase()];
+  const bytes = m === null || unit === undefined ? NaN : Math.floor(Number(m[1]) * unit);
+  if (!(bytes >= 1024 ** 2)) throw new InvalidArgumentError(`${what} must be a size of at least 1MB such as 512MB, 2GB or a number of bytes, got '${s}'`);
+  return bytes;
+};
+
 const hiddenList = (s: string): number[] => {
   if (s.trim() === '' || s === '0' || s === 'none') return [];
   const units = s.split(',').map((p) => Number(p.trim()));
@@ -212,7 +223,7 @@ function trainFlags(o: Record<string, unknown>): import('./train.js').TrainOptio
     target: o.target as string[], hidden: o.hidden as number[], activation: o.activation as ActivationName,
     optimizer: o.optimizer as (typeof OPTIMIZERS)[number], batchSize: o.batchSize as number, epochs: o.epochs as number,
     standardize: o.standardize as boolean, drop: o.drop as string[], seed: o.seed as number, out: o.out as string,
-    ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads', 'testSize', 'test', 'intervals', 'monotone']),
+    ...pick(o, ['task', 'loss', 'lr', 'momentum', 'l1', 'l2', 'dropout', 'batchnorm', 'init', 'earlyStopping', 'validation', 'restarts', 'ensemble', 'redis', 'redisPasswordFile', 'impute', 'unknown', 'decimal', 'categorical', 'report', 'predictions', 'checkpoint', 'resume', 'force', 'quiet', 'json', 'threads', 'testSize', 'test', 'intervals', 'monotone', 'memory', 'cacheDir']),
     ...pick(o, [...TRAINING_FLAGS]), ...(o.shuffle === false ? { shuffle: false } : {}), ...(o.scaleTarget === false ? { scaleTarget: false } : {}), ...scheduleFlags(o),
   } as import('./train.js').TrainOptions;
 }
@@ -232,6 +243,8 @@ export function program(): Command {
   trainingOptions(trainCommand)
     .option('--test-size <size>', 'rows held out for the scores, never trained on: a fraction, or a row count (default 0.2 with ≥ 20 rows; 0: score on the training rows)', testSize)
     .option('--test <file>', 'score on this file of held-out rows instead of a split of the data')
+    .option('--memory <size>', 'memory budget, e.g. 2GB (powers of 1024; default: half of this machine\'s): a file whose in-memory run would need more trains streamed from an on-disk cache', parseSize('--memory'))
+    .option('--cache-dir <dir>', 'where streamed files\' on-disk caches live (default $MLPKIT_CACHE_DIR, else ~/.cache/mlpkit)')
     .option('--redis <url>', 'run the restarts on mlpkit workers through this Redis (redis://HOST:PORT, rediss:// for TLS) instead of local threads')
     .option('--redis-password-file <file>', 'the Redis password: the first line of this file')
     .option('--out <file>', 'model file to write', 'model.json')

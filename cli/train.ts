@@ -27,6 +27,7 @@ import { lenientFor, trainHeldOut, type HeldOutOutcome, type HoldOutOptions } fr
 import { CliError, divergedMessage, flagOf, requireReportRenderer, scheduleAttribute, usageError } from './errors.js';
 import { onInterrupt, openInput } from './io.js';
 import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
+import { streams, trainStreamedFile } from './streamed.js';
 import { predictionsFile } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
 import { VERSION } from '../src/version.js';
@@ -58,6 +59,10 @@ export interface TrainOptions {
   readonly epochs: number;
   /** false: --no-shuffle. */
   readonly shuffle?: boolean;
+  /** --memory: the memory budget in bytes; a file whose in-memory run would need more streams from an on-disk cache. */
+  readonly memory?: number;
+  /** --cache-dir: where the on-disk caches of streamed files live. */
+  readonly cacheDir?: string;
   /** false: --no-scale-target (a regression trained on the target as it is). */
   readonly scaleTarget?: boolean;
   readonly minDelta?: number;
@@ -224,6 +229,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   const started = Date.now();
   const progress = new Progress(outputMode(o));
   const paths = checkFlags(o);
+  if (streams(dataPath, o)) return trainStreamedFile(dataPath, o, paths.model, progress, started);
   // A report needs the optional renderer: refused before any work, not after the training.
   if (paths.report !== null) await requireReportRenderer();
   const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
@@ -246,9 +252,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
     return { modelPath: paths.model, reportPath: null, predictionsPath: null, metrics: {}, trainingMetrics: {}, heldOutRows: null, history };
   }
   const t = pipeline.preprocessor.target;
-  if (t.task !== 'regression' && o.task === undefined) {
-    progress.note(`task: ${t.task} classification of '${o.target}' (classes ${t.classes.join(', ')}); pass --task regression to override`);
-  }
+  noteTask(pipeline, o, progress);
   for (const u of outcome.heldOut?.unseen ?? []) {
     progress.note(`held-out rows: ${u.rows} hold levels of '${u.column}' never seen in training (${u.levels.slice(0, 5).map((l) => `'${l}'`).join(', ')}${u.levels.length > 5 ? ', …' : ''}); scored with those one-hot columns all zero`);
   }
@@ -262,8 +266,17 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
     modelPath: paths.model, reportPath: paths.report, predictionsPath: paths.predictions,
     metrics: scored.metrics, trainingMetrics: outcome.training.metrics, heldOutRows: outcome.heldOut?.table.rows ?? null, history,
   };
-  printResult(result, outcome, findings, basename(dataPath), progress, (Date.now() - started) / 1000);
+  const view: ResultView = { pipeline, trainedRows: outcome.split.train.rows, heldOut: outcome.heldOut };
+  printResult(result, view, findings, basename(dataPath), progress, (Date.now() - started) / 1000);
   return result;
+}
+
+/** Say which task the target was read as, when the user did not say. */
+export function noteTask(pipeline: Pipeline, o: TrainOptions, progress: Progress): void {
+  const t = pipeline.preprocessor.target;
+  if (t.task !== 'regression' && o.task === undefined) {
+    progress.note(`task: ${t.task} classification of '${o.target}' (classes ${t.classes.join(', ')}); pass --task regression to override`);
+  }
 }
 
 /** The output paths, and flags that only make sense together, checked before anything is read. */
@@ -292,16 +305,23 @@ async function writeOutputs(outcome: HeldOutOutcome, table: Table, paths: Return
 }
 
 /** How the held-out rows are named: "30 held-out rows of iris.csv", or the test file's rows. */
-const heldOutName = (t: Table): string => (t.source.includes('held-out') ? t.source : `the ${t.rows} held-out rows of ${t.source}`);
+const heldOutName = (t: Pick<Table, 'source' | 'rows'>): string => (t.source.includes('held-out') ? t.source : `the ${t.rows} held-out rows of ${t.source}`);
 
 /** The three scores a result line shows: accuracy, balanced accuracy and F1 of a classifier; R², RMSE and MAE of a regression; the pinball loss (and the median's MAE) of a quantile regression. */
 const HEADLINE = ['accuracy', 'balancedAccuracy', 'f1', 'r2', 'rmse', 'pinball', 'mae'];
 export const metricText = (m: Readonly<Record<string, number>>): string => HEADLINE.filter((k) => m[k] !== undefined).map((k) => `${k} ${m[k]!.toFixed(4)}`).join(', ');
 
+/** What a run's result lines tell of it: the pipeline, the rows it trained on, and the held-out rows (with their coverage) if any. */
+export interface ResultView {
+  readonly pipeline: Pipeline;
+  readonly trainedRows: number;
+  readonly heldOut: { readonly table: Pick<Table, 'source' | 'rows'>; readonly coverage?: NonNullable<HeldOutOutcome['heldOut']>['coverage'] } | null;
+}
+
 /** What a run prints: held-out scores with the training rows' beside them, the paths; with --json one final record. */
-function printResult(r: TrainResult, outcome: HeldOutOutcome, findings: readonly Finding[], dataName: string, progress: Progress, seconds: number): void {
+export function printResult(r: TrainResult, outcome: ResultView, findings: readonly Finding[], dataName: string, progress: Progress, seconds: number): void {
   const h = r.history;
-  const trained = outcome.split.train.rows;
+  const trained = outcome.trainedRows;
   if (progress.mode === 'json') {
     progress.done({
       model: r.modelPath, metrics: r.metrics, trainingMetrics: r.trainingMetrics,

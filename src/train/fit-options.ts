@@ -76,13 +76,13 @@ function checkCallbacks(o: FitOptions): void {
 }
 
 /** Check every key and value of fit's options (before any data is touched). */
-export function checkFitOptions(o: FitOptions): CheckedFitOptions {
+export function checkFitOptions(o: FitOptions, streamedValidation = false): CheckedFitOptions {
   if (!isObject(o)) throw new Error(`fit: options must be an object such as { epochs: 10 }, got ${String(o)}`);
   checkKeys(o, FIT_OPTION_KEYS, 'fit');
   integerAtLeast(o.epochs, 1, 'epochs');
   if (o.batchSize !== undefined) integerAtLeast(o.batchSize, 1, 'batchSize');
   if (o.validation !== undefined) checkValidation(o.validation);
-  if (o.earlyStopping !== undefined) checkEarlyStopping(o.earlyStopping, o.validation !== undefined);
+  if (o.earlyStopping !== undefined) checkEarlyStopping(o.earlyStopping, o.validation !== undefined || streamedValidation);
   if (o.nIterNoChange !== undefined) integerAtLeast(o.nIterNoChange, 1, 'nIterNoChange');
   if (o.tolerance !== undefined) nonNegative(o.tolerance, 'tolerance');
   if (o.timeLimitSeconds !== undefined && !(typeof o.timeLimitSeconds === 'number' && o.timeLimitSeconds > 0)) {

@@ -79,6 +79,8 @@ interface Run {
   readonly train: Prepared | null;
   readonly stream: BatchStream | null;
   readonly val: Prepared | null;
+  /** Validation rows that stream too (their loss only: metrics would need them held). */
+  readonly valStream: BatchStream | null;
   readonly batchSize: number;
   readonly solver: Solver;
   readonly monitor: EpochMonitor;
@@ -108,6 +110,22 @@ export function evaluateLoss(model: Model, d: Prepared, idx: Int32Array): number
     total += model.dataLoss() * m;
   }
   return total / d.x.rows;
+}
+
+/** The data loss of streamed validation rows, in evaluation mode. */
+function streamLoss(run: Run): number {
+  const { model, perm } = run;
+  let total = 0;
+  let rows = 0;
+  for (const b of run.valStream!.epoch(run.rng, false, run.batchSize)) {
+    model.gatherInputRows(b.x, perm, 0, b.rows);
+    model.gatherTargetRows(b.y, perm, 0, b.rows);
+    model.forwardRows(b.rows, { mode: 'eval' });
+    model.lossOnTargets(b.rows, false);
+    total += model.dataLoss() * b.rows;
+    rows += b.rows;
+  }
+  return total / Math.max(1, rows);
 }
 
 const identity = (n: number): Int32Array => { const a = new Int32Array(n); for (let i = 0; i < n; i++) a[i] = i; return a; };
@@ -158,7 +176,7 @@ function startRun(model: Model, data: FitData, c: CheckedFitOptions): Run {
   const history: History = { epochs: [], stopReason: 'maxEpochs', bestEpoch: 0, ...(full.classes === null ? {} : { classes: full.classes }) };
   const needPrint = o.checkpoint !== undefined || o.resumeFrom !== undefined;
   const run: Run = {
-    model, c, o, train, stream: null, val, batchSize, solver, history,
+    model, c, o, train, stream: null, val, valStream: null, batchSize, solver, history,
     monitor: new EpochMonitor(model, { earlyStopping: o.earlyStopping, tolerance: o.tolerance, nIterNoChange: o.nIterNoChange }),
     norms: new GradNorms(model), perm: identity(n),
     lastFinite: model.getWeights(), lastFiniteState: model.getState(),
@@ -267,7 +285,7 @@ function lbfgsEpochOf(run: Run, solver: Extract<Solver, { kind: 'lbfgs' }>, epoc
 /** The epoch's record: losses, metrics, η, time, gradient norms, mean |f′(I)|. */
 function epochRecord(run: Run, epoch: number, sums: EpochSums, lr: number | null, started: number): EpochRecord {
   const { model, val, o } = run;
-  const valLoss = val === null ? undefined : evaluateLoss(model, val, identity(val.x.rows));
+  const valLoss = val !== null ? evaluateLoss(model, val, identity(val.x.rows)) : run.valStream !== null ? streamLoss(run) : undefined;
   const meanAbsDerivative: Record<string, number> = {};
   for (const d of model.meanAbsDerivatives()) meanAbsDerivative[d.layer] = d.value;
   return {
@@ -370,12 +388,13 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
 
 /**
  * Train `model` on rows that stream (`stream.epoch` gives each epoch's batches), with the validation rows
- * held in memory. The same loop as `fit`: with the same rows in the same order, the same weights. What a
+ * held in memory (or streamed as well: `validationStream`, whose loss is computed each epoch). The same loop as
+ * `fit`: with the same rows in the same order, the same weights. What a
  * stream cannot give is refused: L-BFGS (it needs the full batch), class weights, checkpoints, a
  * validation fraction (split the rows before they stream).
  */
-export async function fitStream(model: Model, stream: BatchStream, options: FitOptions): Promise<History> {
-  const c = checkFitOptions(options);
+export async function fitStream(model: Model, stream: BatchStream, options: FitOptions, validationStream: BatchStream | null = null): Promise<History> {
+  const c = checkFitOptions(options, validationStream !== null);
   const o = c.options;
   const refuse = (what: string): never => { throw new Error(`fit: ${what} cannot train on streamed rows`); };
   if (c.optimizer.kind === 'lbfgs') refuse('the lbfgs optimizer (it needs the full batch)');
@@ -388,7 +407,7 @@ export async function fitStream(model: Model, stream: BatchStream, options: FitO
   const solver = makeSolver(model, c);
   model.compile(batchSize);
   const run: Run = {
-    model, c, o, train: null, stream, val, batchSize, solver,
+    model, c, o, train: null, stream, val, valStream: validationStream, batchSize, solver,
     history: { epochs: [], stopReason: 'maxEpochs', bestEpoch: 0, ...(val?.classes == null ? {} : { classes: val.classes }) },
     monitor: new EpochMonitor(model, { earlyStopping: o.earlyStopping, tolerance: o.tolerance, nIterNoChange: o.nIterNoChange }),
     norms: new GradNorms(model), perm: identity(batchSize),

@@ -36,10 +36,12 @@ import { checkValidationRows, epochMetrics, fitOptionsOf, fitPreprocessor, resol
 /** What each row of a streamed table is for. */
 const enum Role { Train = 0, Validation = 1, HeldOut = 2 }
 
-/** How a streamed run is told its shuffle buffer. */
+/** How a streamed run is told its memory. */
 export interface StreamOptions {
-  /** Rows the shuffle buffer holds (default: 64 batches, at least one block's worth, at most the training rows). */
+  /** Rows the shuffle buffer holds (default: an eighth of `memory`, else 64 batches or a block's worth, whichever is more). */
   readonly shuffleBuffer?: number;
+  /** The memory budget in bytes: the validation rows are held only when they take at most a quarter of it (else they stream too). */
+  readonly memory?: number;
 }
 
 /** A streamed run's outcome: the pipeline and its history, the held-out and the training rows' scores. */
@@ -127,9 +129,9 @@ class BlockStream implements BatchStream {
   readonly rows: number;
   private readonly starts: Int32Array;
 
-  constructor(private readonly src: BlockSource, private readonly roles: Uint8Array, private readonly prep: Preprocessor, private readonly capacity: number) {
+  constructor(private readonly src: BlockSource, private readonly roles: Uint8Array, private readonly prep: Preprocessor, private readonly capacity: number, private readonly role: Role = Role.Train) {
     let n = 0;
-    for (let i = 0; i < roles.length; i++) if (roles[i] === Role.Train) n++;
+    for (let i = 0; i < roles.length; i++) if (roles[i] === role) n++;
     this.rows = n;
     this.starts = blockStarts(src);
   }
@@ -139,7 +141,7 @@ class BlockStream implements BatchStream {
     const order = Int32Array.from(this.src.blockRows, (_, i) => i);
     if (shuffle) rng.shuffle(order);
     for (const b of order) {
-      const idx = rowsWith(this.roles, this.starts[b]!, this.src.blockRows[b]!, Role.Train);
+      const idx = rowsWith(this.roles, this.starts[b]!, this.src.blockRows[b]!, this.role);
       if (idx.length === 0) continue;
       const whole = blockTable(this.src.summary, this.src.readBlock(b));
       const t = idx.length === whole.rows ? whole : takeTableRows(whole, idx);
@@ -184,13 +186,8 @@ class BlockStream implements BatchStream {
   }
 }
 
-/**
- * Train a pipeline on a table held in blocks (e.g. `openTableCache` of `mlpkit/node`), with held-out rows
- * as `trainHeldOut` holds them out, and score it on them.
- */
-export async function trainStreamed(src: BlockSource, options: TrainOptions, h: HoldOutOptions = {}, hooks: TrainHooks = {}, so: StreamOptions = {}): Promise<StreamOutcome> {
-  checkTrainOptions(options);
-  refuseUnstreamable(options);
+/** What a streamed run settles before its epochs: roles of the rows, the preprocessor, the resolved options (the tables it read are dropped). */
+function planStream(src: BlockSource, options: TrainOptions, h: HoldOutOptions, hooks: TrainHooks) {
   const { roles, train, testRows } = rolesOf(src, options, h);
   const trainTable = lazyTable(src, train);
   const prep = fitPreprocessor(trainTable, options);
@@ -201,19 +198,33 @@ export async function trainStreamed(src: BlockSource, options: TrainOptions, h: 
   checkValidationRows(trainTable, fraction);
   markValidation(roles, train, trainTable, prep, fraction, resolved.seed!);
   const base = fitOptionsOf(prep, resolved, trainTable.rows, fraction);
-  const val = fraction > 0 ? gatherRole(src, roles, Role.Validation, prep) : null;
-  const capacity = so.shuffleBuffer ?? Math.max(64 * (base.batchSize ?? 1), src.blockRows[0] ?? 0);
-  const stream = new BlockStream(src, roles, prep, capacity);
+  return { roles, testRows, prep, resolved, spec, fraction, base, trainRows: trainTable.rows };
+}
+
+/**
+ * Train a pipeline on a table held in blocks (e.g. `openTableCache` of `mlpkit/node`), with held-out rows
+ * as `trainHeldOut` holds them out, and score it on them.
+ */
+export async function trainStreamed(src: BlockSource, options: TrainOptions, h: HoldOutOptions = {}, hooks: TrainHooks = {}, so: StreamOptions = {}): Promise<StreamOutcome> {
+  checkTrainOptions(options);
+  refuseUnstreamable(options);
+  const { roles, testRows, prep, resolved, spec, fraction, base, trainRows } = planStream(src, options, h, hooks);
+  const rowBytes = 4 * (prep.width + prep.outputWidth);
+  const batch = base.batchSize ?? 1;
+  const capacity = so.shuffleBuffer ?? (so.memory === undefined ? Math.max(64 * batch, src.blockRows[0] ?? 0) : Math.max(batch, Math.floor(so.memory / 8 / rowBytes)));
+  const validationRows = fraction > 0 ? Math.round(fraction * trainRows) : 0;
+  const holdValidation = validationRows > 0 && (so.memory === undefined || validationRows * rowBytes <= so.memory / 4);
+  const val = holdValidation ? gatherRole(src, roles, Role.Validation, prep) : null;
+  const valStream = validationRows > 0 && !holdValidation ? new BlockStream(src, roles, prep, 0, Role.Validation) : null;
   const model = new Model(spec, { seed: resolved.seed!, ...(hooks.backend === undefined ? {} : { backend: hooks.backend }) });
   const quantiles = quantilesOf(resolved.loss);
-  const history = await fitStream(model, stream, {
+  const history = await fitStream(model, new BlockStream(src, roles, prep, capacity), {
     ...base, seed: resolved.seed!, metrics: quantiles === null ? epochMetrics(prep.task) : {},
     ...(val === null ? {} : { validation: { x: val.x, y: val.y } }),
     ...(hooks.onEpochEnd === undefined ? {} : { onEpochEnd: hooks.onEpochEnd }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
-  });
-  const validationRows = val === null ? 0 : val.x.rows;
-  let pipeline = new Pipeline(model, prep, resolved, summaryOf(trainTable, validationRows, history));
+  }, valStream);
+  let pipeline = new Pipeline(model, prep, resolved, summaryOf({ source: src.summary.source, rows: trainRows }, validationRows, history));
   const scores = scoreBlocks(src, roles, pipeline, testRows > 0);
   const source = `${testRows} held-out rows of ${src.summary.source}`;
   const heldOut = scores.heldOut === null ? null : { source, rows: testRows, evaluation: scores.heldOut, unseen: scores.unseen };

@@ -1,0 +1,95 @@
+/**
+ * `mlpkit train` on a file larger than its memory budget: the file is converted once to the on-disk
+ * columnar cache (reused by later runs of the same bytes), and training streams from it (src/workflow/stream.ts).
+ * The budget is `--memory SIZE`, by default half of this machine's memory; a file whose in-memory run
+ * would need more (about IN_MEMORY_PER_BYTE times its size) streams.
+ */
+
+import { statSync } from 'node:fs';
+import { totalmem } from 'node:os';
+import { basename } from 'node:path';
+import { openTableCache, defaultCacheDir } from '../src/io/node/cache.js';
+import { backendForThreads } from '../src/node/native.js';
+import { trainStreamed } from '../src/workflow/stream.js';
+import type { TrainHooks } from '../src/workflow/train.js';
+import { diagnose } from '../src/train/diagnose.js';
+import type { EpochRecord } from '../src/train/types.js';
+import { CliError, usageError } from './errors.js';
+import { checkModelMemory, writeAll } from './model-io.js';
+import { onInterrupt } from './io.js';
+import type { Progress } from './progress.js';
+import { noteTask, printResult, workflowOptions, type TrainOptions, type TrainResult } from './train.js';
+import { formatBytes } from '../src/graph/memory.js';
+
+/** Resident bytes an in-memory run needs per byte of a CSV file (measured: 4.2 GB for a 1 GB numeric file). */
+export const IN_MEMORY_PER_BYTE = 4.5;
+
+/** The memory budget: --memory, or half of this machine's memory. */
+export function memoryBudget(o: TrainOptions): { bytes: number; given: boolean } {
+  return o.memory === undefined ? { bytes: Math.floor(totalmem() / 2), given: false } : { bytes: o.memory, given: true };
+}
+
+/** Whether a training file streams: a file (not stdin) whose in-memory run would exceed the budget. */
+export function streams(dataPath: string, o: TrainOptions): boolean {
+  if (dataPath === '-') {
+    if (o.memory !== undefined) throw usageError('--memory streams a file from an on-disk cache: give a file, not - (stdin)');
+    return false;
+  }
+  let size: number;
+  try { size = statSync(dataPath).size; } catch { return false; }
+  return size * IN_MEMORY_PER_BYTE > memoryBudget(o).bytes;
+}
+
+/** Flags whose work needs every row in memory, refused before the file is converted. */
+function refuseFlags(o: TrainOptions): void {
+  const no = (flag: string, why: string): never => { throw usageError(`${flag}: ${why} when training streams from disk (the file is larger than --memory allows in memory); give a larger --memory, or leave ${flag} out`); };
+  if (o.report !== undefined) no('--report', 'the report needs the rows in memory');
+  if (o.predictions !== undefined) no('--predictions', 'write them with mlpkit predict, which reads the file a block at a time,');
+  if (o.test !== undefined) no('--test', 'a separate test file is not available (the held-out rows are a --test-size split)');
+  if (o.checkpoint !== undefined) no('--checkpoint', 'checkpoints are not available');
+  if ((o.restarts ?? 1) > 1) no('--restarts', 'restarts are not available');
+  if (o.intervals !== undefined) no('--intervals', 'intervals are not available');
+}
+
+/** Train on a file through its on-disk cache, write the model file, print the scores as an in-memory run does. */
+export async function trainStreamedFile(dataPath: string, o: TrainOptions, model: string, progress: Progress, started: number): Promise<TrainResult> {
+  refuseFlags(o);
+  const budget = memoryBudget(o);
+  const size = statSync(dataPath).size;
+  const dir = o.cacheDir ?? defaultCacheDir();
+  progress.note(`${basename(dataPath)} (${formatBytes(size)}) needs more than ${budget.given ? `--memory ${formatBytes(budget.bytes)}` : `half of this machine's memory (${formatBytes(budget.bytes)}; --memory sets it)`} in memory: training streams from an on-disk cache in ${dir}`);
+  const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
+  const read = { types, ...(o.decimal === undefined ? {} : { decimal: o.decimal }) };
+  const onRead = progress.readProgress(basename(dataPath));
+  const cache = await openTableCache(dataPath, read, { dir, onProgress: (p) => onRead(p.bytes, p.totalBytes, p.rows) });
+  progress.readDone?.();
+  progress.note(cache.built ? `cache written: ${cache.path}` : `cache reused: ${cache.path}`);
+  const controller = new AbortController();
+  const stopOnInterrupt = onInterrupt(() => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); });
+  const threads = o.threads ?? 1;
+  const hooks: TrainHooks = {
+    signal: controller.signal, onEpochEnd: (r: EpochRecord) => { progress.epoch(r); },
+    checkSpec: (spec) => { checkModelMemory(spec, o.batchSize, `--hidden ${o.hidden.join(',')}`); },
+    ...(threads > 1 ? { backend: backendForThreads(threads) } : {}),
+  };
+  progress.trainStart(o.epochs);
+  let outcome;
+  try {
+    outcome = await trainStreamed(cache.source, workflowOptions(o), o.testSize === undefined ? {} : { testSize: o.testSize }, hooks, { memory: budget.bytes });
+  } catch (e) {
+    throw e instanceof CliError ? e : new CliError((e as Error).message);
+  } finally {
+    stopOnInterrupt();
+    progress.trainDone();
+    cache.source.close();
+  }
+  const { pipeline, history } = outcome;
+  noteTask(pipeline, o, progress);
+  await writeAll([{ path: model, data: `${JSON.stringify(pipeline.toFile(), null, 1)}\n` }]);
+  const findings = diagnose(history, { task: pipeline.task, model: pipeline.model, featureNames: pipeline.preprocessor.featureNames, ...(pipeline.options?.optimizer === undefined ? {} : { optimizer: pipeline.options.optimizer }) });
+  const scored = outcome.heldOut?.evaluation ?? outcome.training;
+  const result: TrainResult = { modelPath: model, reportPath: null, predictionsPath: null, metrics: scored.metrics, trainingMetrics: outcome.training.metrics, heldOutRows: outcome.heldOut?.rows ?? null, history };
+  const trainedRows = pipeline.summary?.data.rows ?? 0;
+  printResult(result, { pipeline, trainedRows, heldOut: outcome.heldOut === null ? null : { table: { source: outcome.heldOut.source, rows: outcome.heldOut.rows } } }, findings, basename(dataPath), progress, (Date.now() - started) / 1000);
+  return result;
+}

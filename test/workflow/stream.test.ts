@@ -1,0 +1,171 @@
+/**
+ * Training streamed from the on-disk cache: the cache reads back as the file reads, it is found again by
+ * content (and rebuilt when damaged), and a streamed run with the same rows in the same order writes the
+ * model the in-memory run writes; the command streams past --memory, and refuses what needs every row.
+ */
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openTableCache } from '../../src/io/node/cache.js';
+import { readTableFile } from '../../src/io/node/read-table.js';
+import { lazyTable } from '../../src/table/blocks.js';
+import type { Table } from '../../src/table/types.js';
+import { trainHeldOut } from '../../src/workflow/holdout.js';
+import { trainStreamed } from '../../src/workflow/stream.js';
+import { Rng } from '../../src/rng.js';
+import { runMlpkit } from '../helpers/mlpkit.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mlpkit-stream-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+
+/** A mixed file: numbers with missing cells, a category, a boolean, a column missing in its first rows, a class target. */
+function mixedCsv(path: string, rows: number, seed = 3): void {
+  const rng = new Rng(seed);
+  const lines = ['a,b,c,flag,late,y'];
+  for (let i = 0; i < rows; i++) {
+    const a = rng.normal();
+    const c = rng.uniform();
+    const b = ['x', 'y', 'z', 'w'][rng.int(4)]!;
+    const late = i < 150 ? 'NA' : (rng.uniform() * 10).toFixed(2);
+    const y = a + (b === 'x' ? 1 : 0) + c > 0.8 ? 'hi' : 'lo';
+    lines.push(`${i % 37 === 0 ? '' : a.toFixed(4)},${b},${c.toFixed(3)},${i % 3 === 0 ? 'yes' : 'no'},${late},${y}`);
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+/** A table as plain data with its keys sorted, for comparing what two readers gave. */
+function plain(t: Table): unknown {
+  const norm = (v: unknown): unknown => {
+    if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isNaN(x) ? 'NaN' : x));
+    if (Array.isArray(v)) return v.map(norm);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, norm((v as Record<string, unknown>)[k])]));
+    return v;
+  };
+  return norm({ source: t.source, rows: t.rows, lines: t.lines, columns: t.columns, format: t.format });
+}
+
+const csv = join(dir, 'mixed.csv');
+mixedCsv(csv, 3000);
+
+test('the cache reads back as the file reads, in any block size', async () => {
+  const whole = await readTableFile(csv);
+  for (const blockRows of [1, 97, 1 << 16]) {
+    const c = await openTableCache(csv, {}, { dir: join(dir, `cache-${blockRows}`), blockRows });
+    assert.equal(c.built, true);
+    assert.equal(c.source.blockRows.length, Math.ceil(3000 / blockRows));
+    assert.deepEqual(plain(lazyTable(c.source)), plain(whole));
+    c.source.close();
+  }
+});
+
+test('a cache is found again by the file\'s bytes, and rebuilt when the file or the cache changes', async () => {
+  const cacheDir = join(dir, 'cache-reuse');
+  const first = await openTableCache(csv, {}, { dir: cacheDir, blockRows: 500 });
+  const again = await openTableCache(csv, {}, { dir: cacheDir, blockRows: 500 });
+  assert.equal(first.built, true);
+  assert.equal(again.built, false);
+  assert.equal(again.path, first.path);
+  // Other read options are another cache.
+  const typed = await openTableCache(csv, { types: { c: 'category' } }, { dir: cacheDir, blockRows: 500 });
+  assert.equal(typed.built, true);
+  assert.notEqual(typed.path, first.path);
+  // A damaged data file is not trusted: the cache is built again.
+  writeFileSync(join(first.path, 'data.bin'), 'x');
+  const rebuilt = await openTableCache(csv, {}, { dir: cacheDir, blockRows: 500 });
+  assert.equal(rebuilt.built, true);
+  assert.deepEqual(plain(lazyTable(rebuilt.source)), plain(await readTableFile(csv)));
+  // The same bytes under a new mtime hash to the same cache folder.
+  const t = statSync(csv).mtime;
+  utimesSync(csv, t, new Date(t.getTime() + 5000));
+  const touched = await openTableCache(csv, {}, { dir: cacheDir, blockRows: 500 });
+  assert.equal(touched.built, true);
+  assert.equal(touched.path, first.path);
+  // No temporary folder is left behind.
+  assert.deepEqual(readdirSync(cacheDir).filter((n) => n.startsWith('.building')), []);
+});
+
+const options = { target: 'y', epochs: 3, impute: 'mean' as const, hidden: [8], seed: 4, batchSize: 64 };
+
+test('streamed without shuffling, the model equals the in-memory one (splits, preprocessor, weights, scores)', async () => {
+  const c = await openTableCache(csv, {}, { dir: join(dir, 'cache-eq'), blockRows: 128 });
+  const o = { ...options, shuffle: false };
+  const mem = await trainHeldOut(await readTableFile(csv), o);
+  const st = await trainStreamed(c.source, o);
+  const strip = (f: ReturnType<typeof mem.pipeline.toFile>): unknown => JSON.parse(JSON.stringify(f, (k, v) => (k === 'seconds' ? 0 : v)));
+  assert.deepEqual(strip(st.pipeline.toFile()), strip(mem.pipeline.toFile()));
+  assert.deepEqual(st.heldOut!.evaluation.metrics, mem.heldOut!.evaluation.metrics);
+  assert.deepEqual(st.training.metrics, mem.training.metrics);
+  assert.equal(st.heldOut!.rows, mem.heldOut!.table.rows);
+});
+
+test('with a shuffle buffer that holds every training row, the streamed run equals the shuffled in-memory one', async () => {
+  const c = await openTableCache(csv, {}, { dir: join(dir, 'cache-one-block'), blockRows: 1 << 16 });
+  assert.equal(c.source.blockRows.length, 1);
+  const mem = await trainHeldOut(await readTableFile(csv), options);
+  const st = await trainStreamed(c.source, options, {}, {}, { shuffleBuffer: 3000 });
+  assert.deepEqual(Array.from(st.pipeline.model.getWeights()), Array.from(mem.pipeline.model.getWeights()));
+});
+
+test('a small shuffle buffer over many blocks still mixes the rows and learns', async () => {
+  const c = await openTableCache(csv, {}, { dir: join(dir, 'cache-eq'), blockRows: 128 });
+  const o = { ...options, epochs: 8 };
+  const st = await trainStreamed(c.source, o, {}, {}, { shuffleBuffer: 200 });
+  const again = await trainStreamed(c.source, o, {}, {}, { shuffleBuffer: 200 });
+  const ordered = await trainStreamed(c.source, { ...o, shuffle: false }, {}, {}, { shuffleBuffer: 200 });
+  assert.deepEqual(Array.from(st.pipeline.model.getWeights()), Array.from(again.pipeline.model.getWeights()), 'seeded: the same run twice');
+  assert.notDeepEqual(Array.from(st.pipeline.model.getWeights()), Array.from(ordered.pipeline.model.getWeights()));
+  assert.ok(st.heldOut!.evaluation.metrics.accuracy! > 0.85, `held-out accuracy ${st.heldOut!.evaluation.metrics.accuracy}`);
+});
+
+test('validation rows that stream give the losses held ones give', async () => {
+  const c = await openTableCache(csv, {}, { dir: join(dir, 'cache-eq'), blockRows: 128 });
+  const o = { ...options, shuffle: false };
+  const held = await trainStreamed(c.source, o);
+  // A budget of 1 MB leaves a quarter for validation: 480 rows × 8 columns × 4 bytes fit; 64 KB does not.
+  const streamed = await trainStreamed(c.source, o, {}, {}, { memory: 64 * 1024, shuffleBuffer: 1 });
+  // The same rows in the same order; the sums go in batches of another size, so equal to round-off.
+  streamed.history.epochs.forEach((e, i) => assert.ok(Math.abs(e.valLoss! - held.history.epochs[i]!.valLoss!) < 1e-12, `epoch ${i + 1}: ${e.valLoss} vs ${held.history.epochs[i]!.valLoss}`));
+  assert.deepEqual(Array.from(streamed.pipeline.model.getWeights()), Array.from(held.pipeline.model.getWeights()));
+});
+
+test('what a stream cannot do is refused by its option', async () => {
+  const c = await openTableCache(csv, {}, { dir: join(dir, 'cache-eq'), blockRows: 128 });
+  await assert.rejects(trainStreamed(c.source, { ...options, intervals: 0.9 }), /option intervals \(--intervals\) is not available when training streams/);
+  await assert.rejects(trainStreamed(c.source, { ...options, restarts: 3 }), /option restarts/);
+  await assert.rejects(trainStreamed(c.source, { ...options, optimizer: 'lbfgs' }), /lbfgs/);
+});
+
+/** A file larger than --memory 1MB lets an in-memory run have (about 4.5 times its size). */
+const large = join(dir, 'large.csv');
+mixedCsv(large, 12000, 5);
+
+test('mlpkit train streams past --memory: the model file equals the in-memory run\'s, and the cache is reused', async () => {
+  const cacheDir = join(dir, 'cli-cache');
+  const args = [large, '--target', 'y', '--epochs', '2', '--impute', 'mean', '--hidden', '6', '--no-shuffle'];
+  const a = await runMlpkit('train', ...args, '--out', join(dir, 'mem.json'));
+  assert.equal(a.code, 0, a.err);
+  assert.doesNotMatch(a.err, /streams/);
+  const b = await runMlpkit('train', ...args, '--out', join(dir, 'streamed.json'), '--memory', '1MB', '--cache-dir', cacheDir);
+  assert.equal(b.code, 0, b.err);
+  assert.match(b.err, /needs more than --memory 1\.0 MB in memory: training streams from an on-disk cache/);
+  assert.match(b.err, /cache written: /);
+  const scores = (s: string): string => s.split('\n').find((l) => l.startsWith('trained'))!;
+  assert.equal(scores(b.out), scores(a.out));
+  const model = (p: string): unknown => JSON.parse(readFileSync(join(dir, p), 'utf8'), (k, v) => (k === 'seconds' ? 0 : v));
+  assert.deepEqual(model('streamed.json'), model('mem.json'));
+  const again = await runMlpkit('train', ...args, '--out', join(dir, 'streamed.json'), '--memory', '1MB', '--cache-dir', cacheDir);
+  assert.match(again.err, /cache reused: /);
+});
+
+test('mlpkit train refuses, before any work, what a streamed run cannot give', async () => {
+  const base = ['train', large, '--target', 'y', '--memory', '1MB', '--cache-dir', join(dir, 'cli-cache')];
+  const r = await runMlpkit(...base, '--report', join(dir, 'r.html'));
+  assert.equal(r.code, 2);
+  assert.match(r.err, /--report: the report needs the rows in memory when training streams from disk/);
+  const bad = await runMlpkit(...base.slice(0, 4), '--memory', 'lots');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--memory must be a size of at least 1MB such as 512MB/);
+});
