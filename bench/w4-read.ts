@@ -1,4 +1,4 @@
-// npx tsx bench/w4-read.ts [--size-mb 1024] [--rounds 2] [--files numeric,mixed] [--dir bench/out/w4] [--binary] [--train] [--json]
+// npx tsx bench/w4-read.ts [--size-mb 1024] [--rounds 2] [--files numeric,mixed] [--dir bench/out/w4] [--binary] [--train [--memory 1GB [--stream-only]] [--no-read]] [--json]
 // Workload W4 (read): a generated numeric CSV (31 columns, ~1 GB by default) and a mixed one (numbers,
 // categories, a yes/no column, missing cells), each read by mlpkit's readTableFile and by pandas read_csv
 // (Debian's python3-pandas, C engine) in turns, each read in a fresh process. Records per read: seconds,
@@ -26,6 +26,11 @@ const dir = resolve(opt('dir', join(root, 'bench/out/w4')));
 const json = argv.includes('--json');
 const binary = argv.includes('--binary');
 const train = argv.includes('--train');
+/** With --train: also train streamed from the on-disk cache under this budget (the first run builds the cache, the second reuses it). */
+const memory = opt('memory', '');
+const noRead = argv.includes('--no-read');
+/** With --memory: train streamed only (a file larger than memory cannot be trained in memory, by mlpkit or the peers). */
+const streamOnly = argv.includes('--stream-only');
 const python = '/usr/bin/python3';
 const log = (s: string): void => { process.stderr.write(`${s}\n`); };
 for (const f of files) if (f !== 'numeric' && f !== 'mixed') throw new Error(`--files: unknown file '${f}'; expected numeric, mixed`);
@@ -138,7 +143,7 @@ const hasPandas = existsSync(python) && spawnSync(python, ['-c', 'import pandas'
 if (!hasPandas) log('pandas is missing: apt-get install -y python3-pandas (Debian); mlpkit is measured alone.');
 log(`W4 read: ${new Date().toISOString()}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 const records: Record_[] = [];
-for (const kind of files as ('numeric' | 'mixed')[]) {
+for (const kind of (noRead ? [] : files) as ('numeric' | 'mixed')[]) {
   const path = generate(kind, sizeMb * 1024 * 1024);
   for (let round = 0; round < rounds; round++) {
     for (const reader of hasPandas ? (['mlpkit', 'pandas'] as const) : (['mlpkit'] as const)) {
@@ -177,10 +182,11 @@ function convert(csv: string, format: 'parquet' | 'arrow'): string {
 }
 
 /** One end-to-end W4 training run in a fresh process: its wall seconds and peak RSS (from /usr/bin/time -v). */
-function trainOne(framework: 'mlpkit' | 'sklearn' | 'torch', path: string): { framework: string; seconds: number; peak_rss_mb: number; foreign_cores: number; error?: string } {
+function trainOne(framework: 'mlpkit' | 'mlpkit-stream' | 'sklearn' | 'torch', path: string): { framework: string; seconds: number; epoch_seconds?: number; peak_rss_mb: number; foreign_cores: number; error?: string } {
   const model = join(dir, 'w4-model.json');
-  const cmd = framework === 'mlpkit'
-    ? [process.execPath, '--import', 'tsx', join(root, 'cli/main.ts'), 'train', path, '--target', 'y', '--hidden', '32', '--epochs', '1', '--batch-size', '256', '--test-size', '0', '--validation', '0', '--quiet', '--out', model]
+  const stream = framework === 'mlpkit-stream' ? ['--memory', memory, '--cache-dir', join(dir, 'cache')] : [];
+  const cmd = framework.startsWith('mlpkit')
+    ? [process.execPath, '--import', 'tsx', join(root, 'cli/main.ts'), 'train', path, '--target', 'y', '--hidden', '32', '--epochs', '1', '--batch-size', '256', '--test-size', '0', '--validation', '0', '--json', '--out', model, ...stream]
     : [python, join(root, 'bench/peers/w4_train.py'), framework, path];
   const b0 = busySeconds();
   const t0 = performance.now();
@@ -189,7 +195,12 @@ function trainOne(framework: 'mlpkit' | 'sklearn' | 'torch', path: string): { fr
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1];
   const cpu = [/User time \(seconds\): ([\d.]+)/, /System time \(seconds\): ([\d.]+)/].reduce((s, re) => s + Number(re.exec(r.stderr)?.[1] ?? 0), 0);
   const foreign = Math.round((Math.max(0, busySeconds() - b0 - cpu) / seconds) * 100) / 100;
-  return { framework, seconds, peak_rss_mb: rss === undefined ? NaN : Math.round(Number(rss) / 1024), foreign_cores: foreign, ...(r.status === 0 ? {} : { error: r.stderr.slice(-400) }) };
+  // mlpkit's own record of its epoch (--json), beside the end-to-end time.
+  const epoch = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { event?: string; seconds?: number }).find((e) => e.event === 'epoch');
+  return {
+    framework, seconds, ...(epoch?.seconds === undefined ? {} : { epoch_seconds: Math.round(epoch.seconds * 100) / 100 }),
+    peak_rss_mb: rss === undefined ? NaN : Math.round(Number(rss) / 1024), foreign_cores: foreign, ...(r.status === 0 ? {} : { error: r.stderr.slice(-400) }),
+  };
 }
 
 if (train) {
@@ -197,10 +208,13 @@ if (train) {
   const peers = hasPandas && spawnSync(python, ['-c', 'import sklearn, torch'], { stdio: 'ignore' }).status === 0;
   if (!peers) log('scikit-learn or torch is missing (python3-sklearn, python3-torch): mlpkit is measured alone.');
   for (let round = 0; round < rounds; round++) {
-    for (const f of peers ? (['mlpkit', 'sklearn', 'torch'] as const) : (['mlpkit'] as const)) {
+    const streamed = memory === '' ? [] : (['mlpkit-stream', 'mlpkit-stream'] as const);
+    const inMemory = streamOnly ? [] : peers ? (['mlpkit', 'sklearn', 'torch'] as const) : (['mlpkit'] as const);
+    for (const f of [...streamed, ...inMemory]) {
       const rec = trainOne(f, path);
-      if (json) process.stdout.write(`${JSON.stringify({ workload: 'W4 train', size_mb: sizeMb, round: round + 1, ...rec })}\n`);
-      log(`  W4 train ${f.padEnd(8)} round ${round + 1}: ${rec.error ?? `${rec.seconds.toFixed(1)} s end to end, peak RSS ${rec.peak_rss_mb} MB, foreign load ${rec.foreign_cores} cores`}`);
+      if (json) process.stdout.write(`${JSON.stringify({ workload: 'W4 train', size_mb: sizeMb, round: round + 1, ...(f === 'mlpkit-stream' ? { memory } : {}), ...rec })}\n`);
+      const epoch = rec.epoch_seconds === undefined ? '' : ` (epoch ${rec.epoch_seconds} s)`;
+      log(`  W4 train ${f.padEnd(13)} round ${round + 1}: ${rec.error ?? `${rec.seconds.toFixed(1)} s end to end${epoch}, peak RSS ${rec.peak_rss_mb} MB, foreign load ${rec.foreign_cores} cores`}`);
     }
   }
 }

@@ -29,15 +29,29 @@ export function memoryBudget(o: TrainOptions): { bytes: number; given: boolean }
   return o.memory === undefined ? { bytes: Math.floor(totalmem() / 2), given: false } : { bytes: o.memory, given: true };
 }
 
-/** Whether a training file streams: a file (not stdin) whose in-memory run would exceed the budget. */
-export function streams(dataPath: string, o: TrainOptions): boolean {
+/** A file this large goes through the on-disk cache even when it fits, so only its encoded rows are held (not the raw table beside them). */
+export const LARGE_FILE = 256 * 1024 ** 2;
+
+/** Options that need the raw table in memory (the report, predictions, a test file, …): with them a file that fits is read whole. */
+function needsTable(o: TrainOptions): boolean {
+  return o.report !== undefined || o.predictions !== undefined || o.test !== undefined || o.checkpoint !== undefined || o.resume === true
+    || (o.restarts ?? 1) > 1 || o.intervals !== undefined || o.sampleWeight !== undefined || o.classWeight !== undefined || o.optimizer === 'lbfgs';
+}
+
+/**
+ * How a training file is read: 'table' (whole, as a table in memory), or through its on-disk cache — a file
+ * whose in-memory run would exceed the budget ('over', training streams unless its encoded rows fit half the
+ * budget), or a large file that fits ('large', its encoded rows held in memory, no raw table beside them).
+ */
+export function readPlan(dataPath: string, o: TrainOptions): 'table' | 'over' | 'large' {
   if (dataPath === '-') {
     if (o.memory !== undefined) throw usageError('--memory streams a file from an on-disk cache: give a file, not - (stdin)');
-    return false;
+    return 'table';
   }
   let size: number;
-  try { size = statSync(dataPath).size; } catch { return false; }
-  return size * IN_MEMORY_PER_BYTE > memoryBudget(o).bytes;
+  try { size = statSync(dataPath).size; } catch { return 'table'; }
+  if (size * IN_MEMORY_PER_BYTE > memoryBudget(o).bytes) return 'over';
+  return size >= LARGE_FILE && !needsTable(o) ? 'large' : 'table';
 }
 
 /** Flags whose work needs every row in memory, refused before the file is converted. */
@@ -52,12 +66,15 @@ function refuseFlags(o: TrainOptions): void {
 }
 
 /** Train on a file through its on-disk cache, write the model file, print the scores as an in-memory run does. */
-export async function trainStreamedFile(dataPath: string, o: TrainOptions, model: string, progress: Progress, started: number): Promise<TrainResult> {
-  refuseFlags(o);
+export async function trainStreamedFile(dataPath: string, o: TrainOptions, model: string, progress: Progress, started: number, plan: 'over' | 'large'): Promise<TrainResult> {
+  if (plan === 'over') refuseFlags(o);
   const budget = memoryBudget(o);
   const size = statSync(dataPath).size;
   const dir = o.cacheDir ?? defaultCacheDir();
-  progress.note(`${basename(dataPath)} (${formatBytes(size)}) needs more than ${budget.given ? `--memory ${formatBytes(budget.bytes)}` : `half of this machine's memory (${formatBytes(budget.bytes)}; --memory sets it)`} in memory: training streams from an on-disk cache in ${dir}`);
+  const limit = budget.given ? `--memory ${formatBytes(budget.bytes)}` : `half of this machine's memory (${formatBytes(budget.bytes)}; --memory sets it)`;
+  progress.note(plan === 'over'
+    ? `${basename(dataPath)} (${formatBytes(size)}) needs more than ${limit} in memory: it is read through an on-disk cache in ${dir}`
+    : `${basename(dataPath)} (${formatBytes(size)}) is read through an on-disk cache in ${dir}, and only its encoded rows are held in memory`);
   const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
   const read = { types, ...(o.decimal === undefined ? {} : { decimal: o.decimal }) };
   const onRead = progress.readProgress(basename(dataPath));
@@ -84,6 +101,7 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
     cache.source.close();
   }
   const { pipeline, history } = outcome;
+  if (plan === 'over') progress.note(outcome.held ? `training rows held encoded in memory (${formatBytes(outcome.heldBytes)}, within ${limit})` : `training rows stream from the cache each epoch (encoded, they would take more than half of ${limit})`);
   noteTask(pipeline, o, progress);
   await writeAll([{ path: model, data: `${JSON.stringify(pipeline.toFile(), null, 1)}\n` }]);
   const findings = diagnose(history, { task: pipeline.task, model: pipeline.model, featureNames: pipeline.preprocessor.featureNames, ...(pipeline.options?.optimizer === undefined ? {} : { optimizer: pipeline.options.optimizer }) });

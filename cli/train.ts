@@ -27,7 +27,7 @@ import { lenientFor, trainHeldOut, type HeldOutOutcome, type HoldOutOptions } fr
 import { CliError, divergedMessage, flagOf, requireReportRenderer, scheduleAttribute, usageError } from './errors.js';
 import { onInterrupt, openInput } from './io.js';
 import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
-import { streams, trainStreamedFile } from './streamed.js';
+import { readPlan, trainStreamedFile } from './streamed.js';
 import { predictionsFile } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
 import { VERSION } from '../src/version.js';
@@ -229,7 +229,8 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   const started = Date.now();
   const progress = new Progress(outputMode(o));
   const paths = checkFlags(o);
-  if (streams(dataPath, o)) return trainStreamedFile(dataPath, o, paths.model, progress, started);
+  const plan = readPlan(dataPath, o);
+  if (plan !== 'table') return trainStreamedFile(dataPath, o, paths.model, progress, started, plan);
   // A report needs the optional renderer: refused before any work, not after the training.
   if (paths.report !== null) await requireReportRenderer();
   const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));

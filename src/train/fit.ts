@@ -118,8 +118,8 @@ function streamLoss(run: Run): number {
   let total = 0;
   let rows = 0;
   for (const b of run.valStream!.epoch(run.rng, false, run.batchSize)) {
-    model.gatherInputRows(b.x, perm, 0, b.rows);
-    model.gatherTargetRows(b.y, perm, 0, b.rows);
+    model.gatherInputRows(b.x, b.order ?? perm, b.start ?? 0, b.rows);
+    model.gatherTargetRows(b.y, b.order ?? perm, b.start ?? 0, b.rows);
     model.forwardRows(b.rows, { mode: 'eval' });
     model.lossOnTargets(b.rows, false);
     total += model.dataLoss() * b.rows;
@@ -234,7 +234,7 @@ function* epochBatches(run: Run): Generator<Batch> {
   const { model, train, stream, perm, batchSize } = run;
   if (stream !== null) {
     for (const b of stream.epoch(run.rng, run.c.shuffle, batchSize)) {
-      yield { x: b.x, y: b.y, order: perm, start: 0, rows: b.rows, weights: b.weights };
+      yield { x: b.x, y: b.y, order: b.order ?? perm, start: b.start ?? 0, rows: b.rows, weights: b.weights };
     }
     return;
   }

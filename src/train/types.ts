@@ -35,12 +35,17 @@ export interface BatchStream {
   epoch(rng: Rng, shuffle: boolean, batchSize: number): Iterable<StreamBatch>;
 }
 
-/** One batch of a stream: `rows` rows of inputs and targets, row-major (and their weights, if any). */
+/**
+ * One batch of a stream: `rows` rows of inputs and targets, row-major (and their weights, if any) — the
+ * tables' first rows, or with `order`, the rows order[start .. start + rows) of them.
+ */
 export interface StreamBatch {
   readonly rows: number;
   readonly x: Float32Array | Float64Array;
   readonly y: Float32Array | Float64Array;
   readonly weights?: Float64Array;
+  readonly order?: Int32Array;
+  readonly start?: number;
 }
 
 /** A metric over a whole set: true targets and predictions, both N × outputs. */

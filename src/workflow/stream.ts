@@ -9,14 +9,18 @@
  *   validation    its rows are held, encoded, in memory (early stopping needs them every epoch);
  *   epochs        blocks are read in a shuffled order, encoded, and their training rows pass through a
  *                 shuffle buffer (tf.data's rule: each row out is drawn at random from the buffer and its
- *                 slot refilled by the next row in); without shuffling, rows go in file order;
+ *                 slot refilled by the next row in); without shuffling, rows go in file order. When the
+ *                 encoded training rows fit (option hold), they are encoded once into the model's arena
+ *                 instead and each epoch permutes them, as in memory: memory is then those rows alone,
+ *                 with no raw table beside them;
  *   scoring       one more pass predicts every block and scores the held-out and the training rows.
  *
- * With the same rows in the same order (shuffle off), the model equals the one trained in memory.
+ * With the same rows in the same order (shuffle off, or held rows), the model equals the one trained in memory.
  */
 
 import { Model } from '../graph/model.js';
 import type { Matrix } from '../matrix.js';
+import type { Slot } from '../kernels/backend.js';
 import type { Rng } from '../rng.js';
 import { blockTable, lazyTable, type BlockSource } from '../table/blocks.js';
 import { takeTableRows } from '../table/rows.js';
@@ -42,6 +46,11 @@ export interface StreamOptions {
   readonly shuffleBuffer?: number;
   /** The memory budget in bytes: the validation rows are held only when they take at most a quarter of it (else they stream too). */
   readonly memory?: number;
+  /**
+   * Hold the training rows, encoded, in memory (the model's arena) instead of streaming them each epoch.
+   * Default: when they take at most half of `memory`.
+   */
+  readonly hold?: boolean;
 }
 
 /** A streamed run's outcome: the pipeline and its history, the held-out and the training rows' scores. */
@@ -50,6 +59,9 @@ export interface StreamOutcome {
   readonly history: History;
   readonly heldOut: { readonly source: string; readonly rows: number; readonly evaluation: Evaluation; readonly unseen: readonly { column: string; levels: readonly string[]; rows: number }[] } | null;
   readonly training: Evaluation;
+  /** Whether the training rows were held encoded in memory (else they streamed each epoch), and their bytes so held. */
+  readonly held: boolean;
+  readonly heldBytes: number;
 }
 
 /** Options a streamed run cannot honour yet, by the flag a user gave. */
@@ -119,6 +131,47 @@ function concatRows(parts: readonly Matrix[], cols: number): Matrix {
   let o = 0;
   for (const p of parts) { data.set(p.data, o); o += p.data.length; }
   return { rows, cols, data };
+}
+
+/**
+ * The training rows encoded once into the model's arena (no raw table, no second copy): each epoch a
+ * permutation of them, as `fit` takes its rows in memory — so the model equals the in-memory one.
+ */
+class HeldRows implements BatchStream {
+  readonly rows: number;
+  private readonly xs: Slot;
+  private readonly ys: Slot;
+  private readonly perm: Int32Array;
+
+  constructor(model: Model, src: BlockSource, roles: Uint8Array, prep: Preprocessor) {
+    const starts = blockStarts(src);
+    let n = 0;
+    for (let i = 0; i < roles.length; i++) if (roles[i] === Role.Train) n++;
+    this.rows = n;
+    const wx = prep.width;
+    const wy = prep.outputWidth;
+    this.xs = model.arena.alloc(n * wx);
+    this.ys = model.arena.alloc(n * wy);
+    let o = 0;
+    src.blockRows.forEach((rows, b) => {
+      const idx = rowsWith(roles, starts[b]!, rows, Role.Train);
+      if (idx.length === 0) return;
+      const whole = blockTable(src.summary, src.readBlock(b));
+      const t = idx.length === whole.rows ? whole : takeTableRows(whole, idx);
+      this.xs.a.set(prep.transform(t, 'float32').data, o * wx);
+      this.ys.a.set(prep.transformTarget(t, 'float32').y.data, o * wy);
+      o += t.rows;
+    });
+    this.perm = Int32Array.from({ length: n }, (_, i) => i);
+  }
+
+  *epoch(rng: Rng, shuffle: boolean, batchSize: number): Generator<StreamBatch> {
+    const n = this.rows;
+    if (shuffle) rng.permutation(n, this.perm);
+    for (let start = 0; start < n; start += batchSize) {
+      yield { x: this.xs.a as Float32Array, y: this.ys.a as Float32Array, order: this.perm, start, rows: Math.min(batchSize, n - start) };
+    }
+  }
 }
 
 /**
@@ -218,7 +271,9 @@ export async function trainStreamed(src: BlockSource, options: TrainOptions, h: 
   const valStream = validationRows > 0 && !holdValidation ? new BlockStream(src, roles, prep, 0, Role.Validation) : null;
   const model = new Model(spec, { seed: resolved.seed!, ...(hooks.backend === undefined ? {} : { backend: hooks.backend }) });
   const quantiles = quantilesOf(resolved.loss);
-  const history = await fitStream(model, new BlockStream(src, roles, prep, capacity), {
+  const hold = so.hold ?? (so.memory !== undefined && (trainRows - validationRows) * rowBytes <= so.memory / 2);
+  const rows = hold ? new HeldRows(model, src, roles, prep) : new BlockStream(src, roles, prep, capacity);
+  const history = await fitStream(model, rows, {
     ...base, seed: resolved.seed!, metrics: quantiles === null ? epochMetrics(prep.task) : {},
     ...(val === null ? {} : { validation: { x: val.x, y: val.y } }),
     ...(hooks.onEpochEnd === undefined ? {} : { onEpochEnd: hooks.onEpochEnd }),
@@ -229,7 +284,7 @@ export async function trainStreamed(src: BlockSource, options: TrainOptions, h: 
   const source = `${testRows} held-out rows of ${src.summary.source}`;
   const heldOut = scores.heldOut === null ? null : { source, rows: testRows, evaluation: scores.heldOut, unseen: scores.unseen };
   if (heldOut !== null) pipeline = pipeline.with({ summary: { ...pipeline.summary!, heldOut: { source, rows: testRows, metrics: heldOut.evaluation.metrics } } });
-  return { pipeline, history, heldOut, training: scores.training };
+  return { pipeline, history, heldOut, training: scores.training, held: hold, heldBytes: (trainRows - validationRows) * rowBytes };
 }
 
 /** Outputs and targets of some rows, gathered block by block, then scored as one table. */

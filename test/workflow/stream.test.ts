@@ -109,6 +109,14 @@ test('with a shuffle buffer that holds every training row, the streamed run equa
   assert.deepEqual(Array.from(st.pipeline.model.getWeights()), Array.from(mem.pipeline.model.getWeights()));
 });
 
+test('training rows held encoded in the arena give the shuffled in-memory model, from blocks of any size', async () => {
+  const c = await openTableCache(csv, {}, { dir: join(dir, 'cache-eq'), blockRows: 128 });
+  const mem = await trainHeldOut(await readTableFile(csv), options);
+  const held = await trainStreamed(c.source, options, {}, {}, { hold: true });
+  const strip = (f: ReturnType<typeof mem.pipeline.toFile>): unknown => JSON.parse(JSON.stringify(f, (k, v) => (k === 'seconds' ? 0 : v)));
+  assert.deepEqual(strip(held.pipeline.toFile()), strip(mem.pipeline.toFile()));
+});
+
 test('a small shuffle buffer over many blocks still mixes the rows and learns', async () => {
   const c = await openTableCache(csv, {}, { dir: join(dir, 'cache-eq'), blockRows: 128 });
   const o = { ...options, epochs: 8 };
@@ -138,9 +146,9 @@ test('what a stream cannot do is refused by its option', async () => {
   await assert.rejects(trainStreamed(c.source, { ...options, optimizer: 'lbfgs' }), /lbfgs/);
 });
 
-/** A file larger than --memory 1MB lets an in-memory run have (about 4.5 times its size). */
+/** A file larger than --memory 1MB lets an in-memory run have (about 4.5 times its size), and whose encoded rows take more than half of it. */
 const large = join(dir, 'large.csv');
-mixedCsv(large, 12000, 5);
+mixedCsv(large, 30000, 5);
 
 test('mlpkit train streams past --memory: the model file equals the in-memory run\'s, and the cache is reused', async () => {
   const cacheDir = join(dir, 'cli-cache');
@@ -150,7 +158,8 @@ test('mlpkit train streams past --memory: the model file equals the in-memory ru
   assert.doesNotMatch(a.err, /streams/);
   const b = await runMlpkit('train', ...args, '--out', join(dir, 'streamed.json'), '--memory', '1MB', '--cache-dir', cacheDir);
   assert.equal(b.code, 0, b.err);
-  assert.match(b.err, /needs more than --memory 1\.0 MB in memory: training streams from an on-disk cache/);
+  assert.match(b.err, /needs more than --memory 1\.0 MB in memory: it is read through an on-disk cache/);
+  assert.match(b.err, /training rows stream from the cache each epoch/);
   assert.match(b.err, /cache written: /);
   const scores = (s: string): string => s.split('\n').find((l) => l.startsWith('trained'))!;
   assert.equal(scores(b.out), scores(a.out));
