@@ -19,6 +19,7 @@ import { predictionsFile } from './predictions.js';
 import { encodeTable } from '../src/io/node/read-table.js';
 import { err, out } from './output.js';
 import { isStdio, writeOutput } from './io.js';
+import { evaluateBlocks, predictBlocks, streamsOut } from './blocks.js';
 import { backendInfo } from '../src/node/native.js';
 
 const writeText = (path: string, text: string): Promise<void> => writeAll([{ path, data: text }]);
@@ -38,8 +39,14 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
   const progress = new Progress(outputMode(o));
   const outPath = o.out === undefined || isStdio(o.out) ? null : checkOutputPath(o.out, '--out');
   const m = await loadCliModel(modelPath);
-  const table = await readForModel(dataPath, m, progress, o.decimal);
   if (o.interval === true && m.pipeline.calibration === null) throw usageError(`--interval: ${modelPath} has no prediction intervals; train it with mlpkit train --intervals 0.9`);
+  // Rows in and out a block at a time (the intervals' random prediction sets are drawn over the whole table).
+  if (o.interval !== true && streamsOut(outPath)) {
+    const rows = await predictBlocks(m, dataPath, outPath, o, progress);
+    if (outPath !== null) progress.note(`${rows} predictions: ${outPath}`);
+    return;
+  }
+  const table = await readForModel(dataPath, m, progress, o.decimal);
   const pred = tableErrors(() => m.pipeline.predict(table), true);
   const uncertainty = o.interval === true ? tableErrors(() => m.pipeline.uncertainty(table, pred), true) : undefined;
   const data = await predictionsFile(outPath, m.pipeline.preprocessor.target, pred, o.proba === true, uncertainty);
@@ -51,9 +58,11 @@ export async function evaluate(modelPath: string, dataPath: string, o: { target?
   const m = await loadCliModel(modelPath);
   const t = m.pipeline.preprocessor.target;
   const trained = targetColumns(t, o.target);
-  const table = await readForModel(dataPath, m, progress, o.decimal);
-  tableErrors(() => trained.forEach((n) => findColumn(table, n, 'the target (--target)')));
-  const ev = tableErrors(() => m.pipeline.evaluate(table, trained), true);
+  let checked = false;
+  const ev = await evaluateBlocks(m, dataPath, trained, o.decimal, progress, (table) => {
+    if (!checked) tableErrors(() => trained.forEach((n) => findColumn(table, n, 'the target (--target)')));
+    checked = true;
+  });
   const metrics = ev.metrics;
   if (o.json === true) {
     // The metrics at the top level, and beside them the confusion matrix and per-class table, or the residuals.
@@ -61,7 +70,7 @@ export async function evaluate(modelPath: string, dataPath: string, o: { target?
     return;
   }
   const w = Math.max(...Object.keys(metrics).map((k) => k.length));
-  out(`${basename(dataPath)}: ${table.rows} rows, target ${trained.map((n) => `'${n}'`).join(', ')}\n`);
+  out(`${basename(dataPath)}: ${ev.rows} rows, target ${trained.map((n) => `'${n}'`).join(', ')}\n`);
   for (const [k, v] of Object.entries(metrics)) out(`  ${k.padEnd(w)}  ${v.toFixed(4)}\n`);
   out(evaluationDetails(ev));
 }

@@ -197,6 +197,13 @@ export class CsvRead {
     return { source: this.source, rows: sink.rows, columns, format: this.formatRead() };
   }
 
+  /** What the read knows of its columns so far (while blocks are handed out: their levels up to now). */
+  summarySoFar(): StreamSummary {
+    const p = this.phase;
+    if (p.kind !== 'main') throw new Error('unreachable: blocks are handed out in the main phase');
+    return { source: this.source, rows: p.sink.rows, columns: p.sink.builders.filter((b) => b !== null).map((b) => b.summary()), format: this.formatRead() };
+  }
+
   private end(): ColumnSink {
     let p = this.phase;
     if (p.kind === 'head') { this.startSample(p.chunks); p = this.phase; }

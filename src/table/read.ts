@@ -7,6 +7,8 @@
 import { CsvRead } from './csv.js';
 import { JsonlRead } from './jsonl.js';
 import { TableError, type ReadTableOptions, type Table, type TableFormat } from './types.js';
+import { blockTable } from './blocks.js';
+import { takeTableRows } from './rows.js';
 import { checkReadOptions } from './options.js';
 
 /** What a table can be read from. */
@@ -147,4 +149,40 @@ export function readTableSync(input: string | Uint8Array, options: ReadTableOpti
   }
   read ??= textReader(options.format ?? 'csv', options, source, total);
   return read.finish();
+}
+
+/**
+ * Read a table a block of `blockRows` rows at a time: each block goes to `onBlock` as a Table as soon as it
+ * is read (a category column's levels are those seen so far, codes keep their meaning from block to block),
+ * so memory holds one block, not the table. CSV and TSV stream; JSON lines are read whole, then handed out
+ * in blocks. Resolves to the number of rows.
+ */
+export async function readTableBlocks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, format: (head: Uint8Array) => TableFormat, options: ReadTableOptions, source: string, total: number | null, blockRows: number, onBlock: (t: Table) => void | Promise<void>): Promise<number> {
+  const queue: Table[] = [];
+  let read: CsvRead | JsonlRead | null = null;
+  const blocks = { blockRows, onBlock: (b: Parameters<typeof blockTable>[1]) => { queue.push(blockTable((read as CsvRead).summarySoFar(), b, source)); } };
+  const drain = async (): Promise<void> => { while (queue.length > 0) await onBlock(queue.shift()!); };
+  const start = (head: Uint8Array): CsvRead | JsonlRead => {
+    const f = format(head);
+    if (f === 'csv' || f === 'tsv') return new CsvRead(f === 'tsv' ? { ...options, delimiter: options.delimiter ?? '\t' } : options, source, total, blocks);
+    return textReader(f, options, source, total) as JsonlRead;
+  };
+  for await (const c of chunks) {
+    if (c.length === 0) continue;
+    read ??= start(c);
+    read.push(c);
+    options.onProgress?.({ bytes: read.bytes, totalBytes: total, rows: read.rows });
+    await drain();
+  }
+  read ??= start(new Uint8Array(0));
+  if (read instanceof CsvRead) {
+    const rows = read.finishStream().rows;
+    await drain();
+    return rows;
+  }
+  const t = read.finish();
+  for (let s = 0; s < t.rows; s += blockRows) {
+    await onBlock(takeTableRows(t, Int32Array.from({ length: Math.min(blockRows, t.rows - s) }, (_, i) => s + i)));
+  }
+  return t.rows;
 }

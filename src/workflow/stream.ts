@@ -287,15 +287,16 @@ export async function trainStreamed(src: BlockSource, options: TrainOptions, h: 
   return { pipeline, history, heldOut, training: scores.training, held: hold, heldBytes: (trainRows - validationRows) * rowBytes };
 }
 
-/** Outputs and targets of some rows, gathered block by block, then scored as one table. */
-class Scores {
+/** Outputs and targets of some rows, gathered block by block, then scored as one table (as `Pipeline.evaluate` scores it). */
+export class BlockScores {
   private readonly outputs: Float64Array[] = [];
   private readonly truths: EncodedTarget[] = [];
   rows = 0;
 
-  add(p: Pipeline, t: Table): void {
+  /** Add a block's rows; `targetColumns` names the target(s) when the table calls them otherwise. */
+  add(p: Pipeline, t: Table, targetColumns?: readonly string[]): void {
+    this.truths.push(p.preprocessor.transformTarget(t, 'float64', targetColumns));
     this.outputs.push(Float64Array.from(p.outputs(t).data));
-    this.truths.push(p.preprocessor.transformTarget(t, 'float64'));
     this.rows += t.rows;
   }
 
@@ -325,8 +326,8 @@ const catInt = (parts: readonly Int32Array[]): Int32Array => {
 /** One pass over the blocks: the held-out rows' scores (unseen levels scored as all zeros) and the training rows'. */
 function scoreBlocks(src: BlockSource, roles: Uint8Array, p: Pipeline, heldOut: boolean): { heldOut: Evaluation | null; training: Evaluation; unseen: { column: string; levels: string[]; rows: number }[] } {
   const lenient = p.with({ preprocessor: p.preprocessor.withUnknown('ignore') });
-  const test = new Scores();
-  const train = new Scores();
+  const test = new BlockScores();
+  const train = new BlockScores();
   const unseen = new Map<string, { levels: Set<string>; rows: number }>();
   const starts = blockStarts(src);
   src.blockRows.forEach((rows, b) => {

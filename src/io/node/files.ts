@@ -112,6 +112,17 @@ function modeOf(path: string): number {
 
 /** Write a file so that it is either wholly there or not at all (a temporary file beside it, flushed, then renamed). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await writeFileAtomicWith(path, async (handle) => { await handle.writeFile(data); });
+}
+
+/** What `writeFileAtomicWith` hands its writer: the temporary file, to write into in as many pieces as it likes. */
+export type AtomicHandle = Awaited<ReturnType<typeof open>>;
+
+/**
+ * Write a file in pieces, so that it is either wholly there or not at all: `fill` writes into a temporary file
+ * beside it, which is flushed and renamed over `path` when `fill` resolves, and removed when it throws.
+ */
+export async function writeFileAtomicWith(path: string, fill: (handle: AtomicHandle) => Promise<void>): Promise<void> {
   let target: string;
   try {
     target = outputTarget(path);
@@ -127,7 +138,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     created = true;
     inFlight.add(temp);
     try {
-      await handle.writeFile(data);
+      await fill(handle);
       await handle.sync();
     } finally {
       await handle.close();

@@ -9,7 +9,8 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { checkReadOptions } from '../../table/options.js';
-import { formatOfName, readChunks, sniffFormat, textReader } from '../../table/read.js';
+import { formatOfName, readChunks, readTableBlocks, sniffFormat, textReader } from '../../table/read.js';
+import { takeTableRows } from '../../table/rows.js';
 import { TableError, type Column, type ReadTableOptions, type Table, type TableFormat } from '../../table/types.js';
 import { arrowToTable, columnValues, parquetToTable, tableToArrow, tableToParquet } from './binary-tables.js';
 import { writeFileAtomic } from './files.js';
@@ -43,9 +44,8 @@ async function readAll(chunks: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   return Buffer.concat(parts);
 }
 
-/** Read a table file: CSV, TSV, JSON lines, Parquet or Arrow IPC; '-' is standard input. */
-export async function readTableFile(path: string, options: ReadTableOptions = {}): Promise<Table> {
-  checkReadOptions(options, 'readTableFile');
+/** A table file opened for reading: its name for messages, its size, its format (from the name or the first bytes), and its chunks. */
+async function openTable(path: string, options: ReadTableOptions): Promise<{ source: string; total: number | null; format: TableFormat; chunks: AsyncIterable<Uint8Array> }> {
   const stdin = path === '-';
   let total: number | null = null;
   if (!stdin) {
@@ -59,24 +59,45 @@ export async function readTableFile(path: string, options: ReadTableOptions = {}
   }
   const source = options.source ?? (stdin ? 'stdin' : basename(path));
   const named = options.format ?? (stdin ? null : formatOfName(path));
-  const format = (head: Uint8Array): TableFormat => named ?? sniffFormat(head);
-  const chunks = fileChunks(path);
-  const it = chunks[Symbol.asyncIterator]();
+  const it = fileChunks(path)[Symbol.asyncIterator]();
   const first = await it.next();
   const head = first.done === true ? new Uint8Array(0) : first.value;
   async function* all(): AsyncGenerator<Uint8Array> {
     if (head.length > 0) yield head;
     for (let n = await it.next(); n.done !== true; n = await it.next()) yield n.value;
   }
-  const f = format(head);
+  return { source, total: total ?? options.totalBytes ?? null, format: named ?? sniffFormat(head), chunks: all() };
+}
+
+/** Read a table file: CSV, TSV, JSON lines, Parquet or Arrow IPC; '-' is standard input. */
+export async function readTableFile(path: string, options: ReadTableOptions = {}): Promise<Table> {
+  checkReadOptions(options, 'readTableFile');
+  const { source, total, format: f, chunks } = await openTable(path, options);
   if (f === 'parquet' || f === 'arrow') {
-    const bytes = await readAll(all());
+    const bytes = await readAll(chunks);
     options.onProgress?.({ bytes: bytes.length, totalBytes: total, rows: 0 });
     const t = f === 'parquet' ? await parquetToTable(bytes, source, options) : await arrowToTable(bytes, source, options);
     options.onProgress?.({ bytes: bytes.length, totalBytes: total, rows: t.rows });
     return t;
   }
-  return readChunks(all(), () => textReader(f, options, source, total ?? options.totalBytes ?? null), options, total ?? options.totalBytes ?? null);
+  return readChunks(chunks, () => textReader(f, options, source, total), options, total);
+}
+
+/**
+ * Read a table file a block of `blockRows` rows at a time (see readTableBlocks): CSV and TSV stream, with
+ * memory for one block; JSON lines, Parquet and Arrow are read whole and handed out in blocks. '-' is
+ * standard input. Resolves to the number of rows.
+ */
+export async function readTableFileBlocks(path: string, options: ReadTableOptions, blockRows: number, onBlock: (t: Table) => void | Promise<void>): Promise<number> {
+  checkReadOptions(options, 'readTableFileBlocks');
+  const { source, total, format: f, chunks } = await openTable(path, options);
+  if (f === 'parquet' || f === 'arrow') {
+    await chunks[Symbol.asyncIterator]().return?.(undefined);
+    const t = await readTableFile(path, options);
+    for (let s = 0; s < t.rows; s += blockRows) await onBlock(takeTableRows(t, Int32Array.from({ length: Math.min(blockRows, t.rows - s) }, (_, i) => s + i)));
+    return t.rows;
+  }
+  return readTableBlocks(chunks, () => f, options, source, total, blockRows, onBlock);
 }
 
 /** Columns to write: a Table, or a record of arrays (numbers, NaN missing; strings, null missing). */

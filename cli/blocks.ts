@@ -1,0 +1,78 @@
+/**
+ * predict and evaluate a block of rows at a time: the data file is read in blocks (CSV and TSV stream; other
+ * formats are read whole), each block predicted as it comes, and the predictions written as they are made
+ * (CSV, TSV, JSON lines), so memory holds one block whatever the file's size. The output file is written
+ * atomically: all of it, or nothing.
+ */
+
+import { basename } from 'node:path';
+import { readTableFileBlocks, encodeTable } from '../src/io/node/read-table.js';
+import { writeFileAtomicWith } from '../src/io/node/files.js';
+import { formatOfName } from '../src/table/read.js';
+import { TableError, type Table, type TableFormat } from '../src/table/types.js';
+import { BlockScores } from '../src/workflow/stream.js';
+import type { Evaluation } from '../src/workflow/evaluate.js';
+import { CliError } from './errors.js';
+import { trainingHints, type LoadedModel } from './model-io.js';
+import { out } from './output.js';
+import { predictionColumns } from './predictions.js';
+import type { Progress } from './progress.js';
+
+/** Rows per block: 64 Ki rows of a 30-column file is about 16 MB in memory. */
+export const BLOCK_ROWS = 1 << 16;
+
+/** The formats predictions are written in block by block (the others are written whole, at the end). */
+export function streamsOut(outPath: string | null): boolean {
+  const f = (outPath === null ? null : formatOfName(outPath)) ?? 'csv';
+  return f === 'csv' || f === 'tsv' || f === 'jsonl';
+}
+
+/** Read the data file for the model a block at a time; a table error is reported as the command reports it. */
+async function eachBlock(dataPath: string, m: LoadedModel, progress: Progress, decimal: '.' | ',' | undefined, onBlock: (t: Table) => Promise<void> | void): Promise<number> {
+  const report = progress.readProgress(dataPath === '-' ? 'stdin' : basename(dataPath));
+  try {
+    return await readTableFileBlocks(dataPath, {
+      types: m.pipeline.preprocessor.readTypes, ...(decimal === undefined ? {} : { decimal }),
+      onProgress: (p) => report(p.bytes, p.totalBytes ?? p.bytes, p.rows),
+    }, BLOCK_ROWS, onBlock);
+  } catch (e) {
+    if (e instanceof TableError) throw new CliError(trainingHints(e.message));
+    throw e;
+  } finally {
+    progress.readDone();
+  }
+}
+
+/** Predict every row of a file, in order, writing each block's predictions as soon as they are made (to stdout when `outPath` is null). */
+export async function predictBlocks(m: LoadedModel, dataPath: string, outPath: string | null, o: { proba?: boolean; decimal?: '.' | ',' }, progress: Progress): Promise<number> {
+  const format: TableFormat = (outPath === null ? null : formatOfName(outPath)) ?? 'csv';
+  const target = m.pipeline.preprocessor.target;
+  let first = true;
+  const each = async (t: Table, write: (text: string) => Promise<void> | void): Promise<void> => {
+    let text = await encodeTable(predictionColumns(target, m.pipeline.predict(t), o.proba === true), format) as string;
+    // The header once, above the first block.
+    if (!first && format !== 'jsonl') text = text.slice(text.indexOf('\n') + 1);
+    first = false;
+    await write(text);
+  };
+  if (outPath === null) return eachBlock(dataPath, m, progress, o.decimal, (t) => each(t, out));
+  let rows = 0;
+  // An error while reading or predicting is that error, not one of writing the file (which is then not written).
+  let failure: unknown = null;
+  await writeFileAtomicWith(outPath, async (h) => {
+    try {
+      rows = await eachBlock(dataPath, m, progress, o.decimal, (t) => each(t, async (s) => { await h.write(s); }));
+    } catch (e) {
+      failure = e;
+      throw e;
+    }
+  }).catch((e: unknown) => { throw failure ?? e; });
+  return rows;
+}
+
+/** Score a model on a labelled file, a block at a time. */
+export async function evaluateBlocks(m: LoadedModel, dataPath: string, targetColumns: readonly string[], decimal: '.' | ',' | undefined, progress: Progress, check: (t: Table) => void = () => undefined): Promise<Evaluation> {
+  const scores = new BlockScores();
+  await eachBlock(dataPath, m, progress, decimal, (t) => { check(t); scores.add(m.pipeline, t, targetColumns); });
+  return scores.evaluate(m.pipeline);
+}
