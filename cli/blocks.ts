@@ -10,7 +10,7 @@ import { readTableFileBlocks, encodeTable } from '../src/io/node/read-table.js';
 import { writeFileAtomicWith } from '../src/io/node/files.js';
 import { formatOfName } from '../src/table/read.js';
 import { TableError, type Table, type TableFormat } from '../src/table/types.js';
-import { BlockScores } from '../src/workflow/stream.js';
+import { BlockScores, SCORE_ROWS } from '../src/workflow/stream.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
 import { CliError } from './errors.js';
 import { trainingHints, type LoadedModel } from './model-io.js';
@@ -71,8 +71,9 @@ export async function predictBlocks(m: LoadedModel, dataPath: string, outPath: s
 }
 
 /** Score a model on a labelled file, a block at a time. */
-export async function evaluateBlocks(m: LoadedModel, dataPath: string, targetColumns: readonly string[], decimal: '.' | ',' | undefined, progress: Progress, check: (t: Table) => void = () => undefined): Promise<Evaluation> {
+export async function evaluateBlocks(m: LoadedModel, dataPath: string, targetColumns: readonly string[], decimal: '.' | ',' | undefined, progress: Progress, check: (t: Table) => void = () => undefined): Promise<{ evaluation: Evaluation; rows: number }> {
   const scores = new BlockScores();
   await eachBlock(dataPath, m, progress, decimal, (t) => { check(t); scores.add(m.pipeline, t, targetColumns); });
-  return scores.evaluate(m.pipeline);
+  if (scores.kept < scores.rows) progress.note(`scores of a uniform sample of ${scores.kept} of the ${scores.rows} rows (the rows past ${SCORE_ROWS} are not held for scoring)`);
+  return { evaluation: scores.evaluate(m.pipeline), rows: scores.rows };
 }

@@ -59,7 +59,7 @@ export async function evaluate(modelPath: string, dataPath: string, o: { target?
   const t = m.pipeline.preprocessor.target;
   const trained = targetColumns(t, o.target);
   let checked = false;
-  const ev = await evaluateBlocks(m, dataPath, trained, o.decimal, progress, (table) => {
+  const { evaluation: ev, rows } = await evaluateBlocks(m, dataPath, trained, o.decimal, progress, (table) => {
     if (!checked) tableErrors(() => trained.forEach((n) => findColumn(table, n, 'the target (--target)')));
     checked = true;
   });
@@ -70,7 +70,7 @@ export async function evaluate(modelPath: string, dataPath: string, o: { target?
     return;
   }
   const w = Math.max(...Object.keys(metrics).map((k) => k.length));
-  out(`${basename(dataPath)}: ${ev.rows} rows, target ${trained.map((n) => `'${n}'`).join(', ')}\n`);
+  out(`${basename(dataPath)}: ${rows} rows, target ${trained.map((n) => `'${n}'`).join(', ')}\n`);
   for (const [k, v] of Object.entries(metrics)) out(`  ${k.padEnd(w)}  ${v.toFixed(4)}\n`);
   out(evaluationDetails(ev));
 }

@@ -10,7 +10,7 @@ import { totalmem } from 'node:os';
 import { basename } from 'node:path';
 import { openTableCache, defaultCacheDir } from '../src/io/node/cache.js';
 import { backendForThreads } from '../src/node/native.js';
-import { trainStreamed } from '../src/workflow/stream.js';
+import { SCORE_ROWS, trainStreamed } from '../src/workflow/stream.js';
 import type { TrainHooks } from '../src/workflow/train.js';
 import { diagnose } from '../src/train/diagnose.js';
 import type { EpochRecord } from '../src/train/types.js';
@@ -19,7 +19,9 @@ import { checkModelMemory, writeAll } from './model-io.js';
 import { onInterrupt } from './io.js';
 import type { Progress } from './progress.js';
 import { noteTask, printResult, workflowOptions, type TrainOptions, type TrainResult } from './train.js';
-import { formatBytes } from '../src/graph/memory.js';
+
+/** A size as --memory reads it (powers of 1024): 256 MB, 1.5 GB. */
+const sizeText = (b: number): string => (b >= 1024 ** 3 ? `${Number((b / 1024 ** 3).toFixed(1))} GB` : `${Math.round(b / 1024 ** 2)} MB`);
 
 /** Resident bytes an in-memory run needs per byte of a CSV file (measured: 4.2 GB for a 1 GB numeric file). */
 export const IN_MEMORY_PER_BYTE = 4.5;
@@ -71,10 +73,10 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
   const budget = memoryBudget(o);
   const size = statSync(dataPath).size;
   const dir = o.cacheDir ?? defaultCacheDir();
-  const limit = budget.given ? `--memory ${formatBytes(budget.bytes)}` : `half of this machine's memory (${formatBytes(budget.bytes)}; --memory sets it)`;
+  const limit = budget.given ? `--memory ${sizeText(budget.bytes)}` : `half of this machine's memory (${sizeText(budget.bytes)}; --memory sets it)`;
   progress.note(plan === 'over'
-    ? `${basename(dataPath)} (${formatBytes(size)}) needs more than ${limit} in memory: it is read through an on-disk cache in ${dir}`
-    : `${basename(dataPath)} (${formatBytes(size)}) is read through an on-disk cache in ${dir}, and only its encoded rows are held in memory`);
+    ? `${basename(dataPath)} (${sizeText(size)}) needs more than ${limit} in memory: it is read through an on-disk cache in ${dir}`
+    : `${basename(dataPath)} (${sizeText(size)}) is read through an on-disk cache in ${dir}, and only its encoded rows are held in memory`);
   const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
   const read = { types, ...(o.decimal === undefined ? {} : { decimal: o.decimal }) };
   const onRead = progress.readProgress(basename(dataPath));
@@ -101,10 +103,12 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
     cache.source.close();
   }
   const { pipeline, history } = outcome;
-  if (plan === 'over') progress.note(outcome.held ? `training rows held encoded in memory (${formatBytes(outcome.heldBytes)}, within ${limit})` : `training rows stream from the cache each epoch (encoded, they would take more than half of ${limit})`);
+  if (plan === 'over') progress.note(outcome.held ? `training rows held encoded in memory (${sizeText(outcome.heldBytes)}, within ${limit})` : `training rows stream from the cache each epoch (encoded, they would take more than half of ${limit})`);
   noteTask(pipeline, o, progress);
   await writeAll([{ path: model, data: `${JSON.stringify(pipeline.toFile(), null, 1)}\n` }]);
   const findings = diagnose(history, { task: pipeline.task, model: pipeline.model, featureNames: pipeline.preprocessor.featureNames, ...(pipeline.options?.optimizer === undefined ? {} : { optimizer: pipeline.options.optimizer }) });
+  const sampled = outcome.heldOut !== null && outcome.scored.heldOut < outcome.heldOut.rows;
+  if (sampled) progress.note(`scores of a uniform sample of ${outcome.scored.heldOut} of the ${outcome.heldOut!.rows} held-out rows (and of ${outcome.scored.training} training rows): the rows past ${SCORE_ROWS} are not held for scoring`);
   const scored = outcome.heldOut?.evaluation ?? outcome.training;
   const result: TrainResult = { modelPath: model, reportPath: null, predictionsPath: null, metrics: scored.metrics, trainingMetrics: outcome.training.metrics, heldOutRows: outcome.heldOut?.rows ?? null, history };
   const trainedRows = pipeline.summary?.data.rows ?? 0;

@@ -21,7 +21,7 @@
 import { Model } from '../graph/model.js';
 import type { Matrix } from '../matrix.js';
 import type { Slot } from '../kernels/backend.js';
-import type { Rng } from '../rng.js';
+import { Rng } from '../rng.js';
 import { blockTable, lazyTable, type BlockSource } from '../table/blocks.js';
 import { takeTableRows } from '../table/rows.js';
 import type { Table } from '../table/types.js';
@@ -59,6 +59,8 @@ export interface StreamOutcome {
   readonly history: History;
   readonly heldOut: { readonly source: string; readonly rows: number; readonly evaluation: Evaluation; readonly unseen: readonly { column: string; levels: readonly string[]; rows: number }[] } | null;
   readonly training: Evaluation;
+  /** Past SCORE_ROWS rows, the scores are of a uniform sample: the rows scored of the held-out and of the training rows. */
+  readonly scored: { readonly heldOut: number; readonly training: number };
   /** Whether the training rows were held encoded in memory (else they streamed each epoch), and their bytes so held. */
   readonly held: boolean;
   readonly heldBytes: number;
@@ -284,47 +286,81 @@ export async function trainStreamed(src: BlockSource, options: TrainOptions, h: 
   const source = `${testRows} held-out rows of ${src.summary.source}`;
   const heldOut = scores.heldOut === null ? null : { source, rows: testRows, evaluation: scores.heldOut, unseen: scores.unseen };
   if (heldOut !== null) pipeline = pipeline.with({ summary: { ...pipeline.summary!, heldOut: { source, rows: testRows, metrics: heldOut.evaluation.metrics } } });
-  return { pipeline, history, heldOut, training: scores.training, held: hold, heldBytes: (trainRows - validationRows) * rowBytes };
+  return { pipeline, history, heldOut, training: scores.training, scored: scores.scored, held: hold, heldBytes: (trainRows - validationRows) * rowBytes };
 }
 
-/** Outputs and targets of some rows, gathered block by block, then scored as one table (as `Pipeline.evaluate` scores it). */
+/** Most rows a block-by-block scoring keeps: beyond it, a uniform sample of this many rows is scored (and says so). */
+export const SCORE_ROWS = 1 << 20;
+
+/**
+ * Outputs and targets of some rows, gathered block by block, then scored as one table (as `Pipeline.evaluate`
+ * scores it). Up to `capacity` rows every row is kept, in order, and the scores are exact; past it a seeded
+ * reservoir keeps a uniform sample of `capacity` rows, so memory stays bounded whatever the file's size.
+ */
 export class BlockScores {
-  private readonly outputs: Float64Array[] = [];
-  private readonly truths: EncodedTarget[] = [];
+  /** Rows seen. */
   rows = 0;
+  private k = 0;
+  private kt = 0;
+  private outputs = new Float64Array(0);
+  private classIndex: Int32Array | null = null;
+  private values: Float64Array | null = null;
+  private readonly rng: Rng;
+
+  constructor(private readonly capacity = SCORE_ROWS, seed = 0) {
+    this.rng = new Rng((seed ^ 0x5c0e) >>> 0);
+  }
+
+  /** Rows kept (all of them, or the sample). */
+  get kept(): number { return Math.min(this.rows, this.capacity); }
 
   /** Add a block's rows; `targetColumns` names the target(s) when the table calls them otherwise. */
   add(p: Pipeline, t: Table, targetColumns?: readonly string[]): void {
-    this.truths.push(p.preprocessor.transformTarget(t, 'float64', targetColumns));
-    this.outputs.push(Float64Array.from(p.outputs(t).data));
-    this.rows += t.rows;
+    const truth = p.preprocessor.transformTarget(t, 'float64', targetColumns);
+    const out = p.outputs(t).data;
+    const k = p.preprocessor.outputWidth;
+    const kt = truth.values === null ? 1 : truth.values.length / t.rows;
+    if (this.rows === 0) this.start(k, kt, truth.classIndex !== null, Math.min(this.capacity, Math.max(t.rows, 1024)));
+    for (let r = 0; r < t.rows; r++) {
+      const n = this.rows++;
+      const slot = n < this.capacity ? n : this.rng.int(n + 1);
+      if (slot >= this.capacity) continue;
+      if (slot >= this.outputs.length / k) this.grow(slot + 1);
+      for (let j = 0; j < k; j++) this.outputs[slot * k + j] = out[r * k + j]!;
+      if (this.classIndex !== null) this.classIndex[slot] = truth.classIndex![r]!;
+      else for (let j = 0; j < kt; j++) this.values![slot * kt + j] = truth.values![r * kt + j]!;
+    }
+  }
+
+  private start(k: number, kt: number, classes: boolean, rows: number): void {
+    this.k = k;
+    this.kt = kt;
+    this.outputs = new Float64Array(rows * k);
+    if (classes) this.classIndex = new Int32Array(rows); else this.values = new Float64Array(rows * kt);
+  }
+
+  /** Room for at least `rows` rows (doubling, up to the capacity). */
+  private grow(rows: number): void {
+    const n = Math.min(this.capacity, Math.max(rows, 2 * (this.outputs.length / this.k)));
+    const o = new Float64Array(n * this.k); o.set(this.outputs); this.outputs = o;
+    if (this.classIndex !== null) { const c = new Int32Array(n); c.set(this.classIndex); this.classIndex = c; }
+    if (this.values !== null) { const v = new Float64Array(n * this.kt); v.set(this.values); this.values = v; }
   }
 
   evaluate(p: Pipeline): Evaluation {
-    const k = p.preprocessor.outputWidth;
-    const out: Matrix = { rows: this.rows, cols: k, data: cat(this.outputs) };
-    const classIndex = this.truths[0]?.classIndex == null ? null : catInt(this.truths.map((t) => t.classIndex!));
-    const values = this.truths[0]?.values == null ? null : cat(this.truths.map((t) => t.values!));
-    const truth: EncodedTarget = { y: { rows: this.rows, cols: 0, data: new Float64Array(0) }, classIndex, values };
+    const n = this.kept;
+    const out: Matrix = { rows: n, cols: this.k, data: this.outputs.subarray(0, n * this.k) };
+    const truth: EncodedTarget = {
+      y: { rows: n, cols: 0, data: new Float64Array(0) },
+      classIndex: this.classIndex === null ? null : this.classIndex.subarray(0, n),
+      values: this.values === null ? null : this.values.subarray(0, n * this.kt),
+    };
     return evaluateDecoded(p.preprocessor.target, p.preprocessor.decode(out), truth);
   }
 }
 
-const cat = (parts: readonly Float64Array[]): Float64Array => {
-  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-};
-const catInt = (parts: readonly Int32Array[]): Int32Array => {
-  const out = new Int32Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
-  return out;
-};
-
 /** One pass over the blocks: the held-out rows' scores (unseen levels scored as all zeros) and the training rows'. */
-function scoreBlocks(src: BlockSource, roles: Uint8Array, p: Pipeline, heldOut: boolean): { heldOut: Evaluation | null; training: Evaluation; unseen: { column: string; levels: string[]; rows: number }[] } {
+function scoreBlocks(src: BlockSource, roles: Uint8Array, p: Pipeline, heldOut: boolean): { heldOut: Evaluation | null; training: Evaluation; unseen: { column: string; levels: string[]; rows: number }[]; scored: StreamOutcome['scored'] } {
   const lenient = p.with({ preprocessor: p.preprocessor.withUnknown('ignore') });
   const test = new BlockScores();
   const train = new BlockScores();
@@ -348,7 +384,7 @@ function scoreBlocks(src: BlockSource, roles: Uint8Array, p: Pipeline, heldOut: 
     if (kept.length > 0) train.add(p, kept.length === rows ? whole : takeTableRows(whole, kept));
   });
   return {
-    heldOut: heldOut ? test.evaluate(p) : null, training: train.evaluate(p),
+    heldOut: heldOut ? test.evaluate(p) : null, training: train.evaluate(p), scored: { heldOut: test.kept, training: train.kept },
     unseen: [...unseen].map(([column, e]) => ({ column, levels: [...e.levels], rows: e.rows })),
   };
 }

@@ -14,7 +14,8 @@ import { readTableFile } from '../../src/io/node/read-table.js';
 import { lazyTable } from '../../src/table/blocks.js';
 import type { Table } from '../../src/table/types.js';
 import { trainHeldOut } from '../../src/workflow/holdout.js';
-import { trainStreamed } from '../../src/workflow/stream.js';
+import { BlockScores, trainStreamed } from '../../src/workflow/stream.js';
+import { takeTableRows } from '../../src/table/rows.js';
 import { Rng } from '../../src/rng.js';
 import { runMlpkit } from '../helpers/mlpkit.js';
 
@@ -158,7 +159,7 @@ test('mlpkit train streams past --memory: the model file equals the in-memory ru
   assert.doesNotMatch(a.err, /streams/);
   const b = await runMlpkit('train', ...args, '--out', join(dir, 'streamed.json'), '--memory', '1MB', '--cache-dir', cacheDir);
   assert.equal(b.code, 0, b.err);
-  assert.match(b.err, /needs more than --memory 1\.0 MB in memory: it is read through an on-disk cache/);
+  assert.match(b.err, /needs more than --memory 1 MB in memory: it is read through an on-disk cache/);
   assert.match(b.err, /training rows stream from the cache each epoch/);
   assert.match(b.err, /cache written: /);
   const scores = (s: string): string => s.split('\n').find((l) => l.startsWith('trained'))!;
@@ -177,4 +178,27 @@ test('mlpkit train refuses, before any work, what a streamed run cannot give', a
   const bad = await runMlpkit(...base.slice(0, 4), '--memory', 'lots');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /--memory must be a size of at least 1MB such as 512MB/);
+});
+
+test('block-by-block scores are exact up to their capacity, and a uniform sample past it', async () => {
+  const t = await readTableFile(csv);
+  const { pipeline } = await trainHeldOut(t, { ...options, epochs: 4 });
+  const table = await readTableFile(csv, { types: pipeline.preprocessor.readTypes });
+  const full = pipeline.evaluate(table);
+  const blocks = (s: BlockScores): BlockScores => {
+    for (let i = 0; i < table.rows; i += 250) s.add(pipeline, takeTableRows(table, Int32Array.from({ length: Math.min(250, table.rows - i) }, (_, k) => i + k)));
+    return s;
+  };
+  const exact = blocks(new BlockScores());
+  assert.equal(exact.kept, 3000);
+  assert.deepEqual(exact.evaluate(pipeline).metrics, full.metrics);
+  const sample = blocks(new BlockScores(1000, 2));
+  assert.equal(sample.kept, 1000);
+  assert.equal(sample.rows, 3000);
+  const ev = sample.evaluate(pipeline);
+  assert.equal(ev.rows, 1000);
+  // A uniform sample of a third: its accuracy within 4 standard errors of the whole table's.
+  const acc = full.metrics.accuracy!;
+  assert.ok(Math.abs(ev.metrics.accuracy! - acc) < 4 * Math.sqrt((acc * (1 - acc)) / 1000 * (2 / 3)), `${ev.metrics.accuracy} vs ${acc}`);
+  assert.notDeepEqual(ev.metrics, full.metrics);
 });
