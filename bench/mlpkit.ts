@@ -13,6 +13,9 @@ import { createWasmBackend, exportOnnx, fit, mlp, Model, tsBackend, wasmSimdSupp
 import { createNativeBackend, createThreadedBackend, nativeBlas } from '../src/node.js';
 import { enableRelaxedSimd } from '../src/node/native.js';
 import { generateTabular, loadFmnist } from './data.js';
+import { openblasCoreOf } from './fairness.js';
+// Measured as the peers' harnesses measure it (foreign load of a timed section; how the process is pinned).
+import { cpuWindow, peakRssMb, processFacts } from './peers/common.mjs';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,33 +42,16 @@ function backend(): Backend {
 }
 const kernels = backend().name;
 
-/** CPU used by other processes during a timed section (cores), as the peers' harnesses measure it. */
-function cpuWindow(): () => { foreign_cores: number; own_cores: number } {
-  const busy = (): number => {
-    const v = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-    return (v.slice(0, 8).reduce((a, b) => a + b, 0) - v[3]! - (v[4] ?? 0)) / 100;
-  };
-  const b0 = busy();
-  const p0 = process.cpuUsage();
-  const t0 = performance.now();
-  return () => {
-    const wall = (performance.now() - t0) / 1000;
-    const p = process.cpuUsage(p0);
-    const own = (p.user + p.system) / 1e6;
-    const r3 = (v: number): number => Math.round(v * 1000) / 1000;
-    return { foreign_cores: r3(Math.max(0, busy() - b0 - own) / wall), own_cores: r3(own / wall) };
-  };
-}
-
 function emit(rec: Record<string, unknown>): void {
-  // maxRSS is the process's peak so far (the workloads run in order W1, W3, W2); external memory holds the
+  // The peak resident memory is the process's so far (VmHWM; the workloads run in order W1, W3, W2); external memory holds the
   // ArrayBuffers, the wasm memory among them.
   const mem = process.memoryUsage();
   const mb = (v: number): number => Math.round(v / 1048576);
   console.log(JSON.stringify({
     framework: 'mlpkit', version, threads, run, seed, backend: backendName, kernels, ...(blas === null ? {} : { blas: blas.config() }),
+    ...(blas === null ? {} : { openblas_core: openblasCoreOf(blas.config()) }), ...processFacts(),
     variant: backendName === 'ts' ? 'TypeScript backend' : backendName,
-    cpu: cpus()[0]?.model ?? '', peak_rss_mb: mb(process.resourceUsage().maxRSS * 1024), heap_used_mb: mb(mem.heapUsed), external_mb: mb(mem.external),
+    cpu: cpus()[0]?.model ?? '', peak_rss_mb: peakRssMb(), heap_used_mb: mb(mem.heapUsed), external_mb: mb(mem.external),
     date: new Date().toISOString(), ...rec,
   }));
 }
@@ -98,7 +84,7 @@ function w1Model(): Model {
  * epoch): returns the model and the seconds the `fit()` call took. A warm-up `fit()` of one batch on a
  * throw-away model first, so that the timed call does not pay for compiling the JavaScript.
  */
-async function trainW1(epochs: number): Promise<{ model: Model; seconds: number; cpu: { foreign_cores: number; own_cores: number } }> {
+async function trainW1(epochs: number): Promise<{ model: Model; seconds: number; cpu: ReturnType<ReturnType<typeof cpuWindow>> }> {
   const d = fmnist();
   const y = oneHot(d.yTrain, 10);
   await fit(w1Model(), { x: { rows: 128, cols: 784, data: d.xTrain.subarray(0, 128 * 784) }, y: { rows: 128, cols: 10, data: y.subarray(0, 1280) } }, { ...W1_FIT, epochs: 1 });

@@ -131,9 +131,31 @@ export function machine() {
   return { node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, loadavg_1m: os.loadavg()[0] };
 }
 
+// The OpenBLAS variables this process was started with (bench/run.ts records them as found and unsets them).
+const OPENBLAS_VARS = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS'];
+const startEnv = Object.fromEntries(OPENBLAS_VARS.map((v) => [v, process.env[v] ?? null]));
+
+// How this process runs, as it sees itself: the cores it may use (taskset; Linux's Cpus_allowed_list), V8's
+// flags (--single-threaded) and the OpenBLAS variables it was started with.
+export function processFacts() {
+  let cpus = null;
+  try { cpus = /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? null; } catch { /* not Linux */ }
+  return { cpus_allowed: cpus, node_flags: process.execArgv, openblas_env_seen: startEnv };
+}
+
+// Peak resident memory of this process in MB: Linux's VmHWM, which starts afresh at exec. (getrusage's
+// maxRSS does not: it keeps the peak of the process that forked this one, here bench/run.ts.)
+export function peakRssMb() {
+  try {
+    const kb = /VmHWM:\s*(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb !== undefined) return Math.round(Number(kb) / 1024);
+  } catch { /* not Linux */ }
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
 // One JSON record per line on stdout; bench/run.ts collects them.
 export function emit(rec) {
-  const r = { ...rec, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+  const r = { ...rec, ...processFacts(), peak_rss_mb: peakRssMb(),
     heap_used_mb: Math.round(process.memoryUsage().heapUsed / 1048576), date: new Date().toISOString() };
   process.stdout.write(JSON.stringify(r) + '\n');
 }

@@ -7,6 +7,9 @@ little-endian files that bench/run.ts writes (BENCH_DATA, default bench/out/data
 import argparse, datetime, json, os, resource, sys, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# The OpenBLAS variables this process was started with, before parse_args sets the thread count
+# (bench/run.ts records them as found and unsets them).
+OPENBLAS_ENV_SEEN = {k: os.environ.get(k) for k in ('OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE', 'OPENBLAS_NUM_THREADS')}
 
 
 def data_dir():
@@ -113,9 +116,43 @@ def throughput(call, batch, warmup=3, min_s=1.0, min_calls=10):
     return dict(samples_per_s=calls * batch / dt, batch_calls=calls, batch_size=batch)
 
 
+def openblas_core(blas):
+    """The kernel OpenBLAS picked (threadpoolctl's 'architecture', e.g. Cooperlake), from blas_info()."""
+    for i in blas if isinstance(blas, list) else []:
+        if i.get('internal_api') == 'openblas' and i.get('architecture'):
+            return i['architecture']
+    return None
+
+
+def process_facts():
+    """How this process runs, as it sees itself: the cores it may use (taskset) and the OpenBLAS variables it
+    was started with."""
+    try:
+        with open('/proc/self/status') as f:
+            cpus = next((l.split()[1] for l in f if l.startswith('Cpus_allowed_list:')), None)
+    except OSError:
+        cpus = None
+    return dict(cpus_allowed=cpus, openblas_env_seen=OPENBLAS_ENV_SEEN)
+
+
+def peak_rss_mb():
+    """Peak resident memory of this process in MB: Linux's VmHWM, which starts afresh at exec (getrusage's
+    ru_maxrss keeps the peak of the process that forked this one, here bench/run.ts)."""
+    try:
+        with open('/proc/self/status') as f:
+            kb = next((int(l.split()[1]) for l in f if l.startswith('VmHWM:')), None)
+        if kb is not None:
+            return round(kb / 1024)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def emit(rec):
-    rec = dict(rec)
-    rec['peak_rss_mb'] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    rec = dict(rec, **process_facts())
+    if 'blas' in rec:
+        rec['openblas_core'] = openblas_core(rec['blas'])
+    rec['peak_rss_mb'] = peak_rss_mb()
     rec['date'] = datetime.datetime.now(datetime.timezone.utc).isoformat()
     sys.stdout.write(json.dumps(rec) + '\n')
     sys.stdout.flush()
