@@ -15,7 +15,7 @@ import { affineOf, type FeatureStep } from '../src/io/features.js';
 import { CliError, usageError } from './errors.js';
 import { checkOutputPath, loadCliModel, readForModel, trainingHints, writeAll, type LoadedModel } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
-import { predictionsFile } from './predictions.js';
+import { predictionsFile, predictWithProgress } from './predictions.js';
 import { encodeTable } from '../src/io/node/read-table.js';
 import { err, out } from './output.js';
 import { isStdio, writeOutput } from './io.js';
@@ -40,7 +40,8 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
   const m = await loadCliModel(modelPath);
   const table = await readForModel(dataPath, m, progress, o.decimal);
   if (o.interval === true && m.pipeline.calibration === null) throw usageError(`--interval: ${modelPath} has no prediction intervals; train it with mlpkit train --intervals 0.9`);
-  const pred = tableErrors(() => m.pipeline.predict(table), true);
+  const name = dataPath === '-' ? 'stdin' : basename(dataPath);
+  const pred = tableErrors(() => progress.during('predicting', name, (report) => predictWithProgress(m.pipeline, table, report)), true);
   const uncertainty = o.interval === true ? tableErrors(() => m.pipeline.uncertainty(table, pred), true) : undefined;
   const data = await predictionsFile(outPath, m.pipeline.preprocessor.target, pred, o.proba === true, uncertainty);
   if (await writeOutput(outPath, data, writeData) === 'file') progress.note(`${table.rows} predictions: ${outPath}`);
