@@ -61,17 +61,17 @@ const fmt = (v: number | undefined): string => (v === undefined || !Number.isFin
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /** A rate per second, null before any time has passed or anything was done. */
-export function perSecond(amount: number | null, seconds: number): number | null {
+function perSecond(amount: number | null, seconds: number): number | null {
   return amount === null || amount <= 0 || seconds <= 0 ? null : amount / seconds;
 }
 
 /** The seconds left: what remains at the throughput measured so far (null when either is unknown). */
-export function etaSeconds(remaining: number | null, rate: number | null): number | null {
+function etaSeconds(remaining: number | null, rate: number | null): number | null {
   return remaining === null || rate === null || rate <= 0 ? null : Math.max(0, remaining) / rate;
 }
 
 /** 4s, 3m 05s, 2h 07m; — when unknown. */
-export function formatDuration(s: number | null): string {
+function formatDuration(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '—';
   const t = Math.round(s);
   if (t < 60) return `${t}s`;
@@ -144,8 +144,8 @@ interface Shown {
   bar: SingleBar | null;
 }
 
-/** The figures of a reading-like phase. */
-export function rowFigures(p: { name: PhaseName; file: string; started: number; last: PhaseUpdate }, now: number, end: boolean): PhaseFigures {
+/** The figures of a phase of bytes and rows, or of rows: throughput since it began, and what is left at that throughput. */
+function rowFigures(p: { name: PhaseName; file: string; started: number; last: PhaseUpdate }, now: number, end: boolean): PhaseFigures {
   const seconds = (now - p.started) / 1000;
   const u = p.last;
   const totalRows = u.totalRows ?? null;
@@ -164,7 +164,7 @@ export function rowFigures(p: { name: PhaseName; file: string; started: number; 
  * (the rest of this epoch and the epochs after it); before the rows of an epoch are known, the epochs left
  * at the epochs per second so far.
  */
-export function trainFigures(t: TrainPhase, now: number, end: boolean): PhaseFigures {
+function trainFigures(t: TrainPhase, now: number, end: boolean): PhaseFigures {
   const seconds = (now - t.started) / 1000;
   const samplesPerSecond = t.firstStep === null ? null : perSecond(t.samples - t.firstStep.rows, (now - t.firstStep.at) / 1000);
   const left = Math.max(0, t.epochs - t.epoch);
@@ -178,8 +178,8 @@ export function trainFigures(t: TrainPhase, now: number, end: boolean): PhaseFig
   };
 }
 
-/** The figures as a line says them: "45% | 120.0 of 266.0 MB | 1,000,000 rows | 37.5 MB/s, 312,000 rows/s | ETA 4s". */
-export function figuresText(f: PhaseFigures): string {
+/** The figures as a line says them: "120.0 of 266.0 MB | 1,000,000 rows | 37.5 MB/s, 312,000 rows/s | ETA 4s" (at the end the seconds taken instead of the ETA). */
+function figuresText(f: PhaseFigures): string {
   const parts: string[] = [];
   if (f.bytes !== undefined) parts.push(f.totalBytes == null ? mb(f.bytes) : `${mb(f.bytes)} of ${mb(f.totalBytes)}`);
   if (f.phase === 'training') {
@@ -302,7 +302,11 @@ export class Progress {
     if (t.rowsInEpoch === 0 && b.batch === 1) t.wholeEpoch = true;
     t.rowsInEpoch += b.rows;
     t.samples += b.rows;
-    t.firstStep ??= { at: this.now(), rows: t.samples };
+    if (t.firstStep === null) {
+      // Nothing is said of training before its first step: the reports are paced from there.
+      t.firstStep = { at: this.now(), rows: t.samples };
+      this.shown.lastJson = t.firstStep.at;
+    }
     this.update(false);
   }
 

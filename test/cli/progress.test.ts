@@ -64,7 +64,7 @@ test('--json: a phase over within its first second says nothing; stdin (no total
   assert.equal(e.bytesPerSecond, 400);
 });
 
-test('--json training: epoch records gain phase, epochs, samplesPerSecond and an ETA; batch events are a second after the last report', async () => {
+test('--json training: epoch records gain phase, epochs, samplesPerSecond and an ETA; batch events a second after the first step or the last report', async () => {
   const { out } = await driven('json', { jsonEveryMs: 1000 }, (p, at) => {
     p.trainStart(3);
     // Preprocessing takes 5 s: throughput counts from the end of the first step.
@@ -81,8 +81,7 @@ test('--json training: epoch records gain phase, epochs, samplesPerSecond and an
   const events = out.map((l) => JSON.parse(l) as Record<string, unknown>);
   const keys = ['event', 'epoch', 'epochs', 'rows', 'totalRows', 'samplesPerSecond', 'etaSeconds'];
   assert.deepEqual(events.map((e) => pick(e, keys)), [
-    // The first step: no throughput yet, nor the rows of an epoch.
-    { event: 'progress', epoch: 1, epochs: 3, rows: 100, totalRows: null, samplesPerSecond: null, etaSeconds: null },
+    // Nothing at the first step (5 s); a second later, 100 rows/s, the rows of an epoch not known yet.
     { event: 'progress', epoch: 1, epochs: 3, rows: 200, totalRows: null, samplesPerSecond: 100, etaSeconds: null },
     { event: 'progress', epoch: 1, epochs: 3, rows: 300, totalRows: null, samplesPerSecond: 100, etaSeconds: null },
     // Epoch 1 had 300 rows: 2 epochs × 300 rows left at 100 rows/s.
@@ -92,8 +91,8 @@ test('--json training: epoch records gain phase, epochs, samplesPerSecond and an
     { event: 'epoch', epoch: 2, epochs: 3, rows: undefined, totalRows: undefined, samplesPerSecond: 400 / 3, etaSeconds: 300 / (400 / 3) },
     { event: 'done', epoch: undefined, epochs: undefined, rows: undefined, totalRows: undefined, samplesPerSecond: undefined, etaSeconds: undefined },
   ]);
-  assert.deepEqual(pick(events[0]!, ['phase', 'seconds', 'end']), { phase: 'training', seconds: 5, end: false });
-  assert.deepEqual(pick(events[3]!, ['phase', 'trainLoss', 'valLoss']), { phase: 'training', trainLoss: 0.5, valLoss: 0.6 });
+  assert.deepEqual(pick(events[0]!, ['phase', 'seconds', 'end']), { phase: 'training', seconds: 6, end: false });
+  assert.deepEqual(pick(events[2]!, ['phase', 'trainLoss', 'valLoss']), { phase: 'training', trainLoss: 0.5, valLoss: 0.6 });
 });
 
 function pick(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
@@ -130,17 +129,22 @@ test('plain lines name the phase with its figures, every few seconds and at its 
   assert.match(err[4]!, /^training: epoch 2\/2 \| loss 0\.2500 \|/);
 });
 
-test('plain: a run stopped early ends with its last epoch, shown or not', async () => {
-  const { err } = await driven('plain', {}, (p, at) => {
+test('plain: a long epoch has a line every few seconds, and a run stopped early ends with its last epoch', async () => {
+  const { err } = await driven('plain', { plainEveryMs: 5000 }, (p, at) => {
     p.trainStart(100);
-    at(1000); p.epoch(record(1));
-    at(2000); p.epoch({ ...record(2), trainLoss: 0.125 });
+    for (const t of [1000, 1500, 1900]) { at(t); p.batch({ epoch: 1, batch: [1000, 1500, 1900].indexOf(t) + 1, rows: 50, loss: 1 }); }
+    at(2000); p.epoch(record(1));
+    at(3000); p.batch({ epoch: 2, batch: 1, rows: 50, loss: 1 });
+    at(7100); p.batch({ epoch: 2, batch: 2, rows: 50, loss: 1 });
+    at(7200); p.epoch({ ...record(2), trainLoss: 0.125 });
     p.trainDone();
   });
-  // Every 5th epoch of 100 has a line, and the first: epoch 2 is said only as the end of the phase.
-  assert.equal(err.length, 2);
+  assert.equal(err.length, 3);
   assert.match(err[0]!, /^training: epoch 1\/100 \| loss 0\.5000/);
-  assert.match(err[1]!, /^training done after epoch 2\/100 \| loss 0\.1250 \| val loss 0\.6000 \| 2\.0 s$/);
+  // 200 rows in the 6.1 s since the first step (32.8 rows/s); 99 epochs of 150 rows left, less the 100 done: 449.9 s.
+  assert.equal(err[1], 'training: epoch 2/100 | 100 of 150 rows of the epoch | 33 rows/s | ETA 7m 30s');
+  // Every 5th epoch of 100 has a line, and the first: epoch 2 is said as the end of the phase (200 rows in 6.2 s).
+  assert.match(err[2]!, /^training done after epoch 2\/100 \| loss 0\.1250 \| val loss 0\.6000 \| 32 rows\/s \| 7\.2 s$/);
 });
 
 test('predictions made in steps with their progress equal the predictions of one call', async () => {
