@@ -41,7 +41,8 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
   const table = await readForModel(dataPath, m, progress, o.decimal);
   if (o.interval === true && m.pipeline.calibration === null) throw usageError(`--interval: ${modelPath} has no prediction intervals; train it with mlpkit train --intervals 0.9`);
   const name = dataPath === '-' ? 'stdin' : basename(dataPath);
-  const pred = tableErrors(() => progress.during('predicting', name, (report) => predictWithProgress(m.pipeline, table, report)), true);
+  // Quiet, nobody watches: the rows in one call.
+  const pred = tableErrors(() => (progress.mode === 'quiet' ? m.pipeline.predict(table) : progress.during('predicting', name, (report) => predictWithProgress(m.pipeline, table, report))), true);
   const uncertainty = o.interval === true ? tableErrors(() => m.pipeline.uncertainty(table, pred), true) : undefined;
   const data = await predictionsFile(outPath, m.pipeline.preprocessor.target, pred, o.proba === true, uncertainty);
   if (await writeOutput(outPath, data, writeData) === 'file') progress.note(`${table.rows} predictions: ${outPath}`);
