@@ -126,6 +126,8 @@ interface TrainPhase {
    */
   firstStep: { readonly at: number; readonly rows: number } | null;
   epochsSeen: number;
+  /** The epochs are told after the fact (restarts on workers, the kept run's history): no ETA then. */
+  readonly replayed: boolean;
   /** The first epoch of the phase seen from its first batch (rows per epoch are learned from it). */
   wholeEpoch: boolean;
   lastRecord: EpochRecord | null;
@@ -170,6 +172,7 @@ function trainFigures(t: TrainPhase, now: number, end: boolean): PhaseFigures {
   const left = Math.max(0, t.epochs - t.epoch);
   let eta: number | null;
   if (end) eta = 0;
+  else if (t.replayed) eta = null;
   else if (t.rowsPerEpoch !== null && samplesPerSecond !== null) eta = etaSeconds(left * t.rowsPerEpoch - t.rowsInEpoch, samplesPerSecond);
   else eta = etaSeconds(left, perSecond(t.epochsSeen, seconds));
   return {
@@ -287,11 +290,12 @@ export class Progress {
     this.current = null;
   }
 
-  trainStart(epochs: number): void {
+  /** Begin training for `epochs` epochs; `replayed` when its epochs are told only after the runs (restarts). */
+  trainStart(epochs: number, o: { readonly replayed?: boolean } = {}): void {
     this.phaseDone();
     this.begin({
       kind: 'training', name: 'training', started: this.now(), epochs, epoch: 0, rowsInEpoch: 0, rowsPerEpoch: null,
-      samples: 0, firstStep: null, epochsSeen: 0, wholeEpoch: false, lastRecord: null, lastRecordShown: false,
+      samples: 0, firstStep: null, epochsSeen: 0, replayed: o.replayed === true, wholeEpoch: false, lastRecord: null, lastRecordShown: false,
     });
   }
 

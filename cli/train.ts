@@ -347,7 +347,8 @@ async function runTraining(table: Table, options: WorkflowOptions, holdOut: Hold
     ...(threads > 1 ? { backend: backendForThreads(threads) } : {}),
     ...checkpointOptions(o),
   };
-  progress.trainStart(o.epochs);
+  // Restarts run elsewhere: the kept run's epochs are told when all have ended.
+  progress.trainStart(o.epochs, { replayed: (o.restarts ?? 1) > 1 });
   try {
     const out = await trainHeldOut(table, options, holdOut, hooks);
     if (queue !== null) progress.note(queue.summary());

@@ -95,6 +95,18 @@ test('--json training: epoch records gain phase, epochs, samplesPerSecond and an
   assert.deepEqual(pick(events[2]!, ['phase', 'trainLoss', 'valLoss']), { phase: 'training', trainLoss: 0.5, valLoss: 0.6 });
 });
 
+test('--json: the epochs of restarts, told after all the runs, have neither throughput nor ETA', async () => {
+  const { out } = await driven('json', {}, (p, at) => {
+    p.trainStart(3, { replayed: true });
+    at(9000); p.epoch(record(1));
+    p.epoch(record(2));
+  });
+  assert.deepEqual(out.map((l) => pick(JSON.parse(l) as Record<string, unknown>, ['epoch', 'epochs', 'samplesPerSecond', 'etaSeconds'])), [
+    { epoch: 1, epochs: 3, samplesPerSecond: null, etaSeconds: null },
+    { epoch: 2, epochs: 3, samplesPerSecond: null, etaSeconds: null },
+  ]);
+});
+
 function pick(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   return Object.fromEntries(keys.map((k) => [k, o[k]]));
 }
