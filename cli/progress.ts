@@ -263,7 +263,7 @@ export class Progress {
     return (u) => {
       if (this.current !== p) return;
       p.last = u;
-      this.update(false);
+      this.update();
     };
   }
 
@@ -284,8 +284,10 @@ export class Progress {
   phaseDone(how: 'done' | 'failed' = 'done'): void {
     const p = this.current;
     if (p === null) return;
-    if (how === 'failed') { /* the error is the last word */ } else if (p.kind === 'training') this.endTraining(p);
-    else this.emit(rowFigures(p, this.now(), true));
+    if (how === 'done') {
+      if (p.kind === 'training') this.endTraining(p);
+      else this.emit(rowFigures(p, this.now(), true));
+    }
     this.shown.bar?.stop();
     this.current = null;
   }
@@ -311,7 +313,7 @@ export class Progress {
       t.firstStep = { at: this.now(), rows: t.samples };
       this.shown.lastJson = t.firstStep.at;
     }
-    this.update(false);
+    this.update();
   }
 
   epoch(r: EpochRecord): void {
@@ -367,21 +369,21 @@ export class Progress {
   }
 
   /** The figures of the phase under way. */
-  private figures(end: boolean): PhaseFigures | null {
+  private figures(): PhaseFigures | null {
     const p = this.current;
     if (p === null) return null;
-    return p.kind === 'training' ? trainFigures(p, this.now(), end) : rowFigures(p, this.now(), end);
+    return p.kind === 'training' ? trainFigures(p, this.now(), false) : rowFigures(p, this.now(), false);
   }
 
   /** A report of the phase under way when one is due in this mode. */
-  private update(end: boolean): void {
+  private update(): void {
     if (this.mode === 'quiet') return;
     const t = this.now();
     const s = this.shown;
     if (this.mode === 'json' && t - s.lastJson < this.jsonEvery) return;
     if (this.mode === 'plain' && (t - s.lastPlain < this.plainEvery || !this.plainWanted())) return;
     if (this.mode === 'tty' && this.current?.kind === 'training' && t - s.lastBar < BAR_EVERY_MS) return;
-    const f = this.figures(end);
+    const f = this.figures();
     if (f !== null) this.emit(f);
   }
 
