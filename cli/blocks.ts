@@ -28,18 +28,16 @@ export function streamsOut(outPath: string | null): boolean {
 }
 
 /** Read the data file for the model a block at a time; a table error is reported as the command reports it. */
-async function eachBlock(dataPath: string, m: LoadedModel, progress: Progress, decimal: '.' | ',' | undefined, onBlock: (t: Table) => Promise<void> | void): Promise<number> {
-  const report = progress.readProgress(dataPath === '-' ? 'stdin' : basename(dataPath));
+async function eachBlock(dataPath: string, m: LoadedModel, progress: Progress, phase: 'predicting' | 'scoring', decimal: '.' | ',' | undefined, onBlock: (t: Table) => Promise<void> | void): Promise<number> {
+  const report = progress.phase(phase, dataPath === '-' ? 'stdin' : basename(dataPath));
   try {
-    return await readTableFileBlocks(dataPath, {
-      types: m.pipeline.preprocessor.readTypes, ...(decimal === undefined ? {} : { decimal }),
-      onProgress: (p) => report(p.bytes, p.totalBytes ?? p.bytes, p.rows),
-    }, BLOCK_ROWS, onBlock);
+    const rows = await readTableFileBlocks(dataPath, { types: m.pipeline.preprocessor.readTypes, ...(decimal === undefined ? {} : { decimal }), onProgress: report }, BLOCK_ROWS, onBlock);
+    progress.phaseDone();
+    return rows;
   } catch (e) {
+    progress.phaseDone('failed');
     if (e instanceof TableError) throw new CliError(trainingHints(e.message));
     throw e;
-  } finally {
-    progress.readDone();
   }
 }
 
@@ -55,13 +53,13 @@ export async function predictBlocks(m: LoadedModel, dataPath: string, outPath: s
     first = false;
     await write(text);
   };
-  if (outPath === null) return eachBlock(dataPath, m, progress, o.decimal, (t) => each(t, out));
+  if (outPath === null) return eachBlock(dataPath, m, progress, 'predicting', o.decimal, (t) => each(t, out));
   let rows = 0;
   // An error while reading or predicting is that error, not one of writing the file (which is then not written).
   let failure: unknown = null;
   await writeFileAtomicWith(outPath, async (h) => {
     try {
-      rows = await eachBlock(dataPath, m, progress, o.decimal, (t) => each(t, async (s) => { await h.write(s); }));
+      rows = await eachBlock(dataPath, m, progress, 'predicting', o.decimal, (t) => each(t, async (s) => { await h.write(s); }));
     } catch (e) {
       failure = e;
       throw e;
@@ -73,7 +71,7 @@ export async function predictBlocks(m: LoadedModel, dataPath: string, outPath: s
 /** Score a model on a labelled file, a block at a time. */
 export async function evaluateBlocks(m: LoadedModel, dataPath: string, targetColumns: readonly string[], decimal: '.' | ',' | undefined, progress: Progress, check: (t: Table) => void = () => undefined): Promise<{ evaluation: Evaluation; rows: number }> {
   const scores = new BlockScores();
-  await eachBlock(dataPath, m, progress, decimal, (t) => { check(t); scores.add(m.pipeline, t, targetColumns); });
+  await eachBlock(dataPath, m, progress, 'scoring', decimal, (t) => { check(t); scores.add(m.pipeline, t, targetColumns); });
   if (scores.kept < scores.rows) progress.note(`scores of a uniform sample of ${scores.kept} of the ${scores.rows} rows (the rows past ${SCORE_ROWS} are not held for scoring)`);
   return { evaluation: scores.evaluate(m.pipeline), rows: scores.rows };
 }

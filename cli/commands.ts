@@ -15,7 +15,7 @@ import { affineOf, type FeatureStep } from '../src/io/features.js';
 import { CliError, usageError } from './errors.js';
 import { checkOutputPath, loadCliModel, readForModel, trainingHints, writeAll, type LoadedModel } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
-import { predictionsFile } from './predictions.js';
+import { predictionsFile, predictWithProgress } from './predictions.js';
 import { encodeTable } from '../src/io/node/read-table.js';
 import { err, out } from './output.js';
 import { isStdio, writeOutput } from './io.js';
@@ -47,7 +47,9 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
     return;
   }
   const table = await readForModel(dataPath, m, progress, o.decimal);
-  const pred = tableErrors(() => m.pipeline.predict(table), true);
+  const name = dataPath === '-' ? 'stdin' : basename(dataPath);
+  // Quiet, nobody watches: the rows in one call.
+  const pred = tableErrors(() => (progress.mode === 'quiet' ? m.pipeline.predict(table) : progress.during('predicting', name, (report) => predictWithProgress(m.pipeline, table, report))), true);
   const uncertainty = o.interval === true ? tableErrors(() => m.pipeline.uncertainty(table, pred), true) : undefined;
   const data = await predictionsFile(outPath, m.pipeline.preprocessor.target, pred, o.proba === true, uncertainty);
   if (await writeOutput(outPath, data, writeData) === 'file') progress.note(`${table.rows} predictions: ${outPath}`);

@@ -55,13 +55,13 @@ export function trainingHints(message: string): string {
 
 /** Read a data file (CSV, TSV, JSON lines, Parquet, Arrow; '-' for stdin) with a progress bar; errors as the command reports them. */
 export async function readData(path: string, progress: Progress, options: ReadTableOptions = {}): Promise<Table> {
-  const report = progress.readProgress(path === '-' ? 'stdin' : basename(path));
+  const report = progress.phase('reading', path === '-' ? 'stdin' : basename(path));
   try {
-    const table = await readTableFile(path, { ...options, onProgress: (p) => report(p.bytes, p.totalBytes ?? p.bytes, p.rows) });
-    progress.readDone();
+    const table = await readTableFile(path, { ...options, onProgress: report });
+    progress.phaseDone();
     return table;
   } catch (e) {
-    progress.readDone();
+    progress.phaseDone('failed');
     if (e instanceof TableError) throw new CliError(e.message);
     throw e;
   }

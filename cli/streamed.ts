@@ -13,7 +13,7 @@ import { backendForThreads } from '../src/node/native.js';
 import { SCORE_ROWS, trainStreamed } from '../src/workflow/stream.js';
 import type { TrainHooks } from '../src/workflow/train.js';
 import { diagnose } from '../src/train/diagnose.js';
-import type { EpochRecord } from '../src/train/types.js';
+import type { BatchInfo, EpochRecord } from '../src/train/types.js';
 import { CliError, usageError } from './errors.js';
 import { checkModelMemory, writeAll } from './model-io.js';
 import { onInterrupt } from './io.js';
@@ -79,15 +79,22 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
     : `${basename(dataPath)} (${sizeText(size)}) is read through an on-disk cache in ${dir}, and only its encoded rows are held in memory`);
   const types = Object.fromEntries((o.categorical ?? []).map((c) => [c, 'category' as const]));
   const read = { types, ...(o.decimal === undefined ? {} : { decimal: o.decimal }) };
-  const onRead = progress.readProgress(basename(dataPath));
-  const cache = await openTableCache(dataPath, read, { dir, onProgress: (p) => onRead(p.bytes, p.totalBytes, p.rows) });
-  progress.readDone?.();
+  const onRead = progress.phase('caching', basename(dataPath));
+  let cache;
+  try {
+    cache = await openTableCache(dataPath, read, { dir, onProgress: onRead });
+    progress.phaseDone();
+  } catch (e) {
+    progress.phaseDone('failed');
+    throw e;
+  }
   progress.note(cache.built ? `cache written: ${cache.path}` : `cache reused: ${cache.path}`);
   const controller = new AbortController();
   const stopOnInterrupt = onInterrupt(() => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); });
   const threads = o.threads ?? 1;
   const hooks: TrainHooks = {
     signal: controller.signal, onEpochEnd: (r: EpochRecord) => { progress.epoch(r); },
+    ...(progress.mode === 'quiet' ? {} : { onBatchEnd: (b: BatchInfo) => { progress.batch(b); } }),
     checkSpec: (spec) => { checkModelMemory(spec, o.batchSize, `--hidden ${o.hidden.join(',')}`); },
     ...(threads > 1 ? { backend: backendForThreads(threads) } : {}),
   };

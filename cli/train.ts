@@ -17,7 +17,7 @@ import { backendForThreads, backendInfo } from '../src/node/native.js';
 import { TableError, type Table } from '../src/table/types.js';
 import { tableFromColumns } from '../src/table/values.js';
 import { takeTableRows } from '../src/table/rows.js';
-import { TrainingDivergedError, type Checkpoint, type EpochRecord, type History } from '../src/train/types.js';
+import { TrainingDivergedError, type BatchInfo, type Checkpoint, type EpochRecord, type History } from '../src/train/types.js';
 import type { Impute, Scaling } from '../src/workflow/preprocessor.js';
 import { SCHEDULE_OPTIONS, scheduleKindsTaking, type ScheduleKind, type ScheduleSpec } from '../src/optim/schedules.js';
 import type { OptimizerName, TrainOptions as WorkflowOptions } from '../src/workflow/options.js';
@@ -362,12 +362,14 @@ async function runTraining(table: Table, options: WorkflowOptions, holdOut: Hold
   const queue = (o.restarts ?? 1) > 1 ? await restartQueue(o, (l) => progress.note(l)) : null;
   const hooks: TrainHooks = {
     signal: controller.signal, onEpochEnd: (r: EpochRecord) => { progress.epoch(r); },
+    ...(progress.mode === 'quiet' ? {} : { onBatchEnd: (b: BatchInfo) => { progress.batch(b); } }),
     checkSpec: (spec) => { checkModelMemory(spec, o.batchSize, `--hidden ${o.hidden.join(',')}`); },
     ...((o.restarts ?? 1) > 1 ? { runner: queue?.runner ?? parallelRunner() } : {}),
     ...(threads > 1 ? { backend: backendForThreads(threads) } : {}),
     ...checkpointOptions(o),
   };
-  progress.trainStart(o.epochs);
+  // Restarts run elsewhere: the kept run's epochs are told when all have ended.
+  progress.trainStart(o.epochs, { replayed: (o.restarts ?? 1) > 1 });
   try {
     const out = await trainHeldOut(table, options, holdOut, hooks);
     if (queue !== null) progress.note(queue.summary());
@@ -378,6 +380,7 @@ async function runTraining(table: Table, options: WorkflowOptions, holdOut: Hold
     }
     return out;
   } catch (e) {
+    progress.phaseDone('failed');
     throw asCliError(e);
   } finally {
     stopOnInterrupt();

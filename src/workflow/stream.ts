@@ -279,6 +279,7 @@ export async function trainStreamed(src: BlockSource, options: TrainOptions, h: 
     ...base, seed: resolved.seed!, metrics: quantiles === null ? epochMetrics(prep.task) : {},
     ...(val === null ? {} : { validation: { x: val.x, y: val.y } }),
     ...(hooks.onEpochEnd === undefined ? {} : { onEpochEnd: hooks.onEpochEnd }),
+    ...(hooks.onBatchEnd === undefined ? {} : { onBatchEnd: hooks.onBatchEnd }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
   }, valStream);
   let pipeline = new Pipeline(model, prep, resolved, summaryOf({ source: src.summary.source, rows: trainRows }, validationRows, history));

@@ -14,7 +14,7 @@ import { SCHEDULE_OPTIONS, type ScheduleSpec } from '../optim/schedules.js';
 import { TableError, type Table } from '../table/types.js';
 import { fit } from '../train/fit.js';
 import { trainRestarts, type RestartFitOptions, type RestartRunner } from '../train/restarts.js';
-import type { Checkpoint, EpochRecord, FitOptions, History, Metric } from '../train/types.js';
+import type { BatchInfo, Checkpoint, EpochRecord, FitOptions, History, Metric } from '../train/types.js';
 import { Ensemble } from '../train/ensemble.js';
 import type { LossSpec } from '../losses.js';
 import { checkTrainOptions, optimizerOf, quantilesOf, TRAIN_DEFAULTS, TRAIN_OPTION_NAMES, validationOf, type TrainOptions } from './options.js';
@@ -27,6 +27,8 @@ import { calibratePipeline, calibrationSplit } from './intervals.js';
 /** What only a caller in a running program can give: callbacks, a backend, a runner for restarts. */
 export interface TrainHooks {
   readonly onEpochEnd?: (record: EpochRecord) => void | 'stop' | Promise<void | 'stop'>;
+  /** After each training step (not seen in restarts, which run elsewhere). */
+  readonly onBatchEnd?: (info: BatchInfo) => void | 'stop';
   readonly signal?: AbortSignal;
   readonly checkpoint?: NonNullable<FitOptions['checkpoint']>;
   readonly resumeFrom?: Checkpoint;
@@ -87,7 +89,7 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
       // R² of the quantile outputs against the target says nothing: the pinball loss is the measure.
       ...base, seed: resolved.seed!, metrics: quantiles === null ? epochMetrics(prep.task) : {},
       ...(fraction > 0 ? { validation: { fraction } } : {}),
-      ...pick(hooks, ['onEpochEnd', 'signal', 'checkpoint', 'resumeFrom', 'resumeForce']),
+      ...pick(hooks, ['onEpochEnd', 'onBatchEnd', 'signal', 'checkpoint', 'resumeFrom', 'resumeForce']),
     });
     predictor = model;
   }
