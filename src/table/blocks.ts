@@ -13,6 +13,8 @@ export interface RawBlock {
   readonly rows: number;
   readonly lines: Int32Array;
   readonly cells: readonly (Float64Array | Int32Array | null)[];
+  /** Missing cells per column, when known (else counted when the block becomes a table). */
+  readonly missing?: readonly number[];
 }
 
 /** What a streamed read knows at its end: its rows, its columns (without cells) and how the text was read. */
@@ -31,26 +33,34 @@ export interface BlockSink {
 }
 
 /** A column of a block's rows, typed as the whole column's summary says. */
-export function blockColumn(c: ColumnSummary, rows: number, cells: Float64Array | Int32Array | null): Column {
+export function blockColumn(c: ColumnSummary, rows: number, cells: Float64Array | Int32Array | null, known?: number): Column {
   const base = { name: c.name, index: c.index };
   if (c.type === 'empty') return { ...base, type: 'empty', missing: rows, firstMissing: null };
   if (c.type === 'number') {
     const values = cells instanceof Float64Array ? cells : new Float64Array(rows).fill(NaN);
-    let missing = 0;
-    for (let i = 0; i < rows; i++) if (values[i] !== values[i]) missing++;
+    let missing = known ?? 0;
+    if (known === undefined) for (let i = 0; i < rows; i++) if (values[i] !== values[i]) missing++;
     return { ...base, type: 'number', values, missing, firstMissing: missing > 0 ? c.firstMissing : null };
   }
   const codes = cells instanceof Int32Array ? cells : new Int32Array(rows).fill(-1);
   if (c.type === 'boolean') for (let i = 0; i < rows; i++) { const k = codes[i]!; if (k >= 0) codes[i] = c.codeMap[k]!; }
-  let missing = 0;
-  for (let i = 0; i < rows; i++) if (codes[i]! < 0) missing++;
+  let missing = known ?? 0;
+  if (known === undefined) for (let i = 0; i < rows; i++) if (codes[i]! < 0) missing++;
   return { ...base, type: c.type, codes, levels: c.levels, counts: c.counts, missing, firstMissing: missing > 0 ? c.firstMissing : null };
+}
+
+/** Missing cells of a block's column (NaN numbers, negative codes; every row when the column has no cell yet). */
+export function missingCells(rows: number, cells: Float64Array | Int32Array | null): number {
+  if (cells === null) return rows;
+  let n = 0;
+  if (cells instanceof Float64Array) { for (let i = 0; i < rows; i++) if (cells[i] !== cells[i]) n++; } else for (let i = 0; i < rows; i++) if (cells[i]! < 0) n++;
+  return n;
 }
 
 /** A block's rows as a Table (the columns typed by the summary; levels and counts are the whole column's). */
 export function blockTable(summary: StreamSummary, block: RawBlock, source = summary.source): Table {
   if (block.cells.length !== summary.columns.length) throw new TableError(`${source}: a block holds ${block.cells.length} columns, the table ${summary.columns.length}`, source);
-  const columns = summary.columns.map((c, j) => blockColumn(c, block.rows, block.cells[j]!));
+  const columns = summary.columns.map((c, j) => blockColumn(c, block.rows, block.cells[j]!, block.missing?.[j]));
   return { source, columns, rows: block.rows, lines: block.lines, format: summary.format };
 }
 

@@ -176,6 +176,11 @@ class HeldRows implements BatchStream {
   }
 }
 
+/** Row `r` of a row-major table of width `w` into row `to` of another. */
+function copyRow(from: Float32Array, r: number, into: Float32Array, to: number, w: number): void {
+  for (let j = 0, a = r * w, b = to * w; j < w; j++) into[b + j] = from[a + j]!;
+}
+
 /**
  * The training rows of a block source as batches: blocks in a shuffled order, encoded as they are read,
  * through a shuffle buffer of `capacity` rows (in file order, no buffer, when not shuffling).
@@ -211,8 +216,8 @@ class BlockStream implements BatchStream {
     const by = new Float32Array(batchSize * wy);
     let filled = 0;
     const put = (x: Float32Array, y: Float32Array, r: number): void => {
-      bx.set(x.subarray(r * wx, (r + 1) * wx), filled * wx);
-      by.set(y.subarray(r * wy, (r + 1) * wy), filled * wy);
+      copyRow(x, r, bx, filled, wx);
+      copyRow(y, r, by, filled, wy);
       filled++;
     };
     const cap = shuffle ? Math.max(1, Math.min(this.capacity, this.rows)) : 0;
@@ -220,13 +225,13 @@ class BlockStream implements BatchStream {
     for (const blk of this.encodedBlocks(rng, shuffle)) {
       for (let r = 0; r < blk.rows; r++) {
         if (!shuffle) put(blk.x, blk.y, r);
-        else if (buf.n < cap) { buf.x.set(blk.x.subarray(r * wx, (r + 1) * wx), buf.n * wx); buf.y.set(blk.y.subarray(r * wy, (r + 1) * wy), buf.n * wy); buf.n++; continue; }
+        else if (buf.n < cap) { copyRow(blk.x, r, buf.x, buf.n, wx); copyRow(blk.y, r, buf.y, buf.n, wy); buf.n++; continue; }
         else {
           // The row out is drawn from the buffer; the incoming row takes its slot.
           const j = rng.int(cap);
           put(buf.x, buf.y, j);
-          buf.x.set(blk.x.subarray(r * wx, (r + 1) * wx), j * wx);
-          buf.y.set(blk.y.subarray(r * wy, (r + 1) * wy), j * wy);
+          copyRow(blk.x, r, buf.x, j, wx);
+          copyRow(blk.y, r, buf.y, j, wy);
         }
         if (filled === batchSize) { yield { rows: filled, x: bx, y: by }; filled = 0; }
       }

@@ -21,12 +21,12 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CsvRead } from '../../table/csv.js';
 import { formatOfName, sniffFormat } from '../../table/read.js';
-import type { BlockSource, RawBlock, StreamSummary } from '../../table/blocks.js';
+import { missingCells, type BlockSource, type RawBlock, type StreamSummary } from '../../table/blocks.js';
 import { TableError, type ColumnSummary, type ReadTableOptions, type TableFormat } from '../../table/types.js';
 import { fileError, readTableFile } from './read-table.js';
 
 /** The cache layout's version: a cache of another version is rebuilt. */
-const CACHE_VERSION = 1;
+const CACHE_VERSION = 2;
 /** Rows per block unless told otherwise: 64 Ki rows of 30 numeric columns is 16 MB. */
 export const DEFAULT_BLOCK_ROWS = 1 << 16;
 
@@ -47,7 +47,7 @@ export interface CacheOptions {
   readonly onProgress?: (p: { bytes: number; totalBytes: number; rows: number }) => void;
 }
 
-interface BlockMeta { readonly offset: number; readonly rows: number; readonly present: readonly boolean[] }
+interface BlockMeta { readonly offset: number; readonly rows: number; readonly present: readonly boolean[]; readonly missing: readonly number[] }
 interface CacheMeta {
   readonly format: 'mlpkit-cache';
   readonly version: number;
@@ -120,7 +120,7 @@ async function buildCache(path: string, read: ReadTableOptions, dir: string, key
     const blocks: BlockMeta[] = [];
     let offset = 0;
     const write = (b: RawBlock): void => {
-      blocks.push({ offset, rows: b.rows, present: b.cells.map((c) => c !== null) });
+      blocks.push({ offset, rows: b.rows, present: b.cells.map((c) => c !== null), missing: b.cells.map((c) => missingCells(b.rows, c)) });
       offset += writeAll(fd, b.lines);
       for (const c of b.cells) if (c !== null) offset += writeAll(fd, c);
     };
@@ -249,7 +249,7 @@ export class FileBlockSource implements BlockSource {
       this.fill(a, this.cellOffset(b, j));
       return a;
     });
-    return { rows: b.rows, lines, cells };
+    return { rows: b.rows, lines, cells, missing: b.missing };
   }
 
   readCells(j: number): Float64Array | Int32Array | null {
