@@ -10,6 +10,7 @@ import { totalmem } from 'node:os';
 import { basename } from 'node:path';
 import { openTableCache, defaultCacheDir } from '../src/io/node/cache.js';
 import { backendForThreads } from '../src/node/native.js';
+import { workerBlockEncoder } from '../src/node/block-encoder.js';
 import { SCORE_ROWS, trainStreamed } from '../src/workflow/stream.js';
 import type { TrainHooks } from '../src/workflow/train.js';
 import { diagnose } from '../src/train/diagnose.js';
@@ -101,7 +102,7 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
   progress.trainStart(o.epochs);
   let outcome;
   try {
-    outcome = await trainStreamed(cache.source, workflowOptions(o), o.testSize === undefined ? {} : { testSize: o.testSize }, hooks, { memory: budget.bytes });
+    outcome = await trainStreamed(cache.source, workflowOptions(o), o.testSize === undefined ? {} : { testSize: o.testSize }, hooks, { memory: budget.bytes, encoder: workerBlockEncoder(cache.path) });
   } catch (e) {
     throw e instanceof CliError ? e : new CliError((e as Error).message);
   } finally {

@@ -51,6 +51,8 @@ export interface StreamOptions {
    * Default: when they take at most half of `memory`.
    */
   readonly hold?: boolean;
+  /** Streamed epochs: encode the blocks ahead with this (e.g. `workerBlockEncoder` of `mlpkit/node`). */
+  readonly encoder?: BlockEncoderFactory;
 }
 
 /** A streamed run's outcome: the pipeline and its history, the held-out and the training rows' scores. */
@@ -106,7 +108,7 @@ function rowsWith(roles: Uint8Array, start: number, rows: number, role: Role): I
 }
 
 /** Each block's first row. */
-function blockStarts(src: BlockSource): Int32Array {
+export function blockStarts(src: BlockSource): Int32Array {
   const out = new Int32Array(src.blockRows.length);
   for (let i = 1; i < out.length; i++) out[i] = out[i - 1]! + src.blockRows[i - 1]!;
   return out;
@@ -117,13 +119,11 @@ function gatherRole(src: BlockSource, roles: Uint8Array, role: Role, prep: Prepr
   const starts = blockStarts(src);
   const xs: Matrix[] = [];
   const ys: Matrix[] = [];
-  src.blockRows.forEach((rows, b) => {
-    const idx = rowsWith(roles, starts[b]!, rows, role);
-    if (idx.length === 0) return;
-    const t = takeTableRows(blockTable(src.summary, src.readBlock(b)), idx);
-    xs.push(prep.transform(t, 'float32'));
-    ys.push(prep.transformTarget(t, 'float32').y);
-  });
+  for (let b = 0; b < src.blockRows.length; b++) {
+    const e = encodeBlock(src, roles, starts, prep, role, b);
+    xs.push({ rows: e.rows, cols: prep.width, data: e.x });
+    ys.push({ rows: e.rows, cols: prep.outputWidth, data: e.y });
+  }
   return { x: concatRows(xs, prep.width), y: concatRows(ys, prep.outputWidth) };
 }
 
@@ -155,15 +155,12 @@ class HeldRows implements BatchStream {
     this.xs = model.arena.alloc(n * wx);
     this.ys = model.arena.alloc(n * wy);
     let o = 0;
-    src.blockRows.forEach((rows, b) => {
-      const idx = rowsWith(roles, starts[b]!, rows, Role.Train);
-      if (idx.length === 0) return;
-      const whole = blockTable(src.summary, src.readBlock(b));
-      const t = idx.length === whole.rows ? whole : takeTableRows(whole, idx);
-      this.xs.a.set(prep.transform(t, 'float32').data, o * wx);
-      this.ys.a.set(prep.transformTarget(t, 'float32').y.data, o * wy);
-      o += t.rows;
-    });
+    for (let b = 0; b < src.blockRows.length; b++) {
+      const e = encodeBlock(src, roles, starts, prep, Role.Train, b);
+      this.xs.a.set(e.x, o * wx);
+      this.ys.a.set(e.y, o * wy);
+      o += e.rows;
+    }
     this.perm = Int32Array.from({ length: n }, (_, i) => i);
   }
 
@@ -175,6 +172,33 @@ class HeldRows implements BatchStream {
     }
   }
 }
+
+/** A block's rows of one role, encoded: inputs and targets, row-major. */
+export interface EncodedBlock { readonly x: Float32Array; readonly y: Float32Array; readonly rows: number }
+
+/** Encode the rows of block `b` that have role `role` (none: an empty block). */
+export function encodeBlock(src: BlockSource, roles: Uint8Array, starts: Int32Array, prep: Preprocessor, role: number, b: number): EncodedBlock {
+  const idx = rowsWith(roles, starts[b]!, src.blockRows[b]!, role);
+  if (idx.length === 0) return { x: new Float32Array(0), y: new Float32Array(0), rows: 0 };
+  const whole = blockTable(src.summary, src.readBlock(b));
+  const t = idx.length === whole.rows ? whole : takeTableRows(whole, idx);
+  return { x: prep.transform(t, 'float32').data as Float32Array, y: prep.transformTarget(t, 'float32').y.data as Float32Array, rows: t.rows };
+}
+
+/**
+ * Blocks encoded ahead, in an order given per epoch (e.g. by a worker thread on another core, so that
+ * reading and encoding overlap the training steps). It must give what `encodeBlock` gives, block for block.
+ */
+export interface BlockEncoder {
+  /** Begin encoding the blocks of `order`, in that order. */
+  start(order: Int32Array): void;
+  /** The next block of the order (waiting for it if need be); valid until the next call. */
+  next(): EncodedBlock;
+  close(): void;
+}
+
+/** What makes a block encoder for a run: the preprocessor, each row's role, and the role to encode. */
+export type BlockEncoderFactory = (src: BlockSource, prep: Preprocessor, roles: Uint8Array, role: number) => BlockEncoder;
 
 /** Row `r` of a row-major table of width `w` into row `to` of another. */
 function copyRow(from: Float32Array, r: number, into: Float32Array, to: number, w: number): void {
@@ -189,7 +213,7 @@ class BlockStream implements BatchStream {
   readonly rows: number;
   private readonly starts: Int32Array;
 
-  constructor(private readonly src: BlockSource, private readonly roles: Uint8Array, private readonly prep: Preprocessor, private readonly capacity: number, private readonly role: Role = Role.Train) {
+  constructor(private readonly src: BlockSource, private readonly roles: Uint8Array, private readonly prep: Preprocessor, private readonly capacity: number, private readonly role: Role = Role.Train, private readonly encoder: BlockEncoder | null = null) {
     let n = 0;
     for (let i = 0; i < roles.length; i++) if (roles[i] === role) n++;
     this.rows = n;
@@ -197,16 +221,15 @@ class BlockStream implements BatchStream {
   }
 
   /** Each block's training rows, encoded, in the epoch's block order. */
-  private *encodedBlocks(rng: Rng, shuffle: boolean): Generator<{ x: Float32Array; y: Float32Array; rows: number }> {
+  private *encodedBlocks(rng: Rng, shuffle: boolean): Generator<EncodedBlock> {
     const order = Int32Array.from(this.src.blockRows, (_, i) => i);
     if (shuffle) rng.shuffle(order);
-    for (const b of order) {
-      const idx = rowsWith(this.roles, this.starts[b]!, this.src.blockRows[b]!, this.role);
-      if (idx.length === 0) continue;
-      const whole = blockTable(this.src.summary, this.src.readBlock(b));
-      const t = idx.length === whole.rows ? whole : takeTableRows(whole, idx);
-      yield { x: this.prep.transform(t, 'float32').data as Float32Array, y: this.prep.transformTarget(t, 'float32').y.data as Float32Array, rows: t.rows };
+    if (this.encoder !== null) {
+      this.encoder.start(order);
+      for (let i = 0; i < order.length; i++) yield this.encoder.next();
+      return;
     }
+    for (const b of order) { const e = encodeBlock(this.src, this.roles, this.starts, this.prep, this.role, b); if (e.rows > 0) yield e; }
   }
 
   *epoch(rng: Rng, shuffle: boolean, batchSize: number): Generator<StreamBatch> {
@@ -279,14 +302,15 @@ export async function trainStreamed(src: BlockSource, options: TrainOptions, h: 
   const model = new Model(spec, { seed: resolved.seed!, ...(hooks.backend === undefined ? {} : { backend: hooks.backend }) });
   const quantiles = quantilesOf(resolved.loss);
   const hold = so.hold ?? (so.memory !== undefined && (trainRows - validationRows) * rowBytes <= so.memory / 2);
-  const rows = hold ? new HeldRows(model, src, roles, prep) : new BlockStream(src, roles, prep, capacity);
+  const encoder = hold || so.encoder === undefined ? null : so.encoder(src, prep, roles, Role.Train);
+  const rows = hold ? new HeldRows(model, src, roles, prep) : new BlockStream(src, roles, prep, capacity, Role.Train, encoder);
   const history = await fitStream(model, rows, {
     ...base, seed: resolved.seed!, metrics: quantiles === null ? epochMetrics(prep.task) : {},
     ...(val === null ? {} : { validation: { x: val.x, y: val.y } }),
     ...(hooks.onEpochEnd === undefined ? {} : { onEpochEnd: hooks.onEpochEnd }),
     ...(hooks.onBatchEnd === undefined ? {} : { onBatchEnd: hooks.onBatchEnd }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
-  }, valStream);
+  }, valStream).finally(() => encoder?.close());
   let pipeline = new Pipeline(model, prep, resolved, summaryOf({ source: src.summary.source, rows: trainRows }, validationRows, history));
   const scores = scoreBlocks(src, roles, pipeline, testRows > 0);
   const source = `${testRows} held-out rows of ${src.summary.source}`;

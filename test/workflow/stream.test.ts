@@ -202,3 +202,13 @@ test('block-by-block scores are exact up to their capacity, and a uniform sample
   assert.ok(Math.abs(ev.metrics.accuracy! - acc) < 4 * Math.sqrt((acc * (1 - acc)) / 1000 * (2 / 3)), `${ev.metrics.accuracy} vs ${acc}`);
   assert.notDeepEqual(ev.metrics, full.metrics);
 });
+
+test('blocks encoded ahead on a worker thread give the same model as blocks encoded in turn', async () => {
+  const { workerBlockEncoder } = await import('../../src/node/block-encoder.js');
+  const c = await openTableCache(csv, {}, { dir: join(dir, 'cache-worker'), blockRows: 128 });
+  const o = { ...options, epochs: 2 };
+  const local = await trainStreamed(c.source, o, {}, {}, { shuffleBuffer: 300 });
+  const ahead = await trainStreamed(c.source, o, {}, {}, { shuffleBuffer: 300, encoder: workerBlockEncoder(c.path) });
+  assert.equal(ahead.held, false);
+  assert.deepEqual(Array.from(ahead.pipeline.model.getWeights()), Array.from(local.pipeline.model.getWeights()));
+});

@@ -97,6 +97,14 @@ function readJson(p: string): unknown {
   try { return JSON.parse(readFileSync(p, 'utf8')); } catch { return null; }
 }
 
+/** Open a cache folder `openTableCache` made (e.g. in a worker thread given its path); refused when it is not one of this version. */
+export function openCacheFolder(folder: string): FileBlockSource {
+  const meta = readJson(join(folder, 'meta.json')) as CacheMeta | null;
+  const source = meta === null ? null : tryOpen(folder, meta.contentHash);
+  if (source === null) throw new TableError(`${folder}: not a cache of this mlpkit version; delete the folder to rebuild it`, folder);
+  return source;
+}
+
 /** Open a finished cache folder, or null when it is missing or does not hold what a cache of this version holds. */
 function tryOpen(folder: string, contentHash: string): FileBlockSource | null {
   const meta = readJson(join(folder, 'meta.json')) as CacheMeta | null;
