@@ -1,8 +1,9 @@
 /**
- * `mlpkit train` on a file larger than its memory budget: the file is converted once to the on-disk
- * columnar cache (reused by later runs of the same bytes), and training streams from it (src/workflow/stream.ts).
- * The budget is `--memory SIZE`, by default half of this machine's memory; a file whose in-memory run
- * would need more (about IN_MEMORY_PER_BYTE times its size) streams.
+ * `mlpkit train` through the on-disk columnar cache (src/io/node/cache.ts, src/workflow/stream.ts): a file
+ * whose in-memory run would need more than the budget (`--memory SIZE`, by default half of this machine's;
+ * about IN_MEMORY_PER_BYTE times the file), and a large file that fits when no flag needs the raw table. The
+ * file is converted once (later runs of the same bytes reuse it); the encoded training rows are then held
+ * when they fit half of what the budget leaves beside this process, else they stream each epoch.
  */
 
 import { statSync } from 'node:fs';
@@ -102,7 +103,10 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
   progress.trainStart(o.epochs);
   let outcome;
   try {
-    outcome = await trainStreamed(cache.source, workflowOptions(o), o.testSize === undefined ? {} : { testSize: o.testSize }, hooks, { memory: budget.bytes, encoder: workerBlockEncoder(cache.path) });
+    // The budget is the whole process's: what the runtime holds already is not the data's.
+    const memory = Math.max(1024 ** 2, budget.bytes - process.memoryUsage().rss);
+    const holdOut = o.testSize === undefined ? {} : { testSize: o.testSize };
+    outcome = await trainStreamed(cache.source, workflowOptions(o), holdOut, hooks, { memory, encoder: workerBlockEncoder(cache.path) });
   } catch (e) {
     throw e instanceof CliError ? e : new CliError((e as Error).message);
   } finally {
