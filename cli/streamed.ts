@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 import { openTableCache, defaultCacheDir } from '../src/io/node/cache.js';
 import { backendForThreads } from '../src/node/native.js';
 import { workerBlockEncoder } from '../src/node/block-encoder.js';
-import { SCORE_ROWS, trainStreamed } from '../src/workflow/stream.js';
+import { SCORE_ROWS, trainStreamed, unstreamable } from '../src/workflow/stream.js';
 import type { TrainHooks } from '../src/workflow/train.js';
 import { diagnose } from '../src/train/diagnose.js';
 import type { BatchInfo, EpochRecord } from '../src/train/types.js';
@@ -36,10 +36,19 @@ export function memoryBudget(o: TrainOptions): { bytes: number; given: boolean }
 /** A file this large goes through the on-disk cache even when it fits, so only its encoded rows are held (not the raw table beside them). */
 export const LARGE_FILE = 256 * 1024 ** 2;
 
+/** The command's flags whose work needs the raw table (or every row) in memory, and why a streamed run refuses each. */
+const TABLE_FLAGS: readonly { readonly flag: string; readonly why: string; readonly given: (o: TrainOptions) => boolean }[] = [
+  { flag: '--report', why: 'the report needs the rows in memory', given: (o) => o.report !== undefined },
+  { flag: '--predictions', why: 'write them with mlpkit predict, which reads the file a block at a time,', given: (o) => o.predictions !== undefined },
+  { flag: '--test', why: 'a separate test file is not available (the held-out rows are a --test-size split)', given: (o) => o.test !== undefined },
+  { flag: '--checkpoint', why: 'checkpoints are not available', given: (o) => o.checkpoint !== undefined || o.resume === true },
+  { flag: '--restarts', why: 'restarts are not available', given: (o) => (o.restarts ?? 1) > 1 },
+  { flag: '--intervals', why: 'intervals are not available', given: (o) => o.intervals !== undefined },
+];
+
 /** Options that need the raw table in memory (the report, predictions, a test file, …): with them a file that fits is read whole. */
 function needsTable(o: TrainOptions): boolean {
-  return o.report !== undefined || o.predictions !== undefined || o.test !== undefined || o.checkpoint !== undefined || o.resume === true
-    || (o.restarts ?? 1) > 1 || o.intervals !== undefined || o.sampleWeight !== undefined || o.classWeight !== undefined || o.optimizer === 'lbfgs';
+  return TABLE_FLAGS.some((f) => f.given(o)) || unstreamable(workflowOptions(o)) !== null;
 }
 
 /**
@@ -60,13 +69,8 @@ export function readPlan(dataPath: string, o: TrainOptions): 'table' | 'over' | 
 
 /** Flags whose work needs every row in memory, refused before the file is converted. */
 function refuseFlags(o: TrainOptions): void {
-  const no = (flag: string, why: string): never => { throw usageError(`${flag}: ${why} when training streams from disk (the file is larger than --memory allows in memory); give a larger --memory, or leave ${flag} out`); };
-  if (o.report !== undefined) no('--report', 'the report needs the rows in memory');
-  if (o.predictions !== undefined) no('--predictions', 'write them with mlpkit predict, which reads the file a block at a time,');
-  if (o.test !== undefined) no('--test', 'a separate test file is not available (the held-out rows are a --test-size split)');
-  if (o.checkpoint !== undefined) no('--checkpoint', 'checkpoints are not available');
-  if ((o.restarts ?? 1) > 1) no('--restarts', 'restarts are not available');
-  if (o.intervals !== undefined) no('--intervals', 'intervals are not available');
+  const f = TABLE_FLAGS.find((x) => x.given(o));
+  if (f !== undefined) throw usageError(`${f.flag}: ${f.why} when training streams from disk (the file is larger than --memory allows in memory); give a larger --memory, or leave ${f.flag} out`);
 }
 
 /** Train on a file through its on-disk cache, write the model file, print the scores as an in-memory run does. */

@@ -193,8 +193,7 @@ export class CsvRead {
     const sink = this.end();
     sink.flush();
     if (sink.rows === 0) throw new TableError(`${this.source}: the file has a header (line ${sink.headerLine}) but no data rows`, this.source);
-    const columns = sink.builders.filter((b) => b !== null).map((b) => b.summary());
-    return { source: this.source, rows: sink.rows, columns, format: this.formatRead() };
+    return this.summarySoFar();
   }
 
   /** What the read knows of its columns so far (while blocks are handed out: their levels up to now). */

@@ -7,7 +7,7 @@
 import { CsvRead } from './csv.js';
 import { JsonlRead } from './jsonl.js';
 import { TableError, type ReadTableOptions, type Table, type TableFormat } from './types.js';
-import { blockTable } from './blocks.js';
+import { blockTable, type BlockSink } from './blocks.js';
 import { takeTableRows } from './rows.js';
 import { checkReadOptions } from './options.js';
 
@@ -101,11 +101,24 @@ export function sniffFormat(head: Uint8Array): TableFormat {
   return head[i] === 123 ? 'jsonl' : 'csv';
 }
 
+/** The CSV reader for a CSV or TSV file (a TSV's delimiter is a tab unless forced); with `blocks`, a streamed read. */
+export function csvReader(format: 'csv' | 'tsv', options: ReadTableOptions, source: string, total: number | null, blocks: BlockSink | null = null): CsvRead {
+  return new CsvRead(format === 'tsv' ? { ...options, delimiter: options.delimiter ?? '\t' } : options, source, total, blocks);
+}
+
+/** A table's rows handed to `onBlock` as tables of `blockRows` rows, in order (for readers that hold the whole table). */
+export async function tableInBlocks(t: Table, blockRows: number, onBlock: (t: Table) => void | Promise<void>): Promise<number> {
+  for (let s = 0; s < t.rows; s += blockRows) {
+    await onBlock(takeTableRows(t, Int32Array.from({ length: Math.min(blockRows, t.rows - s) }, (_, i) => s + i)));
+  }
+  return t.rows;
+}
+
 /** A text reader for the format. */
 export function textReader(format: TableFormat, options: ReadTableOptions, source: string, total: number | null): TableRead {
   switch (format) {
-    case 'csv': return new CsvRead(options, source, total);
-    case 'tsv': return new CsvRead({ ...options, delimiter: options.delimiter ?? '\t' }, source, total);
+    case 'csv':
+    case 'tsv': return csvReader(format, options, source, total);
     case 'jsonl': return new JsonlRead(options, source);
     case 'parquet':
     case 'arrow':
@@ -164,7 +177,7 @@ export async function readTableBlocks(chunks: AsyncIterable<Uint8Array> | Iterab
   const drain = async (): Promise<void> => { while (queue.length > 0) await onBlock(queue.shift()!); };
   const start = (head: Uint8Array): CsvRead | JsonlRead => {
     const f = format(head);
-    if (f === 'csv' || f === 'tsv') return new CsvRead(f === 'tsv' ? { ...options, delimiter: options.delimiter ?? '\t' } : options, source, total, blocks);
+    if (f === 'csv' || f === 'tsv') return csvReader(f, options, source, total, blocks);
     return textReader(f, options, source, total) as JsonlRead;
   };
   for await (const c of chunks) {
@@ -180,9 +193,5 @@ export async function readTableBlocks(chunks: AsyncIterable<Uint8Array> | Iterab
     await drain();
     return rows;
   }
-  const t = read.finish();
-  for (let s = 0; s < t.rows; s += blockRows) {
-    await onBlock(takeTableRows(t, Int32Array.from({ length: Math.min(blockRows, t.rows - s) }, (_, i) => s + i)));
-  }
-  return t.rows;
+  return tableInBlocks(read.finish(), blockRows, onBlock);
 }

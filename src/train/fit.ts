@@ -175,16 +175,23 @@ function startRun(model: Model, data: FitData, c: CheckedFitOptions): Run {
   model.compile(solver.kind === 'lbfgs' ? n : batchSize);
   const history: History = { epochs: [], stopReason: 'maxEpochs', bestEpoch: 0, ...(full.classes === null ? {} : { classes: full.classes }) };
   const needPrint = o.checkpoint !== undefined || o.resumeFrom !== undefined;
-  const run: Run = {
-    model, c, o, train, stream: null, val, valStream: null, batchSize, solver, history,
-    monitor: new EpochMonitor(model, { earlyStopping: o.earlyStopping, tolerance: o.tolerance, nIterNoChange: o.nIterNoChange }),
-    norms: new GradNorms(model), perm: identity(n),
-    lastFinite: model.getWeights(), lastFiniteState: model.getState(),
+  const run = newRun({
+    model, c, o, train, stream: null, val, valStream: null, batchSize, solver, history, perm: identity(n),
     fingerprint: needPrint ? fingerprint(model, c, full, valData, batchSize) : null,
-    rng: new Rng(c.seed), startEpoch: 0, samplesSeen: 0, finished: false,
-  };
+  });
   if (o.resumeFrom !== undefined) resume(run, o.resumeFrom);
   return run;
+}
+
+/** A run at its start: the monitor, the gradient norms, the last finite weights and the seeded generator beside what the caller chose. */
+function newRun(r: Omit<Run, 'monitor' | 'norms' | 'lastFinite' | 'lastFiniteState' | 'rng' | 'startEpoch' | 'samplesSeen' | 'finished'>): Run {
+  const { model, o } = r;
+  return {
+    ...r,
+    monitor: new EpochMonitor(model, { earlyStopping: o.earlyStopping, tolerance: o.tolerance, nIterNoChange: o.nIterNoChange }),
+    norms: new GradNorms(model), lastFinite: model.getWeights(), lastFiniteState: model.getState(),
+    rng: new Rng(r.c.seed), startEpoch: 0, samplesSeen: 0, finished: false,
+  };
 }
 
 const TERMINAL: readonly StopReason[] = ['earlyStopping', 'noImprovement', 'converged'];
@@ -406,13 +413,8 @@ export async function fitStream(model: Model, stream: BatchStream, options: FitO
   const batchSize = batchSizeFor(o, stream.rows);
   const solver = makeSolver(model, c);
   model.compile(batchSize);
-  const run: Run = {
-    model, c, o, train: null, stream, val, valStream: validationStream, batchSize, solver,
+  return train(newRun({
+    model, c, o, train: null, stream, val, valStream: validationStream, batchSize, solver, perm: identity(batchSize), fingerprint: null,
     history: { epochs: [], stopReason: 'maxEpochs', bestEpoch: 0, ...(val?.classes == null ? {} : { classes: val.classes }) },
-    monitor: new EpochMonitor(model, { earlyStopping: o.earlyStopping, tolerance: o.tolerance, nIterNoChange: o.nIterNoChange }),
-    norms: new GradNorms(model), perm: identity(batchSize),
-    lastFinite: model.getWeights(), lastFiniteState: model.getState(),
-    fingerprint: null, rng: new Rng(c.seed), startEpoch: 0, samplesSeen: 0, finished: false,
-  };
-  return train(run);
+  }));
 }

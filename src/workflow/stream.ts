@@ -68,14 +68,20 @@ export interface StreamOutcome {
   readonly heldBytes: number;
 }
 
-/** Options a streamed run cannot honour yet, by the flag a user gave. */
+/** The first option given that a streamed run cannot honour, by its name (null: none). */
+export function unstreamable(o: TrainOptions): string | null {
+  if (o.intervals !== undefined) return 'option intervals (--intervals)';
+  if ((o.restarts ?? 1) > 1) return 'option restarts (--restarts, --ensemble)';
+  if (o.sampleWeight !== undefined) return 'option sampleWeight (--sample-weight)';
+  if (o.classWeight !== undefined) return 'option classWeight (--class-weight)';
+  if (o.optimizer === 'lbfgs') return 'the lbfgs optimizer (--optimizer lbfgs)';
+  return null;
+}
+
+/** Refuse the options a streamed run cannot honour yet, by the flag a user gave. */
 function refuseUnstreamable(o: TrainOptions): void {
-  const no = (what: string): never => { throw new Error(`train: ${what} is not available when training streams from disk (option memory, --memory); train in memory, or leave it out`); };
-  if (o.intervals !== undefined) no('option intervals (--intervals)');
-  if ((o.restarts ?? 1) > 1) no('option restarts (--restarts, --ensemble)');
-  if (o.sampleWeight !== undefined) no('option sampleWeight (--sample-weight)');
-  if (o.classWeight !== undefined) no('option classWeight (--class-weight)');
-  if (o.optimizer === 'lbfgs') no('the lbfgs optimizer (--optimizer lbfgs)');
+  const what = unstreamable(o);
+  if (what !== null) throw new Error(`train: ${what} is not available when training streams from disk (option memory, --memory); train in memory, or leave it out`);
 }
 
 /** Held-out, validation and training rows, chosen as the in-memory workflow chooses them. */

@@ -20,7 +20,7 @@ import { createReadStream } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CsvRead } from '../../table/csv.js';
-import { formatOfName, sniffFormat } from '../../table/read.js';
+import { csvReader, formatOfName, sniffFormat } from '../../table/read.js';
 import { missingCells, type BlockSource, type RawBlock, type StreamSummary } from '../../table/blocks.js';
 import { TableError, type ColumnSummary, type ReadTableOptions, type TableFormat } from '../../table/types.js';
 import { fileError, readTableFile } from './read-table.js';
@@ -172,7 +172,7 @@ async function streamFile(path: string, read: ReadTableOptions, total: number, s
       bytes += c.length;
       format ??= sniffFormat(c);
       if (format !== 'csv' && format !== 'tsv') break;
-      reader ??= new CsvRead(format === 'tsv' ? { ...read, delimiter: read.delimiter ?? '\t' } : read, source, total, sink);
+      reader ??= csvReader(format, read, source, total, sink);
       reader.push(c);
       onProgress?.({ bytes, totalBytes: total, rows: reader.rows });
     }
@@ -181,7 +181,7 @@ async function streamFile(path: string, read: ReadTableOptions, total: number, s
     throw fileError(path, e, 'read');
   }
   if (format === 'csv' || format === 'tsv') {
-    reader ??= new CsvRead(read, source, total, sink);
+    reader ??= csvReader(format, read, source, total, sink);
     return reader.finishStream();
   }
   return wholeFile(path, read, sink, hash);

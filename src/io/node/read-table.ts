@@ -9,8 +9,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { checkReadOptions } from '../../table/options.js';
-import { formatOfName, readChunks, readTableBlocks, sniffFormat, textReader } from '../../table/read.js';
-import { takeTableRows } from '../../table/rows.js';
+import { formatOfName, readChunks, readTableBlocks, sniffFormat, tableInBlocks, textReader } from '../../table/read.js';
 import { TableError, type Column, type ReadTableOptions, type Table, type TableFormat } from '../../table/types.js';
 import { arrowToTable, columnValues, parquetToTable, tableToArrow, tableToParquet } from './binary-tables.js';
 import { writeFileAtomic } from './files.js';
@@ -69,17 +68,20 @@ async function openTable(path: string, options: ReadTableOptions): Promise<{ sou
   return { source, total: total ?? options.totalBytes ?? null, format: named ?? sniffFormat(head), chunks: all() };
 }
 
+/** A Parquet or Arrow file's bytes, read whole, as a table. */
+async function binaryTable(f: 'parquet' | 'arrow', chunks: AsyncIterable<Uint8Array>, source: string, total: number | null, options: ReadTableOptions): Promise<Table> {
+  const bytes = await readAll(chunks);
+  options.onProgress?.({ bytes: bytes.length, totalBytes: total, rows: 0 });
+  const t = f === 'parquet' ? await parquetToTable(bytes, source, options) : await arrowToTable(bytes, source, options);
+  options.onProgress?.({ bytes: bytes.length, totalBytes: total, rows: t.rows });
+  return t;
+}
+
 /** Read a table file: CSV, TSV, JSON lines, Parquet or Arrow IPC; '-' is standard input. */
 export async function readTableFile(path: string, options: ReadTableOptions = {}): Promise<Table> {
   checkReadOptions(options, 'readTableFile');
   const { source, total, format: f, chunks } = await openTable(path, options);
-  if (f === 'parquet' || f === 'arrow') {
-    const bytes = await readAll(chunks);
-    options.onProgress?.({ bytes: bytes.length, totalBytes: total, rows: 0 });
-    const t = f === 'parquet' ? await parquetToTable(bytes, source, options) : await arrowToTable(bytes, source, options);
-    options.onProgress?.({ bytes: bytes.length, totalBytes: total, rows: t.rows });
-    return t;
-  }
+  if (f === 'parquet' || f === 'arrow') return binaryTable(f, chunks, source, total, options);
   return readChunks(chunks, () => textReader(f, options, source, total), options, total);
 }
 
@@ -91,12 +93,7 @@ export async function readTableFile(path: string, options: ReadTableOptions = {}
 export async function readTableFileBlocks(path: string, options: ReadTableOptions, blockRows: number, onBlock: (t: Table) => void | Promise<void>): Promise<number> {
   checkReadOptions(options, 'readTableFileBlocks');
   const { source, total, format: f, chunks } = await openTable(path, options);
-  if (f === 'parquet' || f === 'arrow') {
-    await chunks[Symbol.asyncIterator]().return?.(undefined);
-    const t = await readTableFile(path, options);
-    for (let s = 0; s < t.rows; s += blockRows) await onBlock(takeTableRows(t, Int32Array.from({ length: Math.min(blockRows, t.rows - s) }, (_, i) => s + i)));
-    return t.rows;
-  }
+  if (f === 'parquet' || f === 'arrow') return tableInBlocks(await binaryTable(f, chunks, source, total, options), blockRows, onBlock);
   return readTableBlocks(chunks, () => f, options, source, total, blockRows, onBlock);
 }
 
