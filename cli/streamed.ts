@@ -12,6 +12,7 @@ import { basename } from 'node:path';
 import { openTableCache, defaultCacheDir } from '../src/io/node/cache.js';
 import { backendForThreads } from '../src/node/native.js';
 import { workerBlockEncoder } from '../src/node/block-encoder.js';
+import { encodedFileEncoder } from '../src/node/encoded-blocks.js';
 import { SCORE_ROWS, trainStreamed, unstreamable } from '../src/workflow/stream.js';
 import type { TrainHooks } from '../src/workflow/train.js';
 import { diagnose } from '../src/train/diagnose.js';
@@ -110,7 +111,7 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
     // The budget is the whole process's: what the runtime holds already is not the data's.
     const memory = Math.max(1024 ** 2, budget.bytes - process.memoryUsage().rss);
     const holdOut = o.testSize === undefined ? {} : { testSize: o.testSize };
-    outcome = await trainStreamed(cache.source, workflowOptions(o), holdOut, hooks, { memory, encoder: workerBlockEncoder(cache.path) });
+    outcome = await trainStreamed(cache.source, workflowOptions(o), holdOut, hooks, { memory, encoder: encodedFileEncoder(cache.path, workerBlockEncoder(cache.path)) });
   } catch (e) {
     throw e instanceof CliError ? e : new CliError((e as Error).message);
   } finally {

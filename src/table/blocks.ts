@@ -5,7 +5,7 @@
  * so the preprocessor and the pipeline read a block as they read any table.
  */
 
-import { takeTableRows } from './rows.js';
+import { restrictColumn } from './rows.js';
 import { TableError, type Column, type ColumnSummary, type Table } from './types.js';
 
 /** One block of a streamed read: per kept column, the cells of the block's rows (null while a column has no value yet: all missing). */
@@ -74,6 +74,82 @@ export interface BlockSource {
   readCells(column: number): Float64Array | Int32Array | null;
   /** The editor line of every row. */
   readLines(): Int32Array;
+  /** One block's cells of one column (null when the block holds none), read into `into` when it is given and long enough. */
+  readBlockCells(block: number, column: number, into?: Float64Array | Int32Array): Float64Array | Int32Array | null;
+  /** One block's editor lines, read into `into` when it is given and long enough. */
+  readBlockLines(block: number, into?: Int32Array): Int32Array;
+}
+
+/**
+ * Some rows of a block source, in any order, read a block at a time: each block's cells are copied to
+ * where its rows are wanted, so a column of the rows costs their cells and one block, never the whole
+ * column. (Positions are grouped by block once, by a counting sort.)
+ */
+class RowGather {
+  /** Positions in `rows`, grouped by block (each block's in increasing position). */
+  private readonly order: Int32Array;
+  /** Where each block's positions start in `order` (one more entry than blocks). */
+  private readonly bucket: Int32Array;
+  private readonly starts: Int32Array;
+  private scratch: Float64Array<ArrayBuffer> | null = null;
+
+  constructor(private readonly src: BlockSource, private readonly rows: Int32Array) {
+    const sizes = src.blockRows;
+    this.starts = new Int32Array(sizes.length + 1);
+    for (let b = 0; b < sizes.length; b++) this.starts[b + 1] = this.starts[b]! + sizes[b]!;
+    const blockOf = new Int32Array(rows.length);
+    this.bucket = new Int32Array(sizes.length + 1);
+    for (let i = 0; i < rows.length; i++) {
+      const b = this.blockOf(rows[i]!);
+      blockOf[i] = b;
+      this.bucket[b + 1]!++;
+    }
+    for (let b = 0; b < sizes.length; b++) this.bucket[b + 1]! += this.bucket[b]!;
+    const next = this.bucket.slice(0, sizes.length);
+    this.order = new Int32Array(rows.length);
+    for (let i = 0; i < rows.length; i++) this.order[next[blockOf[i]!]!++] = i;
+  }
+
+  /** The block holding a row (a binary search over the blocks' first rows). */
+  private blockOf(row: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 2;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= row) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Copy each block's cells (from `read`) to the positions of its rows in `out`; a block with none leaves `absent`. */
+  private gather<A extends Float64Array<ArrayBufferLike> | Int32Array<ArrayBufferLike>>(out: A, absent: number, read: (b: number, into: A) => A | null, view: (bytes: ArrayBuffer) => A): A {
+    for (let b = 0; b + 1 < this.starts.length; b++) {
+      const from = this.bucket[b]!;
+      const to = this.bucket[b + 1]!;
+      if (from === to) continue;
+      const size = this.src.blockRows[b]!;
+      if (this.scratch === null || this.scratch.length < size) this.scratch = new Float64Array(size);
+      const cells = read(b, view(this.scratch.buffer));
+      const first = this.starts[b]!;
+      for (let k = from; k < to; k++) {
+        const i = this.order[k]!;
+        out[i] = cells === null ? absent : cells[this.rows[i]! - first]!;
+      }
+    }
+    return out;
+  }
+
+  /** Column j's cells of the rows, in their order (null when the column holds no cell at all). */
+  cells(j: number, type: ColumnSummary['type']): Float64Array | Int32Array | null {
+    if (type === 'empty') return null;
+    if (type === 'number') return this.gather<Float64Array>(new Float64Array(this.rows.length), NaN, (b, into) => this.src.readBlockCells(b, j, into) as Float64Array | null, (x) => new Float64Array(x));
+    return this.gather<Int32Array>(new Int32Array(this.rows.length), -1, (b, into) => this.src.readBlockCells(b, j, into) as Int32Array | null, (x) => new Int32Array(x));
+  }
+
+  /** The rows' editor lines, in their order. */
+  lines(): Int32Array {
+    return this.gather<Int32Array>(new Int32Array(this.rows.length), 0, (b, into) => this.src.readBlockLines(b, into), (x) => new Int32Array(x));
+  }
 }
 
 /**
@@ -83,24 +159,24 @@ export interface BlockSource {
  */
 export function lazyTable(src: BlockSource, rows: Int32Array | null = null, source = src.summary.source): Table {
   const s = src.summary;
+  const some = rows === null ? null : new RowGather(src, rows);
   let lines: Int32Array | null = null;
-  const allLines = (): Int32Array => (lines ??= src.readLines());
+  const allLines = (): Int32Array => (lines ??= some === null ? src.readLines() : some.lines());
   let last: { j: number; column: Column } | null = null;
   const load = (j: number): Column => {
     if (last?.j === j) return last.column;
-    const whole: Table = { source, columns: [blockColumn(s.columns[j]!, s.rows, src.readCells(j))], rows: s.rows, lines: allLines(), format: s.format };
-    const column = rows === null ? whole.columns[0]! : takeTableRows(whole, rows, source).columns[0]!;
+    const c = s.columns[j]!;
+    last = null;
+    const column = some === null
+      ? blockColumn(c, s.rows, src.readCells(j))
+      : restrictColumn(blockColumn(c, rows!.length, some.cells(j, c.type)), (i) => allLines()[i]!);
     last = { j, column };
     return column;
   };
   const columns = s.columns.map((c, j) => lazyColumn(c, () => load(j)));
-  let subsetLines: Int32Array | null = null;
   return {
     source, columns, rows: rows === null ? s.rows : rows.length, format: s.format,
-    get lines(): Int32Array {
-      if (rows === null) return allLines();
-      return (subsetLines ??= Int32Array.from(rows, (r) => allLines()[r]!));
-    },
+    get lines(): Int32Array { return allLines(); },
   };
 }
 

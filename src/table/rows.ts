@@ -22,9 +22,16 @@ export function takeTableRows(table: Table, indices: ArrayLike<number>, source: 
 }
 
 function takeColumn(c: Column, indices: ArrayLike<number>, lines: Int32Array): Column {
-  if (c.type === 'number') return takeNumbers(c, indices, lines);
   if (c.type === 'empty') return c;
-  return takeCategories(c, indices, lines);
+  const lineOf = (i: number): number => lines[i]!;
+  if (c.type === 'number') {
+    const values = new Float64Array(indices.length);
+    for (let i = 0; i < indices.length; i++) values[i] = c.values[indices[i]!]!;
+    return restrictColumn({ ...c, values }, lineOf);
+  }
+  const codes = new Int32Array(indices.length);
+  for (let i = 0; i < indices.length; i++) codes[i] = c.codes[indices[i]!]!;
+  return restrictColumn({ ...c, codes }, lineOf);
 }
 
 /** The spelling of a missing cell: the original's when it is the one kept, else the column's first spelling. */
@@ -33,30 +40,40 @@ function firstMissingAt(c: Column, line: number | null): Column['firstMissing'] 
   return { line, value: c.firstMissing?.value ?? '' };
 }
 
-function takeNumbers(c: NumberColumn, indices: ArrayLike<number>, lines: Int32Array): NumberColumn {
-  const values = new Float64Array(indices.length);
-  let missing = 0;
-  let first: number | null = null;
-  for (let i = 0; i < indices.length; i++) {
-    const v = c.values[indices[i]!]!;
-    values[i] = v;
-    if (Number.isNaN(v)) { missing++; first ??= lines[i]!; }
-  }
-  return { ...c, values, missing, firstMissing: firstMissingAt(c, first) };
+/**
+ * A column whose cells are already those of some rows, in their order (its counts and levels still the
+ * whole column's), as `takeTableRows` gives it: the rows' missing count and first missing line
+ * (`lineOf(i)`: the editor line of the i-th row) and, for a category, the levels these rows use, in order
+ * of first appearance. A category's codes are renumbered in place.
+ */
+export function restrictColumn(c: Column, lineOf: (i: number) => number): Column {
+  if (c.type === 'empty') return c;
+  if (c.type === 'number') return restrictNumbers(c, lineOf);
+  return restrictCategories(c, lineOf);
 }
 
-function takeCategories(c: CategoryColumn, indices: ArrayLike<number>, lines: Int32Array): CategoryColumn {
-  const codes = new Int32Array(indices.length);
+function restrictNumbers(c: NumberColumn, lineOf: (i: number) => number): NumberColumn {
+  const values = c.values;
+  let missing = 0;
+  let first = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i]!)) { missing++; if (first < 0) first = i; }
+  }
+  return { ...c, missing, firstMissing: firstMissingAt(c, first < 0 ? null : lineOf(first)) };
+}
+
+function restrictCategories(c: CategoryColumn, lineOf: (i: number) => number): CategoryColumn {
+  const codes = c.codes;
   // A boolean's two levels mean false and true: they stay. A category's levels are the ones these rows use.
   const keep = c.type === 'boolean';
   const map = new Int32Array(c.levels.length).fill(-1);
   const levels: string[] = keep ? [...c.levels] : [];
   const counts: number[] = keep ? [0, 0] : [];
   let missing = 0;
-  let first: number | null = null;
-  for (let i = 0; i < indices.length; i++) {
-    const k = c.codes[indices[i]!]!;
-    if (k < 0) { codes[i] = -1; missing++; first ??= lines[i]!; continue; }
+  let first = -1;
+  for (let i = 0; i < codes.length; i++) {
+    const k = codes[i]!;
+    if (k < 0) { codes[i] = -1; missing++; if (first < 0) first = i; continue; }
     if (map[k] === -1) {
       map[k] = keep ? k : levels.length;
       if (!keep) { levels.push(c.levels[k]!); counts.push(0); }
@@ -65,5 +82,5 @@ function takeCategories(c: CategoryColumn, indices: ArrayLike<number>, lines: In
     codes[i] = code;
     counts[code]!++;
   }
-  return { ...c, codes, levels, counts, missing, firstMissing: firstMissingAt(c, first) };
+  return { ...c, codes, levels, counts, missing, firstMissing: firstMissingAt(c, first < 0 ? null : lineOf(first)) };
 }

@@ -51,7 +51,7 @@ export interface StreamOptions {
    * Default: when they take at most half of `memory`.
    */
   readonly hold?: boolean;
-  /** Streamed epochs: encode the blocks ahead with this (e.g. `workerBlockEncoder` of `mlpkit/node`). */
+  /** Streamed epochs (training and validation rows): encode the blocks with this, e.g. ahead on a worker thread (src/node/block-encoder.ts), or once into a file of encoded rows (src/node/encoded-blocks.ts). */
   readonly encoder?: BlockEncoderFactory;
 }
 
@@ -304,7 +304,8 @@ export async function trainStreamed(src: BlockSource, options: TrainOptions, h: 
   const validationRows = fraction > 0 ? Math.round(fraction * trainRows) : 0;
   const holdValidation = validationRows > 0 && (so.memory === undefined || validationRows * rowBytes <= so.memory / 4);
   const val = holdValidation ? gatherRole(src, roles, Role.Validation, prep) : null;
-  const valStream = validationRows > 0 && !holdValidation ? new BlockStream(src, roles, prep, 0, Role.Validation) : null;
+  const valEncoder = validationRows > 0 && !holdValidation && so.encoder !== undefined ? so.encoder(src, prep, roles, Role.Validation) : null;
+  const valStream = validationRows > 0 && !holdValidation ? new BlockStream(src, roles, prep, 0, Role.Validation, valEncoder) : null;
   const model = new Model(spec, { seed: resolved.seed!, ...(hooks.backend === undefined ? {} : { backend: hooks.backend }) });
   const quantiles = quantilesOf(resolved.loss);
   const hold = so.hold ?? (so.memory !== undefined && (trainRows - validationRows) * rowBytes <= so.memory / 2);
@@ -316,7 +317,7 @@ export async function trainStreamed(src: BlockSource, options: TrainOptions, h: 
     ...(hooks.onEpochEnd === undefined ? {} : { onEpochEnd: hooks.onEpochEnd }),
     ...(hooks.onBatchEnd === undefined ? {} : { onBatchEnd: hooks.onBatchEnd }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
-  }, valStream).finally(() => encoder?.close());
+  }, valStream).finally(() => { encoder?.close(); valEncoder?.close(); });
   let pipeline = new Pipeline(model, prep, resolved, summaryOf({ source: src.summary.source, rows: trainRows }, validationRows, history));
   const scores = scoreBlocks(src, roles, pipeline, testRows > 0);
   const source = `${testRows} held-out rows of ${src.summary.source}`;

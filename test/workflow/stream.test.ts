@@ -62,6 +62,21 @@ test('the cache reads back as the file reads, in any block size', async () => {
   }
 });
 
+test('some rows of the cache, in any order, read a block at a time as takeTableRows takes them from the whole table', async () => {
+  const whole = await readTableFile(csv);
+  const rng = new Rng(11);
+  const rows = Int32Array.from({ length: 3000 }, (_, i) => i);
+  for (let i = rows.length - 1; i > 0; i--) { const k = rng.int(i + 1); [rows[i], rows[k]] = [rows[k]!, rows[i]!]; }
+  for (const blockRows of [1, 97, 1 << 16]) {
+    const c = await openTableCache(csv, {}, { dir: join(dir, `cache-${blockRows}`), blockRows });
+    // Rows 0..149 hold no value of column late: a subset without them, one with a few, and a shuffled 70%.
+    for (const some of [rows.filter((r) => r >= 150).subarray(0, 500), Int32Array.of(2999, 3, 149, 150, 0), rows.subarray(0, 2100)]) {
+      const lazy = lazyTable(c.source, some);
+      assert.deepEqual(plain(lazy), plain(takeTableRows(whole, some)));
+    }
+  }
+});
+
 test('a cache is found again by the file\'s bytes, and rebuilt when the file or the cache changes', async () => {
   const cacheDir = join(dir, 'cache-reuse');
   const first = await openTableCache(csv, {}, { dir: cacheDir, blockRows: 500 });
@@ -211,4 +226,30 @@ test('blocks encoded ahead on a worker thread give the same model as blocks enco
   const ahead = await trainStreamed(c.source, o, {}, {}, { shuffleBuffer: 300, encoder: workerBlockEncoder(c.path) });
   assert.equal(ahead.held, false);
   assert.deepEqual(Array.from(ahead.pipeline.model.getWeights()), Array.from(local.pipeline.model.getWeights()));
+});
+
+test('rows encoded once into a file give the same model as blocks encoded every epoch, and the file is gone after the run', async () => {
+  const { workerBlockEncoder } = await import('../../src/node/block-encoder.js');
+  const { encodedFileEncoder } = await import('../../src/node/encoded-blocks.js');
+  const c = await openTableCache(csv, {}, { dir: join(dir, 'cache-encoded'), blockRows: 128 });
+  // A file left by a process that has ended is removed by the next run; one of this process is not.
+  const orphan = join(c.path, 'encoded-999999999-abc.f32');
+  const mine = join(c.path, `encoded-${process.pid}-mine.f32`);
+  writeFileSync(orphan, 'x');
+  writeFileSync(mine, 'x');
+  const o = { ...options, epochs: 2, validation: 0.2 };
+  // 64 KB leaves the 480 validation rows to stream too, through the same file encoder.
+  const so = { shuffleBuffer: 300, memory: 64 * 1024, hold: false };
+  const local = await trainStreamed(c.source, o, {}, {}, so);
+  const filed = await trainStreamed(c.source, o, {}, {}, { ...so, encoder: encodedFileEncoder(c.path) });
+  const viaWorker = await trainStreamed(c.source, o, {}, {}, { ...so, encoder: encodedFileEncoder(c.path, workerBlockEncoder(c.path)) });
+  for (const run of [filed, viaWorker]) {
+    assert.equal(run.held, false);
+    assert.deepEqual(Array.from(run.pipeline.model.getWeights()), Array.from(local.pipeline.model.getWeights()));
+    assert.deepEqual(run.history.epochs.map((e) => e.valLoss), local.history.epochs.map((e) => e.valLoss));
+  }
+  assert.ok(local.history.epochs.every((e) => Number.isFinite(e.valLoss)));
+  assert.deepEqual(readdirSync(c.path).filter((f) => f.startsWith('encoded-')), [`encoded-${process.pid}-mine.f32`]);
+  rmSync(mine);
+  c.source.close();
 });

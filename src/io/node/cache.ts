@@ -249,15 +249,24 @@ export class FileBlockSource implements BlockSource {
 
   readBlock(i: number): RawBlock {
     const b = this.meta.blocks[i]!;
-    const lines = new Int32Array(b.rows);
-    this.fill(lines, b.offset);
-    const cells = this.summary.columns.map((c, j) => {
-      if (b.present[j] !== true) return null;
-      const a = c.type === 'number' ? new Float64Array(b.rows) : new Int32Array(b.rows);
-      this.fill(a, this.cellOffset(b, j));
-      return a;
-    });
-    return { rows: b.rows, lines, cells, missing: b.missing };
+    return { rows: b.rows, lines: this.readBlockLines(i), cells: this.summary.columns.map((_, j) => this.readBlockCells(i, j)), missing: b.missing };
+  }
+
+  readBlockCells(i: number, j: number, into?: Float64Array | Int32Array): Float64Array | Int32Array | null {
+    const b = this.meta.blocks[i]!;
+    if (b.present[j] !== true) return null;
+    const number = this.summary.columns[j]!.type === 'number';
+    const fits = into !== undefined && into.length >= b.rows && (into instanceof Float64Array) === number;
+    const a = fits ? into.subarray(0, b.rows) : number ? new Float64Array(b.rows) : new Int32Array(b.rows);
+    this.fill(a, this.cellOffset(b, j));
+    return a;
+  }
+
+  readBlockLines(i: number, into?: Int32Array): Int32Array {
+    const b = this.meta.blocks[i]!;
+    const a = into !== undefined && into.length >= b.rows ? into.subarray(0, b.rows) : new Int32Array(b.rows);
+    this.fill(a, b.offset);
+    return a;
   }
 
   readCells(j: number): Float64Array | Int32Array | null {
