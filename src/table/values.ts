@@ -68,15 +68,16 @@ function finishTable(source: string, builders: readonly ColumnBuilder[], rows: n
   if (rows === 0) throw new TableError(`${source}: the table has no rows`, source);
   const wanted = options.columns;
   const kept = wanted === undefined ? builders : builders.filter((b) => wanted.includes(b.name));
-  if (wanted !== undefined) {
-    for (const w of wanted) {
-      if (!builders.some((b) => b.name === w)) {
-        throw new TableError(`${source}: no column ${showValue(w)} (option columns); the columns are ${builders.map((b) => showValue(b.name)).join(', ')}`, source, null, w);
-      }
-    }
-  }
+  checkWanted(source, builders.map((b) => b.name), options);
   const columns: Column[] = kept.map((b) => b.finish());
   return { source, columns, rows, lines, format: { kind } };
+}
+
+/** Refuse a column asked for (option columns) that the table does not have, naming the ones it has. */
+function checkWanted(source: string, names: readonly string[], options: ReadTableOptions): void {
+  for (const w of options.columns ?? []) {
+    if (!names.includes(w)) throw new TableError(`${source}: no column ${showValue(w)} (option columns); the columns are ${names.map((n) => showValue(n)).join(', ')}`, source, null, w);
+  }
 }
 
 /** The reader's options, and the column names of rows given as arrays. */
@@ -148,4 +149,4 @@ export function tableFromColumns(columns: Readonly<Record<string, ColumnValues>>
   return finishTable(source, builders, rows, Int32Array.from({ length: rows }, (_, i) => rowLine(i)), options);
 }
 
-export { finishTable, checkNames };
+export { finishTable, checkNames, checkWanted };

@@ -253,3 +253,46 @@ test('rows encoded once into a file give the same model as blocks encoded every 
   rmSync(mine);
   c.source.close();
 });
+
+test('Parquet (row group by row group) and Arrow (batch by batch, file and stream formats) go into the cache as their whole-file reads give them', async () => {
+  const { columnValues } = await import('../../src/io/node/binary-tables.js');
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  const arrow = await import('apache-arrow');
+  const t = await readTableFile(csv);
+  const names = t.columns.map((c) => c.name);
+  const values = t.columns.map((c) => columnValues(c, t.rows));
+  const columnData = names.map((name, j) => {
+    const v = values[j]!;
+    return v instanceof Float64Array ? { name, data: Array.from(v, (x) => (Number.isNaN(x) ? null : x)), type: 'DOUBLE' as const, nullable: true } : { name, data: v, type: 'STRING' as const, nullable: true };
+  });
+  const parquet = join(dir, 'groups.parquet');
+  writeFileSync(parquet, new Uint8Array(parquetWriteBuffer({ columnData, rowGroupSize: 700 })));
+  // Three record batches of 1,000 rows.
+  const slice = (s: number, e: number) => new arrow.Table(Object.fromEntries(names.map((n, j) => {
+    const v = values[j]!;
+    return [n, v instanceof Float64Array ? arrow.vectorFromArray(Array.from(v.slice(s, e), (x) => (Number.isNaN(x) ? null : x)), new arrow.Float64()) : arrow.vectorFromArray(v.slice(s, e), new arrow.Utf8())];
+  })));
+  const batches = slice(0, 1000).concat(slice(1000, 2000), slice(2000, 3000));
+  assert.equal(batches.batches.length, 3);
+  const { parquetMetadata } = await import('hyparquet');
+  assert.equal(parquetMetadata(readFileSync(parquet).buffer).row_groups.length, 5);
+  const files = [parquet];
+  // Dictionary-encoded strings, a new dictionary per batch (the stream format allows it).
+  const dictionaries = join(dir, 'dictionaries.arrows');
+  const encoded = (s: number, e: number) => arrow.tableFromArrays(Object.fromEntries(names.map((n, j) => [n, values[j]!.slice(s, e)])) as Record<string, Float64Array | (string | null)[]>);
+  writeFileSync(dictionaries, arrow.tableToIPC(encoded(0, 1500).concat(encoded(1500, 3000)), 'stream'));
+  files.push(dictionaries);
+  for (const kind of ['file', 'stream'] as const) {
+    const f = join(dir, `batches-${kind}.arrow`);
+    writeFileSync(f, arrow.tableToIPC(batches, kind));
+    files.push(f);
+  }
+  for (const f of files) {
+    const c = await openTableCache(f, {}, { dir: join(dir, 'cache-typed'), blockRows: 97 });
+    assert.equal(c.source.blockRows.length, Math.ceil(3000 / 97));
+    const whole = await readTableFile(f);
+    assert.deepEqual(plain(lazyTable(c.source)), plain(whole), f);
+    assert.equal(whole.columns.find((x) => x.name === 'b')?.type, 'category');
+    c.source.close();
+  }
+});

@@ -5,56 +5,98 @@
 
 import { needOptional } from './optional.js';
 import { TableError, type Column, type ReadTableOptions, type Table } from '../../table/types.js';
-import { tableFromTyped, type TypedColumnSource, type TypedValue } from '../../table/typed.js';
+import { createReadStream } from 'node:fs';
+import { TypedBlockRead, tableFromTyped, type TypedColumnSource, type TypedValue } from '../../table/typed.js';
+import type { BlockSink, StreamSummary } from '../../table/blocks.js';
 
 /** Parquet physical/logical types read as numbers. */
 const PARQUET_NUMBERS = new Set(['INT32', 'INT64', 'INT96', 'FLOAT', 'DOUBLE']);
 
-export async function parquetToTable(bytes: Uint8Array, source: string, options: ReadTableOptions): Promise<Table> {
-  const { parquetMetadata, parquetRead, parquetSchema } = await needOptional(() => import('hyparquet'), 'hyparquet', '^1.31.5', 'reading a Parquet file');
-  const buffer = new ArrayBuffer(bytes.byteLength);
-  new Uint8Array(buffer).set(bytes);
-  let metadata;
-  try {
-    metadata = parquetMetadata(buffer);
-  } catch (e) {
-    throw new TableError(`${source}: not a readable Parquet file (${(e as Error).message})`, source);
-  }
-  const schema = parquetSchema(metadata);
-  const fields = schema.children.map((c) => {
+/** A Parquet file's columns as table fields (a nested column is refused). */
+function parquetFields(schema: { children: readonly { element: SchemaElementLike; children: readonly unknown[] }[] }, source: string): { name: string; type: 'number' | 'category' }[] {
+  return schema.children.map((c) => {
     if (c.children.length > 0) throw new TableError(`${source}: column '${c.element.name}' is nested; a table column holds numbers, text or booleans`, source, null, c.element.name);
     const t = c.element.type ?? '';
     const decimal = c.element.converted_type === 'DECIMAL' || c.element.logical_type?.type === 'DECIMAL';
     const timestamp = c.element.converted_type?.startsWith('TIMESTAMP') === true || c.element.logical_type?.type === 'TIMESTAMP' || c.element.converted_type === 'DATE';
     return { name: c.element.name, type: PARQUET_NUMBERS.has(t) && !timestamp || decimal ? 'number' as const : 'category' as const };
   });
-  const wanted = options.columns === undefined ? null : new Set(options.columns);
+}
+
+interface SchemaElementLike { readonly name: string; readonly type?: string; readonly converted_type?: string; readonly logical_type?: { readonly type: string } }
+
+/** The columns' values of rows [rowStart, rowEnd) of a Parquet file (all rows without them), each as its pieces in row order. */
+async function parquetPieces(hyparquet: typeof import('hyparquet'), file: import('hyparquet').AsyncBuffer, metadata: import('hyparquet').FileMetaData, read: readonly string[], source: string, range: { rowStart?: number; rowEnd?: number } = {}): Promise<Map<string, ArrayLike<TypedValue>[]>> {
   const chunks = new Map<string, { rowStart: number; data: ArrayLike<TypedValue> }[]>();
-  const read = fields.filter((f) => wanted === null || wanted.has(f.name)).map((f) => f.name);
   for (const name of read) chunks.set(name, []);
   try {
-    await parquetRead({
-      file: buffer, metadata, columns: read, rowFormat: 'array',
+    await hyparquet.parquetRead({
+      file, metadata, columns: [...read], rowFormat: 'array', ...range,
       onChunk: (c) => { chunks.get(c.columnName)?.push({ rowStart: c.rowStart, data: c.columnData as ArrayLike<TypedValue> }); },
     });
   } catch (e) {
     throw new TableError(`${source}: could not read the Parquet data (${(e as Error).message})`, source);
   }
-  const columns: TypedColumnSource[] = fields.map((f) => ({
-    ...f, pieces: (chunks.get(f.name) ?? []).sort((a, b) => a.rowStart - b.rowStart).map((c) => c.data),
-  }));
-  return tableFromTyped(source, 'parquet', columns, Number(metadata.num_rows), options);
+  return new Map([...chunks].map(([name, c]) => [name, c.sort((a, b) => a.rowStart - b.rowStart).map((x) => x.data)]));
 }
 
-export async function arrowToTable(bytes: Uint8Array, source: string, options: ReadTableOptions): Promise<Table> {
-  const arrow = await needOptional(() => import('apache-arrow'), 'apache-arrow', '^21.2.0', 'an Arrow file');
-  let table;
+function loadHyparquet(): Promise<typeof import('hyparquet')> {
+  return needOptional(() => import('hyparquet'), 'hyparquet', '^1.31.5', 'reading a Parquet file');
+}
+
+export async function parquetToTable(bytes: Uint8Array, source: string, options: ReadTableOptions): Promise<Table> {
+  const hyparquet = await loadHyparquet();
+  const buffer = new ArrayBuffer(bytes.byteLength);
+  new Uint8Array(buffer).set(bytes);
+  let metadata;
   try {
-    table = arrow.tableFromIPC(bytes);
+    metadata = hyparquet.parquetMetadata(buffer);
   } catch (e) {
-    throw new TableError(`${source}: not a readable Arrow IPC file (${(e as Error).message})`, source);
+    throw new TableError(`${source}: not a readable Parquet file (${(e as Error).message})`, source);
   }
-  const columns: TypedColumnSource[] = table.schema.fields.map((f, j) => {
+  const fields = parquetFields(hyparquet.parquetSchema(metadata), source);
+  const wanted = options.columns === undefined ? null : new Set(options.columns);
+  const pieces = await parquetPieces(hyparquet, buffer, metadata, fields.filter((f) => wanted === null || wanted.has(f.name)).map((f) => f.name), source);
+  return tableFromTyped(source, 'parquet', fields.map((f) => ({ ...f, pieces: pieces.get(f.name) ?? [] })), Number(metadata.num_rows), options);
+}
+
+/** One piece's values, joined from its parts (a row group read in several chunks). */
+function joined(parts: readonly ArrayLike<TypedValue>[]): ArrayLike<TypedValue> {
+  if (parts.length === 1) return parts[0]!;
+  const out: TypedValue[] = [];
+  for (const p of parts) for (let i = 0; i < p.length; i++) out.push(p[i]);
+  return out;
+}
+
+/** A Parquet file read a row group at a time (never whole) into a streamed typed read's blocks. */
+export async function parquetFileBlocks(path: string, source: string, options: ReadTableOptions, sink: BlockSink): Promise<StreamSummary> {
+  const hyparquet = await loadHyparquet();
+  const file = await hyparquet.asyncBufferFromFile(path);
+  let metadata;
+  try {
+    metadata = await hyparquet.parquetMetadataAsync(file);
+  } catch (e) {
+    throw new TableError(`${source}: not a readable Parquet file (${(e as Error).message})`, source);
+  }
+  const fields = parquetFields(hyparquet.parquetSchema(metadata), source);
+  const reader = new TypedBlockRead(source, 'parquet', fields, options, sink);
+  const wanted = options.columns === undefined ? null : new Set(options.columns);
+  const read = fields.filter((f) => wanted === null || wanted.has(f.name)).map((f) => f.name);
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    const pieces = await parquetPieces(hyparquet, file, metadata, read, source, { rowStart, rowEnd });
+    reader.push(fields.map((f) => { const p = pieces.get(f.name); return p === undefined ? null : joined(p); }), rowEnd - rowStart);
+    rowStart = rowEnd;
+  }
+  return reader.finish();
+}
+
+type Arrow = typeof import('apache-arrow');
+
+/** The columns of an Arrow table or record batch as typed column sources (one piece each; a nested column is refused). */
+function arrowColumns(arrow: Arrow, table: { schema: import('apache-arrow').Schema; numRows: number; getChildAt(j: number): import('apache-arrow').Vector | null }, source: string): TypedColumnSource[] {
+  return table.schema.fields.map((f, j) => {
     const v = table.getChildAt(j);
     const numeric = arrow.DataType.isInt(f.type) || arrow.DataType.isFloat(f.type) || arrow.DataType.isDecimal(f.type);
     const nested = arrow.DataType.isList(f.type) || arrow.DataType.isStruct(f.type) || arrow.DataType.isMap(f.type);
@@ -73,7 +115,40 @@ export async function arrowToTable(bytes: Uint8Array, source: string, options: R
     for (let i = 0; i < table.numRows; i++) values[i] = toTyped(v.get(i));
     return { name: f.name, type, pieces: [values] };
   });
-  return tableFromTyped(source, 'arrow', columns, table.numRows, options);
+}
+
+function loadArrow(): Promise<Arrow> {
+  return needOptional(() => import('apache-arrow'), 'apache-arrow', '^21.2.0', 'an Arrow file');
+}
+
+export async function arrowToTable(bytes: Uint8Array, source: string, options: ReadTableOptions): Promise<Table> {
+  const arrow = await loadArrow();
+  let table;
+  try {
+    table = arrow.tableFromIPC(bytes);
+  } catch (e) {
+    throw new TableError(`${source}: not a readable Arrow IPC file (${(e as Error).message})`, source);
+  }
+  return tableFromTyped(source, 'arrow', arrowColumns(arrow, table, source), table.numRows, options);
+}
+
+/** An Arrow IPC file (file or stream format) read a record batch at a time (never whole) into a streamed typed read's blocks. */
+export async function arrowFileBlocks(path: string, source: string, options: ReadTableOptions, sink: BlockSink): Promise<StreamSummary> {
+  const arrow = await loadArrow();
+  let reader: TypedBlockRead | null = null;
+  try {
+    const batches = await arrow.RecordBatchReader.from(createReadStream(path));
+    for await (const batch of batches) {
+      const columns = arrowColumns(arrow, batch, source);
+      reader ??= new TypedBlockRead(source, 'arrow', columns, options, sink);
+      reader.push(columns.map((c) => c.pieces[0] ?? new Array<TypedValue>(batch.numRows).fill(null)), batch.numRows);
+    }
+  } catch (e) {
+    if (e instanceof TableError) throw e;
+    throw new TableError(`${source}: not a readable Arrow IPC file (${(e as Error).message})`, source);
+  }
+  if (reader === null) throw new TableError(`${source}: the table has no rows`, source);
+  return reader.finish();
 }
 
 type NumericArray = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array | BigInt64Array | BigUint64Array;

@@ -24,6 +24,7 @@ import { csvReader, formatOfName, sniffFormat } from '../../table/read.js';
 import { missingCells, type BlockSource, type RawBlock, type StreamSummary } from '../../table/blocks.js';
 import { TableError, type ColumnSummary, type ReadTableOptions, type TableFormat } from '../../table/types.js';
 import { fileError, readTableFile } from './read-table.js';
+import { arrowFileBlocks, parquetFileBlocks } from './binary-tables.js';
 
 /** The cache layout's version: a cache of another version is rebuilt. */
 const CACHE_VERSION = 2;
@@ -159,7 +160,7 @@ function writeAll(fd: number, a: Int32Array | Float64Array): number {
   return bytes.length;
 }
 
-/** Read a file's text through a streamed CSV/TSV read (hashing its bytes as they go); other formats are read whole, then written as blocks. */
+/** Read a file into blocks (hashing its bytes as they go): CSV and TSV streamed as they are hashed, Parquet a row group and Arrow a record batch at a time after, JSON lines whole. */
 async function streamFile(path: string, read: ReadTableOptions, total: number, sink: { blockRows: number; onBlock: (b: RawBlock) => void }, hash: ReturnType<typeof createHash>, onProgress: CacheOptions['onProgress']): Promise<StreamSummary> {
   const source = read.source ?? path.split(/[\\/]/).pop()!;
   let reader: CsvRead | null = null;
@@ -171,10 +172,12 @@ async function streamFile(path: string, read: ReadTableOptions, total: number, s
       hash.update(c);
       bytes += c.length;
       format ??= sniffFormat(c);
-      if (format !== 'csv' && format !== 'tsv') break;
-      reader ??= csvReader(format, read, source, total, sink);
-      reader.push(c);
-      onProgress?.({ bytes, totalBytes: total, rows: reader.rows });
+      // Other formats are hashed in this pass, then read by their own readers.
+      if (format === 'csv' || format === 'tsv') {
+        reader ??= csvReader(format, read, source, total, sink);
+        reader.push(c);
+      }
+      onProgress?.({ bytes, totalBytes: total, rows: reader?.rows ?? 0 });
     }
   } catch (e) {
     if (e instanceof TableError) throw e;
@@ -184,13 +187,15 @@ async function streamFile(path: string, read: ReadTableOptions, total: number, s
     reader ??= csvReader(format, read, source, total, sink);
     return reader.finishStream();
   }
-  return wholeFile(path, read, sink, hash);
+  let rows = 0;
+  const blocks = { blockRows: sink.blockRows, onBlock: (b: RawBlock): void => { rows += b.rows; sink.onBlock(b); onProgress?.({ bytes, totalBytes: total, rows }); } };
+  if (format === 'parquet') return parquetFileBlocks(path, source, read, blocks);
+  if (format === 'arrow') return arrowFileBlocks(path, source, read, blocks);
+  return wholeFile(path, read, sink);
 }
 
-/** JSON lines, Parquet and Arrow: read whole (their readers hold the table), then written out in blocks. */
-async function wholeFile(path: string, read: ReadTableOptions, sink: { blockRows: number; onBlock: (b: RawBlock) => void }, hash: ReturnType<typeof createHash>): Promise<StreamSummary> {
-  const bytes = readFileSync(path);
-  hash.update(bytes);
+/** JSON lines: read whole (a column may first appear in any record), then written out in blocks. */
+async function wholeFile(path: string, read: ReadTableOptions, sink: { blockRows: number; onBlock: (b: RawBlock) => void }): Promise<StreamSummary> {
   const t = await readTableFile(path, read);
   for (let s = 0; s < t.rows; s += sink.blockRows) {
     const e = Math.min(t.rows, s + sink.blockRows);
