@@ -104,6 +104,11 @@ export class TypedBlockRead {
   finish(): StreamSummary {
     this.flush();
     if (this.rows === 0) throw new TableError(`${this.source}: the table has no rows`, this.source);
+    return this.summarySoFar();
+  }
+
+  /** What the read knows of its columns so far (while blocks are handed out: their levels up to now). */
+  summarySoFar(): StreamSummary {
     return { source: this.source, rows: this.rows, columns: this.builders.map(({ builder }) => builder.summary()), format: { kind: this.kind } };
   }
 }

@@ -10,7 +10,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openTableCache } from '../../src/io/node/cache.js';
-import { readTableFile } from '../../src/io/node/read-table.js';
+import { readTableFile, readTableFileBlocks } from '../../src/io/node/read-table.js';
 import { lazyTable } from '../../src/table/blocks.js';
 import type { Table } from '../../src/table/types.js';
 import { trainHeldOut } from '../../src/workflow/holdout.js';
@@ -254,7 +254,7 @@ test('rows encoded once into a file give the same model as blocks encoded every 
   c.source.close();
 });
 
-test('Parquet (row group by row group) and Arrow (batch by batch, file and stream formats) go into the cache as their whole-file reads give them', async () => {
+test('Parquet (row group by row group) and Arrow (batch by batch, file and stream formats) are read in blocks and go into the cache as their whole-file reads give them', async () => {
   const { columnValues } = await import('../../src/io/node/binary-tables.js');
   const { parquetWriteBuffer } = await import('hyparquet-writer');
   const arrow = await import('apache-arrow');
@@ -287,7 +287,19 @@ test('Parquet (row group by row group) and Arrow (batch by batch, file and strea
     writeFileSync(f, arrow.tableToIPC(batches, kind));
     files.push(f);
   }
+  // Each cell as text (a category's level, a number, '' when missing): what a block says of a row, whatever its level numbering.
+  const cellsOf = (x: Table): string[][] => x.columns.map((col) => Array.from({ length: x.rows }, (_, r) => {
+    if (col.type === 'number') return Number.isNaN(col.values[r]!) ? '' : String(col.values[r]);
+    if (col.type === 'empty') return '';
+    return col.codes[r]! < 0 ? '' : col.levels[col.codes[r]!]!;
+  }));
   for (const f of files) {
+    const blocks: Table[] = [];
+    assert.equal(await readTableFileBlocks(f, {}, 97, (b) => { blocks.push(b); }), 3000);
+    assert.equal(blocks.length, Math.ceil(3000 / 97));
+    const got = blocks.map(cellsOf).reduce((a, b) => a.map((col, j) => col.concat(b[j]!)));
+    assert.deepEqual(got, cellsOf(await readTableFile(f)), f);
+    assert.deepEqual(blocks.flatMap((b) => Array.from(b.lines)), Array.from({ length: 3000 }, (_, i) => i + 2));
     const c = await openTableCache(f, {}, { dir: join(dir, 'cache-typed'), blockRows: 97 });
     assert.equal(c.source.blockRows.length, Math.ceil(3000 / 97));
     const whole = await readTableFile(f);

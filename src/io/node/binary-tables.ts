@@ -7,7 +7,7 @@ import { needOptional } from './optional.js';
 import { TableError, type Column, type ReadTableOptions, type Table } from '../../table/types.js';
 import { createReadStream } from 'node:fs';
 import { TypedBlockRead, tableFromTyped, type TypedColumnSource, type TypedValue } from '../../table/typed.js';
-import type { BlockSink, StreamSummary } from '../../table/blocks.js';
+import type { BlockSink, RawBlock, StreamSummary } from '../../table/blocks.js';
 
 /** Parquet physical/logical types read as numbers. */
 const PARQUET_NUMBERS = new Set(['INT32', 'INT64', 'INT96', 'FLOAT', 'DOUBLE']);
@@ -68,8 +68,11 @@ function joined(parts: readonly ArrayLike<TypedValue>[]): ArrayLike<TypedValue> 
   return out;
 }
 
-/** A Parquet file read a row group at a time (never whole) into a streamed typed read's blocks. */
-export async function parquetFileBlocks(path: string, source: string, options: ReadTableOptions, sink: BlockSink): Promise<StreamSummary> {
+/** What a typed file hands over a piece at a time: its fields, and each piece's values per field (null: not read). */
+interface TypedPiece { readonly fields: readonly { name: string; type: 'number' | 'category' }[]; readonly pieces: readonly (ArrayLike<TypedValue> | null)[]; readonly rows: number }
+
+/** A Parquet file a row group at a time (never whole). */
+async function* parquetFilePieces(path: string, source: string, options: ReadTableOptions): AsyncGenerator<TypedPiece> {
   const hyparquet = await loadHyparquet();
   const file = await hyparquet.asyncBufferFromFile(path);
   let metadata;
@@ -79,17 +82,58 @@ export async function parquetFileBlocks(path: string, source: string, options: R
     throw new TableError(`${source}: not a readable Parquet file (${(e as Error).message})`, source);
   }
   const fields = parquetFields(hyparquet.parquetSchema(metadata), source);
-  const reader = new TypedBlockRead(source, 'parquet', fields, options, sink);
   const wanted = options.columns === undefined ? null : new Set(options.columns);
   const read = fields.filter((f) => wanted === null || wanted.has(f.name)).map((f) => f.name);
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
     const pieces = await parquetPieces(hyparquet, file, metadata, read, source, { rowStart, rowEnd });
-    reader.push(fields.map((f) => { const p = pieces.get(f.name); return p === undefined ? null : joined(p); }), rowEnd - rowStart);
+    yield { fields, pieces: fields.map((f) => { const p = pieces.get(f.name); return p === undefined ? null : joined(p); }), rows: rowEnd - rowStart };
     rowStart = rowEnd;
   }
-  return reader.finish();
+}
+
+/** An Arrow IPC file (file or stream format) a record batch at a time (never whole). */
+async function* arrowFilePieces(path: string, source: string): AsyncGenerator<TypedPiece> {
+  const arrow = await loadArrow();
+  let batches;
+  try {
+    batches = await arrow.RecordBatchReader.from(createReadStream(path));
+  } catch (e) {
+    throw new TableError(`${source}: not a readable Arrow IPC file (${(e as Error).message})`, source);
+  }
+  const it = batches[Symbol.asyncIterator]();
+  for (;;) {
+    let next;
+    try {
+      next = await it.next();
+    } catch (e) {
+      throw new TableError(`${source}: not a readable Arrow IPC file (${(e as Error).message})`, source);
+    }
+    if (next.done === true) return;
+    const batch = next.value;
+    const columns = arrowColumns(arrow, batch, source);
+    yield { fields: columns, pieces: columns.map((c) => c.pieces[0] ?? new Array<TypedValue>(batch.numRows).fill(null)), rows: batch.numRows };
+  }
+}
+
+/**
+ * A Parquet file (a row group at a time) or an Arrow IPC file (a record batch at a time) read into blocks of
+ * `blockRows` rows, never whole: each block goes to `onBlock` with what the read knows of the columns so
+ * far; `between` runs after each piece (to hand the blocks on before the next is read).
+ */
+export async function typedFileBlocks(kind: 'parquet' | 'arrow', path: string, source: string, options: ReadTableOptions, blockRows: number, onBlock: (block: RawBlock, soFar: () => StreamSummary) => void, between?: () => Promise<void>): Promise<StreamSummary> {
+  let reader: TypedBlockRead | null = null;
+  const sink: BlockSink = { blockRows, onBlock: (b) => onBlock(b, () => reader!.summarySoFar()) };
+  for await (const p of kind === 'parquet' ? parquetFilePieces(path, source, options) : arrowFilePieces(path, source)) {
+    reader ??= new TypedBlockRead(source, kind, p.fields, options, sink);
+    reader.push(p.pieces, p.rows);
+    await between?.();
+  }
+  if (reader === null) throw new TableError(`${source}: the table has no rows`, source);
+  const summary = reader.finish();
+  await between?.();
+  return summary;
 }
 
 type Arrow = typeof import('apache-arrow');
@@ -130,25 +174,6 @@ export async function arrowToTable(bytes: Uint8Array, source: string, options: R
     throw new TableError(`${source}: not a readable Arrow IPC file (${(e as Error).message})`, source);
   }
   return tableFromTyped(source, 'arrow', arrowColumns(arrow, table, source), table.numRows, options);
-}
-
-/** An Arrow IPC file (file or stream format) read a record batch at a time (never whole) into a streamed typed read's blocks. */
-export async function arrowFileBlocks(path: string, source: string, options: ReadTableOptions, sink: BlockSink): Promise<StreamSummary> {
-  const arrow = await loadArrow();
-  let reader: TypedBlockRead | null = null;
-  try {
-    const batches = await arrow.RecordBatchReader.from(createReadStream(path));
-    for await (const batch of batches) {
-      const columns = arrowColumns(arrow, batch, source);
-      reader ??= new TypedBlockRead(source, 'arrow', columns, options, sink);
-      reader.push(columns.map((c) => c.pieces[0] ?? new Array<TypedValue>(batch.numRows).fill(null)), batch.numRows);
-    }
-  } catch (e) {
-    if (e instanceof TableError) throw e;
-    throw new TableError(`${source}: not a readable Arrow IPC file (${(e as Error).message})`, source);
-  }
-  if (reader === null) throw new TableError(`${source}: the table has no rows`, source);
-  return reader.finish();
 }
 
 type NumericArray = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array | BigInt64Array | BigUint64Array;

@@ -24,7 +24,7 @@ import { csvReader, formatOfName, sniffFormat } from '../../table/read.js';
 import { missingCells, type BlockSource, type RawBlock, type StreamSummary } from '../../table/blocks.js';
 import { TableError, type ColumnSummary, type ReadTableOptions, type TableFormat } from '../../table/types.js';
 import { fileError, readTableFile } from './read-table.js';
-import { arrowFileBlocks, parquetFileBlocks } from './binary-tables.js';
+import { typedFileBlocks } from './binary-tables.js';
 
 /** The cache layout's version: a cache of another version is rebuilt. */
 const CACHE_VERSION = 2;
@@ -189,8 +189,7 @@ async function streamFile(path: string, read: ReadTableOptions, total: number, s
   }
   let rows = 0;
   const blocks = { blockRows: sink.blockRows, onBlock: (b: RawBlock): void => { rows += b.rows; sink.onBlock(b); onProgress?.({ bytes, totalBytes: total, rows }); } };
-  if (format === 'parquet') return parquetFileBlocks(path, source, read, blocks);
-  if (format === 'arrow') return arrowFileBlocks(path, source, read, blocks);
+  if (format === 'parquet' || format === 'arrow') return typedFileBlocks(format, path, source, read, blocks.blockRows, blocks.onBlock);
   return wholeFile(path, read, sink);
 }
 

@@ -11,7 +11,8 @@ import { basename } from 'node:path';
 import { checkReadOptions } from '../../table/options.js';
 import { formatOfName, readChunks, readTableBlocks, sniffFormat, tableInBlocks, textReader } from '../../table/read.js';
 import { TableError, type Column, type ReadTableOptions, type Table, type TableFormat } from '../../table/types.js';
-import { arrowToTable, columnValues, parquetToTable, tableToArrow, tableToParquet } from './binary-tables.js';
+import { arrowToTable, columnValues, parquetToTable, tableToArrow, tableToParquet, typedFileBlocks } from './binary-tables.js';
+import { blockTable } from '../../table/blocks.js';
 import { writeFileAtomic } from './files.js';
 
 const CHUNK = 1 << 20;
@@ -93,6 +94,13 @@ export async function readTableFile(path: string, options: ReadTableOptions = {}
 export async function readTableFileBlocks(path: string, options: ReadTableOptions, blockRows: number, onBlock: (t: Table) => void | Promise<void>): Promise<number> {
   checkReadOptions(options, 'readTableFileBlocks');
   const { source, total, format: f, chunks } = await openTable(path, options);
+  if ((f === 'parquet' || f === 'arrow') && path !== '-') {
+    await chunks[Symbol.asyncIterator]().return?.(undefined);
+    const queue: Table[] = [];
+    const drain = async (): Promise<void> => { while (queue.length > 0) await onBlock(queue.shift()!); };
+    const summary = await typedFileBlocks(f, path, source, options, blockRows, (b, soFar) => { queue.push(blockTable(soFar(), b, source)); }, drain);
+    return summary.rows;
+  }
   if (f === 'parquet' || f === 'arrow') return tableInBlocks(await binaryTable(f, chunks, source, total, options), blockRows, onBlock);
   return readTableBlocks(chunks, () => f, options, source, total, blockRows, onBlock);
 }
