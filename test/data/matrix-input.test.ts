@@ -75,3 +75,16 @@ test('unique labels sort numerically for numbers and by code unit for strings', 
   assert.deepEqual(sortedUniqueLabels([10, 2, 2, -1]), [-1, 2, 10]);
   assert.deepEqual(sortedUniqueLabels(['b', 'B', 'a', 'b']), ['B', 'a', 'b']);
 });
+
+test('a non-finite value is found wherever it sits in a typed matrix (every lane of the scan and its tail)', () => {
+  for (let n = 1; n <= 9; n++) {
+    for (let at = 0; at < n; at++) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const data = new Float32Array(n).fill(1.5);
+        data[at] = bad;
+        assert.throws(() => toNumericMatrix({ rows: n, cols: 1, data }), new RegExp(`row ${at}, column 0 is ${String(bad)}`));
+      }
+    }
+    assert.equal(toNumericMatrix({ rows: n, cols: 1, data: new Float32Array(n).fill(-3.25) }).rows, n);
+  }
+});
