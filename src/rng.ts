@@ -21,37 +21,39 @@ function splitmix32(seed: number): () => number {
 
 /** A seeded pseudo-random generator (xoshiro128**): every random draw in the library takes one, so runs repeat exactly; its state survives JSON. */
 export class Rng {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  /** The four state words, as int32 (typed-array slots: updating them allocates nothing). */
+  private readonly s = new Int32Array(4);
 
   constructor(seed: number | RngState = 0) {
+    const s = this.s;
     if (typeof seed === 'number') {
       if (!Number.isFinite(seed)) throw new Error(`Rng: seed must be a finite number, got ${seed}`);
       const sm = splitmix32(Math.floor(seed) ^ Math.floor(seed / 2 ** 32));
-      this.s0 = sm(); this.s1 = sm(); this.s2 = sm(); this.s3 = sm();
+      for (let i = 0; i < 4; i++) s[i] = sm();
     } else {
-      [this.s0, this.s1, this.s2, this.s3] = seed.map((v) => v >>> 0) as [number, number, number, number];
+      for (let i = 0; i < 4; i++) s[i] = seed[i]! >>> 0;
     }
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1;
+    if ((s[0]! | s[1]! | s[2]! | s[3]!) === 0) s[0] = 1;
   }
 
   /** The generator's state, to store in a checkpoint. */
   state(): RngState {
-    return [this.s0, this.s1, this.s2, this.s3];
+    const s = this.s;
+    return [s[0]! >>> 0, s[1]! >>> 0, s[2]! >>> 0, s[3]! >>> 0];
   }
 
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.s1 << 9) >>> 0;
-    this.s2 = (this.s2 ^ this.s0) >>> 0;
-    this.s3 = (this.s3 ^ this.s1) >>> 0;
-    this.s1 = (this.s1 ^ this.s2) >>> 0;
-    this.s0 = (this.s0 ^ this.s3) >>> 0;
-    this.s2 = (this.s2 ^ t) >>> 0;
-    this.s3 = rotl(this.s3, 11);
+    const s = this.s;
+    const s1 = s[1]!;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const t = s1 << 9;
+    s[2]! ^= s[0]!;
+    s[3]! ^= s1;
+    s[1] = s1 ^ s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11);
     return result;
   }
 
@@ -105,6 +107,7 @@ export class Rng {
   }
 }
 
+/** Rotate a 32-bit word left (as int32 bits). */
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }
