@@ -74,6 +74,19 @@ function refuseFlags(o: TrainOptions): void {
   if (f !== undefined) throw usageError(`${f.flag}: ${f.why} when training streams from disk (the file is larger than --memory allows in memory); give a larger --memory, or leave ${f.flag} out`);
 }
 
+/** What the runtime itself takes of a --memory budget (Node, the modules, the encoding worker): a fixed allowance, not a measure. */
+export const RUNTIME_BYTES = 256 * 1024 ** 2;
+
+/**
+ * The part of the process's budget the streamed run's rows may take: the budget less the runtime's
+ * allowance (at least 1 MB). It is fixed by the budget alone, not by what the process holds when the run
+ * starts, so the same command and seed train the same model every time (the shuffle buffer's size and
+ * whether the rows are held both follow from it).
+ */
+export function dataMemory(budget: number): number {
+  return Math.max(1024 ** 2, budget - RUNTIME_BYTES);
+}
+
 /** Train on a file through its on-disk cache, write the model file, print the scores as an in-memory run does. */
 export async function trainStreamedFile(dataPath: string, o: TrainOptions, model: string, progress: Progress, started: number, plan: 'over' | 'large'): Promise<TrainResult> {
   if (plan === 'over') refuseFlags(o);
@@ -108,8 +121,7 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
   progress.trainStart(o.epochs);
   let outcome;
   try {
-    // The budget is the whole process's: what the runtime holds already is not the data's.
-    const memory = Math.max(1024 ** 2, budget.bytes - process.memoryUsage().rss);
+    const memory = dataMemory(budget.bytes);
     const holdOut = o.testSize === undefined ? {} : { testSize: o.testSize };
     outcome = await trainStreamed(cache.source, workflowOptions(o), holdOut, hooks, { memory, encoder: encodedFileEncoder(cache.path, workerBlockEncoder(cache.path)) });
   } catch (e) {
@@ -120,7 +132,7 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
     cache.source.close();
   }
   const { pipeline, history } = outcome;
-  if (plan === 'over') progress.note(outcome.held ? `training rows held encoded in memory (${sizeText(outcome.heldBytes)}, within ${limit})` : `training rows stream from the cache each epoch (encoded, they would take more than half of ${limit})`);
+  if (plan === 'over') progress.note(outcome.held ? `training rows held encoded in memory (${sizeText(outcome.heldBytes)}, within ${limit})` : `training rows stream from the cache each epoch (encoded, they would take more than half of the ${sizeText(dataMemory(budget.bytes))} ${limit} leaves the data beside the runtime)`);
   noteTask(pipeline, o, progress);
   await writeAll([{ path: model, data: `${JSON.stringify(pipeline.toFile(), null, 1)}\n` }]);
   const findings = diagnose(history, { task: pipeline.task, model: pipeline.model, featureNames: pipeline.preprocessor.featureNames, ...(pipeline.options?.optimizer === undefined ? {} : { optimizer: pipeline.options.optimizer }) });

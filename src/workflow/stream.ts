@@ -239,39 +239,81 @@ class BlockStream implements BatchStream {
   }
 
   *epoch(rng: Rng, shuffle: boolean, batchSize: number): Generator<StreamBatch> {
-    const wx = this.prep.width;
-    const wy = this.prep.outputWidth;
-    const bx = new Float32Array(batchSize * wx);
-    const by = new Float32Array(batchSize * wy);
-    let filled = 0;
-    const put = (x: Float32Array, y: Float32Array, r: number): void => {
-      copyRow(x, r, bx, filled, wx);
-      copyRow(y, r, by, filled, wy);
-      filled++;
-    };
-    const cap = shuffle ? Math.max(1, Math.min(this.capacity, this.rows)) : 0;
-    const buf = { x: new Float32Array(cap * wx), y: new Float32Array(cap * wy), n: 0 };
+    const mix = new ShuffleBuffer(this.prep.width, this.prep.outputWidth, shuffle ? Math.max(1, Math.min(this.capacity, this.rows)) : 0, batchSize);
     for (const blk of this.encodedBlocks(rng, shuffle)) {
-      for (let r = 0; r < blk.rows; r++) {
-        if (!shuffle) put(blk.x, blk.y, r);
-        else if (buf.n < cap) { copyRow(blk.x, r, buf.x, buf.n, wx); copyRow(blk.y, r, buf.y, buf.n, wy); buf.n++; continue; }
-        else {
-          // The row out is drawn from the buffer; the incoming row takes its slot.
-          const j = rng.int(cap);
-          put(buf.x, buf.y, j);
-          copyRow(blk.x, r, buf.x, j, wx);
-          copyRow(blk.y, r, buf.y, j, wy);
-        }
-        if (filled === batchSize) { yield { rows: filled, x: bx, y: by }; filled = 0; }
+      for (let r = 0; r < blk.rows;) {
+        r = mix.take(blk, r, rng);
+        if (mix.filled === batchSize) yield mix.batch();
       }
     }
     // The rows left in the buffer, in a random order.
-    const rest = rng.permutation(buf.n);
-    for (let k = 0; k < rest.length; k++) {
-      put(buf.x, buf.y, rest[k]!);
-      if (filled === batchSize) { yield { rows: filled, x: bx, y: by }; filled = 0; }
+    const rest = rng.permutation(mix.held);
+    for (let k = 0; k < rest.length;) {
+      k = mix.drain(rest, k);
+      if (mix.filled === batchSize) yield mix.batch();
     }
-    if (filled > 0) yield { rows: filled, x: bx, y: by };
+    if (mix.filled > 0) yield mix.batch();
+  }
+}
+
+/**
+ * tf.data's shuffle buffer and the batch it fills: each row out is drawn from the buffer, and the incoming
+ * row takes its slot (with no room, rows go straight to the batch, in order). Plain methods over typed
+ * arrays, so the per-row copies stay in optimized code.
+ */
+class ShuffleBuffer {
+  private readonly bx: Float32Array;
+  private readonly by: Float32Array;
+  private readonly x: Float32Array;
+  private readonly y: Float32Array;
+  /** Rows in the buffer, and in the batch being filled. */
+  held = 0;
+  filled = 0;
+
+  constructor(private readonly wx: number, private readonly wy: number, private readonly cap: number, private readonly batchSize: number) {
+    this.bx = new Float32Array(batchSize * wx);
+    this.by = new Float32Array(batchSize * wy);
+    this.x = new Float32Array(cap * wx);
+    this.y = new Float32Array(cap * wy);
+  }
+
+  /** Take a block's rows from row `r` on, until the block ends or the batch is full; the next row to take. */
+  take(blk: EncodedBlock, r: number, rng: Rng): number {
+    const { wx, wy, cap } = this;
+    for (; r < blk.rows; r++) {
+      if (cap === 0) this.put(blk.x, blk.y, r);
+      else if (this.held < cap) { copyRow(blk.x, r, this.x, this.held, wx); copyRow(blk.y, r, this.y, this.held, wy); this.held++; continue; }
+      else {
+        const j = rng.int(cap);
+        this.put(this.x, this.y, j);
+        copyRow(blk.x, r, this.x, j, wx);
+        copyRow(blk.y, r, this.y, j, wy);
+      }
+      if (this.filled === this.batchSize) return r + 1;
+    }
+    return r;
+  }
+
+  /** Move the buffer's rows `order[k…]` to the batch until it is full; the next k. */
+  drain(order: Int32Array, k: number): number {
+    for (; k < order.length; k++) {
+      this.put(this.x, this.y, order[k]!);
+      if (this.filled === this.batchSize) return k + 1;
+    }
+    return k;
+  }
+
+  /** The batch filled so far (its buffers are reused: valid until the next take). */
+  batch(): StreamBatch {
+    const rows = this.filled;
+    this.filled = 0;
+    return { rows, x: this.bx, y: this.by };
+  }
+
+  private put(x: Float32Array, y: Float32Array, r: number): void {
+    copyRow(x, r, this.bx, this.filled, this.wx);
+    copyRow(y, r, this.by, this.filled, this.wy);
+    this.filled++;
   }
 }
 

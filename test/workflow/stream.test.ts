@@ -308,3 +308,13 @@ test('Parquet (row group by row group) and Arrow (batch by batch, file and strea
     c.source.close();
   }
 });
+
+test('the data\'s part of a --memory budget is fixed by the budget, not by what the process holds (the same command trains the same model)', async () => {
+  const { dataMemory, RUNTIME_BYTES } = await import('../../cli/streamed.js');
+  const before = dataMemory(1024 ** 3);
+  const ballast = Array.from({ length: 8 }, () => new Float64Array(4 * 1024 ** 2).fill(1));
+  assert.equal(dataMemory(1024 ** 3), before);
+  assert.equal(before, 1024 ** 3 - RUNTIME_BYTES);
+  assert.equal(dataMemory(1024 ** 2), 1024 ** 2);
+  assert.ok(ballast.every((b) => b[0] === 1));
+});
