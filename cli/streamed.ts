@@ -80,7 +80,7 @@ export const RUNTIME_BYTES = 256 * 1024 ** 2;
 /**
  * The part of the process's budget the streamed run's rows may take: the budget less the runtime's
  * allowance (at least 1 MB). It is fixed by the budget alone, not by what the process holds when the run
- * starts, so the same command and seed train the same model every time (the shuffle buffer's size and
+ * starts, so the same command and seed train the same model every time (the shuffle window's size and
  * whether the rows are held both follow from it).
  */
 export function dataMemory(budget: number): number {

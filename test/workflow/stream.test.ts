@@ -117,7 +117,7 @@ test('streamed without shuffling, the model equals the in-memory one (splits, pr
   assert.equal(st.heldOut!.rows, mem.heldOut!.table.rows);
 });
 
-test('with a shuffle buffer that holds every training row, the streamed run equals the shuffled in-memory one', async () => {
+test('with a shuffle window that holds every training row, the streamed run equals the shuffled in-memory one', async () => {
   const c = await openTableCache(csv, {}, { dir: join(dir, 'cache-one-block'), blockRows: 1 << 16 });
   assert.equal(c.source.blockRows.length, 1);
   const mem = await trainHeldOut(await readTableFile(csv), options);
@@ -133,7 +133,7 @@ test('training rows held encoded in the arena give the shuffled in-memory model,
   assert.deepEqual(strip(held.pipeline.toFile()), strip(mem.pipeline.toFile()));
 });
 
-test('a small shuffle buffer over many blocks still mixes the rows and learns', async () => {
+test('a small shuffle window over many blocks still mixes the rows and learns', async () => {
   const c = await openTableCache(csv, {}, { dir: join(dir, 'cache-eq'), blockRows: 128 });
   const o = { ...options, epochs: 8 };
   const st = await trainStreamed(c.source, o, {}, {}, { shuffleBuffer: 200 });
@@ -142,6 +142,18 @@ test('a small shuffle buffer over many blocks still mixes the rows and learns', 
   assert.deepEqual(Array.from(st.pipeline.model.getWeights()), Array.from(again.pipeline.model.getWeights()), 'seeded: the same run twice');
   assert.notDeepEqual(Array.from(st.pipeline.model.getWeights()), Array.from(ordered.pipeline.model.getWeights()));
   assert.ok(st.heldOut!.evaluation.metrics.accuracy! > 0.85, `held-out accuracy ${st.heldOut!.evaluation.metrics.accuracy}`);
+  // A window of 200 rows and batches of 64: each window leaves 8 rows short of a batch, carried into the next,
+  // so every batch of an epoch but its last is full, and an epoch is every training row.
+  const sizes: number[][] = [];
+  const counted = await trainStreamed(c.source, { ...o, epochs: 2 }, {}, { onBatchEnd: (b) => { (sizes[b.epoch - 1] ??= []).push(b.rows); } }, { shuffleBuffer: 200 });
+  const prep = counted.pipeline.preprocessor;
+  const trainRows = counted.heldBytes / (4 * (prep.width + prep.outputWidth));
+  assert.ok(Number.isInteger(trainRows) && trainRows > 1000, String(trainRows));
+  assert.equal(sizes.length, 2);
+  for (const epoch of sizes) {
+    assert.equal(epoch.reduce((a, b) => a + b, 0), trainRows);
+    assert.ok(epoch.slice(0, -1).every((n) => n === 64), `batch sizes ${epoch.join(',')}`);
+  }
 });
 
 test('validation rows that stream give the losses held ones give', async () => {
