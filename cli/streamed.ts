@@ -109,6 +109,7 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
     throw e;
   }
   progress.note(cache.built ? `cache written: ${cache.path}` : `cache reused: ${cache.path}`);
+  if (budget.bytes - RUNTIME_BYTES < 1024 ** 2) progress.note(`${limit} is less than the runtime itself takes (about ${sizeText(RUNTIME_BYTES)}): the rows get the least (${sizeText(dataMemory(budget.bytes))}), and the process will hold more than the budget`);
   const controller = new AbortController();
   const stopOnInterrupt = onInterrupt(() => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); });
   const threads = o.threads ?? 1;

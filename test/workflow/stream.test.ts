@@ -188,6 +188,7 @@ test('mlpkit train streams past --memory: the model file equals the in-memory ru
   assert.equal(b.code, 0, b.err);
   assert.match(b.err, /needs more than --memory 1 MB in memory: it is read through an on-disk cache/);
   assert.match(b.err, /training rows stream from the cache each epoch/);
+  assert.match(b.err, /--memory 1 MB is less than the runtime itself takes \(about 256 MB\)/);
   assert.match(b.err, /cache written: /);
   const scores = (s: string): string => s.split('\n').find((l) => l.startsWith('trained'))!;
   assert.equal(scores(b.out), scores(a.out));
