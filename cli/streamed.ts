@@ -109,7 +109,8 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
     throw e;
   }
   progress.note(cache.built ? `cache written: ${cache.path}` : `cache reused: ${cache.path}`);
-  if (budget.bytes - RUNTIME_BYTES < 1024 ** 2) progress.note(`${limit} is less than the runtime itself takes (about ${sizeText(RUNTIME_BYTES)}): the rows get the least (${sizeText(dataMemory(budget.bytes))}), and the process will hold more than the budget`);
+  const memory = dataMemory(budget.bytes);
+  if (memory > budget.bytes - RUNTIME_BYTES) progress.note(`${limit} is less than the runtime itself takes (about ${sizeText(RUNTIME_BYTES)}): the rows get the least (${sizeText(memory)}), and the process will hold more than the budget`);
   const controller = new AbortController();
   const stopOnInterrupt = onInterrupt(() => { progress.note('\nstopping after this batch (Ctrl-C again to quit at once)'); controller.abort(); });
   const threads = o.threads ?? 1;
@@ -122,7 +123,6 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
   progress.trainStart(o.epochs);
   let outcome;
   try {
-    const memory = dataMemory(budget.bytes);
     const holdOut = o.testSize === undefined ? {} : { testSize: o.testSize };
     outcome = await trainStreamed(cache.source, workflowOptions(o), holdOut, hooks, { memory, encoder: encodedFileEncoder(cache.path, workerBlockEncoder(cache.path)) });
   } catch (e) {
@@ -133,7 +133,7 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
     cache.source.close();
   }
   const { pipeline, history } = outcome;
-  if (plan === 'over') progress.note(outcome.held ? `training rows held encoded in memory (${sizeText(outcome.heldBytes)}, within ${limit})` : `training rows stream from the cache each epoch (encoded, they would take more than half of the ${sizeText(dataMemory(budget.bytes))} ${limit} leaves the data beside the runtime)`);
+  if (plan === 'over') progress.note(outcome.held ? `training rows held encoded in memory (${sizeText(outcome.heldBytes)}, within ${limit})` : `training rows stream from the cache each epoch (encoded, they would take more than half of the ${sizeText(memory)} ${limit} leaves the data beside the runtime)`);
   noteTask(pipeline, o, progress);
   await writeAll([{ path: model, data: `${JSON.stringify(pipeline.toFile(), null, 1)}\n` }]);
   const findings = diagnose(history, { task: pipeline.task, model: pipeline.model, featureNames: pipeline.preprocessor.featureNames, ...(pipeline.options?.optimizer === undefined ? {} : { optimizer: pipeline.options.optimizer }) });

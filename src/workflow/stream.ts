@@ -283,9 +283,11 @@ class ShuffleWindow {
   private readonly xs: Slot;
   private readonly ys: Slot;
   private readonly perm: Int32Array;
+  private readonly kernels: Model['arena']['kernels'];
   private n = 0;
 
   constructor(model: Model, private readonly wx: number, private readonly wy: number, private readonly cap: number) {
+    this.kernels = model.arena.kernels;
     this.xs = model.arena.alloc(cap * wx);
     this.ys = model.arena.alloc(cap * wy);
     this.perm = new Int32Array(cap);
@@ -322,11 +324,8 @@ class ShuffleWindow {
     const { wx, wy } = this;
     const x = new Float32Array(k * wx);
     const y = new Float32Array(k * wy);
-    for (let i = 0; i < k; i++) {
-      const row = perm[from + i]!;
-      x.set(this.xs.a.subarray(row * wx, (row + 1) * wx), i * wx);
-      y.set(this.ys.a.subarray(row * wy, (row + 1) * wy), i * wy);
-    }
+    this.kernels.gatherRows(this.xs.a, perm, from, k, wx, x);
+    this.kernels.gatherRows(this.ys.a, perm, from, k, wy, y);
     this.xs.a.set(x, 0);
     this.ys.a.set(y, 0);
     this.n = k;

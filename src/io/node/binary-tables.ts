@@ -23,6 +23,12 @@ function parquetFields(schema: { children: readonly { element: SchemaElementLike
   });
 }
 
+/** The names of the fields read: the columns asked for (option columns), else all. */
+function namesRead(fields: readonly { name: string }[], options: ReadTableOptions): string[] {
+  const wanted = options.columns === undefined ? null : new Set(options.columns);
+  return fields.filter((f) => wanted === null || wanted.has(f.name)).map((f) => f.name);
+}
+
 interface SchemaElementLike { readonly name: string; readonly type?: string; readonly converted_type?: string; readonly logical_type?: { readonly type: string } }
 
 /** The columns' values of rows [rowStart, rowEnd) of a Parquet file (all rows without them), each as its pieces in row order. */
@@ -55,8 +61,7 @@ export async function parquetToTable(bytes: Uint8Array, source: string, options:
     throw new TableError(`${source}: not a readable Parquet file (${(e as Error).message})`, source);
   }
   const fields = parquetFields(hyparquet.parquetSchema(metadata), source);
-  const wanted = options.columns === undefined ? null : new Set(options.columns);
-  const pieces = await parquetPieces(hyparquet, buffer, metadata, fields.filter((f) => wanted === null || wanted.has(f.name)).map((f) => f.name), source);
+  const pieces = await parquetPieces(hyparquet, buffer, metadata, namesRead(fields, options), source);
   return tableFromTyped(source, 'parquet', fields.map((f) => ({ ...f, pieces: pieces.get(f.name) ?? [] })), Number(metadata.num_rows), options);
 }
 
@@ -82,8 +87,7 @@ async function* parquetFilePieces(path: string, source: string, options: ReadTab
     throw new TableError(`${source}: not a readable Parquet file (${(e as Error).message})`, source);
   }
   const fields = parquetFields(hyparquet.parquetSchema(metadata), source);
-  const wanted = options.columns === undefined ? null : new Set(options.columns);
-  const read = fields.filter((f) => wanted === null || wanted.has(f.name)).map((f) => f.name);
+  const read = namesRead(fields, options);
   let rowStart = 0;
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);

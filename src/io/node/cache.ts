@@ -187,10 +187,9 @@ async function streamFile(path: string, read: ReadTableOptions, total: number, s
     reader ??= csvReader(format, read, source, total, sink);
     return reader.finishStream();
   }
+  if (format !== 'parquet' && format !== 'arrow') return wholeFile(path, read, sink);
   let rows = 0;
-  const blocks = { blockRows: sink.blockRows, onBlock: (b: RawBlock): void => { rows += b.rows; sink.onBlock(b); onProgress?.({ bytes, totalBytes: total, rows }); } };
-  if (format === 'parquet' || format === 'arrow') return typedFileBlocks(format, path, source, read, blocks.blockRows, blocks.onBlock);
-  return wholeFile(path, read, sink);
+  return typedFileBlocks(format, path, source, read, sink.blockRows, (b) => { rows += b.rows; sink.onBlock(b); onProgress?.({ bytes, totalBytes: total, rows }); });
 }
 
 /** JSON lines: read whole (a column may first appear in any record), then written out in blocks. */
@@ -278,17 +277,14 @@ export class FileBlockSource implements BlockSource {
     if (c.type === 'empty') return null;
     const out = c.type === 'number' ? new Float64Array(this.summary.rows).fill(NaN) : new Int32Array(this.summary.rows).fill(-1);
     let row = 0;
-    for (const b of this.meta.blocks) {
-      if (b.present[j] === true) this.fill(out.subarray(row, row + b.rows), this.cellOffset(b, j));
-      row += b.rows;
-    }
+    this.meta.blocks.forEach((b, i) => { this.readBlockCells(i, j, out.subarray(row, row + b.rows)); row += b.rows; });
     return out;
   }
 
   readLines(): Int32Array {
     const out = new Int32Array(this.summary.rows);
     let row = 0;
-    for (const b of this.meta.blocks) { this.fill(out.subarray(row, row + b.rows), b.offset); row += b.rows; }
+    this.meta.blocks.forEach((b, i) => { this.readBlockLines(i, out.subarray(row, row + b.rows)); row += b.rows; });
     return out;
   }
 
