@@ -1,6 +1,6 @@
 /**
- * predict and evaluate a block of rows at a time: the data file is read in blocks (CSV and TSV stream; other
- * formats are read whole), each block predicted as it comes, and the predictions written as they are made
+ * predict and evaluate a block of rows at a time: the data file is read in blocks (CSV, TSV, Parquet and Arrow
+ * stream; JSON lines is read whole), each block predicted as it comes, and the predictions written as they are made
  * (CSV, TSV, JSON lines), so memory holds one block whatever the file's size. The output file is written
  * atomically: all of it, or nothing.
  */
@@ -10,7 +10,8 @@ import { readTableFileBlocks, encodeTable } from '../src/io/node/read-table.js';
 import { writeFileAtomicWith } from '../src/io/node/files.js';
 import { formatOfName } from '../src/table/read.js';
 import { TableError, type Table, type TableFormat } from '../src/table/types.js';
-import { BlockScores, SCORE_ROWS } from '../src/workflow/stream.js';
+import { BlockScores, SCORE_ROWS, UnseenLevels } from '../src/workflow/stream.js';
+import { noteUnseen } from './train.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
 import { CliError } from './errors.js';
 import { trainingHints, type LoadedModel } from './model-io.js';
@@ -29,10 +30,14 @@ export function streamsOut(outPath: string | null): boolean {
 
 /** Read the data file for the model a block at a time; a table error is reported as the command reports it. */
 async function eachBlock(dataPath: string, m: LoadedModel, progress: Progress, phase: 'predicting' | 'scoring', decimal: '.' | ',' | undefined, onBlock: (t: Table) => Promise<void> | void): Promise<number> {
-  const report = progress.phase(phase, dataPath === '-' ? 'stdin' : basename(dataPath));
+  const file = dataPath === '-' ? 'stdin' : basename(dataPath);
+  const report = progress.phase(phase, file);
+  // A model trained with unknown: 'ignore' encodes a level it never saw as all zeros: say which, and how many rows.
+  const unseen = m.pipeline.preprocessor.unknown === 'ignore' ? new UnseenLevels() : null;
   try {
-    const rows = await readTableFileBlocks(dataPath, { types: m.pipeline.preprocessor.readTypes, ...(decimal === undefined ? {} : { decimal }), onProgress: report }, BLOCK_ROWS, onBlock);
+    const rows = await readTableFileBlocks(dataPath, { types: m.pipeline.preprocessor.readTypes, ...(decimal === undefined ? {} : { decimal }), onProgress: report }, BLOCK_ROWS, (t) => { unseen?.add(m.pipeline, t); return onBlock(t); });
     progress.phaseDone();
+    noteUnseen(`rows of ${file}`, unseen?.list() ?? [], phase === 'predicting' ? 'predicted' : 'scored', progress);
     return rows;
   } catch (e) {
     progress.phaseDone('failed');

@@ -21,7 +21,7 @@ import { CliError, usageError } from './errors.js';
 import { checkModelMemory, writeAll } from './model-io.js';
 import { onInterrupt } from './io.js';
 import type { Progress } from './progress.js';
-import { noteTask, printResult, workflowOptions, type TrainOptions, type TrainResult } from './train.js';
+import { noteTask, noteUnseen, printResult, workflowOptions, type TrainOptions, type TrainResult } from './train.js';
 
 /** A size as --memory reads it (powers of 1024): 256 MB, 1.5 GB. */
 const sizeText = (b: number): string => (b >= 1024 ** 3 ? `${Number((b / 1024 ** 3).toFixed(1))} GB` : `${Math.round(b / 1024 ** 2)} MB`);
@@ -135,6 +135,7 @@ export async function trainStreamedFile(dataPath: string, o: TrainOptions, model
   const { pipeline, history } = outcome;
   if (plan === 'over') progress.note(outcome.held ? `training rows held encoded in memory (${sizeText(outcome.heldBytes)}, within ${limit})` : `training rows stream from the cache each epoch (encoded, they would take more than half of the ${sizeText(memory)} ${limit} leaves the data beside the runtime)`);
   noteTask(pipeline, o, progress);
+  noteUnseen('held-out rows', outcome.heldOut?.unseen ?? [], 'scored', progress);
   await writeAll([{ path: model, data: `${JSON.stringify(pipeline.toFile(), null, 1)}\n` }]);
   const findings = diagnose(history, { task: pipeline.task, model: pipeline.model, featureNames: pipeline.preprocessor.featureNames, ...(pipeline.options?.optimizer === undefined ? {} : { optimizer: pipeline.options.optimizer }) });
   const sampled = outcome.heldOut !== null && outcome.scored.heldOut < outcome.heldOut.rows;

@@ -254,9 +254,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
   }
   const t = pipeline.preprocessor.target;
   noteTask(pipeline, o, progress);
-  for (const u of outcome.heldOut?.unseen ?? []) {
-    progress.note(`held-out rows: ${u.rows} hold levels of '${u.column}' never seen in training (${u.levels.slice(0, 5).map((l) => `'${l}'`).join(', ')}${u.levels.length > 5 ? ', …' : ''}); scored with those one-hot columns all zero`);
-  }
+  noteUnseen('held-out rows', outcome.heldOut?.unseen ?? [], 'scored', progress);
   const findings = diagnose(history, {
     task: t.task, model: pipeline.model, x: outcome.x, y: outcome.y.y, featureNames: pipeline.preprocessor.featureNames,
     ...(pipeline.options?.optimizer === undefined ? {} : { optimizer: pipeline.options.optimizer }),
@@ -273,6 +271,13 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
 }
 
 /** Say which task the target was read as, when the user did not say. */
+/** One note per column whose rows hold levels never seen in training (what `done` says was done with them: scored, predicted). */
+export function noteUnseen(where: string, unseen: readonly { column: string; levels: readonly string[]; rows: number }[], done: string, progress: Progress): void {
+  for (const u of unseen) {
+    progress.note(`${where}: ${u.rows} hold levels of '${u.column}' never seen in training (${u.levels.slice(0, 5).map((l) => `'${l}'`).join(', ')}${u.levels.length > 5 ? ', …' : ''}); ${done} with those one-hot columns all zero`);
+  }
+}
+
 export function noteTask(pipeline: Pipeline, o: TrainOptions, progress: Progress): void {
   const t = pipeline.preprocessor.target;
   if (t.task !== 'regression' && o.task === undefined) {

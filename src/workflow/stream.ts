@@ -458,7 +458,7 @@ function scoreBlocks(src: BlockSource, roles: Uint8Array, p: Pipeline, heldOut: 
   const lenient = p.with({ preprocessor: p.preprocessor.withUnknown('ignore') });
   const test = new BlockScores();
   const train = new BlockScores();
-  const unseen = new Map<string, { levels: Set<string>; rows: number }>();
+  const unseen = new UnseenLevels();
   const starts = blockStarts(src);
   src.blockRows.forEach((rows, b) => {
     const whole = blockTable(src.summary, src.readBlock(b));
@@ -466,12 +466,7 @@ function scoreBlocks(src: BlockSource, roles: Uint8Array, p: Pipeline, heldOut: 
     if (t.length > 0) {
       const part = takeTableRows(whole, t);
       test.add(lenient, part);
-      for (const u of p.preprocessor.unseenLevels(part)) {
-        const e = unseen.get(u.column) ?? { levels: new Set<string>(), rows: 0 };
-        u.levels.forEach((l) => e.levels.add(l));
-        e.rows += u.rows;
-        unseen.set(u.column, e);
-      }
+      unseen.add(p, part);
     }
     const kept = new Int32Array(rows - t.length);
     for (let i = 0, k = 0, j = 0; i < rows; i++) { if (j < t.length && t[j] === i) { j++; continue; } kept[k++] = i; }
@@ -479,7 +474,26 @@ function scoreBlocks(src: BlockSource, roles: Uint8Array, p: Pipeline, heldOut: 
   });
   return {
     heldOut: heldOut ? test.evaluate(p) : null, training: train.evaluate(p), scored: { heldOut: test.kept, training: train.kept },
-    unseen: [...unseen].map(([column, e]) => ({ column, levels: [...e.levels], rows: e.rows })),
+    unseen: unseen.list(),
   };
+}
+
+/** Category levels a model never saw in training, tallied over blocks: per column, the levels and the rows holding one. */
+export class UnseenLevels {
+  private readonly columns = new Map<string, { levels: Set<string>; rows: number }>();
+
+  /** Tally a block's rows. */
+  add(p: Pipeline, t: Table): void {
+    for (const u of p.preprocessor.unseenLevels(t)) {
+      const e = this.columns.get(u.column) ?? { levels: new Set<string>(), rows: 0 };
+      u.levels.forEach((l) => e.levels.add(l));
+      e.rows += u.rows;
+      this.columns.set(u.column, e);
+    }
+  }
+
+  list(): { column: string; levels: string[]; rows: number }[] {
+    return [...this.columns].map(([column, e]) => ({ column, levels: [...e.levels], rows: e.rows }));
+  }
 }
 

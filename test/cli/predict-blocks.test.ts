@@ -92,3 +92,28 @@ test('mlpkit evaluate over several blocks gives the library\'s scores on the who
   const ev = pipeline.evaluate(await readTableFile(data, { types: pipeline.preprocessor.readTypes }));
   for (const k of Object.keys(ev.metrics)) assert.equal(got[k], ev.metrics[k], k);
 });
+
+test('a model trained with --unknown ignore says, after predict and evaluate, how many rows held a level it never saw', async () => {
+  const small = join(dir, 'small.csv');
+  const lines = ['x1,kind,y'];
+  const rng = new Rng(4);
+  for (let i = 0; i < 300; i++) { const a = rng.normal(); const kind = ['p', 'q'][i % 2]!; lines.push(`${a.toFixed(3)},${kind},${a > 0 ? 'yes' : 'no'}`); }
+  writeFileSync(small, `${lines.join('\n')}\n`);
+  const fresh = join(dir, 'fresh.csv');
+  writeFileSync(fresh, 'x1,kind,y\n0.5,p,yes\n-0.2,z,no\n0.1,w,yes\n0.3,z,yes\n');
+  const ignoring = join(dir, 'ignoring.json');
+  assert.equal((await runMlpkit('train', small, '--target', 'y', '--epochs', '2', '--unknown', 'ignore', '--out', ignoring)).code, 0);
+  const p = await runMlpkit('predict', ignoring, fresh, '--out', join(dir, 'fresh-pred.csv'));
+  assert.equal(p.code, 0, p.err);
+  assert.match(p.err, /rows of fresh\.csv: 3 hold levels of 'kind' never seen in training \('z', 'w'\); predicted with those one-hot columns all zero/);
+  const e = await runMlpkit('evaluate', ignoring, fresh);
+  assert.equal(e.code, 0, e.err);
+  assert.match(e.err, /rows of fresh\.csv: 3 hold levels of 'kind' never seen in training \('z', 'w'\); scored with those one-hot columns all zero/);
+  // A model without the option refuses the level, naming it, as before.
+  const strict = join(dir, 'strict.json');
+  assert.equal((await runMlpkit('train', small, '--target', 'y', '--epochs', '2', '--out', strict)).code, 0);
+  const refused = await runMlpkit('predict', strict, fresh);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.err, /category 'z' was not in the training data/);
+  assert.doesNotMatch(refused.err, /never seen in training \(/);
+});
