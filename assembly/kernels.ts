@@ -537,31 +537,42 @@ export function biasAct(I: usize, b: usize, O: usize, m: i32, n: i32, act: i32):
 // ---------------------------------------------------------------------------------------------
 // Reductions accumulate in float64 (f64x2), as the TypeScript reference does.
 
-export function sumSq(x: usize, len: i32): f64 {
-  let acc = f64x2.splat(0);
+// Four independent f64x2 sums (eight floats a step): one chain would wait on each add's latency.
+
+@inline function sq(v: v128): v128 {
+  const lo = f64x2.promote_low_f32x4(v);
+  const hi = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
+  return f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi));
+}
+
+@inline function ab(v: v128): v128 {
+  const a = f32x4.abs(v);
+  return f64x2.add(f64x2.promote_low_f32x4(a), f64x2.promote_low_f32x4(i32x4.shuffle(a, a, 2, 3, 0, 1)));
+}
+
+@inline function sumOf(x: usize, len: i32, square: bool): f64 {
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
   let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    const v = v128.load(x + <usize>i * 4);
-    const lo = f64x2.promote_low_f32x4(v);
-    const hi = f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1));
-    acc = f64x2.add(acc, f64x2.add(f64x2.mul(lo, lo), f64x2.mul(hi, hi)));
+  for (; i + 16 <= len; i += 16) {
+    const p = x + <usize>i * 4;
+    if (square) {
+      a0 = f64x2.add(a0, sq(v128.load(p))); a1 = f64x2.add(a1, sq(v128.load(p, 16)));
+      a2 = f64x2.add(a2, sq(v128.load(p, 32))); a3 = f64x2.add(a3, sq(v128.load(p, 48)));
+    } else {
+      a0 = f64x2.add(a0, ab(v128.load(p))); a1 = f64x2.add(a1, ab(v128.load(p, 16)));
+      a2 = f64x2.add(a2, ab(v128.load(p, 32))); a3 = f64x2.add(a3, ab(v128.load(p, 48)));
+    }
   }
+  for (; i + 4 <= len; i += 4) a0 = f64x2.add(a0, square ? sq(v128.load(x + <usize>i * 4)) : ab(v128.load(x + <usize>i * 4)));
+  const acc = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
   let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; i < len; i++) { const v = <f64>f32.load(x + <usize>i * 4); s += v * v; }
+  for (; i < len; i++) { const v = <f64>f32.load(x + <usize>i * 4); s += square ? v * v : Math.abs(v); }
   return s;
 }
 
-export function sumAbs(x: usize, len: i32): f64 {
-  let acc = f64x2.splat(0);
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    const v = f32x4.abs(v128.load(x + <usize>i * 4));
-    acc = f64x2.add(acc, f64x2.add(f64x2.promote_low_f32x4(v), f64x2.promote_low_f32x4(i32x4.shuffle(v, v, 2, 3, 0, 1))));
-  }
-  let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
-  for (; i < len; i++) s += Math.abs(<f64>f32.load(x + <usize>i * 4));
-  return s;
-}
+export function sumSq(x: usize, len: i32): f64 { return sumOf(x, len, true); }
+
+export function sumAbs(x: usize, len: i32): f64 { return sumOf(x, len, false); }
 
 /** One Adam step (see Kernels.adamStep): f32x4 over the flat parameter buffer, moments in place. */
 export function adamStep(len: i32, params: usize, grads: usize, m: usize, v: usize, stepSize: f32,

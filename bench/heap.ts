@@ -24,8 +24,6 @@ const x = new Float32Array(n * 784);
 for (let i = 0; i < x.length; i += 7) x[i] = rng.uniform();
 const y = new Float32Array(n * 10);
 for (let i = 0; i < n; i++) y[i * 10 + (i % 10)] = 1;
-const X = model.resident(x);
-const Y = model.resident(y);
 const rule = { kind: 'adam', learningRate: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 const state = initOptimizer(rule, model.paramBuffer.length, model.arena);
 const perm = rng.permutation(n);
@@ -36,8 +34,8 @@ let m = 128;
 
 // The step's calls, in order.
 const calls: [string, () => void][] = [
-  ['gatherInputRows', () => model.gatherInputRows(X.a, perm, start, m)],
-  ['gatherTargetRows', () => model.gatherTargetRows(Y.a, perm, start, m)],
+  ['gatherInputRows', () => model.gatherInputRows(x, perm, start, m)],
+  ['gatherTargetRows', () => model.gatherTargetRows(y, perm, start, m)],
   ['forwardRows', () => { model.forwardRows(m, train); }],
   ['lossOnTargets', () => { model.lossOnTargets(m); }],
   ['zeroGrad', () => model.zeroGrad()],

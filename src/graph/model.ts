@@ -94,7 +94,6 @@ export class Model {
   private hasTargets = false;
   private hasWeights = false;
   private defaultRng = new Rng(0);
-  private readonly residentTables = new WeakMap<Vec, Slot>();
   /** One context object reused by every pass, so the training step allocates nothing. */
   private readonly ctx: { mode: Mode; m: number; rng: Rng } = { mode: 'eval', m: 0, rng: this.defaultRng };
 
@@ -167,21 +166,6 @@ export class Model {
   gatherInputRows(data: Vec, idx: Int32Array, start: number, m: number): void {
     this.compile(m);
     this.arena.kernels.gatherRows(data, idx, start, m, this.inputSize, this.input.O.a);
-  }
-
-  /**
-   * A copy of a row-major table inside the model's arena (made once per table), so that batch gathers
-   * from it run as in-memory copies of the backend (for WebAssembly: no copy across the JS boundary).
-   * Read `.a` afresh before each use: the arena may move when it grows.
-   */
-  resident(data: Vec): Slot {
-    let slot = this.residentTables.get(data);
-    if (slot === undefined) {
-      slot = this.arena.alloc(data.length);
-      slot.a.set(data);
-      this.residentTables.set(data, slot);
-    }
-    return slot;
   }
 
   /** Run the graph on the rows already in the input buffer. Returns the output (m × outputs) as a view. */
@@ -407,14 +391,13 @@ export class Model {
       const O = n.O.a;
       const w = n.width;
       const act = n.activation.act;
+      // The derivative of each column, once (softmax: the diagonal of its Jacobian, O(1 − O)).
+      const fs = Array.from({ length: w }, (_, j) => (act.type === 'uniform' ? act.f : act.type === 'perUnit' ? ACTIVATIONS[act.names[j]!] : null));
       let s = 0;
-      for (let i = 0; i < m; i++) {
-        for (let j = 0; j < w; j++) {
-          const f = act.type === 'uniform' ? act.f : act.type === 'perUnit' ? ACTIVATIONS[act.names[j]!] : null;
-          const idx = i * w + j;
-          // Softmax: the diagonal of its Jacobian, O(1 − O).
-          s += f === null ? O[idx]! * (1 - O[idx]!) : Math.abs(f.df(I[idx]!, O[idx]!));
-        }
+      for (let j = 0; j < w; j++) {
+        const f = fs[j] ?? null;
+        if (f === null) for (let idx = j; idx < m * w; idx += w) s += O[idx]! * (1 - O[idx]!);
+        else for (let idx = j; idx < m * w; idx += w) s += Math.abs(f.df(I[idx]!, O[idx]!));
       }
       out.push({ layer: n.name, value: m * w === 0 ? 0 : s / (m * w) });
     }

@@ -236,9 +236,9 @@ function nonFinite(run: Run, epoch: number, batch: number, r: Extract<StepResult
 
 interface EpochSums { lossSum: number; rows: number; batches: number; stop: StopReason | null }
 
-/** The epoch's batches: slices of the shuffled order over the training table (resident in the arena), or the stream's. */
+/** The epoch's batches: slices of the shuffled order over the training table, or the stream's. */
 function* epochBatches(run: Run): Generator<Batch> {
-  const { model, train, stream, perm, batchSize } = run;
+  const { train, stream, perm, batchSize } = run;
   if (stream !== null) {
     for (const b of stream.epoch(run.rng, run.c.shuffle, batchSize)) {
       yield { x: b.x, y: b.y, order: b.order ?? perm, start: b.start ?? 0, rows: b.rows, weights: b.weights };
@@ -247,11 +247,9 @@ function* epochBatches(run: Run): Generator<Batch> {
   }
   const n = train!.x.rows;
   if (run.c.shuffle) run.rng.permutation(n, perm);
-  // The training table inside the model's arena: batch gathers become in-memory copies.
-  const xRes = model.resident(train!.x.data);
-  const yRes = model.resident(train!.y.data);
+  // Gathered straight from the caller's table (row block copies): no second copy of it in the arena.
   for (let start = 0; start < n; start += batchSize) {
-    yield { x: xRes.a, y: yRes.a, order: perm, start, rows: Math.min(batchSize, n - start), weights: train!.w ?? undefined };
+    yield { x: train!.x.data, y: train!.y.data, order: perm, start, rows: Math.min(batchSize, n - start), weights: train!.w ?? undefined };
   }
 }
 

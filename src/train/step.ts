@@ -18,7 +18,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 
 /** The rows order[start .. start + rows) of row-major tables x (inputs) and y (targets). */
 export interface Batch {
-  /** N × model.inputSize, row-major (ideally `model.resident(table).a`: gathers then stay in the arena). */
+  /** N × model.inputSize, row-major. */
   readonly x: Vec;
   /** N × model.outputSize, row-major. */
   readonly y: Vec;

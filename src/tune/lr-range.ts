@@ -118,12 +118,10 @@ export async function lrRangeTest(model: Model, data: FitData, options: LrRangeO
 function epochLoss(model: Model, opt: Optimizer, d: Prepared, batchSize: number, rng: Rng): number {
   const n = d.x.rows;
   const order = rng.permutation(n);
-  const x = model.resident(d.x.data);
-  const y = model.resident(d.y.data);
   let sum = 0;
   for (let start = 0; start < n; start += batchSize) {
     const rows = Math.min(batchSize, n - start);
-    const r = trainStep(model, opt, { x: x.a, y: y.a, order, start, rows, weights: d.w ?? undefined }, { rng });
+    const r = trainStep(model, opt, { x: d.x.data, y: d.y.data, order, start, rows, weights: d.w ?? undefined }, { rng });
     if (!r.ok) return NaN;
     sum += r.loss * rows;
   }

@@ -54,15 +54,13 @@ function train(backend: Backend): { params: Float32Array; loss: number } {
   const x = Float32Array.from({ length: 40 * 12 }, () => rng.normal());
   const y = new Float32Array(40 * 3);
   for (let i = 0; i < 40; i++) y[i * 3 + rng.int(3)] = 1;
-  const X = model.resident(x);
-  const Y = model.resident(y);
   const rule = { kind: 'adam', learningRate: 0.01 } as const;
   const state = initOptimizer(rule, model.paramBuffer.length, model.arena);
   const idx = Int32Array.from({ length: 40 }, (_, i) => i);
   let loss = 0;
   for (let t = 1; t <= 10; t++) {
-    model.gatherInputRows(X.a, idx, 0, 40);
-    model.gatherTargetRows(Y.a, idx, 0, 40);
+    model.gatherInputRows(x, idx, 0, 40);
+    model.gatherTargetRows(y, idx, 0, 40);
     model.forwardRows(40, { mode: 'train', rng });
     loss = model.lossOnTargets(40);
     model.zeroGrad();
