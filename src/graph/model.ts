@@ -395,9 +395,10 @@ export class Model {
       const fs = Array.from({ length: w }, (_, j) => (act.type === 'uniform' ? act.f : act.type === 'perUnit' ? ACTIVATIONS[act.names[j]!] : null));
       let s = 0;
       for (let j = 0; j < w; j++) {
-        const f = fs[j] ?? null;
-        if (f === null) for (let idx = j; idx < m * w; idx += w) s += O[idx]! * (1 - O[idx]!);
-        else for (let idx = j; idx < m * w; idx += w) s += Math.abs(f.df(I[idx]!, O[idx]!));
+        const f = fs[j];
+        if (f === null) { for (let idx = j; idx < m * w; idx += w) s += O[idx]! * (1 - O[idx]!); continue; }
+        const df = f!.df;
+        for (let idx = j; idx < m * w; idx += w) s += Math.abs(df(I[idx]!, O[idx]!));
       }
       out.push({ layer: n.name, value: m * w === 0 ? 0 : s / (m * w) });
     }
