@@ -3,7 +3,7 @@
     {
       "target_name": "mlpkit_native",
       "sources": ["src/addon.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra"],
+      "cflags": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-Wall", "-Wextra"],
       "conditions": [
         ["OS == 'mac'", {
           "defines": ["MLPKIT_ACCELERATE", "ACCELERATE_NEW_LAPACK"],

@@ -6,3 +6,13 @@ export function setThreads(n: number): void;
 export function threads(): number;
 /** The BLAS's build description (OpenBLAS: its config and the core kernel it picked). */
 export function config(): string;
+/**
+ * The WebAssembly module's Adam step on `buffer` (byte offsets), bit for bit as the module rounds it:
+ * `fused` for its relaxed-SIMD build.
+ */
+export function adamStep(buffer: ArrayBuffer, fused: boolean, len: number, params: number, grads: number, m: number, v: number,
+                         stepSize: number, beta1: number, beta2: number, epsilon: number, sqrtC2: number): void;
+/** Σx² of `len` float32s at byte offset `x`, in float64, summed in the module's order. */
+export function sumSq(buffer: ArrayBuffer, x: number, len: number): number;
+/** Σ|x|, as sumSq. */
+export function sumAbs(buffer: ArrayBuffer, x: number, len: number): number;

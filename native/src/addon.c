@@ -8,7 +8,17 @@
  *     C ← α·op(A)·op(B) + β·C, row-major; A, B, C byte offsets into buffer (4-byte aligned).
  *   setThreads(n), threads()   the BLAS's own thread count (OpenBLAS; Accelerate decides alone: 1)
  *   config()                   the BLAS's build description (OpenBLAS: config and the core it picked)
+ *   adamStep(buffer, fused, len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2)
+ *     the WebAssembly module's Adam step on the same memory, rounded as it rounds (fused: its relaxed-SIMD
+ *     build, one fused multiply-add where that build has one; else a product then a sum), bit for bit
+ *   sumSq(buffer, x, len), sumAbs(buffer, x, len)
+ *     Σx², Σ|x| in float64, summed in the WebAssembly module's order (eight lanes), so bit for bit its sums
+ *
+ * The element kernels are compiled three times (AVX-512, AVX2 with FMA, and the baseline) and the addon
+ * picks, when it loads, the one the processor runs. Floating-point contraction is off (binding.gyp): every fused
+ * multiply-add is an explicit fmaf, so each clone rounds exactly as the others and as the wasm kernels.
  */
+#include <math.h>
 #include <node_api.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -113,12 +123,184 @@ static napi_value Config(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* ---- element kernels on the arena ------------------------------------------------------------- */
+
+/*
+ * Each element kernel is compiled for AVX-512, for AVX2 with FMA, and for the baseline; `pick` chooses
+ * by the processor's own feature bits (not by a named architecture: virtual machines often hide a feature
+ * such as RDRAND that a named architecture implies, which would drop them to the baseline).
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define VARIANTS(DEFINE) \
+  DEFINE(avx512, __attribute__((target("avx512f,avx512vl,avx2,fma")))) \
+  DEFINE(avx2, __attribute__((target("avx2,fma")))) \
+  DEFINE(base, )
+#define PICK(NAME) (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") ? NAME##_avx512 \
+    : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? NAME##_avx2 : NAME##_base)
+#else
+#define VARIANTS(DEFINE) DEFINE(base, )
+#define PICK(NAME) NAME##_base
+#endif
+
+/* The four-lane body of the wasm adamStep; `fused` is a constant at each call site. */
+static inline __attribute__((always_inline)) void adam_lanes(int fused, size_t n4, float *restrict p,
+    const float *restrict g, float *restrict m, float *restrict v, float step, float b1, float b2,
+    float eps, float inv) {
+  const float c1 = 1.0f - b1, c2 = 1.0f - b2;
+  for (size_t i = 0; i < n4; i++) {
+    const float gi = g[i];
+    const float mi = fused ? fmaf(b1, m[i], c1 * gi) : b1 * m[i] + c1 * gi;
+    const float vi = fused ? fmaf(b2, v[i], c2 * (gi * gi)) : b2 * v[i] + c2 * (gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    const float den = fused ? fmaf(sqrtf(vi), inv, eps) : sqrtf(vi) * inv + eps;
+    p[i] = p[i] - (step * mi) / den;
+  }
+}
+
+typedef void adam_fn(size_t, float *restrict, const float *restrict, float *restrict, float *restrict,
+                     float, float, float, float, float);
+#define ADAM(SUFFIX, TARGET)                                                                                  \
+  TARGET static void adam_fused_##SUFFIX(size_t n4, float *restrict p, const float *restrict g,              \
+      float *restrict m, float *restrict v, float step, float b1, float b2, float eps, float inv) {          \
+    adam_lanes(1, n4, p, g, m, v, step, b1, b2, eps, inv);                                                  \
+  }                                                                                                         \
+  TARGET static void adam_plain_##SUFFIX(size_t n4, float *restrict p, const float *restrict g,              \
+      float *restrict m, float *restrict v, float step, float b1, float b2, float eps, float inv) {          \
+    adam_lanes(0, n4, p, g, m, v, step, b1, b2, eps, inv);                                                  \
+  }
+VARIANTS(ADAM)
+static adam_fn *adam_fused = NULL, *adam_plain = NULL;
+
+static void adam(int fused, size_t len, float *p, const float *g, float *m, float *v, float step,
+                 float b1, float b2, float eps, float sqrtC2) {
+  const size_t n4 = len & ~(size_t)3;
+  (fused ? adam_fused : adam_plain)(n4, p, g, m, v, step, b1, b2, eps, 1.0f / sqrtC2);
+  /* The wasm module's scalar tail: no fused step there, and a division by √(1 − β₂ᵗ). */
+  for (size_t i = n4; i < len; i++) {
+    const float mi = b1 * m[i] + (1.0f - b1) * g[i];
+    const float vi = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = p[i] - step * mi / (sqrtf(vi) / sqrtC2 + eps);
+  }
+}
+
+/*
+ * The wasm sumOf's order: eight float64 lanes a[0..7]; a block of sixteen floats x[0..15] adds
+ * x[4q + l] ∘ x[4q + l + 2] to lane 2q + l (q < 4, l < 2), a block of four the same into lanes 0 and 1;
+ * then ((a0 + a2) + (a4 + a6)) + ((a1 + a3) + (a5 + a7)), then the last floats one by one.
+ */
+#define SUM_OF(NAME, OP, TARGET)                                                                     \
+  TARGET static double NAME(const float *restrict x, size_t len) {                                  \
+    double a[8] = {0, 0, 0, 0, 0, 0, 0, 0};                                                         \
+    size_t i = 0;                                                                                   \
+    for (; i + 16 <= len; i += 16)                                                                  \
+      for (int q = 0; q < 4; q++)                                                                   \
+        for (int l = 0; l < 2; l++) a[2 * q + l] += OP(x[i + 4 * q + l]) + OP(x[i + 4 * q + l + 2]); \
+    for (; i + 4 <= len; i += 4)                                                                    \
+      for (int l = 0; l < 2; l++) a[l] += OP(x[i + l]) + OP(x[i + l + 2]);                          \
+    double s = ((a[0] + a[2]) + (a[4] + a[6])) + ((a[1] + a[3]) + (a[5] + a[7]));                    \
+    for (; i < len; i++) s += OP(x[i]);                                                             \
+    return s;                                                                                       \
+  }
+#define SQ(f) ((double)(f) * (double)(f))
+#define ABS(f) fabs((double)(f))
+#define SUMS(SUFFIX, TARGET) SUM_OF(sum_sq_##SUFFIX, SQ, TARGET) SUM_OF(sum_abs_##SUFFIX, ABS, TARGET)
+VARIANTS(SUMS)
+typedef double sum_fn(const float *, size_t);
+static sum_fn *sum_sq = NULL, *sum_abs = NULL;
+
+/* The variants this processor runs (once, when the addon loads). */
+static void pick_variants(void) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init();
+#endif
+  adam_fused = PICK(adam_fused);
+  adam_plain = PICK(adam_plain);
+  sum_sq = PICK(sum_sq);
+  sum_abs = PICK(sum_abs);
+}
+
+/* The float32 array of `len` elements at byte offset argv[at] of the ArrayBuffer argv[0], or NULL (thrown). */
+static float *arena_floats(napi_env env, napi_value *argv, int at, size_t len) {
+  void *base = NULL;
+  size_t bytes = 0;
+  uint32_t offset = 0;
+  if (napi_get_arraybuffer_info(env, argv[0], &base, &bytes) != napi_ok ||
+      napi_get_value_uint32(env, argv[at], &offset) != napi_ok) {
+    napi_throw_type_error(env, NULL, "mlpkit native: expected an ArrayBuffer and byte offsets");
+    return NULL;
+  }
+  if ((offset & 3) != 0) {
+    napi_throw_range_error(env, NULL, "mlpkit native: operand not 4-byte aligned");
+    return NULL;
+  }
+  if ((uint64_t)offset + 4 * (uint64_t)len > bytes) {
+    napi_throw_range_error(env, NULL, "mlpkit native: operand outside its buffer");
+    return NULL;
+  }
+  return (float *)((char *)base + offset);
+}
+
+static napi_value AdamStep(napi_env env, napi_callback_info info) {
+  size_t argc = 12;
+  napi_value argv[12];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 12) {
+    napi_throw_type_error(env, NULL, "mlpkit native: adamStep takes 12 arguments");
+    return NULL;
+  }
+  bool fused = false;
+  int32_t len = 0;
+  double h[5];
+  CHECK(env, napi_get_value_bool(env, argv[1], &fused));
+  CHECK(env, napi_get_value_int32(env, argv[2], &len));
+  for (int i = 0; i < 5; i++) CHECK(env, napi_get_value_double(env, argv[7 + i], &h[i]));
+  if (len <= 0) return NULL;
+  float *p = arena_floats(env, argv, 3, (size_t)len);
+  float *g = p == NULL ? NULL : arena_floats(env, argv, 4, (size_t)len);
+  float *m = g == NULL ? NULL : arena_floats(env, argv, 5, (size_t)len);
+  float *v = m == NULL ? NULL : arena_floats(env, argv, 6, (size_t)len);
+  if (v == NULL) return NULL;
+  adam(fused, (size_t)len, p, g, m, v, (float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4]);
+  return NULL;
+}
+
+static napi_value sum_call(napi_env env, napi_callback_info info, double (*sum)(const float *, size_t)) {
+  size_t argc = 3;
+  napi_value argv[3];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  int32_t len = 0;
+  if (argc != 3) {
+    napi_throw_type_error(env, NULL, "mlpkit native: a sum takes 3 arguments");
+    return NULL;
+  }
+  CHECK(env, napi_get_value_int32(env, argv[2], &len));
+  double s = 0;
+  if (len > 0) {
+    const float *x = arena_floats(env, argv, 1, (size_t)len);
+    if (x == NULL) return NULL;
+    s = sum(x, (size_t)len);
+  }
+  napi_value out;
+  CHECK(env, napi_create_double(env, s, &out));
+  return out;
+}
+
+static napi_value SumSq(napi_env env, napi_callback_info info) { return sum_call(env, info, sum_sq); }
+static napi_value SumAbs(napi_env env, napi_callback_info info) { return sum_call(env, info, sum_abs); }
+
 static napi_value Init(napi_env env, napi_value exports) {
+  pick_variants();
   napi_property_descriptor props[] = {
     {"sgemm", NULL, Sgemm, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},
     {"threads", NULL, Threads, NULL, NULL, NULL, napi_default, NULL},
     {"config", NULL, Config, NULL, NULL, NULL, napi_default, NULL},
+    {"adamStep", NULL, AdamStep, NULL, NULL, NULL, napi_default, NULL},
+    {"sumSq", NULL, SumSq, NULL, NULL, NULL, napi_default, NULL},
+    {"sumAbs", NULL, SumAbs, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

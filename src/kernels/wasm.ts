@@ -188,10 +188,24 @@ export interface GemmTeam {
        A: number, B: number, beta: number, C: number, work: number): boolean;
 }
 
+/**
+ * Runs the optimizer step and the finiteness sums elsewhere on the arena's memory (the native addon,
+ * src/kernels/native.ts), rounding exactly as the module's own kernels: byte offsets, as the module takes.
+ */
+export interface ElementHelper {
+  /** Shorter operands run on the module: a call into the helper costs more than it saves below this. */
+  readonly minLength: number;
+  adamStep(len: number, params: number, grads: number, m: number, v: number, stepSize: number,
+           beta1: number, beta2: number, epsilon: number, sqrtC2: number): void;
+  sumSq(x: number, len: number): number;
+  sumAbs(x: number, len: number): number;
+}
+
 export interface WasmArenaOptions {
   /** A shared memory with this maximum (in 64 KiB pages), for a team of threads; the module must be the shared build. */
   readonly sharedMaximumPages?: number;
   readonly team?: GemmTeam;
+  readonly elements?: ElementHelper;
 }
 
 /** An arena in a WebAssembly memory: the wasm kernels read and write the model's buffers in place. */
@@ -209,6 +223,7 @@ export class WasmArena implements Arena {
   fallbacks = 0;
 
   private readonly team: GemmTeam | null;
+  private readonly elements: ElementHelper | null;
 
   constructor(module: WebAssembly.Module, initialCapacity: number, options: WasmArenaOptions = {}) {
     const max = options.sharedMaximumPages;
@@ -220,6 +235,7 @@ export class WasmArena implements Arena {
     this.usedElems = Math.ceil(this.ex.heapBase() / 64) * 16;
     this.ensureBytes(this.usedElems * 4 + initialCapacity * 4);
     this.team = options.team ?? null;
+    this.elements = options.elements ?? null;
     this.kernels = this.makeKernels();
     this.team?.attach(this, this.ex);
   }
@@ -275,6 +291,10 @@ export class WasmArena implements Arena {
     const at = (v: Vec): number => (v.buffer === mem.buffer && v instanceof Float32Array ? v.byteOffset : -1);
     // (For a shared memory, \`buffer\` is the same object until the memory grows, as for a plain one.)
     const arena = this;
+    // The optimizer step and the sums: the helper's for long enough operands, else the module's (same rounding).
+    const helper = this.elements;
+    const minLength = helper?.minLength ?? Infinity;
+    const el = (len: number): Pick<Exports, 'adamStep' | 'sumSq' | 'sumAbs'> => (len >= minLength ? helper! : ex);
     const unary = (f: Activation, I: Vec, O: Vec, len: number): boolean => {
       const w = WASM_ACTIVATIONS[f.name];
       const pi = at(I);
@@ -343,10 +363,10 @@ export class WasmArena implements Arena {
       adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2) {
         const pp = at(params); const pg = at(grads); const pm = at(m); const pv = at(v);
         if (pp < 0 || pg < 0 || pm < 0 || pv < 0) ts.adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2);
-        else ex.adamStep(len, pp, pg, pm, pv, stepSize, beta1, beta2, epsilon, sqrtC2);
+        else el(len).adamStep(len, pp, pg, pm, pv, stepSize, beta1, beta2, epsilon, sqrtC2);
       },
-      sumSq(x, len) { const p = at(x); return p < 0 ? ts.sumSq(x, len) : ex.sumSq(p, len); },
-      sumAbs(x, len) { const p = at(x); return p < 0 ? ts.sumAbs(x, len) : ex.sumAbs(p, len); },
+      sumSq(x, len) { const p = at(x); return p < 0 ? ts.sumSq(x, len) : el(len).sumSq(p, len); },
+      sumAbs(x, len) { const p = at(x); return p < 0 ? ts.sumAbs(x, len) : el(len).sumAbs(p, len); },
       fill(x, v, len) { const p = at(x); if (p < 0) ts.fill(x, v, len); else ex.fill(p, v, len); },
       softmaxRows(I, O, m, n) {
         const pi = at(I); const po = at(O);

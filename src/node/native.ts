@@ -21,10 +21,12 @@ export type Probe = { readonly blas: NativeBlas } | Missing;
 
 const INSTALL_HINT = 'apt-get install libopenblas-dev (macOS: Xcode command-line tools), then npm rebuild @mlpkit/native';
 
+const BLAS_EXPORTS = ['sgemm', 'setThreads', 'threads', 'config', 'adamStep', 'sumSq', 'sumAbs'] as const;
+
 function isBlas(x: unknown): x is NativeBlas {
   if (typeof x !== 'object' || x === null) return false;
   const o = x as Record<string, unknown>;
-  return ['sgemm', 'setThreads', 'threads', 'config'].every((k) => typeof o[k] === 'function');
+  return BLAS_EXPORTS.every((k) => typeof o[k] === 'function');
 }
 
 const errorCode = (e: unknown): unknown => (typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined);
@@ -34,7 +36,7 @@ const firstLine = (e: unknown): string => (e instanceof Error ? e.message : Stri
 export function probeNative(load: () => unknown = () => createRequire(import.meta.url)('@mlpkit/native')): Probe {
   try {
     const blas = load();
-    if (!isBlas(blas)) return { reason: '@mlpkit/native loaded but does not export sgemm, setThreads, threads and config', hint: 'npm rebuild @mlpkit/native' };
+    if (!isBlas(blas)) return { reason: `@mlpkit/native loaded but does not export ${BLAS_EXPORTS.join(', ')} (an addon built for another version)`, hint: 'npm rebuild @mlpkit/native' };
     blas.setThreads(1);
     return { blas };
   } catch (e) {

@@ -7,9 +7,10 @@ import { resolve } from 'node:path';
 import { mlp } from '../../src/graph/builders.js';
 import { Model } from '../../src/graph/model.js';
 import type { Backend } from '../../src/kernels/backend.js';
-import { createWasmBackend } from '../../src/kernels/wasm.js';
+import { createNativeBackend } from '../../src/kernels/native.js';
+import { createWasmBackend, relaxedSimdSupported } from '../../src/kernels/wasm.js';
 import { apply as applyOptimizer, init as initOptimizer } from '../../src/optim/rules.js';
-import { chooseBackend, describeBackend, nativeBlas, probeNative } from '../../src/node/native.js';
+import { chooseBackend, describeBackend, enableRelaxedSimd, nativeBlas, probeNative } from '../../src/node/native.js';
 import { Rng } from '../../src/rng.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -32,7 +33,7 @@ test('an addon that was not built, or does not load, is reported with its own re
   const broken = describeBackend(createWasmBackend(), probeNative(fail('libopenblas.so.0: cannot open shared object file', 'ERR_DLOPEN_FAILED')));
   assert.match(broken.reason ?? '', /did not load: libopenblas\.so\.0/);
   const wrong = describeBackend(createWasmBackend(), probeNative(() => ({ sgemm: 1 })));
-  assert.match(wrong.reason ?? '', /does not export sgemm/);
+  assert.match(wrong.reason ?? '', /does not export sgemm, .*adamStep, sumSq, sumAbs/);
 });
 
 test('where pkg-config knows OpenBLAS and a compiler exists, the addon was built and loads', (t) => {
@@ -79,4 +80,47 @@ test('training on the native backend gives the WebAssembly fallback\'s parameter
   for (let i = 0; i < fallback.params.length; i++) worst = Math.max(worst, Math.abs(native.params[i]! - fallback.params[i]!));
   assert.ok(worst <= 1e-5, `largest parameter difference ${worst}`);
   assert.ok(native.params.some((v, i) => v !== fallback.params[i]), 'the two runs used the same kernels');
+});
+
+/** Adam steps and the two sums on `backend`'s arena over fixed data of `len` values: what each gave. */
+function elementRun(backend: Backend, len: number): { params: Float32Array; m: Float32Array; v: Float32Array; sums: number[] } {
+  const arena = backend.createArena('float32');
+  const rng = new Rng(5);
+  const [p, g, m, v] = [0, 1, 2, 3].map(() => arena.alloc(len));
+  for (let i = 0; i < len; i++) { p!.a[i] = rng.normal(); g!.a[i] = rng.normal() * 10 ** rng.int(4); }
+  const k = arena.kernels;
+  const sums: number[] = [];
+  for (let t = 1; t <= 5; t++) {
+    k.adamStep(len, p!.a, g!.a, m!.a, v!.a, 0.01 / (1 - 0.9 ** t), 0.9, 0.999, 1e-8, Math.sqrt(1 - 0.999 ** t));
+    sums.push(k.sumSq(g!.a, len), k.sumAbs(p!.a, len), k.sumSq(p!.a, len - 7));
+  }
+  return { params: Float32Array.from(p!.a), m: Float32Array.from(m!.a), v: Float32Array.from(v!.a), sums };
+}
+
+test('the addon\'s Adam step and sums are the WebAssembly module\'s, bit for bit, for both of its builds', (t) => {
+  const blas = nativeBlas();
+  if (blas === null) { t.skip('the native addon is not available here'); return; }
+  const builds = [false, ...(enableRelaxedSimd() && relaxedSimdSupported() ? [true] : [])];
+  for (const relaxed of builds) {
+    for (const len of [1, 6, 35, 4099]) {
+      const wasm = elementRun(createWasmBackend({ relaxed }), len);
+      const native = elementRun(createNativeBackend(blas, { relaxed }), len);
+      const where = `${relaxed ? 'relaxed' : 'plain'} SIMD, ${len} values`;
+      assert.deepEqual(native.params, wasm.params, `parameters, ${where}`);
+      assert.deepEqual(native.m, wasm.m, `first moments, ${where}`);
+      assert.deepEqual(native.v, wasm.v, `second moments, ${where}`);
+      assert.deepEqual(native.sums, wasm.sums, `sums, ${where}`);
+    }
+  }
+  t.diagnostic(`builds compared: ${builds.map((r) => (r ? 'relaxed' : 'plain')).join(', ')}`);
+});
+
+test('the addon refuses an operand outside the arena instead of reading past it', (t) => {
+  const blas = nativeBlas();
+  if (blas === null) { t.skip('the native addon is not available here'); return; }
+  const buffer = new ArrayBuffer(64);
+  assert.throws(() => blas.sumSq(buffer, 32, 9), /outside its buffer/);
+  assert.throws(() => blas.sumAbs(buffer, 2, 1), /not 4-byte aligned/);
+  assert.throws(() => blas.adamStep(buffer, false, 16, 0, 0, 0, 4, 0.1, 0.9, 0.999, 1e-8, 1), /outside its buffer/);
+  assert.equal(blas.sumSq(buffer, 0, 16), 0);
 });
