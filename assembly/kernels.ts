@@ -574,6 +574,34 @@ export function sumSq(x: usize, len: i32): f64 { return sumOf(x, len, true); }
 
 export function sumAbs(x: usize, len: i32): f64 { return sumOf(x, len, false); }
 
+/** One SGD step (see Kernels.sgdStep): v = 0 when there is no velocity (momentum 0). */
+export function sgdStep(len: i32, params: usize, grads: usize, v: usize, lr: f32, mu: f32, nesterov: bool): void {
+  const eta = f32x4.splat(lr), m = f32x4.splat(mu);
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    const o = <usize>i * 4;
+    const g = v128.load(grads + o);
+    let u = g;
+    if (v != 0) {
+      const vi = madd(m, v128.load(v + o), g);
+      v128.store(v + o, vi);
+      u = nesterov ? madd(m, vi, g) : vi;
+    }
+    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.mul(eta, u)));
+  }
+  for (; i < len; i++) {
+    const o = <usize>i * 4;
+    const g = f32.load(grads + o);
+    let u = g;
+    if (v != 0) {
+      const vi = mu * f32.load(v + o) + g;
+      f32.store(v + o, vi);
+      u = nesterov ? g + mu * vi : vi;
+    }
+    f32.store(params + o, f32.load(params + o) - lr * u);
+  }
+}
+
 /** One Adam step (see Kernels.adamStep): f32x4 over the flat parameter buffer, moments in place. */
 export function adamStep(len: i32, params: usize, grads: usize, m: usize, v: usize, stepSize: f32,
                          beta1: f32, beta2: f32, epsilon: f32, sqrtC2: f32): void {

@@ -79,6 +79,12 @@ function planFor(d: Dense): Plan {
   return p;
 }
 
+/** Whether applyConstraints has anything to do for `d`: a sign or max-norm constraint, or a connection mask. */
+export function isConstrained(d: Dense): boolean {
+  const p = planFor(d);
+  return p.nonNegative !== null || p.nonPositive !== null || p.maxNorm !== null || d.maskSlot !== null || d.biasMaskSlot !== null;
+}
+
 /** Project the dense layers' weights onto their constraints, then re-average every tie group. */
 export function applyConstraints(dense: readonly Dense[], ties: readonly TieGroup[], arena: Arena): void {
   for (const d of dense) {

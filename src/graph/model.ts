@@ -24,7 +24,7 @@ import type { AnyNode } from '../layers/any-node.js';
 import type { Dense } from '../layers/dense.js';
 import type { InputNode, Mode, Param } from '../layers/node.js';
 import { checkBackend, compileGraph, setGradientPlan } from './compile.js';
-import { applyConstraints, sumTiedGradients, type TieGroup } from './constraints.js';
+import { applyConstraints, isConstrained, sumTiedGradients, type TieGroup } from './constraints.js';
 import { addPenaltyGradients, penaltyValue, type Penalties } from './penalties.js';
 
 /** How a Model is built: its backend, the seed of the initial weights, the largest batch, and whether it trains. */
@@ -86,6 +86,8 @@ export class Model {
   /** Dense weight tensors with their L1/L2 coefficients, and the tied copies counted once. */
   readonly penalties: Penalties;
   private readonly denseNodes: readonly Dense[];
+  /** The dense layers with a constraint or a mask (most models: none, and the step skips the projection). */
+  private readonly constrainedDense: readonly Dense[];
   private maxBatchRows = 0;
   private targets!: Slot;
   private sampleWeights!: Slot;
@@ -119,6 +121,7 @@ export class Model {
     this.ties = g.ties;
     this.penalties = g.penalties;
     this.compile(options.maxBatch ?? 256);
+    this.constrainedDense = this.denseNodes.filter(isConstrained);
     for (const d of this.denseNodes) d.applyMaskToWeights(this.arena);
     // Tied weights start equal: every member takes the first member's initial value.
     for (const t of this.ties) {
@@ -324,7 +327,7 @@ export class Model {
 
   /** Project the parameters back onto their constraints (non-negative, max-norm, masks, ties). */
   applyConstraints(): void {
-    applyConstraints(this.denseNodes, this.ties, this.arena);
+    if (this.constrainedDense.length > 0 || this.ties.length > 0) applyConstraints(this.constrainedDense, this.ties, this.arena);
   }
 
   /** A copy of every parameter, in layout order. */

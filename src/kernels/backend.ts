@@ -88,6 +88,11 @@ export interface Kernels {
    */
   adamStep(len: number, params: Vec, grads: Vec, m: Vec, v: Vec, stepSize: number,
            beta1: number, beta2: number, epsilon: number, sqrtC2: number): void;
+  /**
+   * One SGD step over len parameters (PyTorch's arrangement): without a velocity θ ← θ − η·g; with one,
+   * v ← μv + g, then θ ← θ − η·(g + μv) (Nesterov) or θ ← θ − η·v.
+   */
+  sgdStep(len: number, params: Vec, grads: Vec, velocity: Vec | null, learningRate: number, momentum: number, nesterov: boolean): void;
   /** Softmax backward per row: dI[i,j] = β·dI[i,j] + O[i,j]·(dO[i,j] − Σ_k dO[i,k]·O[i,k]). */
   softmaxRowsGrad(O: Vec, dO: Vec, dI: Vec, m: number, n: number, beta: number): void;
   /** Σ x[i]². Accumulates in float64. */

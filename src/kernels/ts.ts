@@ -200,6 +200,18 @@ export const tsKernels: Kernels = {
       params[i]! -= stepSize * mi / (Math.sqrt(vi) / sqrtC2 + epsilon);
     }
   },
+  sgdStep(len, params, grads, velocity, learningRate, momentum, nesterov) {
+    if (velocity === null) {
+      for (let i = 0; i < len; i++) params[i]! -= learningRate * grads[i]!;
+      return;
+    }
+    for (let i = 0; i < len; i++) {
+      const g = grads[i]!;
+      const vi = momentum * velocity[i]! + g;
+      velocity[i] = vi;
+      params[i]! -= learningRate * (nesterov ? g + momentum * vi : vi);
+    }
+  },
   softmaxRowsGrad(O, dO, dI, m, n, beta) {
     for (let i = 0; i < m; i++) {
       const r = i * n;

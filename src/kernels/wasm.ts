@@ -42,6 +42,7 @@ interface Exports {
   readonly biasAct: (I: number, b: number, O: number, m: number, n: number, act: number) => void;
   readonly adamStep: (len: number, params: number, grads: number, m: number, v: number, stepSize: number,
                       beta1: number, beta2: number, epsilon: number, sqrtC2: number) => void;
+  readonly sgdStep: (len: number, params: number, grads: number, v: number, lr: number, mu: number, nesterov: number) => void;
 }
 
 const PAGE = 65536;
@@ -364,6 +365,11 @@ export class WasmArena implements Arena {
         const pp = at(params); const pg = at(grads); const pm = at(m); const pv = at(v);
         if (pp < 0 || pg < 0 || pm < 0 || pv < 0) ts.adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2);
         else el(len).adamStep(len, pp, pg, pm, pv, stepSize, beta1, beta2, epsilon, sqrtC2);
+      },
+      sgdStep(len, params, grads, velocity, learningRate, momentum, nesterov) {
+        const pp = at(params); const pg = at(grads); const pv = velocity === null ? 0 : at(velocity);
+        if (pp < 0 || pg < 0 || pv < 0) ts.sgdStep(len, params, grads, velocity, learningRate, momentum, nesterov);
+        else ex.sgdStep(len, pp, pg, pv, learningRate, momentum, nesterov ? 1 : 0);
       },
       sumSq(x, len) { const p = at(x); return p < 0 ? ts.sumSq(x, len) : el(len).sumSq(p, len); },
       sumAbs(x, len) { const p = at(x); return p < 0 ? ts.sumAbs(x, len) : el(len).sumAbs(p, len); },

@@ -148,7 +148,7 @@ export function init(rule: StepRuleSpec, n: number, arena?: Arena): OptimizerSta
 
 /**
  * One step of `rule` with learning rate `lr` (the schedule's current value); `t` is the step number
- * from 1. With `kernels` (the model's arena's), Adam runs as one kernel call.
+ * from 1. With `kernels` (the model's arena's), SGD and Adam run as one kernel call.
  */
 export function apply(rule: StepRuleSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number, t: number, kernels?: Kernels): void {
   const n = params.length;
@@ -157,18 +157,7 @@ export function apply(rule: StepRuleSpec, state: OptimizerState, params: Vec, gr
   switch (rule.kind) {
     case 'sgd': {
       const mu = rule.momentum ?? 0;
-      if (mu === 0) {
-        for (let i = 0; i < n; i++) params[i]! -= lr * grads[i]!;
-        return;
-      }
-      const v = state.buffers[0]!;
-      const nesterov = rule.nesterov ?? false;
-      for (let i = 0; i < n; i++) {
-        const g = grads[i]!;
-        const vi = mu * v[i]! + g;
-        v[i] = vi;
-        params[i]! -= lr * (nesterov ? g + mu * vi : vi);
-      }
+      (kernels ?? tsKernels).sgdStep(n, params, grads, mu === 0 ? null : state.buffers[0]!, lr, mu, rule.nesterov ?? false);
       return;
     }
     case 'adamw':

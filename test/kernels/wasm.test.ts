@@ -180,6 +180,24 @@ test('the Adam kernel matches the reference step, moments included', () => {
   close(v.a, ref[3]!, len, 'v', 1e-6);
 });
 
+test('the SGD kernel matches the reference step, without momentum, with it and with Nesterov\'s', () => {
+  const len = 1031;
+  for (const [momentum, nesterov] of [[0, false], [0.9, false], [0.9, true]] as const) {
+    const arena = backend.createArena('float32', 1 << 16) as WasmArena;
+    const [p, g, v] = [filled(arena, len), filled(arena, len), filled(arena, len)];
+    const ref = [p, g, v].map((s) => Float32Array.from(s.a));
+    for (let t = 0; t < 3; t++) {
+      arena.kernels.sgdStep(len, p.a, g.a, momentum === 0 ? null : v.a, 0.05, momentum, nesterov);
+      tsKernels.sgdStep(len, ref[0]!, ref[1]!, momentum === 0 ? null : ref[2]!, 0.05, momentum, nesterov);
+    }
+    const what = `momentum ${momentum}${nesterov ? ', Nesterov' : ''}`;
+    close(p.a, ref[0]!, len, `θ, ${what}`, 1e-6);
+    close(v.a, ref[2]!, len, `velocity, ${what}`, 1e-6);
+    if (momentum === 0) assert.deepEqual(Array.from(v.a), Array.from(ref[2]!), 'no velocity: the buffer is left alone');
+    else assert.ok(v.a.some((x, i) => x !== g.a[i]), 'the velocity moved');
+  }
+});
+
 test('batch gathers from a table in wasm memory match the reference', () => {
   const arena = backend.createArena('float32', 1 << 16) as WasmArena;
   const w = 13;
