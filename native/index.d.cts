@@ -16,3 +16,5 @@ export function adamStep(buffer: ArrayBuffer, fused: boolean, len: number, param
 export function sumSq(buffer: ArrayBuffer, x: number, len: number): number;
 /** Σ|x|, as sumSq. */
 export function sumAbs(buffer: ArrayBuffer, x: number, len: number): number;
+/** Whether every value of a Float32Array or Float64Array is finite (no NaN, no ±∞). */
+export function allFinite(data: Float32Array | Float64Array): boolean;

@@ -13,6 +13,8 @@
  *     build, one fused multiply-add where that build has one; else a product then a sum), bit for bit
  *   sumSq(buffer, x, len), sumAbs(buffer, x, len)
  *     Σx², Σ|x| in float64, summed in the WebAssembly module's order (eight lanes), so bit for bit its sums
+ *   allFinite(array)           whether every value of a Float32Array or Float64Array (anywhere, not only
+ *                              in an arena) is finite: the input check of a table before training
  *
  * The element kernels are compiled three times (AVX-512, AVX2 with FMA, and the baseline) and the addon
  * picks, when it loads, the one the processor runs. Floating-point contraction is off (binding.gyp): every fused
@@ -206,6 +208,25 @@ static void adam(int fused, size_t len, float *p, const float *g, float *m, floa
   }
 #define SQ(f) ((double)(f) * (double)(f))
 #define ABS(f) fabs((double)(f))
+/*
+ * A value is not finite exactly when its exponent bits are all ones; adding one to the exponent field then
+ * carries into the sign bit. OR-ing those sums over the array leaves the sign bit set iff one is not finite.
+ */
+#define FINITE(SUFFIX, TARGET)                                                                      \
+  TARGET static int finite32_##SUFFIX(const uint32_t *restrict u, size_t len) {                    \
+    uint32_t acc = 0;                                                                              \
+    for (size_t i = 0; i < len; i++) acc |= (u[i] & 0x7f800000u) + 0x00800000u;                    \
+    return (acc & 0x80000000u) == 0;                                                               \
+  }                                                                                                \
+  TARGET static int finite64_##SUFFIX(const uint64_t *restrict u, size_t len) {                    \
+    uint64_t acc = 0;                                                                              \
+    for (size_t i = 0; i < len; i++) acc |= (u[i] & 0x7ff0000000000000ull) + 0x0010000000000000ull; \
+    return (acc & 0x8000000000000000ull) == 0;                                                     \
+  }
+VARIANTS(FINITE)
+static int (*finite32)(const uint32_t *, size_t) = NULL;
+static int (*finite64)(const uint64_t *, size_t) = NULL;
+
 #define SUMS(SUFFIX, TARGET) SUM_OF(sum_sq_##SUFFIX, SQ, TARGET) SUM_OF(sum_abs_##SUFFIX, ABS, TARGET)
 VARIANTS(SUMS)
 typedef double sum_fn(const float *, size_t);
@@ -220,6 +241,8 @@ static void pick_variants(void) {
   adam_plain = PICK(adam_plain);
   sum_sq = PICK(sum_sq);
   sum_abs = PICK(sum_abs);
+  finite32 = PICK(finite32);
+  finite64 = PICK(finite64);
 }
 
 /* The float32 array of `len` elements at byte offset argv[at] of the ArrayBuffer argv[0], or NULL (thrown). */
@@ -288,6 +311,27 @@ static napi_value sum_call(napi_env env, napi_callback_info info, double (*sum)(
   return out;
 }
 
+static napi_value AllFinite(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  bool typed = false;
+  if (argc == 1) CHECK(env, napi_is_typedarray(env, argv[0], &typed));
+  napi_typedarray_type type = napi_int8_array;
+  size_t length = 0;
+  void *data = NULL;
+  if (typed) CHECK(env, napi_get_typedarray_info(env, argv[0], &type, &length, &data, NULL, NULL));
+  if (!typed || (type != napi_float32_array && type != napi_float64_array)) {
+    napi_throw_type_error(env, NULL, "mlpkit native: allFinite takes a Float32Array or a Float64Array");
+    return NULL;
+  }
+  const int ok = length == 0 || (type == napi_float32_array ? finite32((const uint32_t *)data, length)
+                                                           : finite64((const uint64_t *)data, length));
+  napi_value out;
+  CHECK(env, napi_get_boolean(env, ok, &out));
+  return out;
+}
+
 static napi_value SumSq(napi_env env, napi_callback_info info) { return sum_call(env, info, sum_sq); }
 static napi_value SumAbs(napi_env env, napi_callback_info info) { return sum_call(env, info, sum_abs); }
 
@@ -301,6 +345,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"adamStep", NULL, AdamStep, NULL, NULL, NULL, napi_default, NULL},
     {"sumSq", NULL, SumSq, NULL, NULL, NULL, napi_default, NULL},
     {"sumAbs", NULL, SumAbs, NULL, NULL, NULL, napi_default, NULL},
+    {"allFinite", NULL, AllFinite, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -8,6 +8,7 @@
  */
 
 import type { DType, Vec } from '../kernels/backend.js';
+import { allFinite } from '../kernels/finite.js';
 
 /** A dense row-major rows × cols table (structurally the engine's `Matrix`). */
 export interface NumericMatrix {
@@ -95,24 +96,6 @@ export function toNumericMatrix(x: MatrixInput, options: MatrixInputOptions = {}
     for (let j = 0; j < cols; j++) data[i * cols + j] = checkCell(r[j], what, i, j, dtype);
   }
   return { rows, cols, data };
-}
-
-/** Whether every value is finite: x·0 summed (0 for finite x, NaN for ±∞ and NaN), in four independent sums so no add waits on the last. */
-function allFinite(data: Float32Array | Float64Array): boolean {
-  let p0 = 0;
-  let p1 = 0;
-  let p2 = 0;
-  let p3 = 0;
-  const n = data.length;
-  const end = n - (n % 4);
-  for (let k = 0; k < end; k += 4) {
-    p0 += data[k]! * 0;
-    p1 += data[k + 1]! * 0;
-    p2 += data[k + 2]! * 0;
-    p3 += data[k + 3]! * 0;
-  }
-  for (let k = end; k < n; k++) p0 += data[k]! * 0;
-  return p0 + p1 + p2 + p3 === 0;
 }
 
 function checkMatrix(x: NumericMatrix, what: string, dtype: DType, options: MatrixInputOptions): NumericMatrix {

@@ -10,6 +10,7 @@
  */
 
 import type { Arena, Backend, DType } from './backend.js';
+import { offerFiniteScan } from './finite.js';
 import { TypedArena } from './ts.js';
 import { WasmArena, wasmKernelModule, type ElementHelper, type GemmTeam, type WasmBackendOptions } from './wasm.js';
 
@@ -32,6 +33,8 @@ export interface NativeBlas {
   sumSq(buffer: ArrayBuffer, x: number, len: number): number;
   /** Σ|x|, as sumSq. */
   sumAbs(buffer: ArrayBuffer, x: number, len: number): number;
+  /** Whether every value is finite, for an array anywhere (a caller's table, not only an arena). */
+  allFinite(data: Float32Array | Float64Array): boolean;
 }
 
 /** How a native backend is made: the WebAssembly arena's options, and the BLAS's threads. */
@@ -93,8 +96,12 @@ class BlasProducts implements GemmTeam, ElementHelper {
   sumAbs(x: number, len: number): number { return this.blas.sumAbs(this.buffer(), x, len); }
 }
 
-/** The native backend over `blas`. float64 arenas (gradient checks) are the TypeScript backend's. */
+/**
+ * The native backend over `blas`. float64 arenas (gradient checks) are the TypeScript backend's. Making
+ * one also gives the process the addon's finiteness scan for every input check (kernels/finite.ts).
+ */
 export function createNativeBackend(blas: NativeBlas, options: NativeBackendOptions = {}): Backend {
+  offerFiniteScan((data) => blas.allFinite(data));
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
   const minWork = options.minMultiplyAdds ?? 1 << 10;
   const { module, relaxed } = wasmKernelModule(options);

@@ -8,7 +8,7 @@ import type { Model } from '../graph/model.js';
 import type { Rng } from '../rng.js';
 import { lbfgsStep, type LbfgsSpec, type LbfgsState } from '../optim/lbfgs.js';
 import type { Prepared } from './prepare.js';
-import { allFinite } from './step.js';
+import { allFinite } from '../kernels/finite.js';
 
 export interface LbfgsEpoch {
   /** The objective at the accepted point (data loss + penalties). */

@@ -12,6 +12,7 @@
  */
 
 import type { Vec } from '../kernels/backend.js';
+import { allFinite } from '../kernels/finite.js';
 import type { Model } from '../graph/model.js';
 import type { Rng } from '../rng.js';
 import type { Optimizer } from '../optim/optimizer.js';
@@ -93,13 +94,6 @@ function sumSquares(model: Model, out: Float64Array | undefined): boolean {
     total += s;
   }
   return Number.isFinite(total);
-}
-
-/** True when every value is finite (x·0 is 0 for finite x, NaN for ±∞ and NaN). */
-export function allFinite(a: Vec): boolean {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * 0;
-  return s === 0;
 }
 
 /** The first parameter-owning layer whose gradient (or value) holds a NaN or an infinity. */

@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { mlp } from '../../src/graph/builders.js';
 import { Model } from '../../src/graph/model.js';
 import type { Backend } from '../../src/kernels/backend.js';
+import { allFinite } from '../../src/kernels/finite.js';
 import { createNativeBackend } from '../../src/kernels/native.js';
 import { createWasmBackend, relaxedSimdSupported } from '../../src/kernels/wasm.js';
 import { apply as applyOptimizer, init as initOptimizer } from '../../src/optim/rules.js';
@@ -33,7 +34,7 @@ test('an addon that was not built, or does not load, is reported with its own re
   const broken = describeBackend(createWasmBackend(), probeNative(fail('libopenblas.so.0: cannot open shared object file', 'ERR_DLOPEN_FAILED')));
   assert.match(broken.reason ?? '', /did not load: libopenblas\.so\.0/);
   const wrong = describeBackend(createWasmBackend(), probeNative(() => ({ sgemm: 1 })));
-  assert.match(wrong.reason ?? '', /does not export sgemm, .*adamStep, sumSq, sumAbs/);
+  assert.match(wrong.reason ?? '', /does not export sgemm, .*adamStep, sumSq, sumAbs, allFinite/);
 });
 
 test('where pkg-config knows OpenBLAS and a compiler exists, the addon was built and loads', (t) => {
@@ -123,4 +124,27 @@ test('the addon refuses an operand outside the arena instead of reading past it'
   assert.throws(() => blas.sumAbs(buffer, 2, 1), /not 4-byte aligned/);
   assert.throws(() => blas.adamStep(buffer, false, 16, 0, 0, 0, 4, 0.1, 0.9, 0.999, 1e-8, 1), /outside its buffer/);
   assert.equal(blas.sumSq(buffer, 0, 16), 0);
+});
+
+test('a native backend gives the process the addon\'s finiteness scan, which answers as the portable one', (t) => {
+  const blas = nativeBlas();
+  if (blas === null) { t.skip('the native addon is not available here'); return; }
+  let calls = 0;
+  createNativeBackend({ ...blas, allFinite: (d) => { calls++; return blas.allFinite(d); } });
+  for (const make of [(n: number) => new Float32Array(n), (n: number) => new Float64Array(n)]) {
+    for (const n of [0, 1, 7, 64, 1001]) {
+      const a = make(n).map((_, i) => Math.sin(i) * 1e30);
+      assert.equal(allFinite(a), true, `${n} finite values`);
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        for (const at of n === 0 ? [] : [0, n >> 1, n - 1]) {
+          const b = a.slice();
+          b[at] = bad;
+          assert.equal(allFinite(b), false, `${bad} at ${at} of ${n}`);
+        }
+      }
+    }
+  }
+  assert.ok(calls > 0, 'the scan went through the addon');
+  assert.equal(allFinite(Float32Array.of(3.4e38, -3.4e38)), true, 'the largest floats are finite');
+  createNativeBackend(blas);
 });
