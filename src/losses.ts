@@ -127,20 +127,20 @@ const binaryCrossEntropy: Loss = {
 
 /**
  * The lecture's C-class log-likelihood, negated and averaged: −Σ_c y_c log softmax(I)_c
- * = Σ_c y_c (logΣexp(I) − I_c), with logΣexp taken after subtracting the row maximum.
+ * = Σ_c y_c (logΣexp(I) − I_c), with logΣexp read off the output O = softmax(I) at the row maximum.
  * δ_c = ∂L/∂I_c = (O_c·Σ_c′ y_c′ − y_c)/N, which is (O − y)/N for one-hot targets.
  */
 const categoricalCrossEntropy: Loss = {
   name: 'categoricalCrossEntropy', gradWrt: 'I', fusedWith: 'softmax',
-  value(_O, I, Y, m, k, w) {
+  value(O, I, Y, m, k, w) {
     let s = 0;
     for (let i = 0; i < m; i++) {
       const r = i * k;
-      let mx = -Infinity;
-      for (let j = 0; j < k; j++) if (I[r + j]! > mx) mx = I[r + j]!;
-      let se = 0;
-      for (let j = 0; j < k; j++) se += Math.exp(I[r + j]! - mx);
-      const lse = mx + Math.log(se);
+      let top = r;
+      for (let j = r + 1; j < r + k; j++) if (I[j]! > I[top]!) top = j;
+      // logΣexp(I) = max I − log O at the maximum: O there is 1/Σexp(I − max) ≥ 1/k, so its log never
+      // underflows, and the forward pass's softmax saves the k exponentials a row would cost again.
+      const lse = I[top]! - Math.log(O[top]!);
       let li = 0;
       for (let j = 0; j < k; j++) { const y = Y[r + j]!; if (y !== 0) li += y * (lse - I[r + j]!); }
       s += weight(w, i) * li;
