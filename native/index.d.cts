@@ -18,3 +18,5 @@ export function sumSq(buffer: ArrayBuffer, x: number, len: number): number;
 export function sumAbs(buffer: ArrayBuffer, x: number, len: number): number;
 /** Whether every value of a Float32Array or Float64Array is finite (no NaN, no ±∞). */
 export function allFinite(data: Float32Array | Float64Array): boolean;
+/** Row r of the m×w block at byte offset dst of `buffer` ← row idx[start + r] of the row-major table `src`. */
+export function gatherRows(src: Float32Array, idx: Int32Array, start: number, m: number, w: number, buffer: ArrayBuffer, dst: number): void;

@@ -13,6 +13,9 @@
  *     build, one fused multiply-add where that build has one; else a product then a sum), bit for bit
  *   sumSq(buffer, x, len), sumAbs(buffer, x, len)
  *     Σx², Σ|x| in float64, summed in the WebAssembly module's order (eight lanes), so bit for bit its sums
+ *   gatherRows(src, idx, start, m, w, buffer, dst)
+ *     a batch gather from a caller's table into the arena: row r of the m×w block at byte offset dst of
+ *     buffer ← row idx[start + r] of the row-major Float32Array src, the next row's lines fetched ahead
  *   allFinite(array)           whether every value of a Float32Array or Float64Array (anywhere, not only
  *                              in an arena) is finite: the input check of a table before training
  *
@@ -332,6 +335,59 @@ static napi_value AllFinite(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* A typed array's elements and length; NULL (thrown) when argv is not one of `type`. */
+static void *typed_data(napi_env env, napi_value v, napi_typedarray_type type, size_t *length, const char *what) {
+  bool typed = false;
+  napi_typedarray_type t = napi_int8_array;
+  void *data = NULL;
+  if (napi_is_typedarray(env, v, &typed) != napi_ok || !typed ||
+      napi_get_typedarray_info(env, v, &t, length, &data, NULL, NULL) != napi_ok || t != type) {
+    napi_throw_type_error(env, NULL, what);
+    return NULL;
+  }
+  return data == NULL ? (void *)"" : data;
+}
+
+static napi_value GatherRows(napi_env env, napi_callback_info info) {
+  size_t argc = 7;
+  napi_value argv[7];
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 7) {
+    napi_throw_type_error(env, NULL, "mlpkit native: gatherRows takes 7 arguments");
+    return NULL;
+  }
+  size_t srcLen = 0, idxLen = 0;
+  const float *src = typed_data(env, argv[0], napi_float32_array, &srcLen, "mlpkit native: gatherRows reads a Float32Array");
+  if (src == NULL) return NULL;
+  const int32_t *idx = typed_data(env, argv[1], napi_int32_array, &idxLen, "mlpkit native: gatherRows takes an Int32Array of rows");
+  if (idx == NULL) return NULL;
+  int32_t start = 0, m = 0, w = 0;
+  CHECK(env, napi_get_value_int32(env, argv[2], &start));
+  CHECK(env, napi_get_value_int32(env, argv[3], &m));
+  CHECK(env, napi_get_value_int32(env, argv[4], &w));
+  if (start < 0 || m < 0 || w < 0 || (size_t)start + (size_t)m > idxLen) {
+    napi_throw_range_error(env, NULL, "mlpkit native: gatherRows: rows outside the index");
+    return NULL;
+  }
+  napi_value arena[2] = {argv[5], argv[6]};
+  float *dst = arena_floats(env, arena, 1, (size_t)m * (size_t)w);
+  if (dst == NULL) return NULL;
+  const size_t rows = w == 0 ? 0 : srcLen / (size_t)w, bytes = (size_t)w * sizeof(float);
+  for (int32_t r = 0; r < m; r++) {
+    const int32_t i = idx[start + r];
+    if (i < 0 || (size_t)i >= rows) {
+      napi_throw_range_error(env, NULL, "mlpkit native: gatherRows: a row index outside the table");
+      return NULL;
+    }
+    if (r + 1 < m && idx[start + r + 1] >= 0 && (size_t)idx[start + r + 1] < rows) {
+      const char *next = (const char *)(src + (size_t)idx[start + r + 1] * (size_t)w);
+      for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch(next + b);
+    }
+    memcpy(dst + (size_t)r * (size_t)w, src + (size_t)i * (size_t)w, bytes);
+  }
+  return NULL;
+}
+
 static napi_value SumSq(napi_env env, napi_callback_info info) { return sum_call(env, info, sum_sq); }
 static napi_value SumAbs(napi_env env, napi_callback_info info) { return sum_call(env, info, sum_abs); }
 
@@ -346,6 +402,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"sumSq", NULL, SumSq, NULL, NULL, NULL, napi_default, NULL},
     {"sumAbs", NULL, SumAbs, NULL, NULL, NULL, napi_default, NULL},
     {"allFinite", NULL, AllFinite, NULL, NULL, NULL, napi_default, NULL},
+    {"gatherRows", NULL, GatherRows, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

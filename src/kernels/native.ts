@@ -35,6 +35,8 @@ export interface NativeBlas {
   sumAbs(buffer: ArrayBuffer, x: number, len: number): number;
   /** Whether every value is finite, for an array anywhere (a caller's table, not only an arena). */
   allFinite(data: Float32Array | Float64Array): boolean;
+  /** Row r of the m×w block at byte offset dst of `buffer` ← row idx[start + r] of the table `src` (w wide). */
+  gatherRows(src: Float32Array, idx: Int32Array, start: number, m: number, w: number, buffer: ArrayBuffer, dst: number): void;
 }
 
 /** How a native backend is made: the WebAssembly arena's options, and the BLAS's threads. */
@@ -51,8 +53,9 @@ export interface NativeBackendOptions extends WasmBackendOptions {
 }
 
 /**
- * Hands each large enough product to the BLAS, and the optimizer step and finiteness sums to the addon's
- * vector loops (AVX-512 or AVX2 where the processor has them), all on the arena's memory.
+ * Hands each large enough product to the BLAS, the optimizer step and finiteness sums to the addon's
+ * vector loops (AVX-512 or AVX2 where the processor has them), all on the arena's memory, and batch
+ * gathers from a caller's table to the addon's row copies (no view per row, the next row fetched ahead).
  */
 class BlasProducts implements GemmTeam, ElementHelper {
   private arena: WasmArena | null = null;
@@ -94,6 +97,10 @@ class BlasProducts implements GemmTeam, ElementHelper {
   sumSq(x: number, len: number): number { return this.blas.sumSq(this.buffer(), x, len); }
 
   sumAbs(x: number, len: number): number { return this.blas.sumAbs(this.buffer(), x, len); }
+
+  gatherRows(src: Float32Array, idx: Int32Array, start: number, m: number, w: number, dst: number): void {
+    this.blas.gatherRows(src, idx, start, m, w, this.buffer(), dst);
+  }
 }
 
 /**

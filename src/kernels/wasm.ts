@@ -191,7 +191,8 @@ export interface GemmTeam {
 
 /**
  * Runs the optimizer step and the finiteness sums elsewhere on the arena's memory (the native addon,
- * src/kernels/native.ts), rounding exactly as the module's own kernels: byte offsets, as the module takes.
+ * src/kernels/native.ts), rounding exactly as the module's own kernels: byte offsets, as the module takes;
+ * and gathers batches from a table outside the arena, which the module cannot reach.
  */
 export interface ElementHelper {
   /** Shorter operands run on the module: a call into the helper costs more than it saves below this. */
@@ -200,6 +201,8 @@ export interface ElementHelper {
            beta1: number, beta2: number, epsilon: number, sqrtC2: number): void;
   sumSq(x: number, len: number): number;
   sumAbs(x: number, len: number): number;
+  /** Kernels.gatherRows from a table outside the arena into the arena at byte offset dst. */
+  gatherRows(src: Float32Array, idx: Int32Array, start: number, m: number, w: number, dst: number): void;
 }
 
 export interface WasmArenaOptions {
@@ -349,6 +352,7 @@ export class WasmArena implements Arena {
       },
       gatherRows(src, idx, start, m, w, dst) {
         const ps = at(src); const pd = at(dst);
+        if (ps < 0 && pd >= 0 && m * w >= minLength && src instanceof Float32Array) { helper!.gatherRows(src, idx, start, m, w, pd); return; }
         if (ps < 0 || pd < 0) { ts.gatherRows(src, idx, start, m, w, dst); return; }
         const rowBytes = w * 4;
         for (let r = 0; r < m; r++) ex.copy(ps + idx[start + r]! * rowBytes, pd + r * rowBytes, w);

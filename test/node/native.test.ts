@@ -9,6 +9,7 @@ import { Model } from '../../src/graph/model.js';
 import type { Backend } from '../../src/kernels/backend.js';
 import { allFinite } from '../../src/kernels/finite.js';
 import { createNativeBackend } from '../../src/kernels/native.js';
+import { tsKernels } from '../../src/kernels/ts.js';
 import { createWasmBackend, relaxedSimdSupported } from '../../src/kernels/wasm.js';
 import { apply as applyOptimizer, init as initOptimizer } from '../../src/optim/rules.js';
 import { chooseBackend, describeBackend, enableRelaxedSimd, nativeBlas, probeNative } from '../../src/node/native.js';
@@ -34,7 +35,7 @@ test('an addon that was not built, or does not load, is reported with its own re
   const broken = describeBackend(createWasmBackend(), probeNative(fail('libopenblas.so.0: cannot open shared object file', 'ERR_DLOPEN_FAILED')));
   assert.match(broken.reason ?? '', /did not load: libopenblas\.so\.0/);
   const wrong = describeBackend(createWasmBackend(), probeNative(() => ({ sgemm: 1 })));
-  assert.match(wrong.reason ?? '', /does not export sgemm, .*adamStep, sumSq, sumAbs, allFinite/);
+  assert.match(wrong.reason ?? '', /does not export sgemm, .*adamStep, sumSq, sumAbs, allFinite, gatherRows/);
 });
 
 test('where pkg-config knows OpenBLAS and a compiler exists, the addon was built and loads', (t) => {
@@ -147,4 +148,30 @@ test('a native backend gives the process the addon\'s finiteness scan, which ans
   assert.ok(calls > 0, 'the scan went through the addon');
   assert.equal(allFinite(Float32Array.of(3.4e38, -3.4e38)), true, 'the largest floats are finite');
   createNativeBackend(blas);
+});
+
+test('the addon gathers batches from a caller\'s table as the TypeScript kernel does, and refuses rows outside it', (t) => {
+  const blas = nativeBlas();
+  if (blas === null) { t.skip('the native addon is not available here'); return; }
+  let calls = 0;
+  const arena = createNativeBackend({ ...blas, gatherRows: (...a) => { calls++; blas.gatherRows(...a); } }).createArena('float32');
+  const rng = new Rng(2);
+  for (const w of [1, 20, 784]) {
+    const rows = 300;
+    const table = Float32Array.from({ length: rows * w }, () => rng.normal());
+    const idx = Int32Array.from({ length: rows }, () => rng.int(rows));
+    const dst = arena.alloc(128 * w);
+    const ref = new Float32Array(128 * w);
+    arena.kernels.gatherRows(table, idx, 17, 128, w, dst.a);
+    tsKernels.gatherRows(table, idx, 17, 128, w, ref);
+    assert.deepEqual(dst.a, ref, `${w} wide`);
+  }
+  assert.equal(calls, 2, 'the 20- and 784-wide batches went through the addon (the 1-wide one is too small)');
+  const buffer = new ArrayBuffer(4 * 64);
+  const table = new Float32Array(8 * 4);
+  assert.throws(() => blas.gatherRows(table, Int32Array.of(0, 8), 0, 2, 4, buffer, 0), /row index outside the table/);
+  assert.throws(() => blas.gatherRows(table, Int32Array.of(0, -1), 0, 2, 4, buffer, 0), /row index outside the table/);
+  assert.throws(() => blas.gatherRows(table, Int32Array.of(0, 1), 1, 2, 4, buffer, 0), /outside the index/);
+  assert.throws(() => blas.gatherRows(table, Int32Array.of(0, 1), 0, 2, 4, buffer, 4 * 60), /outside its buffer/);
+  assert.throws(() => blas.gatherRows(new Float64Array(4) as unknown as Float32Array, Int32Array.of(0), 0, 1, 4, buffer, 0), /reads a Float32Array/);
 });
