@@ -602,12 +602,18 @@ export function sgdStep(len: i32, params: usize, grads: usize, v: usize, lr: f32
   }
 }
 
-/** One Adam step (see Kernels.adamStep): f32x4 over the flat parameter buffer, moments in place. */
+/**
+ * One Adam step (see Kernels.adamStep): f32x4 over the flat parameter buffer, moments in place; θ before
+ * the step into keep (0: none). Returns the largest |θ| after it, read as an unsigned maximum of the
+ * values' bits without the sign (exact in any order; NaN above every finite value and ∞).
+ */
 export function adamStep(len: i32, params: usize, grads: usize, m: usize, v: usize, stepSize: f32,
-                         beta1: f32, beta2: f32, epsilon: f32, sqrtC2: f32): void {
+                         beta1: f32, beta2: f32, epsilon: f32, sqrtC2: f32, keep: usize): f32 {
   const b1 = f32x4.splat(beta1), c1 = f32x4.splat(1 - beta1);
   const b2 = f32x4.splat(beta2), c2 = f32x4.splat(1 - beta2);
   const step = f32x4.splat(stepSize), eps = f32x4.splat(epsilon), inv = f32x4.splat(1 / sqrtC2);
+  const magnitude = i32x4.splat(0x7fffffff);
+  let top = i32x4.splat(0);
   let i = 0;
   for (; i + 4 <= len; i += 4) {
     const o = <usize>i * 4;
@@ -617,8 +623,14 @@ export function adamStep(len: i32, params: usize, grads: usize, m: usize, v: usi
     v128.store(m + o, mi);
     v128.store(v + o, vi);
     const den = madd(f32x4.sqrt(vi), inv, eps);
-    v128.store(params + o, f32x4.sub(v128.load(params + o), f32x4.div(f32x4.mul(step, mi), den)));
+    const p = v128.load(params + o);
+    if (keep != 0) v128.store(keep + o, p);
+    const q = f32x4.sub(p, f32x4.div(f32x4.mul(step, mi), den));
+    v128.store(params + o, q);
+    top = i32x4.max_u(top, v128.and(q, magnitude));
   }
+  let last = max<u32>(max<u32>(i32x4.extract_lane(top, 0), i32x4.extract_lane(top, 1)),
+                      max<u32>(i32x4.extract_lane(top, 2), i32x4.extract_lane(top, 3)));
   for (; i < len; i++) {
     const o = <usize>i * 4;
     const g = f32.load(grads + o);
@@ -626,6 +638,11 @@ export function adamStep(len: i32, params: usize, grads: usize, m: usize, v: usi
     const vi = beta2 * f32.load(v + o) + (1 - beta2) * g * g;
     f32.store(m + o, mi);
     f32.store(v + o, vi);
-    f32.store(params + o, f32.load(params + o) - stepSize * mi / (Mathf.sqrt(vi) / sqrtC2 + epsilon));
+    const p = f32.load(params + o);
+    if (keep != 0) f32.store(keep + o, p);
+    const q = p - stepSize * mi / (Mathf.sqrt(vi) / sqrtC2 + epsilon);
+    f32.store(params + o, q);
+    last = max<u32>(last, reinterpret<u32>(q) & 0x7fffffff);
   }
+  return reinterpret<f32>(last);
 }

@@ -8,10 +8,11 @@ export function threads(): number;
 export function config(): string;
 /**
  * The WebAssembly module's Adam step on `buffer` (byte offsets), bit for bit as the module rounds it:
- * `fused` for its relaxed-SIMD build.
+ * `fused` for its relaxed-SIMD build; θ before the step into byte offset `keep` (0: none). Returns the
+ * largest |θ| after the step (NaN or ∞ when a new θ is not finite).
  */
 export function adamStep(buffer: ArrayBuffer, fused: boolean, len: number, params: number, grads: number, m: number, v: number,
-                         stepSize: number, beta1: number, beta2: number, epsilon: number, sqrtC2: number): void;
+                         stepSize: number, beta1: number, beta2: number, epsilon: number, sqrtC2: number, keep: number): number;
 /** Σx² of `len` float32s at byte offset `x`, in float64, summed in the module's order. */
 export function sumSq(buffer: ArrayBuffer, x: number, len: number): number;
 /** Σ|x|, as sumSq. */

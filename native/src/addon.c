@@ -8,9 +8,10 @@
  *     C ← α·op(A)·op(B) + β·C, row-major; A, B, C byte offsets into buffer (4-byte aligned).
  *   setThreads(n), threads()   the BLAS's own thread count (OpenBLAS; Accelerate decides alone: 1)
  *   config()                   the BLAS's build description (OpenBLAS: config and the core it picked)
- *   adamStep(buffer, fused, len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2)
+ *   adamStep(buffer, fused, len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2, keep)
  *     the WebAssembly module's Adam step on the same memory, rounded as it rounds (fused: its relaxed-SIMD
- *     build, one fused multiply-add where that build has one; else a product then a sum), bit for bit
+ *     build, one fused multiply-add where that build has one; else a product then a sum), bit for bit;
+ *     θ before the step into keep (a byte offset; 0: none); returns the largest |θ| after it
  *   sumSq(buffer, x, len), sumAbs(buffer, x, len)
  *     Σx², Σ|x| in float64, summed in the WebAssembly module's order (eight lanes), so bit for bit its sums
  *   gatherRows(src, idx, start, m, w, buffer, dst)
@@ -147,11 +148,22 @@ static napi_value Config(napi_env env, napi_callback_info info) {
 #define PICK(NAME) NAME##_base
 #endif
 
-/* The four-lane body of the wasm adamStep; `fused` is a constant at each call site. */
-static inline __attribute__((always_inline)) void adam_lanes(int fused, size_t n4, float *restrict p,
-    const float *restrict g, float *restrict m, float *restrict v, float step, float b1, float b2,
-    float eps, float inv) {
+/* |x| as its bits: an unsigned maximum of these is the largest |x| (NaN above ∞ above every finite value). */
+static inline __attribute__((always_inline)) uint32_t magnitude_bits(float x) {
+  uint32_t b;
+  memcpy(&b, &x, sizeof b);
+  return b & 0x7fffffffu;
+}
+
+/*
+ * The four-lane body of the wasm adamStep; `fused` is a constant at each call site. θ before the step into
+ * keep (NULL: none); returns the largest magnitude_bits of θ after it.
+ */
+static inline __attribute__((always_inline)) uint32_t adam_lanes(int fused, size_t n4, float *restrict p,
+    const float *restrict g, float *restrict m, float *restrict v, float *restrict keep, float step, float b1,
+    float b2, float eps, float inv) {
   const float c1 = 1.0f - b1, c2 = 1.0f - b2;
+  uint32_t top = 0;
   for (size_t i = 0; i < n4; i++) {
     const float gi = g[i];
     const float mi = fused ? fmaf(b1, m[i], c1 * gi) : b1 * m[i] + c1 * gi;
@@ -159,36 +171,51 @@ static inline __attribute__((always_inline)) void adam_lanes(int fused, size_t n
     m[i] = mi;
     v[i] = vi;
     const float den = fused ? fmaf(sqrtf(vi), inv, eps) : sqrtf(vi) * inv + eps;
-    p[i] = p[i] - (step * mi) / den;
+    const float pi = p[i];
+    if (keep != NULL) keep[i] = pi;
+    const float q = pi - (step * mi) / den;
+    p[i] = q;
+    const uint32_t b = magnitude_bits(q);
+    top = b > top ? b : top;
   }
+  return top;
 }
 
-typedef void adam_fn(size_t, float *restrict, const float *restrict, float *restrict, float *restrict,
-                     float, float, float, float, float);
+typedef uint32_t adam_fn(size_t, float *restrict, const float *restrict, float *restrict, float *restrict,
+                         float *restrict, float, float, float, float, float);
 #define ADAM(SUFFIX, TARGET)                                                                                  \
-  TARGET static void adam_fused_##SUFFIX(size_t n4, float *restrict p, const float *restrict g,              \
-      float *restrict m, float *restrict v, float step, float b1, float b2, float eps, float inv) {          \
-    adam_lanes(1, n4, p, g, m, v, step, b1, b2, eps, inv);                                                  \
+  TARGET static uint32_t adam_fused_##SUFFIX(size_t n4, float *restrict p, const float *restrict g,          \
+      float *restrict m, float *restrict v, float *restrict keep, float step, float b1, float b2, float eps, \
+      float inv) {                                                                                          \
+    return adam_lanes(1, n4, p, g, m, v, keep, step, b1, b2, eps, inv);                                     \
   }                                                                                                         \
-  TARGET static void adam_plain_##SUFFIX(size_t n4, float *restrict p, const float *restrict g,              \
-      float *restrict m, float *restrict v, float step, float b1, float b2, float eps, float inv) {          \
-    adam_lanes(0, n4, p, g, m, v, step, b1, b2, eps, inv);                                                  \
+  TARGET static uint32_t adam_plain_##SUFFIX(size_t n4, float *restrict p, const float *restrict g,          \
+      float *restrict m, float *restrict v, float *restrict keep, float step, float b1, float b2, float eps, \
+      float inv) {                                                                                          \
+    return adam_lanes(0, n4, p, g, m, v, keep, step, b1, b2, eps, inv);                                    \
   }
 VARIANTS(ADAM)
 static adam_fn *adam_fused = NULL, *adam_plain = NULL;
 
-static void adam(int fused, size_t len, float *p, const float *g, float *m, float *v, float step,
-                 float b1, float b2, float eps, float sqrtC2) {
+/* The wasm module's adamStep: its lanes, then its scalar tail; returns the largest |θ| after the step. */
+static float adam(int fused, size_t len, float *p, const float *g, float *m, float *v, float *keep, float step,
+                  float b1, float b2, float eps, float sqrtC2) {
   const size_t n4 = len & ~(size_t)3;
-  (fused ? adam_fused : adam_plain)(n4, p, g, m, v, step, b1, b2, eps, 1.0f / sqrtC2);
+  uint32_t top = (fused ? adam_fused : adam_plain)(n4, p, g, m, v, keep, step, b1, b2, eps, 1.0f / sqrtC2);
   /* The wasm module's scalar tail: no fused step there, and a division by √(1 − β₂ᵗ). */
   for (size_t i = n4; i < len; i++) {
     const float mi = b1 * m[i] + (1.0f - b1) * g[i];
     const float vi = b2 * v[i] + (1.0f - b2) * g[i] * g[i];
     m[i] = mi;
     v[i] = vi;
+    if (keep != NULL) keep[i] = p[i];
     p[i] = p[i] - step * mi / (sqrtf(vi) / sqrtC2 + eps);
+    const uint32_t b = magnitude_bits(p[i]);
+    top = b > top ? b : top;
   }
+  float out;
+  memcpy(&out, &top, sizeof out);
+  return out;
 }
 
 /*
@@ -269,12 +296,15 @@ static float *arena_floats(napi_env env, napi_value *argv, int at, size_t len) {
   return (float *)((char *)base + offset);
 }
 
+/* Whether the len floats at a and at b share memory. */
+static bool overlaps(const float *a, const float *b, int32_t len) { return a < b + len && b < a + len; }
+
 static napi_value AdamStep(napi_env env, napi_callback_info info) {
-  size_t argc = 12;
-  napi_value argv[12];
+  size_t argc = 13;
+  napi_value argv[13];
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 12) {
-    napi_throw_type_error(env, NULL, "mlpkit native: adamStep takes 12 arguments");
+  if (argc != 13) {
+    napi_throw_type_error(env, NULL, "mlpkit native: adamStep takes 13 arguments");
     return NULL;
   }
   bool fused = false;
@@ -283,14 +313,28 @@ static napi_value AdamStep(napi_env env, napi_callback_info info) {
   CHECK(env, napi_get_value_bool(env, argv[1], &fused));
   CHECK(env, napi_get_value_int32(env, argv[2], &len));
   for (int i = 0; i < 5; i++) CHECK(env, napi_get_value_double(env, argv[7 + i], &h[i]));
-  if (len <= 0) return NULL;
+  uint32_t keepAt = 0;
+  CHECK(env, napi_get_value_uint32(env, argv[12], &keepAt));
+  napi_value out;
+  if (len <= 0) {
+    CHECK(env, napi_create_double(env, 0, &out));
+    return out;
+  }
   float *p = arena_floats(env, argv, 3, (size_t)len);
   float *g = p == NULL ? NULL : arena_floats(env, argv, 4, (size_t)len);
   float *m = g == NULL ? NULL : arena_floats(env, argv, 5, (size_t)len);
   float *v = m == NULL ? NULL : arena_floats(env, argv, 6, (size_t)len);
   if (v == NULL) return NULL;
-  adam(fused, (size_t)len, p, g, m, v, (float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4]);
-  return NULL;
+  /* The copy of θ before the step, at byte offset keepAt of the same buffer (0: none). */
+  float *keep = keepAt == 0 ? NULL : arena_floats(env, argv, 12, (size_t)len);
+  if (keepAt != 0 && keep == NULL) return NULL;
+  if (keep != NULL && (overlaps(keep, p, len) || overlaps(keep, g, len) || overlaps(keep, m, len) || overlaps(keep, v, len))) {
+    napi_throw_range_error(env, NULL, "mlpkit native: adamStep: keep overlaps another operand");
+    return NULL;
+  }
+  const float top = adam(fused, (size_t)len, p, g, m, v, keep, (float)h[0], (float)h[1], (float)h[2], (float)h[3], (float)h[4]);
+  CHECK(env, napi_create_double(env, (double)top, &out));
+  return out;
 }
 
 static napi_value sum_call(napi_env env, napi_callback_info info, double (*sum)(const float *, size_t)) {

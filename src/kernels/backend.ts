@@ -84,10 +84,12 @@ export interface Kernels {
   /**
    * One Adam step over len parameters (PyTorch's arrangement), with the moments m, v updated in place:
    * m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g², θ ← θ − stepSize·m/(√v/sqrtC2 + ε),
-   * where stepSize = η/(1 − β₁ᵗ) and sqrtC2 = √(1 − β₂ᵗ).
+   * where stepSize = η/(1 − β₁ᵗ) and sqrtC2 = √(1 − β₂ᵗ). `keep` (if not null) receives θ before the step,
+   * in the same pass. Returns max |θ| after the step: NaN if a new θ is NaN, ∞ if one is infinite, so finite
+   * exactly when every new θ is (the divergence check, without another pass over the weights).
    */
   adamStep(len: number, params: Vec, grads: Vec, m: Vec, v: Vec, stepSize: number,
-           beta1: number, beta2: number, epsilon: number, sqrtC2: number): void;
+           beta1: number, beta2: number, epsilon: number, sqrtC2: number, keep: Vec | null): number;
   /**
    * One SGD step over len parameters (PyTorch's arrangement): without a velocity θ ← θ − η·g; with one,
    * v ← μv + g, then θ ← θ − η·(g + μv) (Nesterov) or θ ← θ − η·v.

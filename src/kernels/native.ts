@@ -25,10 +25,11 @@ export interface NativeBlas {
   config(): string;
   /**
    * The WebAssembly module's Adam step (Kernels.adamStep) on `buffer`, bit for bit as the module rounds
-   * it: `fused` for its relaxed-SIMD build (a fused multiply-add where that build has one).
+   * it: `fused` for its relaxed-SIMD build (a fused multiply-add where that build has one); θ before the
+   * step into the byte offset keep (0: none). Returns the largest |θ| after the step, as the module does.
    */
   adamStep(buffer: ArrayBuffer, fused: boolean, len: number, params: number, grads: number, m: number, v: number,
-           stepSize: number, beta1: number, beta2: number, epsilon: number, sqrtC2: number): void;
+           stepSize: number, beta1: number, beta2: number, epsilon: number, sqrtC2: number, keep: number): number;
   /** Σx² of the float32s at byte offset x, in float64, summed in the module's order (bit for bit its sumSq). */
   sumSq(buffer: ArrayBuffer, x: number, len: number): number;
   /** Σ|x|, as sumSq. */
@@ -90,8 +91,8 @@ class BlasProducts implements GemmTeam, ElementHelper {
   }
 
   adamStep(len: number, params: number, grads: number, m: number, v: number, stepSize: number,
-           beta1: number, beta2: number, epsilon: number, sqrtC2: number): void {
-    this.blas.adamStep(this.buffer(), this.fused, len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2);
+           beta1: number, beta2: number, epsilon: number, sqrtC2: number, keep: number): number {
+    return this.blas.adamStep(this.buffer(), this.fused, len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2, keep);
   }
 
   sumSq(x: number, len: number): number { return this.blas.sumSq(this.buffer(), x, len); }

@@ -190,7 +190,9 @@ export const tsKernels: Kernels = {
       }
     }
   },
-  adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2) {
+  adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2, keep) {
+    if (keep !== null) keep.set(params.subarray(0, len));
+    let top = 0;
     for (let i = 0; i < len; i++) {
       const g = grads[i]!;
       const mi = beta1 * m[i]! + (1 - beta1) * g;
@@ -198,7 +200,9 @@ export const tsKernels: Kernels = {
       m[i] = mi;
       v[i] = vi;
       params[i]! -= stepSize * mi / (Math.sqrt(vi) / sqrtC2 + epsilon);
+      top = Math.max(top, Math.abs(params[i]!));
     }
+    return top;
   },
   sgdStep(len, params, grads, velocity, learningRate, momentum, nesterov) {
     if (velocity === null) {

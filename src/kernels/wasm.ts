@@ -41,7 +41,7 @@ interface Exports {
   readonly softmaxRows: (I: number, O: number, m: number, n: number) => void;
   readonly biasAct: (I: number, b: number, O: number, m: number, n: number, act: number) => void;
   readonly adamStep: (len: number, params: number, grads: number, m: number, v: number, stepSize: number,
-                      beta1: number, beta2: number, epsilon: number, sqrtC2: number) => void;
+                      beta1: number, beta2: number, epsilon: number, sqrtC2: number, keep: number) => number;
   readonly sgdStep: (len: number, params: number, grads: number, v: number, lr: number, mu: number, nesterov: number) => void;
 }
 
@@ -197,8 +197,9 @@ export interface GemmTeam {
 export interface ElementHelper {
   /** Shorter operands run on the module: a call into the helper costs more than it saves below this. */
   readonly minLength: number;
+  /** The module's adamStep (keep: a byte offset, 0 for none), returning what it returns. */
   adamStep(len: number, params: number, grads: number, m: number, v: number, stepSize: number,
-           beta1: number, beta2: number, epsilon: number, sqrtC2: number): void;
+           beta1: number, beta2: number, epsilon: number, sqrtC2: number, keep: number): number;
   sumSq(x: number, len: number): number;
   sumAbs(x: number, len: number): number;
   /** Kernels.gatherRows from a table outside the arena into the arena at byte offset dst. */
@@ -365,10 +366,13 @@ export class WasmArena implements Arena {
         const pa = at(a); const pb = at(b); const po = at(out);
         if (pa < 0 || pb < 0 || po < 0) ts.mulAcc(a, b, out, len); else ex.mulAcc(pa, pb, po, len);
       },
-      adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2) {
+      adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2, keep) {
         const pp = at(params); const pg = at(grads); const pm = at(m); const pv = at(v);
-        if (pp < 0 || pg < 0 || pm < 0 || pv < 0) ts.adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2);
-        else el(len).adamStep(len, pp, pg, pm, pv, stepSize, beta1, beta2, epsilon, sqrtC2);
+        if (pp < 0 || pg < 0 || pm < 0 || pv < 0) return ts.adamStep(len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2, keep);
+        // A copy outside the arena is written here; one inside it, in the step's own pass.
+        let pk = keep === null ? 0 : at(keep);
+        if (pk < 0) { keep!.set(params.subarray(0, len)); pk = 0; }
+        return el(len).adamStep(len, pp, pg, pm, pv, stepSize, beta1, beta2, epsilon, sqrtC2, pk);
       },
       sgdStep(len, params, grads, velocity, learningRate, momentum, nesterov) {
         const pp = at(params); const pg = at(grads); const pv = velocity === null ? 0 : at(velocity);

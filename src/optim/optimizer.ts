@@ -4,7 +4,7 @@
  * all step through it:
  *
  *   opt.startEpoch(e, samples)          η for epoch e from the schedule
- *   opt.step(params, grads, kernels)    one update with the current η (t = 1, 2, …)
+ *   opt.step(params, grads, kernels)    one update with the current η (t = 1, 2, …); whether θ stays finite
  *   opt.observe(loss)                   the epoch's monitored loss (reduce-on-plateau listens)
  *   opt.toJSON() / opt.fromJSON(json)   the whole state, for checkpoints (exact through JSON)
  *
@@ -153,8 +153,11 @@ export interface Optimizer {
   startEpoch(epoch: number, samplesSeen: number): number;
   /** Set η directly (the playground's control, the range test), keeping the moments. */
   setLearningRate(lr: number): void;
-  /** One update of `params` from `grads` with the current η (the model's arena's kernels if given). */
-  step(params: Vec, grads: Vec, kernels?: Kernels): void;
+  /**
+   * One update of `params` from `grads` with the current η (the model's arena's kernels if given); `keep`
+   * receives the parameters before it. Returns whether every parameter after it is finite.
+   */
+  step(params: Vec, grads: Vec, kernels?: Kernels, keep?: Vec | null): boolean;
   /** The epoch's monitored loss (validation loss, else training loss); reduce-on-plateau listens. */
   observe(loss: number): void;
   toJSON(): OptimizerJSON;
@@ -188,8 +191,8 @@ class RuleOptimizer implements Optimizer {
     this.lr = lr;
   }
 
-  step(params: Vec, grads: Vec, kernels?: Kernels): void {
-    apply(this.rule, this.state, params, grads, this.lr, this.state.t + 1, kernels);
+  step(params: Vec, grads: Vec, kernels?: Kernels, keep: Vec | null = null): boolean {
+    return apply(this.rule, this.state, params, grads, this.lr, this.state.t + 1, kernels, keep);
   }
 
   observe(loss: number): void {

@@ -148,41 +148,27 @@ export function init(rule: StepRuleSpec, n: number, arena?: Arena): OptimizerSta
 
 /**
  * One step of `rule` with learning rate `lr` (the schedule's current value); `t` is the step number
- * from 1. With `kernels` (the model's arena's), SGD and Adam run as one kernel call.
+ * from 1. With `kernels` (the model's arena's), SGD and Adam run as one kernel call. `keep` (if given)
+ * receives θ before the step (Adam: in the step's own pass). Returns whether every θ after it is finite.
  */
-export function apply(rule: StepRuleSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number, t: number, kernels?: Kernels): void {
+export function apply(rule: StepRuleSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number, t: number,
+                      kernels?: Kernels, keep: Vec | null = null): boolean {
   const n = params.length;
+  const k = kernels ?? tsKernels;
   state.t = t;
   if (state.slots !== undefined) for (let i = 0; i < state.slots.length; i++) state.buffers[i] = state.slots[i]!.a;
+  if (rule.kind === 'adam') return Number.isFinite(adam(rule, state, params, grads, lr, t, k, keep));
+  keep?.set(params);
   switch (rule.kind) {
     case 'sgd': {
       const mu = rule.momentum ?? 0;
-      (kernels ?? tsKernels).sgdStep(n, params, grads, mu === 0 ? null : state.buffers[0]!, lr, mu, rule.nesterov ?? false);
-      return;
+      k.sgdStep(n, params, grads, mu === 0 ? null : state.buffers[0]!, lr, mu, rule.nesterov ?? false);
+      break;
     }
     case 'adamw':
       decoupledDecay(params, lr * (rule.weightDecay ?? 0.01));
-      adam(rule, state, params, grads, lr, t, kernels);
-      return;
-    case 'adam':
-      adam(rule, state, params, grads, lr, t, kernels);
-      return;
-    case 'rmsprop': {
-      const rho = rule.rho ?? 0.99;
-      const eps = rule.epsilon ?? 1e-8;
-      const mu = rule.momentum ?? 0;
-      const s = state.buffers[0]!;
-      const b = state.buffers[1];
-      for (let i = 0; i < n; i++) {
-        const g = grads[i]!;
-        const si = rho * s[i]! + (1 - rho) * g * g;
-        s[i] = si;
-        const u = g / (Math.sqrt(si) + eps);
-        if (b === undefined) params[i]! -= lr * u;
-        else { const bi = mu * b[i]! + u; b[i] = bi; params[i]! -= lr * bi; }
-      }
-      return;
-    }
+      return Number.isFinite(adam(rule, state, params, grads, lr, t, k, null));
+    case 'rmsprop': rmsprop(rule, state, params, grads, lr); break;
     case 'adagrad': {
       const eps = rule.epsilon ?? 1e-10;
       const s = state.buffers[0]!;
@@ -192,8 +178,26 @@ export function apply(rule: StepRuleSpec, state: OptimizerState, params: Vec, gr
         s[i] = si;
         params[i]! -= lr * g / (Math.sqrt(si) + eps);
       }
-      return;
+      break;
     }
+  }
+  // Σ|θ| in float64 is finite exactly when every θ is (one SIMD pass on an arena).
+  return Number.isFinite(k.sumAbs(params, n));
+}
+
+function rmsprop(rule: RmspropSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number): void {
+  const rho = rule.rho ?? 0.99;
+  const eps = rule.epsilon ?? 1e-8;
+  const mu = rule.momentum ?? 0;
+  const s = state.buffers[0]!;
+  const b = state.buffers[1];
+  for (let i = 0; i < params.length; i++) {
+    const g = grads[i]!;
+    const si = rho * s[i]! + (1 - rho) * g * g;
+    s[i] = si;
+    const u = g / (Math.sqrt(si) + eps);
+    if (b === undefined) params[i]! -= lr * u;
+    else { const bi = mu * b[i]! + u; b[i] = bi; params[i]! -= lr * bi; }
   }
 }
 
@@ -204,7 +208,8 @@ function decoupledDecay(params: Vec, rate: number): void {
   for (let i = 0; i < params.length; i++) params[i]! *= c;
 }
 
-function adam(rule: AdamSpec | AdamWSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number, t: number, kernels?: Kernels): void {
+/** Adam's step (the kernel's); returns the largest |θ| after it. */
+function adam(rule: AdamSpec | AdamWSpec, state: OptimizerState, params: Vec, grads: Vec, lr: number, t: number, kernels: Kernels, keep: Vec | null): number {
   const b1 = rule.beta1 ?? 0.9;
   const b2 = rule.beta2 ?? 0.999;
   const eps = rule.epsilon ?? 1e-8;
@@ -214,7 +219,7 @@ function adam(rule: AdamSpec | AdamWSpec, state: OptimizerState, params: Vec, gr
   const c1 = 1 - b1 ** t;
   const sqrtC2 = Math.sqrt(1 - b2 ** t);
   const stepSize = lr / c1;
-  (kernels ?? tsKernels).adamStep(params.length, params, grads, m, v, stepSize, b1, b2, eps, sqrtC2);
+  return kernels.adamStep(params.length, params, grads, m, v, stepSize, b1, b2, eps, sqrtC2, keep);
 }
 
 /** The state as plain JSON (numbers round-trip exactly through JSON as shortest decimal doubles). */

@@ -12,6 +12,7 @@
  * L-BFGS runs instead one quasi-Newton iteration over the full batch per epoch (lbfgs-loop.ts).
  */
 
+import type { Slot } from '../kernels/backend.js';
 import type { Matrix } from '../matrix.js';
 import type { Model } from '../graph/model.js';
 import { Rng } from '../rng.js';
@@ -87,7 +88,8 @@ interface Run {
   readonly history: History;
   readonly norms: GradNorms;
   readonly perm: Int32Array;
-  readonly lastFinite: Float32Array | Float64Array;
+  /** The weights before the latest step, in the model's arena (the optimizer's kernel writes it as it steps). */
+  readonly lastFinite: Slot;
   readonly lastFiniteState: Float32Array | Float64Array;
   readonly fingerprint: RunFingerprint | null;
   rng: Rng;
@@ -189,9 +191,16 @@ function newRun(r: Omit<Run, 'monitor' | 'norms' | 'lastFinite' | 'lastFiniteSta
   return {
     ...r,
     monitor: new EpochMonitor(model, { earlyStopping: o.earlyStopping, tolerance: o.tolerance, nIterNoChange: o.nIterNoChange }),
-    norms: new GradNorms(model), lastFinite: model.getWeights(), lastFiniteState: model.getState(),
+    norms: new GradNorms(model), lastFinite: weightsCopy(model), lastFiniteState: model.getState(),
     rng: new Rng(r.c.seed), startEpoch: 0, samplesSeen: 0, finished: false,
   };
+}
+
+/** A copy of the weights in the model's arena, where the optimizer's kernel can write it as it steps. */
+function weightsCopy(model: Model): Slot {
+  const slot = model.arena.alloc(model.parameterCount);
+  slot.a.set(model.paramBuffer.a);
+  return slot;
 }
 
 const TERMINAL: readonly StopReason[] = ['earlyStopping', 'noImprovement', 'converged'];
@@ -223,7 +232,7 @@ function resume(run: Run, cp: Checkpoint): void {
 /** Put the last finite weights back and throw the error naming where the values stopped being finite. */
 function nonFinite(run: Run, epoch: number, batch: number, r: Extract<StepResult, { ok: false }>): never {
   const { model } = run;
-  model.paramBuffer.a.set(run.lastFinite);
+  model.paramBuffer.a.set(run.lastFinite.a);
   model.setState(run.lastFiniteState);
   const lr = run.solver.kind === 'step' ? ` (optimizer.learningRate, now ${run.solver.optimizer.learningRate})` : '';
   if (r.problem === 'weights') {
@@ -261,9 +270,8 @@ function stepEpoch(run: Run, optimizer: Optimizer, epoch: number): EpochSums {
   for (const b of epochBatches(run)) {
     batch++;
     const rows = b.rows;
-    run.lastFinite.set(model.paramBuffer.a);
     run.lastFiniteState.set(model.stateBuffer.a);
-    const r = trainStep(model, optimizer, b, { rng: run.rng, gradSquares: run.norms.squares });
+    const r = trainStep(model, optimizer, b, { rng: run.rng, gradSquares: run.norms.squares, keep: run.lastFinite.a });
     if (!r.ok) nonFinite(run, epoch, batch, r);
     if (optimizer.steps === 1) run.monitor.noteInitialLoss(r.loss);
     run.norms.add();
@@ -278,7 +286,7 @@ function stepEpoch(run: Run, optimizer: Optimizer, epoch: number): EpochSums {
 /** One epoch of L-BFGS (one iteration over the full batch). */
 function lbfgsEpochOf(run: Run, solver: Extract<Solver, { kind: 'lbfgs' }>, epoch: number): EpochSums {
   const n = run.train!.x.rows;
-  run.lastFinite.set(run.model.paramBuffer.a);
+  run.lastFinite.a.set(run.model.paramBuffer.a);
   run.lastFiniteState.set(run.model.stateBuffer.a);
   const r = lbfgsEpoch(run.model, solver.spec, solver.state, run.train!, run.perm, run.rng);
   if (!Number.isFinite(r.loss)) nonFinite(run, epoch, 1, { ok: false, loss: r.loss, problem: 'loss', layer: null });

@@ -36,6 +36,11 @@ export interface StepOptions {
   readonly rng?: Rng;
   /** One entry per `model.params` tensor: receives Σ g² of its gradient (for per-layer norms). */
   readonly gradSquares?: Float64Array;
+  /**
+   * Receives the weights as they were before the step's update (the optimizer writes it in its own pass
+   * where it can): what a caller puts back when the update makes a weight non-finite.
+   */
+  readonly keep?: Vec;
 }
 
 /** What a step did: ok, or the first thing that was not finite (no update is made for loss/gradient). */
@@ -58,11 +63,15 @@ export function backwardPass(model: Model): void {
   model.backward();
 }
 
-/** The optimizer's step on the model's flat buffers, then the projection onto the constraints. */
-export function update(model: Model, optimizer: Optimizer): void {
+/**
+ * The optimizer's step on the model's flat buffers (the weights before it into `keep`, if given), then the
+ * projection onto the constraints. Returns whether every weight the step wrote is finite.
+ */
+export function update(model: Model, optimizer: Optimizer, keep: Vec | null = null): boolean {
   // Fresh views: an arena that grows (a larger batch elsewhere) moves its memory.
-  optimizer.step(model.paramBuffer.a, model.gradBuffer.a, model.arena.kernels);
+  const finite = optimizer.step(model.paramBuffer.a, model.gradBuffer.a, model.arena.kernels, keep);
   model.applyConstraints();
+  return finite;
 }
 
 /** One training step on `batch`: forward, loss, zeroGrad, backward, update, constraints. */
@@ -70,13 +79,13 @@ export function trainStep(model: Model, optimizer: Optimizer, batch: Batch, opti
   const loss = forwardLoss(model, batch, options.rng);
   backwardPass(model);
   const gradientsFinite = sumSquares(model, options.gradSquares);
+  const keep = options.keep ?? null;
   if (!Number.isFinite(loss) || !gradientsFinite) {
+    keep?.set(model.paramBuffer.a);
     return { ok: false, loss, problem: Number.isFinite(loss) ? 'gradient' : 'loss', layer: firstNonFiniteLayer(model, 'grad') };
   }
-  update(model, optimizer);
-  // Σ|w| in float64 is finite exactly when every float32 weight is (one SIMD pass, not a JavaScript loop).
-  const w = model.paramBuffer.a;
-  if (!Number.isFinite(model.arena.kernels.sumAbs(w, w.length))) return { ok: false, loss, problem: 'weights', layer: firstNonFiniteLayer(model, 'value') };
+  // The step says whether the weights stayed finite (Adam: its largest |w|, from the update's own pass).
+  if (!update(model, optimizer, keep)) return { ok: false, loss, problem: 'weights', layer: firstNonFiniteLayer(model, 'value') };
   return { ok: true, loss };
 }
 

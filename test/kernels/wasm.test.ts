@@ -172,12 +172,37 @@ test('the Adam kernel matches the reference step, moments included', () => {
   const [p, g, m, v] = [filled(arena, len), filled(arena, len), filled(arena, len), filled(arena, len)];
   for (let i = 0; i < len; i++) v.a[i] = Math.abs(v.a[i]!);
   const ref = [p, g, m, v].map((s) => Float32Array.from(s.a));
-  for (const [k, P, G, M, V] of [[arena.kernels, p.a, g.a, m.a, v.a], [tsKernels, ...ref]] as const) {
-    k.adamStep(len, P, G, M, V, 1e-3 / (1 - 0.9 ** 3), 0.9, 0.999, 1e-8, Math.sqrt(1 - 0.999 ** 3));
+  const before = Float32Array.from(p.a);
+  const keep = filled(arena, len);
+  const keepRef = new Float32Array(len);
+  const tops: number[] = [];
+  for (const [k, P, G, M, V, K] of [[arena.kernels, p.a, g.a, m.a, v.a, keep.a], [tsKernels, ...ref, keepRef]] as const) {
+    tops.push(k.adamStep(len, P, G, M, V, 1e-3 / (1 - 0.9 ** 3), 0.9, 0.999, 1e-8, Math.sqrt(1 - 0.999 ** 3), K));
   }
   close(p.a, ref[0]!, len, 'θ', 1e-6);
   close(m.a, ref[2]!, len, 'm', 1e-6);
   close(v.a, ref[3]!, len, 'v', 1e-6);
+  assert.deepEqual(keep.a, before, 'the module kept θ as it was before the step');
+  assert.deepEqual(keepRef, before, 'the reference kept θ as it was before the step');
+  const maxAbs = (a: ArrayLike<number>): number => Array.from(a).reduce((top, x) => Math.max(top, Math.abs(x)), 0);
+  assert.equal(tops[0], maxAbs(p.a), 'the module returns the largest |θ| after the step');
+  assert.equal(tops[1], maxAbs(ref[0]!), 'the reference returns the largest |θ| after the step');
+});
+
+test('the Adam kernel answers NaN or ∞ when a new θ is not finite, in the vector body and in the tail', () => {
+  const len = 1031;
+  for (const which of ['module', 'reference'] as const) {
+    for (const [at, bad, want] of [[5, 'g', NaN], [len - 1, 'g', NaN], [12, 'p', Infinity], [len - 2, 'p', -Infinity]] as const) {
+      const arena = backend.createArena('float32', 1 << 16);
+      const [p, g, m, v] = [0, 1, 2, 3].map(() => arena.alloc(len).a);
+      p!.fill(0.5); g!.fill(0.25);
+      (bad === 'g' ? g! : p!)[at] = want;
+      const k = which === 'module' ? arena.kernels : tsKernels;
+      const top = k.adamStep(len, p!, g!, m!, v!, 1e-3, 0.9, 0.999, 1e-8, 1, null);
+      if (Number.isNaN(want)) assert.ok(Number.isNaN(top), `${which}: a NaN gradient at ${at}: ${top}`);
+      else assert.equal(top, Infinity, `${which}: an infinite weight at ${at}`);
+    }
+  }
 });
 
 test('the SGD kernel matches the reference step, without momentum, with it and with Nesterov\'s', () => {

@@ -85,18 +85,18 @@ test('training on the native backend gives the WebAssembly fallback\'s parameter
 });
 
 /** Adam steps and the two sums on `backend`'s arena over fixed data of `len` values: what each gave. */
-function elementRun(backend: Backend, len: number): { params: Float32Array; m: Float32Array; v: Float32Array; sums: number[] } {
+function elementRun(backend: Backend, len: number): { params: Float32Array; m: Float32Array; v: Float32Array; kept: Float32Array; sums: number[] } {
   const arena = backend.createArena('float32');
   const rng = new Rng(5);
-  const [p, g, m, v] = [0, 1, 2, 3].map(() => arena.alloc(len));
+  const [p, g, m, v, keep] = [0, 1, 2, 3, 4].map(() => arena.alloc(len));
   for (let i = 0; i < len; i++) { p!.a[i] = rng.normal(); g!.a[i] = rng.normal() * 10 ** rng.int(4); }
   const k = arena.kernels;
   const sums: number[] = [];
   for (let t = 1; t <= 5; t++) {
-    k.adamStep(len, p!.a, g!.a, m!.a, v!.a, 0.01 / (1 - 0.9 ** t), 0.9, 0.999, 1e-8, Math.sqrt(1 - 0.999 ** t));
-    sums.push(k.sumSq(g!.a, len), k.sumAbs(p!.a, len), k.sumSq(p!.a, len - 7));
+    const top = k.adamStep(len, p!.a, g!.a, m!.a, v!.a, 0.01 / (1 - 0.9 ** t), 0.9, 0.999, 1e-8, Math.sqrt(1 - 0.999 ** t), t % 2 === 0 ? keep!.a : null);
+    sums.push(top, k.sumSq(g!.a, len), k.sumAbs(p!.a, len), k.sumSq(p!.a, len - 7));
   }
-  return { params: Float32Array.from(p!.a), m: Float32Array.from(m!.a), v: Float32Array.from(v!.a), sums };
+  return { params: Float32Array.from(p!.a), m: Float32Array.from(m!.a), v: Float32Array.from(v!.a), kept: Float32Array.from(keep!.a), sums };
 }
 
 test('the addon\'s Adam step and sums are the WebAssembly module\'s, bit for bit, for both of its builds', (t) => {
@@ -111,7 +111,9 @@ test('the addon\'s Adam step and sums are the WebAssembly module\'s, bit for bit
       assert.deepEqual(native.params, wasm.params, `parameters, ${where}`);
       assert.deepEqual(native.m, wasm.m, `first moments, ${where}`);
       assert.deepEqual(native.v, wasm.v, `second moments, ${where}`);
-      assert.deepEqual(native.sums, wasm.sums, `sums, ${where}`);
+      assert.deepEqual(native.kept, wasm.kept, `θ kept before step 4, ${where}`);
+      assert.ok(native.kept.some((x) => x !== 0), `something was kept, ${where}`);
+      assert.deepEqual(native.sums, wasm.sums, `largest |θ| and sums, ${where}`);
     }
   }
   t.diagnostic(`builds compared: ${builds.map((r) => (r ? 'relaxed' : 'plain')).join(', ')}`);
@@ -123,7 +125,9 @@ test('the addon refuses an operand outside the arena instead of reading past it'
   const buffer = new ArrayBuffer(64);
   assert.throws(() => blas.sumSq(buffer, 32, 9), /outside its buffer/);
   assert.throws(() => blas.sumAbs(buffer, 2, 1), /not 4-byte aligned/);
-  assert.throws(() => blas.adamStep(buffer, false, 16, 0, 0, 0, 4, 0.1, 0.9, 0.999, 1e-8, 1), /outside its buffer/);
+  assert.throws(() => blas.adamStep(buffer, false, 16, 0, 0, 0, 4, 0.1, 0.9, 0.999, 1e-8, 1, 0), /outside its buffer/);
+  assert.throws(() => blas.adamStep(buffer, false, 4, 0, 16, 32, 48, 0.1, 0.9, 0.999, 1e-8, 1, 52), /outside its buffer/, 'keep past the end');
+  assert.throws(() => blas.adamStep(buffer, false, 4, 0, 16, 32, 48, 0.1, 0.9, 0.999, 1e-8, 1, 8), /keep overlaps/);
   assert.equal(blas.sumSq(buffer, 0, 16), 0);
 });
 

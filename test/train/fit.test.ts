@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Model } from '../../src/graph/model.js';
 import { mlp } from '../../src/graph/builders.js';
+import { tsBackend } from '../../src/kernels/ts.js';
 import { apply, init } from '../../src/optim/rules.js';
 import { evaluateLoss, fit, prepareData } from '../../src/train/fit.js';
 import { TrainingDivergedError, type Checkpoint } from '../../src/train/types.js';
@@ -66,6 +67,44 @@ test('a non-finite gradient throws an error naming epoch, batch and the first la
     },
   );
   assert.ok(Array.from(m.getWeights()).every(Number.isFinite));
+});
+
+test('an update that makes weights non-finite stops training and puts back exactly the weights before that step', async () => {
+  const x = Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(i)]);
+  const y = x.map((r) => [r[0]! - r[1]!]);
+  for (const [backend, dtype] of [[undefined, 'float32'], [tsBackend, 'float32'], [tsBackend, 'float64']] as const) {
+    const what = `${backend?.name ?? 'default backend'}, ${dtype}`;
+    const build = (): Model => new Model(mlp({ inputSize: 2, outputSize: 1, task: 'regression', hidden: [300], activation: 'tanh', dtype }), { seed: 3, ...(backend === undefined ? {} : { backend }) });
+    // Two healthy epochs at η = 0.01, then (a checkpoint's resume) the largest double as η in the third: Adam's
+    // step size η/(1 − β₁ᵗ) overflows in float32 and in float64.
+    const m = build();
+    const cps: Checkpoint[] = [];
+    const opts = { epochs: 2, batchSize: 16, shuffle: false, optimizer: { kind: 'adam', learningRate: 0.01 } } as const;
+    await fit(m, { x, y }, { ...opts, checkpoint: { every: 2, write: (cp) => { cps.push(cp); } } });
+    const before = Array.from(m.getWeights());
+    const huge = { ...opts, epochs: 3, optimizer: { kind: 'adam', learningRate: Number.MAX_VALUE }, resumeFrom: cps[0]!, resumeForce: true } as const;
+    await assert.rejects(fit(m, { x, y }, huge), (e: unknown) => {
+      assert.ok(e instanceof TrainingDivergedError, `${what}: ${String(e)}`);
+      assert.match(e.message, /^training diverged at epoch 3, batch 1: the update made weights of layer 'hidden1' non-finite/, what);
+      return true;
+    });
+    assert.deepEqual(Array.from(m.getWeights()), before, `${what}: the weights before the failing step`);
+  }
+});
+
+test('a step that overflows the weights after healthy steps puts back the weights of the step before, not of the start', async () => {
+  const x = Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(i)]);
+  const y = x.map((r) => [r[0]! - r[1]!]);
+  y[40] = [1e38]; // batch 3's bias gradient ≈ 2·1e38/16; η = 100 takes the step past float32's largest value
+  for (const backend of [undefined, tsBackend]) {
+    const what = backend?.name ?? 'default backend';
+    const m = new Model(mlp({ inputSize: 2, outputSize: 1, task: 'regression', hidden: [], dtype: 'float32' }), { seed: 3, ...(backend === undefined ? {} : { backend }) });
+    const weights: number[][] = [];
+    const opts = { epochs: 1, batchSize: 16, shuffle: false, optimizer: { kind: 'sgd', learningRate: 100 }, onBatchEnd: () => { weights.push(Array.from(m.getWeights())); } } as const;
+    await assert.rejects(fit(m, { x, y }, opts), /^TrainingDivergedError: training diverged at epoch 1, batch 3: the update made weights of layer 'output' non-finite/, what);
+    assert.equal(weights.length, 2, `${what}: two healthy steps`);
+    assert.deepEqual(Array.from(m.getWeights()), weights[1], `${what}: the weights after batch 2`);
+  }
 });
 
 test('an infinite loss also stops training, and the weights stay finite', async () => {
