@@ -197,6 +197,11 @@ export interface GemmTeam {
 export interface ElementHelper {
   /** Shorter operands run on the module: a call into the helper costs more than it saves below this. */
   readonly minLength: number;
+  /**
+   * Batches of fewer values (or rows of fewer than four) are gathered by the TypeScript loop, which the
+   * helper's call costs more than below this; the module cannot gather from outside the arena at all.
+   */
+  readonly minGatherLength: number;
   /** The module's adamStep (keep: a byte offset, 0 for none), returning what it returns. */
   adamStep(len: number, params: number, grads: number, m: number, v: number, stepSize: number,
            beta1: number, beta2: number, epsilon: number, sqrtC2: number, keep: number): number;
@@ -299,6 +304,7 @@ export class WasmArena implements Arena {
     // The optimizer step and the sums: the helper's for long enough operands, else the module's (same rounding).
     const helper = this.elements;
     const minLength = helper?.minLength ?? Infinity;
+    const minGather = helper?.minGatherLength ?? Infinity;
     const el = (len: number): Pick<Exports, 'adamStep' | 'sumSq' | 'sumAbs'> => (len >= minLength ? helper! : ex);
     const unary = (f: Activation, I: Vec, O: Vec, len: number): boolean => {
       const w = WASM_ACTIVATIONS[f.name];
@@ -353,7 +359,7 @@ export class WasmArena implements Arena {
       },
       gatherRows(src, idx, start, m, w, dst) {
         const ps = at(src); const pd = at(dst);
-        if (ps < 0 && pd >= 0 && m * w >= minLength && src instanceof Float32Array) { helper!.gatherRows(src, idx, start, m, w, pd); return; }
+        if (ps < 0 && pd >= 0 && w >= 4 && m * w >= minGather && src instanceof Float32Array) { helper!.gatherRows(src, idx, start, m, w, pd); return; }
         if (ps < 0 || pd < 0) { ts.gatherRows(src, idx, start, m, w, dst); return; }
         const rowBytes = w * 4;
         for (let r = 0; r < m; r++) ex.copy(ps + idx[start + r]! * rowBytes, pd + r * rowBytes, w);
