@@ -42,7 +42,7 @@ export interface NativeBlas {
 
 /** How a native backend is made: the WebAssembly arena's options, and the BLAS's threads. */
 export interface NativeBackendOptions extends WasmBackendOptions {
-  /** The BLAS's threads for this backend's products (default 1). */
+  /** The BLAS's threads for this backend's products (default 1; fewer when more measure slower: measureThreads). */
   readonly threads?: number;
   /**
    * Products with fewer multiply-adds (m·n·k) than this run on the WebAssembly kernels. The default, 2¹⁰,
@@ -69,7 +69,7 @@ class BlasProducts implements GemmTeam, ElementHelper {
   /** Gathers, pinned, addon vs the TypeScript loop: 32×20 0.4 vs 1.5 µs, 128×10 1.5 vs 5.3, 128×1 0.75 vs 0.6. */
   readonly minGatherLength = 128;
 
-  constructor(private readonly blas: NativeBlas, private readonly threads: number, private readonly minWork: number,
+  constructor(private readonly blas: NativeBlas, private readonly threads: ThreadChoice, private readonly minWork: number,
               private readonly fused: boolean) {}
 
   attach(arena: WasmArena): void { this.arena = arena; }
@@ -80,7 +80,8 @@ class BlasProducts implements GemmTeam, ElementHelper {
        A: number, B: number, beta: number, C: number): boolean {
     if (this.arena === null || m * n * k < this.minWork) return false;
     // The thread count is the BLAS's (process-wide) setting: set it when another backend changed it.
-    if (this.blas.threads() !== this.threads) this.blas.setThreads(this.threads);
+    const threads = this.threads.inUse ??= threadsFor(this.blas, this.threads.asked);
+    if (this.blas.threads() !== threads) this.blas.setThreads(threads);
     const buffer = this.arena.memory.buffer;
     if (!(buffer instanceof ArrayBuffer)) return false;
     this.blas.sgemm(buffer, transA, transB, m, n, k, alpha, A, transA ? m : k, B, transB ? k : n, beta, C, n);
@@ -106,6 +107,61 @@ class BlasProducts implements GemmTeam, ElementHelper {
   }
 }
 
+/** The threads a backend was asked for, and those its products use (null until measured). */
+interface ThreadChoice {
+  readonly asked: number;
+  inUse: number | null;
+}
+
+/** What measureThreads found: the threads to use, and the median milliseconds of its products at each count. */
+export interface ThreadMeasurement {
+  readonly threads: number;
+  readonly oneMs: number;
+  readonly askedMs: number;
+}
+
+/** Products a timed run of measureThreads takes. */
+const PER_RUN = 3;
+
+/**
+ * How many of `asked` BLAS threads a backend uses, measured once, before its first product: W1's first
+ * product (128×256×784) at one thread and at `asked`, taking turns, seven rounds of three after a warm-up;
+ * the threads only when their median is at least 10% faster. With another process spinning on the second
+ * core, two OpenBLAS threads trained W1 at a third of one thread's speed (15k against 48k samples/s); on
+ * the idle machine at 1.1–1.3× it. The count then stays for the process's life (measured once for each
+ * count asked), so a run's products round the same way throughout (the BLAS's results at one and at two
+ * threads differ in the last bits).
+ */
+export function measureThreads(blas: NativeBlas, asked: number, clock: () => number = () => performance.now()): ThreadMeasurement {
+  if (asked <= 1) return { threads: 1, oneMs: NaN, askedMs: NaN };
+  const [m, n, k] = [128, 256, 784];
+  const buffer = new ArrayBuffer(4 * (m * k + k * n + m * n));
+  const f = new Float32Array(buffer);
+  for (let i = 0; i < f.length; i++) f[i] = ((i * 7919) % 2003) / 2003 - 0.5;
+  const run = (threads: number): number => {
+    blas.setThreads(threads);
+    const t0 = clock();
+    for (let r = 0; r < PER_RUN; r++) blas.sgemm(buffer, false, false, m, n, k, 1, 0, k, 4 * m * k, n, 0, 4 * (m * k + k * n), n);
+    return (clock() - t0) / PER_RUN;
+  };
+  // The warm-up wakes the BLAS's threads (asleep since their last product) and fills the caches.
+  run(1); run(asked); run(asked);
+  const one: number[] = [];
+  const many: number[] = [];
+  for (let round = 0; round < 7; round++) { one.push(run(1)); many.push(run(asked)); }
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[3]!;
+  const oneMs = median(one), askedMs = median(many);
+  return { threads: askedMs < 0.9 * oneMs ? asked : 1, oneMs, askedMs };
+}
+
+/** measureThreads once per process and thread count (the machine's other load is the process's to see, not a backend's). */
+const measured = new Map<number, number>();
+function threadsFor(blas: NativeBlas, asked: number): number {
+  let t = measured.get(asked);
+  if (t === undefined) { t = measureThreads(blas, asked).threads; measured.set(asked, t); }
+  return t;
+}
+
 /**
  * The native backend over `blas`. float64 arenas (gradient checks) are the TypeScript backend's. Making
  * one also gives the process the addon's finiteness scan for every input check (kernels/finite.ts).
@@ -117,11 +173,16 @@ export function createNativeBackend(blas: NativeBlas, options: NativeBackendOpti
   const { module, relaxed } = wasmKernelModule(options);
   const newArena = (helper: BlasProducts, initialCapacity = 1024): WasmArena =>
     new WasmArena(module, initialCapacity, { team: helper, elements: helper });
+  const choice: ThreadChoice = { asked: threads, inUse: threads > 1 ? null : 1 };
   return {
-    name: threads > 1 ? `native(${threads})` : 'native',
+    // Asked for more threads than measured faster: the name says so once the products have run.
+    get name(): string {
+      if (threads === 1) return 'native';
+      return choice.inUse === null || choice.inUse === threads ? `native(${threads})` : `native(${choice.inUse} of ${threads}: more measured slower)`;
+    },
     supports: () => true,
     createArena: (dtype: DType, initialCapacity?: number): Arena => (dtype === 'float64'
       ? new TypedArena('float64', initialCapacity)
-      : newArena(new BlasProducts(blas, threads, minWork, relaxed), initialCapacity)),
+      : newArena(new BlasProducts(blas, choice, minWork, relaxed), initialCapacity)),
   };
 }

@@ -8,7 +8,7 @@ import { mlp } from '../../src/graph/builders.js';
 import { Model } from '../../src/graph/model.js';
 import type { Backend } from '../../src/kernels/backend.js';
 import { allFinite } from '../../src/kernels/finite.js';
-import { createNativeBackend } from '../../src/kernels/native.js';
+import { createNativeBackend, measureThreads, type NativeBlas } from '../../src/kernels/native.js';
 import { tsKernels } from '../../src/kernels/ts.js';
 import { createWasmBackend, relaxedSimdSupported } from '../../src/kernels/wasm.js';
 import { apply as applyOptimizer, init as initOptimizer } from '../../src/optim/rules.js';
@@ -178,4 +178,36 @@ test('the addon gathers batches from a caller\'s table as the TypeScript kernel 
   assert.throws(() => blas.gatherRows(table, Int32Array.of(0, 1), 1, 2, 4, buffer, 0), /outside the index/);
   assert.throws(() => blas.gatherRows(table, Int32Array.of(0, 1), 0, 2, 4, buffer, 4 * 60), /outside its buffer/);
   assert.throws(() => blas.gatherRows(new Float64Array(4) as unknown as Float32Array, Int32Array.of(0), 0, 1, 4, buffer, 0), /reads a Float32Array/);
+});
+
+test('a backend asked for two BLAS threads uses them only when they measure at least 10% faster than one', () => {
+  for (const [oneUs, twoUs, want] of [[100, 60, 2], [100, 95, 1], [100, 300, 1]] as const) {
+    let now = 0;
+    let threads = 1;
+    const calls: number[] = [];
+    const fake = {
+      setThreads: (n: number) => { threads = n; },
+      sgemm: (...a: unknown[]) => { calls.push(threads); now += threads === 1 ? oneUs : twoUs; assert.equal(a.length, 14); },
+    } as unknown as NativeBlas;
+    const r = measureThreads(fake, 2, () => now);
+    assert.equal(r.threads, want, `${oneUs} µs at one thread, ${twoUs} at two`);
+    assert.equal(r.oneMs, oneUs, 'the median of one thread\'s rounds, per product');
+    assert.equal(r.askedMs, twoUs);
+    assert.deepEqual([calls.filter((t) => t === 1).length, calls.filter((t) => t === 2).length], [24, 27], 'a warm-up (one run at one thread, two at two) and seven rounds of three at each count');
+  }
+  const untouched = { setThreads: () => { throw new Error('not measured'); } } as unknown as NativeBlas;
+  assert.equal(measureThreads(untouched, 1).threads, 1, 'one thread asked: nothing to measure');
+});
+
+test('a two-thread native backend names the threads its products use, and trains as one thread does within round-off', (t) => {
+  const blas = nativeBlas();
+  if (blas === null) { t.skip('the native addon is not available here'); return; }
+  const two = createNativeBackend(blas, { threads: 2 });
+  assert.equal(two.name, 'native(2)', 'before any product');
+  const a = train(two);
+  assert.match(two.name, /^native\((2|1 of 2: more measured slower)\)$/);
+  const b = train(createNativeBackend(blas));
+  assert.ok(Math.abs(a.loss - b.loss) <= 1e-5 * Math.abs(b.loss), `loss ${a.loss} vs ${b.loss}`);
+  const m = measureThreads(blas, 2);
+  t.diagnostic(`this machine: ${two.name}; measured again: ${m.oneMs.toFixed(3)} ms at one thread, ${m.askedMs.toFixed(3)} at two`);
 });
