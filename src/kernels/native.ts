@@ -175,10 +175,11 @@ export function createNativeBackend(blas: NativeBlas, options: NativeBackendOpti
     new WasmArena(module, initialCapacity, { team: helper, elements: helper });
   const choice: ThreadChoice = { asked: threads, inUse: threads > 1 ? null : 1 };
   return {
-    // Asked for more threads than measured faster: the name says so once the products have run.
+    // Asked for more threads than measured faster: the name says so once measured (in this process).
     get name(): string {
       if (threads === 1) return 'native';
-      return choice.inUse === null || choice.inUse === threads ? `native(${threads})` : `native(${choice.inUse} of ${threads}: more measured slower)`;
+      const inUse = choice.inUse ?? measured.get(threads) ?? threads;
+      return inUse === threads ? `native(${threads})` : `native(${inUse} of ${threads}: more measured slower)`;
     },
     supports: () => true,
     createArena: (dtype: DType, initialCapacity?: number): Arena => (dtype === 'float64'
