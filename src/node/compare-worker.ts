@@ -10,14 +10,14 @@ const ROLE = 'mlpkit-compare-worker';
 
 /** How parallelCompareRunner runs: the number of worker threads. */
 export interface ParallelCompareOptions {
-  /** Worker threads (default: the machine's available parallelism). */
+  /** Threads, this one included (default: the machine's available parallelism): this thread runs jobs too. */
   readonly threads?: number;
 }
 
 /** A runner that spreads the trials over a pool of worker threads; results come back in trial order. */
 export function parallelCompareRunner(options: ParallelCompareOptions = {}): CompareRunner {
   return async (trials) => {
-    const results = await runJobs<Trial, TrialResult>(import.meta.url, ROLE, trials, { ...options, what: 'trial' });
+    const results = await runJobs<Trial, TrialResult>(import.meta.url, ROLE, trials, { ...options, what: 'trial' }, runTrial);
     return results.map((r, i) => {
       if (r === null) throw new Error(`trial ${i}: no result`);
       return r;

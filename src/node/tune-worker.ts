@@ -11,13 +11,13 @@ const ROLE = 'mlpkit-tune-worker';
 
 /** How many worker threads parallelTuneRunner uses. */
 export interface ParallelTuneOptions {
-  /** Worker threads (default: the machine's available parallelism). */
+  /** Threads, this one included (default: the machine's available parallelism): this thread runs jobs too. */
   readonly threads?: number;
 }
 
 /** A runner that spreads the candidates over a pool of worker threads; results come back in job order. */
 export function parallelTuneRunner(options: ParallelTuneOptions = {}): TuneRunner {
-  return (jobs, deadline) => runJobs<TuneJob, CandidateResult>(import.meta.url, ROLE, jobs, { ...options, deadline, what: 'candidate' });
+  return (jobs, deadline) => runJobs<TuneJob, CandidateResult>(import.meta.url, ROLE, jobs, { ...options, deadline, what: 'candidate' }, evaluateCandidate);
 }
 
 // evaluateCandidate reports a failed fit in its result instead of throwing.

@@ -15,7 +15,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RestartResult } from '../../train/restarts.js';
 import type { CandidateResult } from '../../tune/search.js';
-import { serveJobs, startWorker, type Reply } from '../pool.js';
+import { isReady, serveJobs, startWorker, type Ready, type Reply } from '../pool.js';
 import { BundleCache } from './bundle.js';
 import { connect, resolveConnection, type QueueConnection } from './connection.js';
 import { DATA_PREFIX, MAX_STALLS, QUEUE } from './names.js';
@@ -84,7 +84,8 @@ class Threads {
     const t = this.idle.pop() ?? await new Promise<Thread>((resolve) => this.waiting.push(resolve));
     return new Promise((resolve, reject) => {
       const done = (): void => { t.off('message', onMessage); t.off('error', onError); t.off('exit', onExit); };
-      const onMessage = (r: Reply<Outcome>): void => { done(); this.release(t); resolve(r); };
+      // A thread's Ready arrives before its first answer: the trial is already posted (the thread takes it once booted).
+      const onMessage = (r: Reply<Outcome> | Ready): void => { if (isReady(r)) return; done(); this.release(t); resolve(r); };
       const lost = (why: string): void => { done(); this.all.delete(t); this.release(this.spawn()); reject(new Error(`the trial's thread ${why}`)); };
       const onError = (e: Error): void => { void t.terminate(); lost(`failed: ${e.message}`); };
       const onExit = (code: number): void => lost(`exited with code ${code}`);
