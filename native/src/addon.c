@@ -44,14 +44,21 @@
     }                                                                        \
   } while (0)
 
-static napi_value Sgemm(napi_env env, napi_callback_info info) {
-  size_t argc = 14;
-  napi_value argv[14];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 14) {
-    napi_throw_type_error(env, NULL, "mlpkit native: sgemm takes 14 arguments");
-    return NULL;
+/* The call's arguments into argv: exactly `count` of them, else false (a TypeError thrown naming `name`). */
+static bool call_args(napi_env env, napi_callback_info info, napi_value *argv, size_t count, const char *name) {
+  size_t argc = count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != count) {
+    char message[96];
+    snprintf(message, sizeof message, "mlpkit native: %s takes %zu arguments", name, count);
+    napi_throw_type_error(env, NULL, message);
+    return false;
   }
+  return true;
+}
+
+static napi_value Sgemm(napi_env env, napi_callback_info info) {
+  napi_value argv[14];
+  if (!call_args(env, info, argv, 14, "sgemm")) return NULL;
   void *base = NULL;
   size_t bytes = 0;
   CHECK(env, napi_get_arraybuffer_info(env, argv[0], &base, &bytes));
@@ -300,13 +307,8 @@ static float *arena_floats(napi_env env, napi_value *argv, int at, size_t len) {
 static bool overlaps(const float *a, const float *b, int32_t len) { return a < b + len && b < a + len; }
 
 static napi_value AdamStep(napi_env env, napi_callback_info info) {
-  size_t argc = 13;
   napi_value argv[13];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 13) {
-    napi_throw_type_error(env, NULL, "mlpkit native: adamStep takes 13 arguments");
-    return NULL;
-  }
+  if (!call_args(env, info, argv, 13, "adamStep")) return NULL;
   bool fused = false;
   int32_t len = 0;
   double h[5];
@@ -393,13 +395,8 @@ static void *typed_data(napi_env env, napi_value v, napi_typedarray_type type, s
 }
 
 static napi_value GatherRows(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
   napi_value argv[7];
-  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 7) {
-    napi_throw_type_error(env, NULL, "mlpkit native: gatherRows takes 7 arguments");
-    return NULL;
-  }
+  if (!call_args(env, info, argv, 7, "gatherRows")) return NULL;
   size_t srcLen = 0, idxLen = 0;
   const float *src = typed_data(env, argv[0], napi_float32_array, &srcLen, "mlpkit native: gatherRows reads a Float32Array");
   if (src == NULL) return NULL;
