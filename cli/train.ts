@@ -310,6 +310,9 @@ async function writeOutputs(outcome: HeldOutOutcome, table: Table, paths: Return
   await writeAll(writes);
 }
 
+/** The held-out rows in the report's data line: "30 held out", or "30 held out (the 30 held-out rows of test.csv)" from another file. */
+const heldOutFact = (t: Pick<Table, 'source' | 'rows'>): string => `${t.rows} held out${t.source.includes('held-out') ? '' : ` (${heldOutName(t)})`}`;
+
 /** How the held-out rows are named: "30 held-out rows of iris.csv", or the test file's rows. */
 const heldOutName = (t: Pick<Table, 'source' | 'rows'>): string => (t.source.includes('held-out') ? t.source : `the ${t.rows} held-out rows of ${t.source}`);
 
@@ -470,8 +473,8 @@ async function reportFor(o: HeldOutOutcome, table: Table, dataName: string, find
     ...(boundary === undefined ? {} : { boundary }),
     interpretation: interpretationOf(p, scored.rows, scored.name),
     facts: [
-      ['data', `${dataName}: ${table.rows} rows, ${table.columns.length} columns; ${o.heldOut === null ? 'nothing held out' : `${o.heldOut.table.rows} held out (${heldOutName(o.heldOut.table)})`}`],
-      ['features', prep.featureNames.join(', ')],
+      ['data', `${dataName}: ${table.rows} rows, ${table.columns.length} columns; ${o.heldOut === null ? 'nothing held out' : heldOutFact(o.heldOut.table)}`],
+      ['features', prep.featureSummary],
       ['backend', ((b) => `${b.name} (${b.detail})`)(backendInfo())],
     ],
     ...(p.options === null ? {} : { hyperparameters: { ...p.options } }),

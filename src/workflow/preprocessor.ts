@@ -196,6 +196,19 @@ export class Preprocessor {
     return this.columns.flatMap((c) => (c.type === 'number' ? [c.name] : levelsOut(c).map((l) => `${c.name}=${l}`)));
   }
 
+  /**
+   * The features in a line for people: a number column by its name, a category by its name and its one-hot
+   * levels ('region (one-hot: east, north, south)'; past eight levels their count and the first few), so
+   * that a column of a thousand levels is one entry, not a thousand.
+   */
+  get featureSummary(): string {
+    return this.columns.map((c) => {
+      if (c.type === 'number') return c.name;
+      const levels = levelsOut(c);
+      return levels.length <= 8 ? `${c.name} (one-hot: ${levels.join(', ')})` : `${c.name} (${levels.length} one-hot levels: ${levels.slice(0, 3).join(', ')}, …)`;
+    }).join(', ');
+  }
+
   /** The raw columns a table must have, with the types to read them as (a zip code stays a category). */
   get readTypes(): Record<string, 'number' | 'category'> {
     const out: Record<string, 'number' | 'category'> = {};
