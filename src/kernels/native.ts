@@ -69,7 +69,7 @@ class BlasProducts implements GemmTeam, ElementHelper {
   /** Gathers, pinned, addon vs the TypeScript loop: 32×20 0.4 vs 1.5 µs, 128×10 1.5 vs 5.3, 128×1 0.75 vs 0.6. */
   readonly minGatherLength = 128;
 
-  constructor(private readonly blas: NativeBlas, private readonly threads: ThreadChoice, private readonly minWork: number,
+  constructor(private readonly blas: NativeBlas, private readonly threads: number, private readonly minWork: number,
               private readonly fused: boolean) {}
 
   attach(arena: WasmArena): void { this.arena = arena; }
@@ -80,7 +80,7 @@ class BlasProducts implements GemmTeam, ElementHelper {
        A: number, B: number, beta: number, C: number): boolean {
     if (this.arena === null || m * n * k < this.minWork) return false;
     // The thread count is the BLAS's (process-wide) setting: set it when another backend changed it.
-    const threads = this.threads.inUse ??= threadsFor(this.blas, this.threads.asked);
+    const threads = threadsFor(this.blas, this.threads);
     if (this.blas.threads() !== threads) this.blas.setThreads(threads);
     const buffer = this.arena.memory.buffer;
     if (!(buffer instanceof ArrayBuffer)) return false;
@@ -105,12 +105,6 @@ class BlasProducts implements GemmTeam, ElementHelper {
   gatherRows(src: Float32Array, idx: Int32Array, start: number, m: number, w: number, dst: number): void {
     this.blas.gatherRows(src, idx, start, m, w, this.buffer(), dst);
   }
-}
-
-/** The threads a backend was asked for, and those its products use (null until measured). */
-interface ThreadChoice {
-  readonly asked: number;
-  inUse: number | null;
 }
 
 /** What measureThreads found: the threads to use, and the median milliseconds of its products at each count. */
@@ -157,6 +151,7 @@ export function measureThreads(blas: NativeBlas, asked: number, clock: () => num
 /** measureThreads once per process and thread count (the machine's other load is the process's to see, not a backend's). */
 const measured = new Map<number, number>();
 function threadsFor(blas: NativeBlas, asked: number): number {
+  if (asked <= 1) return 1;
   let t = measured.get(asked);
   if (t === undefined) { t = measureThreads(blas, asked).threads; measured.set(asked, t); }
   return t;
@@ -173,17 +168,16 @@ export function createNativeBackend(blas: NativeBlas, options: NativeBackendOpti
   const { module, relaxed } = wasmKernelModule(options);
   const newArena = (helper: BlasProducts, initialCapacity = 1024): WasmArena =>
     new WasmArena(module, initialCapacity, { team: helper, elements: helper });
-  const choice: ThreadChoice = { asked: threads, inUse: threads > 1 ? null : 1 };
   return {
     // Asked for more threads than measured faster: the name says so once measured (in this process).
     get name(): string {
       if (threads === 1) return 'native';
-      const inUse = choice.inUse ?? measured.get(threads) ?? threads;
+      const inUse = measured.get(threads) ?? threads;
       return inUse === threads ? `native(${threads})` : `native(${inUse} of ${threads}: more measured slower)`;
     },
     supports: () => true,
     createArena: (dtype: DType, initialCapacity?: number): Arena => (dtype === 'float64'
       ? new TypedArena('float64', initialCapacity)
-      : newArena(new BlasProducts(blas, choice, minWork, relaxed), initialCapacity)),
+      : newArena(new BlasProducts(blas, threads, minWork, relaxed), initialCapacity)),
   };
 }
