@@ -16,6 +16,9 @@ import { defaultBackend } from '../kernels/default.js';
 /** A worker's answer to one job. */
 export type Reply<R> = { readonly ok: true; readonly result: R } | { readonly ok: false; readonly message: string };
 
+/** What a failed job says: an Error's message, anything else as a string. */
+export const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
 /** A worker's first message (serveJobs's): it has booted and takes jobs. */
 export interface Ready { readonly ready: true }
 
@@ -83,7 +86,7 @@ export async function runJobs<J, R>(moduleUrl: string, role: string, jobs: reado
         results[i] = await local!(jobs[i]!);
       } catch (e) {
         failed = true;
-        throw new Error(`${options.what} ${i}: ${e instanceof Error ? e.message : String(e)}`);
+        throw new Error(`${options.what} ${i}: ${messageOf(e)}`);
       }
       await new Promise<void>((resolve) => { setImmediate(resolve); });
     }
@@ -106,7 +109,7 @@ export function serveJobs<J, R>(role: string, handle: (job: J) => Promise<R>): v
   port.on('message', (job: J) => {
     ready.then(() => handle(job)).then(
       (result) => port.postMessage({ ok: true, result } satisfies Reply<R>),
-      (e: unknown) => port.postMessage({ ok: false, message: e instanceof Error ? e.message : String(e) } satisfies Reply<R>),
+      (e: unknown) => port.postMessage({ ok: false, message: messageOf(e) } satisfies Reply<R>),
     );
   });
 }

@@ -15,7 +15,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { RestartResult } from '../../train/restarts.js';
 import type { CandidateResult } from '../../tune/search.js';
-import { isReady, serveJobs, startWorker, type Ready, type Reply } from '../pool.js';
+import { isReady, messageOf, serveJobs, startWorker, type Ready, type Reply } from '../pool.js';
 import { BundleCache } from './bundle.js';
 import { connect, resolveConnection, type QueueConnection } from './connection.js';
 import { DATA_PREFIX, MAX_STALLS, QUEUE } from './names.js';
@@ -100,8 +100,6 @@ class Threads {
     await Promise.all([...this.all].map((t) => t.terminate()));
   }
 }
-
-const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 function processor(threads: Threads, cache: BundleCache, emit: (e: WorkerEvent) => void) {
   return async (job: Job<Json, Json>): Promise<Json> => {
