@@ -21,3 +21,5 @@ export function sumAbs(buffer: ArrayBuffer, x: number, len: number): number;
 export function allFinite(data: Float32Array | Float64Array): boolean;
 /** Row r of the m×w block at byte offset dst of `buffer` ← row idx[start + r] of the row-major table `src`. */
 export function gatherRows(src: Float32Array, idx: Int32Array, start: number, m: number, w: number, buffer: ArrayBuffer, dst: number): void;
+/** src[start .. start+len) into byte offset dst of `buffer`; whether every value copied is finite. */
+export function copyFinite(src: Float32Array, start: number, len: number, buffer: ArrayBuffer, dst: number): boolean;

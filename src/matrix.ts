@@ -23,10 +23,11 @@ export function zeros(rows: number, cols: number, dtype: DType = 'float32'): Mat
 /**
  * Convert user input to a Matrix, checking every value (see `toNumericMatrix` for the errors, which
  * name the argument, the row and the column, 0-based as in the array).
- * A flat `number[]` is read as one column when `cols` is 1, else as a single row.
+ * A flat `number[]` is read as one column when `cols` is 1, else as a single row. `deferFiniteScan`:
+ * see MatrixInputOptions (the caller scans the values as it copies them).
  */
-export function toMatrix(x: MatrixLike, dtype: DType, what = 'x', expectedCols?: number): Matrix {
-  const options = { what, dtype, ...(expectedCols === undefined ? {} : { cols: expectedCols }) };
+export function toMatrix(x: MatrixLike, dtype: DType, what = 'x', expectedCols?: number, deferFiniteScan = false): Matrix {
+  const options = { what, dtype, deferFiniteScan, ...(expectedCols === undefined ? {} : { cols: expectedCols }) };
   if (Array.isArray(x) && x.length > 0 && !Array.isArray(x[0]) && !ArrayBuffer.isView(x[0])) {
     const flat = x as readonly number[];
     return toNumericMatrix(expectedCols === 1 ? flat.map((v) => [v]) : [flat], options);

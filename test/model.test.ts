@@ -31,6 +31,23 @@ test('NaN or Infinity in the inputs fails naming row and column', () => {
   assert.throws(() => new Model(small).forward({ rows: 1, cols: 2, data: Float32Array.from([1, Infinity]) }), /x: row 0, column 1 is Infinity/);
 });
 
+test('predict finds a value that is not finite in any block of a large float32 table (checked as it is copied), naming its cell', () => {
+  const model = new Model(small);
+  const rows = 2500;
+  const data = Float32Array.from({ length: rows * 2 }, (_, i) => (i % 7) / 7);
+  assert.equal(model.predict({ rows, cols: 2, data }).rows, rows);
+  for (const [row, col, v, shown] of [[0, 0, NaN, 'NaN'], [1500, 1, -Infinity, '-Infinity'], [rows - 1, 1, Infinity, 'Infinity']] as const) {
+    const bad = Float32Array.from(data);
+    bad[row * 2 + col] = v;
+    assert.throws(() => model.predict({ rows, cols: 2, data: bad }), new RegExp(`x: row ${row}, column ${col} is ${shown}; every value must be a finite number`));
+    assert.throws(() => model.forward({ rows, cols: 2, data: bad }), new RegExp(`x: row ${row}, column ${col} is ${shown}`));
+  }
+  // A float64 table is converted, and checked in full, before any copy.
+  const wide = Float64Array.from(data);
+  wide[3] = NaN;
+  assert.throws(() => model.predict({ rows, cols: 2, data: wide }), /x: row 1, column 1 is NaN/);
+});
+
 test('ragged rows fail naming the row', () => {
   assert.throws(() => new Model(small).forward([[1, 2], [3]]), /x: row 1 has 1 values, expected 2 as in row 0/);
 });

@@ -19,6 +19,9 @@
  *     buffer ← row idx[start + r] of the row-major Float32Array src, the next row's lines fetched ahead
  *   allFinite(array)           whether every value of a Float32Array or Float64Array (anywhere, not only
  *                              in an arena) is finite: the input check of a table before training
+ *   copyFinite(src, start, len, buffer, dst)
+ *     src[start .. start+len) of a caller's Float32Array into the arena at byte offset dst, returning
+ *     whether every value copied is finite: a batch to predict is checked in the pass that copies it
  *
  * The element kernels are compiled three times (AVX-512, AVX2 with FMA, and the baseline) and the addon
  * picks, when it loads, the one the processor runs. Floating-point contraction is off (binding.gyp): every fused
@@ -262,6 +265,19 @@ static float adam(int fused, size_t len, float *p, const float *g, float *m, flo
   }
 VARIANTS(FINITE)
 static int (*finite32)(const uint32_t *, size_t) = NULL;
+/* The copy and finite32's test in one pass. */
+#define COPY_FINITE(SUFFIX, TARGET)                                                                 \
+  TARGET static int copy_finite32_##SUFFIX(const uint32_t *restrict src, uint32_t *restrict dst, size_t len) { \
+    uint32_t acc = 0;                                                                              \
+    for (size_t i = 0; i < len; i++) {                                                             \
+      const uint32_t v = src[i];                                                                   \
+      dst[i] = v;                                                                                  \
+      acc |= (v & 0x7f800000u) + 0x00800000u;                                                      \
+    }                                                                                              \
+    return (acc & 0x80000000u) == 0;                                                               \
+  }
+VARIANTS(COPY_FINITE)
+static int (*copy_finite32)(const uint32_t *, uint32_t *, size_t) = NULL;
 static int (*finite64)(const uint64_t *, size_t) = NULL;
 
 #define SUMS(SUFFIX, TARGET) SUM_OF(sum_sq_##SUFFIX, SQ, TARGET) SUM_OF(sum_abs_##SUFFIX, ABS, TARGET)
@@ -280,6 +296,7 @@ static void pick_variants(void) {
   sum_abs = PICK(sum_abs);
   finite32 = PICK(finite32);
   finite64 = PICK(finite64);
+  copy_finite32 = PICK(copy_finite32);
 }
 
 /* The float32 array of `len` elements at byte offset argv[at] of the ArrayBuffer argv[0], or NULL (thrown). */
@@ -429,6 +446,32 @@ static napi_value GatherRows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static napi_value CopyFinite(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!call_args(env, info, argv, 5, "copyFinite")) return NULL;
+  size_t srcLen = 0;
+  const float *src = typed_data(env, argv[0], napi_float32_array, &srcLen, "mlpkit native: copyFinite reads a Float32Array");
+  if (src == NULL) return NULL;
+  int32_t start = 0, len = 0;
+  CHECK(env, napi_get_value_int32(env, argv[1], &start));
+  CHECK(env, napi_get_value_int32(env, argv[2], &len));
+  if (start < 0 || len < 0 || (size_t)start + (size_t)len > srcLen) {
+    napi_throw_range_error(env, NULL, "mlpkit native: copyFinite: values outside the source");
+    return NULL;
+  }
+  napi_value arena[2] = {argv[3], argv[4]};
+  float *dst = arena_floats(env, arena, 1, (size_t)len);
+  if (dst == NULL) return NULL;
+  if (overlaps(src + start, dst, len)) {
+    napi_throw_range_error(env, NULL, "mlpkit native: copyFinite: source and destination overlap");
+    return NULL;
+  }
+  const int ok = len == 0 || copy_finite32((const uint32_t *)(src + start), (uint32_t *)dst, (size_t)len);
+  napi_value out;
+  CHECK(env, napi_get_boolean(env, ok, &out));
+  return out;
+}
+
 static napi_value SumSq(napi_env env, napi_callback_info info) { return sum_call(env, info, sum_sq); }
 static napi_value SumAbs(napi_env env, napi_callback_info info) { return sum_call(env, info, sum_abs); }
 
@@ -444,6 +487,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"sumAbs", NULL, SumAbs, NULL, NULL, NULL, napi_default, NULL},
     {"allFinite", NULL, AllFinite, NULL, NULL, NULL, napi_default, NULL},
     {"gatherRows", NULL, GatherRows, NULL, NULL, NULL, napi_default, NULL},
+    {"copyFinite", NULL, CopyFinite, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -30,6 +30,12 @@ export interface MatrixInputOptions {
   readonly cols?: number;
   /** The number of rows the table must have, e.g. the length of x when checking y. */
   readonly rows?: number;
+  /**
+   * Return a matrix of the requested dtype without scanning it for NaN and ±∞: the caller scans it in the
+   * pass that copies it (Kernels.copyFinite) and, when that finds a value that is not finite, calls again
+   * without this option for the error naming the cell. Every other input is checked as usual.
+   */
+  readonly deferFiniteScan?: boolean;
 }
 
 /** Largest finite float32; a float64 beyond it would silently become Infinity. */
@@ -115,7 +121,8 @@ function checkMatrix(x: NumericMatrix, what: string, dtype: DType, options: Matr
   if (options.rows !== undefined && rows !== options.rows) throw new Error(`${what}: has ${rows} rows, expected ${options.rows}`);
   // Fast scan first: x·0 is 0 for every finite x and NaN for ±∞ and NaN, so one sum tells whether a
   // cell is bad; only then find it (and a float32 matrix cannot exceed the float32 range).
-  if (!allFinite(data) || (dtype === 'float32' && data instanceof Float64Array)) {
+  const converts = dtype === 'float32' && data instanceof Float64Array;
+  if (converts || (options.deferFiniteScan !== true && !allFinite(data))) {
     for (let k = 0; k < data.length; k++) checkCell(data[k], what, Math.floor(k / cols), k % cols, dtype);
   }
   if ((dtype === 'float64') === (data instanceof Float64Array)) return x;

@@ -157,12 +157,17 @@ export class Model {
     setGradientPlan(this.nodes, this.input, false);
   }
 
-  /** Copy a batch of m rows into the input buffer (no validation: internal fast path for training loops). */
-  setInputRows(data: Vec, m: number, rowOffset = 0): void {
+  /** Copy a batch of m rows into the input buffer; false when a value copied is not finite (the check of predict and forward). */
+  setInputRows(data: Vec, m: number, rowOffset = 0): boolean {
     this.compile(m);
     const w = this.inputSize;
-    // A native copy (the rows usually come from outside the arena, where a kernel cannot reach them).
-    this.input.O.a.set(data.subarray(rowOffset * w, (rowOffset + m) * w));
+    return this.arena.kernels.copyFinite(data, rowOffset * w, this.input.O.a, m * w);
+  }
+
+  /** Check x in full (toMatrix without a deferred scan), which throws naming the cell that is not finite. */
+  private notFinite(x: MatrixLike): never {
+    toMatrix(x, this.dtype, 'x', this.inputSize);
+    throw new Error('x: a value is not a finite number');
   }
 
   /** Copy the rows `idx[start..start+m)` of `data` (a row-major table) into the input buffer (batch gather). */
@@ -190,16 +195,16 @@ export class Model {
    * (m × outputs), valid until the next forward.
    */
   forward(x: MatrixLike, options: ForwardOptions = {}): Matrix {
-    const X = toMatrix(x, this.dtype, 'x', this.inputSize);
+    const X = toMatrix(x, this.dtype, 'x', this.inputSize, true);
     this.compile(X.rows);
-    this.setInputRows(X.data, X.rows);
+    if (!this.setInputRows(X.data, X.rows)) this.notFinite(x);
     const data = this.forwardRows(X.rows, options);
     return { rows: X.rows, cols: this.output.width, data };
   }
 
   /** Inference on any number of rows, in batches; returns a new matrix. */
   predict(x: MatrixLike): Matrix {
-    const X = toMatrix(x, this.dtype, 'x', this.inputSize);
+    const X = toMatrix(x, this.dtype, 'x', this.inputSize, true);
     const k = this.output.width;
     const out = this.dtype === 'float64' ? new Float64Array(X.rows * k) : new Float32Array(X.rows * k);
     // Inference batches of up to PREDICT_BATCH rows: fewer, larger products (buffers grow once).
@@ -207,7 +212,7 @@ export class Model {
     const step = Math.max(this.maxBatchRows, 1);
     for (let r = 0; r < X.rows; r += step) {
       const m = Math.min(step, X.rows - r);
-      this.setInputRows(X.data, m, r);
+      if (!this.setInputRows(X.data, m, r)) this.notFinite(x);
       out.set(this.forwardRows(m), r * k);
     }
     return { rows: X.rows, cols: k, data: out };

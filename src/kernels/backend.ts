@@ -67,6 +67,11 @@ export interface Kernels {
   fill(x: Vec, v: number, len: number): void;
   /** dst[i] = src[i] for i < len. */
   copy(src: Vec, dst: Vec, len: number): void;
+  /**
+   * dst[i] = src[start + i] for i < len, returning whether every value copied is finite: a batch is
+   * checked in the pass that copies it into the arena (one read of the caller's table, not two).
+   */
+  copyFinite(src: Vec, start: number, dst: Vec, len: number): boolean;
   /** Batch gather: row r of dst (width w) ← row idx[start + r] of src, for r < m. */
   gatherRows(src: Vec, idx: Int32Array, start: number, m: number, w: number, dst: Vec): void;
   /** out[i] = a[i]·b[i] for i < len. */

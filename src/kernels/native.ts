@@ -38,6 +38,8 @@ export interface NativeBlas {
   allFinite(data: Float32Array | Float64Array): boolean;
   /** Row r of the m×w block at byte offset dst of `buffer` ← row idx[start + r] of the table `src` (w wide). */
   gatherRows(src: Float32Array, idx: Int32Array, start: number, m: number, w: number, buffer: ArrayBuffer, dst: number): void;
+  /** src[start .. start+len) into byte offset dst of `buffer`; whether every value copied is finite. */
+  copyFinite(src: Float32Array, start: number, len: number, buffer: ArrayBuffer, dst: number): boolean;
 }
 
 /** How a native backend is made: the WebAssembly arena's options, and the BLAS's threads. */
@@ -104,6 +106,10 @@ class BlasProducts implements GemmTeam, ElementHelper {
 
   gatherRows(src: Float32Array, idx: Int32Array, start: number, m: number, w: number, dst: number): void {
     this.blas.gatherRows(src, idx, start, m, w, this.buffer(), dst);
+  }
+
+  copyFinite(src: Float32Array, start: number, len: number, dst: number): boolean {
+    return this.blas.copyFinite(src, start, len, this.buffer(), dst);
   }
 }
 

@@ -5,6 +5,7 @@
 
 import type { Activation, ActivationName } from '../activations.js';
 import type { Arena, Backend, DType, Kernels, Slot, Vec } from './backend.js';
+import { allFinite } from './finite.js';
 
 function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
               alpha: number, A: Vec, B: Vec, beta: number, C: Vec): void {
@@ -159,6 +160,11 @@ export const tsKernels: Kernels = {
   scale(len, alpha, x) { for (let i = 0; i < len; i++) x[i]! *= alpha; },
   fill(x, v, len) { x.fill(v, 0, len); },
   copy(src, dst, len) { if (src !== dst) for (let i = 0; i < len; i++) dst[i] = src[i]!; },
+  copyFinite(src, start, dst, len) {
+    const to = dst.subarray(0, len);
+    to.set(src.subarray(start, start + len));
+    return allFinite(to);
+  },
   gatherRows(src, idx, start, m, w, dst) {
     // Wide rows as one block copy each (a memcpy; the view costs ~60 ns), narrow ones element by element.
     if (w >= GATHER_BLOCK_WIDTH) {

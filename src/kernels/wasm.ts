@@ -209,6 +209,8 @@ export interface ElementHelper {
   sumAbs(x: number, len: number): number;
   /** Kernels.gatherRows from a table outside the arena into the arena at byte offset dst. */
   gatherRows(src: Float32Array, idx: Int32Array, start: number, m: number, w: number, dst: number): void;
+  /** Kernels.copyFinite from a table outside the arena into the arena at byte offset dst. */
+  copyFinite(src: Float32Array, start: number, len: number, dst: number): boolean;
 }
 
 export interface WasmArenaOptions {
@@ -356,6 +358,11 @@ export class WasmArena implements Arena {
       copy(src, dst, len) {
         const ps = at(src); const pd = at(dst);
         if (ps < 0 || pd < 0) ts.copy(src, dst, len); else if (ps !== pd) ex.copy(ps, pd, len);
+      },
+      copyFinite(src, start, dst, len) {
+        const pd = at(dst);
+        if (pd >= 0 && len >= minLength && at(src) < 0 && src instanceof Float32Array) return helper!.copyFinite(src, start, len, pd);
+        return ts.copyFinite(src, start, dst, len);
       },
       gatherRows(src, idx, start, m, w, dst) {
         const ps = at(src); const pd = at(dst);

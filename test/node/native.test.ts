@@ -35,7 +35,7 @@ test('an addon that was not built, or does not load, is reported with its own re
   const broken = describeBackend(createWasmBackend(), probeNative(fail('libopenblas.so.0: cannot open shared object file', 'ERR_DLOPEN_FAILED')));
   assert.match(broken.reason ?? '', /did not load: libopenblas\.so\.0/);
   const wrong = describeBackend(createWasmBackend(), probeNative(() => ({ sgemm: 1 })));
-  assert.match(wrong.reason ?? '', /does not export sgemm, .*adamStep, sumSq, sumAbs, allFinite, gatherRows/);
+  assert.match(wrong.reason ?? '', /does not export sgemm, .*adamStep, sumSq, sumAbs, allFinite, gatherRows, copyFinite/);
 });
 
 test('where pkg-config knows OpenBLAS and a compiler exists, the addon was built and loads', (t) => {
@@ -131,11 +131,19 @@ test('the addon refuses an operand outside the arena instead of reading past it'
   assert.equal(blas.sumSq(buffer, 0, 16), 0);
 });
 
+/** The addon with one of its calls counted (its exports are not enumerable: a spread would copy none of them). */
+function counting(blas: NativeBlas, name: keyof NativeBlas, onCall: () => void): NativeBlas {
+  const call = blas[name] as (...a: unknown[]) => unknown;
+  const wrapped = Object.create(blas) as NativeBlas;
+  Object.defineProperty(wrapped, name, { value: (...a: unknown[]) => { onCall(); return call(...a); } });
+  return wrapped;
+}
+
 test('a native backend gives the process the addon\'s finiteness scan, which answers as the portable one', (t) => {
   const blas = nativeBlas();
   if (blas === null) { t.skip('the native addon is not available here'); return; }
   let calls = 0;
-  createNativeBackend({ ...blas, allFinite: (d) => { calls++; return blas.allFinite(d); } });
+  createNativeBackend(counting(blas, 'allFinite', () => calls++));
   for (const make of [(n: number) => new Float32Array(n), (n: number) => new Float64Array(n)]) {
     for (const n of [0, 1, 7, 64, 1001]) {
       const a = make(n).map((_, i) => Math.sin(i) * 1e30);
@@ -158,7 +166,7 @@ test('the addon gathers batches from a caller\'s table as the TypeScript kernel 
   const blas = nativeBlas();
   if (blas === null) { t.skip('the native addon is not available here'); return; }
   let calls = 0;
-  const arena = createNativeBackend({ ...blas, gatherRows: (...a) => { calls++; blas.gatherRows(...a); } }).createArena('float32');
+  const arena = createNativeBackend(counting(blas, 'gatherRows', () => calls++)).createArena('float32');
   const rng = new Rng(2);
   for (const w of [1, 20, 784]) {
     const rows = 300;
@@ -178,6 +186,36 @@ test('the addon gathers batches from a caller\'s table as the TypeScript kernel 
   assert.throws(() => blas.gatherRows(table, Int32Array.of(0, 1), 1, 2, 4, buffer, 0), /outside the index/);
   assert.throws(() => blas.gatherRows(table, Int32Array.of(0, 1), 0, 2, 4, buffer, 4 * 60), /outside its buffer/);
   assert.throws(() => blas.gatherRows(new Float64Array(4) as unknown as Float32Array, Int32Array.of(0), 0, 1, 4, buffer, 0), /reads a Float32Array/);
+});
+
+test('a batch copied into the arena is checked in the same pass: the addon for long ones, the same answer as the TypeScript kernels', (t) => {
+  const blas = nativeBlas();
+  if (blas === null) { t.skip('the native addon is not available here'); return; }
+  let calls = 0;
+  const arena = createNativeBackend(counting(blas, 'copyFinite', () => calls++)).createArena('float32');
+  const rng = new Rng(4);
+  const n = 5000;
+  const table = Float32Array.from({ length: n + 7 }, () => rng.normal());
+  const dst = arena.alloc(n);
+  assert.equal(arena.kernels.copyFinite(table, 7, dst.a, n), true);
+  assert.deepEqual(dst.a, table.subarray(7), 'the values, bit for bit');
+  // A bad value in the vector body, in the tail, and one just outside the copied range.
+  for (const [at, bad, want] of [[100, NaN, false], [n + 6, Infinity, false], [n + 5, -Infinity, false], [3, NaN, true]] as const) {
+    const src = Float32Array.from(table);
+    src[at] = bad;
+    const ref = new Float32Array(n);
+    assert.equal(arena.kernels.copyFinite(src, 7, dst.a, n), want, `${bad} at ${at}`);
+    assert.equal(tsKernels.copyFinite(src, 7, ref, n), want, `the TypeScript kernel: ${bad} at ${at}`);
+    assert.deepEqual(dst.a, ref);
+  }
+  assert.equal(calls, 5, 'every 5,000-value copy went through the addon');
+  assert.equal(arena.kernels.copyFinite(table, 0, dst.a, 16), true);
+  assert.equal(calls, 5, 'a short copy stays in TypeScript');
+  const buffer = new ArrayBuffer(4 * 64);
+  assert.throws(() => blas.copyFinite(new Float32Array(8), 4, 8, buffer, 0), /values outside the source/);
+  assert.throws(() => blas.copyFinite(new Float32Array(8), 0, 8, buffer, 4 * 60), /outside its buffer/);
+  assert.throws(() => blas.copyFinite(new Float32Array(buffer, 0, 16), 0, 16, buffer, 4 * 8), /overlap/);
+  assert.throws(() => blas.copyFinite(new Float64Array(8) as unknown as Float32Array, 0, 8, buffer, 0), /reads a Float32Array/);
 });
 
 test('a backend asked for two BLAS threads uses them only when they measure at least 10% faster than one', () => {
