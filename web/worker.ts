@@ -291,7 +291,10 @@ async function handle(msg: ToWorker): Promise<void> {
         const next: Session = { ...old, state: msg.state, rule, batchRows: new Int32Array(b) };
         const sameRule = rule.kind === old.rule.kind && JSON.stringify({ ...rule, learningRate: 0 }) === JSON.stringify({ ...old.rule, learningRate: 0 });
         if (sameRule) old.optimizer.setLearningRate(rule.learningRate);
-        else next.optimizer = createOptimizer(rule, undefined, old.model);
+        else {
+          old.optimizer.release(); // its moments' slots go back to the model's arena, for the new rule's
+          next.optimizer = createOptimizer(rule, undefined, old.model);
+        }
         next.nextPhase = 'forward';
         next.pendingStep = null;
         worker.session = next;

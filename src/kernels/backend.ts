@@ -147,6 +147,11 @@ export interface Arena {
   /** A slot that aliases `length` elements of `parent` starting at element `start` of it. */
   sub(parent: Slot, start: number, length: number): Slot;
   /**
+   * Give back a slot from `alloc`, for a later alloc of the same length to reuse (zeroed); its views must
+   * not be used after. A training run gives back what it allocated, so refitting a model does not grow it.
+   */
+  free(slot: Slot): void;
+  /**
    * Called when a model is compiled, before any kernel runs, with the widest matrix (columns) its
    * products will see. A backend that needs scratch space (e.g. to pack gemm operands) allocates it
    * now, so that the hot loop never grows, and so never moves, the arena.

@@ -6,6 +6,7 @@
 import type { Activation, ActivationName } from '../activations.js';
 import type { Arena, Backend, DType, Kernels, Slot, Vec } from './backend.js';
 import { allFinite } from './finite.js';
+import { SlotPool } from './slot-pool.js';
 
 function gemm(transA: boolean, transB: boolean, m: number, n: number, k: number,
               alpha: number, A: Vec, B: Vec, beta: number, C: Vec): void {
@@ -274,6 +275,7 @@ export class TypedArena implements Arena {
   private buf: Vec;
   private usedElems = 0;
   private readonly slots: { slot: MutableSlot; }[] = [];
+  private readonly pool = new SlotPool<MutableSlot>();
 
   constructor(readonly dtype: DType, initialCapacity = 1024, kernels: Kernels = tsKernels) {
     this.kernels = kernels;
@@ -288,6 +290,8 @@ export class TypedArena implements Arena {
 
   alloc(length: number): Slot {
     if (!Number.isInteger(length) || length < 0) throw new Error(`arena: cannot allocate ${length} elements`);
+    const reused = this.pool.take(length);
+    if (reused !== undefined) return reused;
     // Align every slot to 16 elements (64 bytes in float32) so SIMD kernels see aligned rows.
     const offset = Math.ceil(this.usedElems / 16) * 16;
     const end = offset + length;
@@ -295,8 +299,10 @@ export class TypedArena implements Arena {
     this.usedElems = end;
     const slot: MutableSlot = { offset, length, a: this.buf.subarray(offset, end) };
     this.slots.push({ slot });
-    return slot;
+    return this.pool.track(slot);
   }
+
+  free(slot: Slot): void { this.pool.give(slot); }
 
   sub(parent: Slot, start: number, length: number): Slot {
     if (start < 0 || start + length > parent.length) {

@@ -15,6 +15,7 @@ import type { Activation, ActivationName } from '../activations.js';
 import type { Arena, Backend, BiasMapKernels, DType, Slot, Vec } from './backend.js';
 export { hasBiasMap, type BiasMapKernels } from './backend.js';
 import { TypedArena, tsKernels } from './ts.js';
+import { SlotPool } from './slot-pool.js';
 import { WASM_RELAXED_SIMD, WASM_RELAXED_SIMD_SHARED, WASM_SIMD, WASM_SIMD_SHARED } from './wasm-binary.js';
 
 interface Exports {
@@ -229,6 +230,7 @@ export class WasmArena implements Arena {
   /** Elements below this belong to the module's static data (tables, scratch). */
   private usedElems: number;
   private readonly slots: MutableSlot[] = [];
+  private readonly pool = new SlotPool<MutableSlot>();
   private work = 0;
   private workBytes = 0;
   /** gemm calls that ran in TypeScript because an operand was not in this memory or scratch was short. */
@@ -256,14 +258,18 @@ export class WasmArena implements Arena {
 
   alloc(length: number): Slot {
     if (!Number.isInteger(length) || length < 0) throw new Error(`arena: cannot allocate ${length} elements`);
+    const reused = this.pool.take(length);
+    if (reused !== undefined) return reused;
     const offset = Math.ceil(this.usedElems / 16) * 16;
     const end = offset + length;
     this.ensureBytes(end * 4);
     this.usedElems = end;
     const slot: MutableSlot = { offset, length, a: new Float32Array(this.memory.buffer, offset * 4, length) };
     this.slots.push(slot);
-    return slot;
+    return this.pool.track(slot);
   }
+
+  free(slot: Slot): void { this.pool.give(slot); }
 
   sub(parent: Slot, start: number, length: number): Slot {
     if (start < 0 || start + length > parent.length) {

@@ -163,6 +163,8 @@ export interface Optimizer {
   toJSON(): OptimizerJSON;
   /** Restore a state written by toJSON (same rule, same parameter count). */
   fromJSON(json: OptimizerJSON): void;
+  /** Give the moments' arena slots back to the model's arena (fit does, when its run ends); no step after. */
+  release(): void;
 }
 
 const finiteOrNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -199,13 +201,20 @@ class RuleOptimizer implements Optimizer {
     scheduleObserve(this.schedule, this.sched, loss);
   }
 
+  release(): void {
+    for (const slot of this.state.slots ?? []) this.arena?.free(slot);
+    this.state = { ...this.state, buffers: [], slots: [] };
+  }
+
   toJSON(): OptimizerJSON {
     const s = this.sched;
     return { rule: optimizerStateToJSON(this.state), schedule: { lr: s.lr, best: finiteOrNull(s.best), wait: s.wait }, learningRate: this.lr };
   }
 
   fromJSON(json: OptimizerJSON): void {
-    this.state = optimizerStateFromJSON(json.rule, this.rule, this.n, this.arena);
+    const restored = optimizerStateFromJSON(json.rule, this.rule, this.n, this.arena);
+    this.release();
+    this.state = restored;
     this.sched.lr = json.schedule.lr;
     this.sched.best = json.schedule.best ?? Infinity;
     this.sched.wait = json.schedule.wait;

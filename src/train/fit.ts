@@ -361,7 +361,22 @@ async function endEpoch(run: Run, record: EpochRecord, stop: StopReason | null, 
 }
 
 /** The epochs from the run's start to its end. */
+/** Run the epochs, then give back what the run holds in the model's arena, however it ends. */
 async function train(run: Run): Promise<History> {
+  try {
+    return await runEpochs(run);
+  } finally {
+    releaseRun(run);
+  }
+}
+
+/** Give the optimizer's moments and the kept weights back to the model's arena (a refit reuses them). */
+function releaseRun(run: Run): void {
+  if (run.solver.kind === 'step') run.solver.optimizer.release();
+  run.model.arena.free(run.lastFinite);
+}
+
+async function runEpochs(run: Run): Promise<History> {
   const { o, solver } = run;
   const t0 = now();
   let lastYield = t0;
@@ -394,6 +409,7 @@ export async function fit(model: Model, data: FitData, options: FitOptions): Pro
   const run = startRun(model, data, checkFitOptions(options));
   if (run.finished) {
     run.monitor.restoreBest();
+    releaseRun(run);
     return run.history;
   }
   return train(run);

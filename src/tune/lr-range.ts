@@ -95,6 +95,7 @@ export async function lrRangeTest(model: Model, data: FitData, options: LrRangeO
   } finally {
     model.setWeights(weights);
     model.setState(state);
+    opt.release();
   }
   if (losses.length < 2) throw new Error(`lrRangeTest: the loss diverged after ${losses.length} step(s), already at η = ${lo}; lower minLearningRate`);
   let iMin = 0;

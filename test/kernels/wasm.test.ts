@@ -234,3 +234,23 @@ test('batch gathers from a table in wasm memory match the reference', () => {
   tsKernels.gatherRows(Float32Array.from(table.a), idx, 1, 7, w, ref);
   assert.deepEqual(Array.from(dst.a), Array.from(ref));
 });
+
+test('a freed slot is reused, zeroed, by the next alloc of its length; the arena refuses a sub-slot, a stranger\'s slot and a double free', () => {
+  for (const arena of [backend.createArena('float32'), tsBackend.createArena('float32'), tsBackend.createArena('float64')]) {
+    const what = arena.constructor.name + ' ' + arena.dtype;
+    const a = arena.alloc(1000);
+    const b = arena.alloc(50);
+    a.a.fill(7);
+    const used = arena.used;
+    arena.free(a);
+    const c = arena.alloc(1000);
+    assert.equal(c.offset, a.offset, `${what}: the same place`);
+    assert.equal(arena.used, used, `${what}: the arena did not grow`);
+    assert.ok(c.a.every((v) => v === 0), `${what}: zeroed`);
+    assert.notEqual(arena.alloc(999).offset, a.offset, `${what}: another length is a new slot`);
+    assert.throws(() => arena.free(arena.sub(b, 0, 10)), /not a sub-slot/, what);
+    assert.throws(() => arena.free(backend.createArena('float32').alloc(4)), /this arena's alloc/, what);
+    arena.free(b);
+    assert.throws(() => arena.free(b), /freed twice/, what);
+  }
+});

@@ -246,3 +246,28 @@ test('an L-BFGS run resumed from a checkpoint reaches the same weights as an uni
   await fit(b, { x: d.x, y }, { ...o, resumeFrom: cp! });
   assert.deepEqual(Array.from(b.getWeights()), Array.from(a.getWeights()));
 });
+
+test('refitting one model reuses its arena: moments and kept weights go back when a fit ends, even a diverged one', async () => {
+  const x = Array.from({ length: 64 }, (_, i) => [Math.sin(i), Math.cos(i)]);
+  const y = x.map((r) => [r[0]! - r[1]!]);
+  for (const backend of [undefined, tsBackend]) {
+    const what = backend?.name ?? 'default backend';
+    const build = (): Model => new Model(mlp({ inputSize: 2, outputSize: 1, task: 'regression', hidden: [64], activation: 'tanh' }), { seed: 5, ...(backend === undefined ? {} : { backend }) });
+    const m = build();
+    const start = m.getWeights();
+    const adam = { epochs: 2, batchSize: 16, optimizer: { kind: 'adam', learningRate: 0.01 } } as const;
+    await fit(m, { x, y }, adam);
+    const used = m.arena.used;
+    for (const optimizer of [{ kind: 'sgd', learningRate: 0.05, momentum: 0.9 }, { kind: 'rmsprop', learningRate: 0.001 }, { kind: 'adam', learningRate: 0.01 }] as const) {
+      await fit(m, { x, y }, { ...adam, optimizer });
+    }
+    await assert.rejects(fit(m, { x, y }, { ...adam, optimizer: { kind: 'adam', learningRate: Number.MAX_VALUE } }), TrainingDivergedError);
+    assert.equal(m.arena.used, used, `${what}: five more fits, no more arena`);
+    // The reused slots start as fresh ones: the same weights as a new model's first fit.
+    m.setWeights(start);
+    await fit(m, { x, y }, adam);
+    const fresh = build();
+    await fit(fresh, { x, y }, adam);
+    assert.deepEqual(Array.from(m.getWeights()), Array.from(fresh.getWeights()), what);
+  }
+});
