@@ -14,7 +14,7 @@ import { BlockScores, SCORE_ROWS, UnseenLevels } from '../src/workflow/stream.js
 import { noteUnseen } from './train.js';
 import type { Evaluation } from '../src/workflow/evaluate.js';
 import { CliError } from './errors.js';
-import { trainingHints, type LoadedModel } from './model-io.js';
+import { decimalFor, modelReadHints, type LoadedModel } from './model-io.js';
 import { out } from './output.js';
 import { predictionColumns } from './predictions.js';
 import type { Progress } from './progress.js';
@@ -34,14 +34,15 @@ async function eachBlock(dataPath: string, m: LoadedModel, progress: Progress, p
   const report = progress.phase(phase, file);
   // A model trained with unknown: 'ignore' encodes a level it never saw as all zeros: say which, and how many rows.
   const unseen = m.pipeline.preprocessor.unknown === 'ignore' ? new UnseenLevels() : null;
+  const d = decimalFor(m, decimal);
   try {
-    const rows = await readTableFileBlocks(dataPath, { types: m.pipeline.preprocessor.readTypes, ...(decimal === undefined ? {} : { decimal }), onProgress: report }, BLOCK_ROWS, (t) => { unseen?.add(m.pipeline, t); return onBlock(t); });
+    const rows = await readTableFileBlocks(dataPath, { types: m.pipeline.preprocessor.readTypes, ...(d === undefined ? {} : { decimal: d }), onProgress: report }, BLOCK_ROWS, (t) => { unseen?.add(m.pipeline, t); return onBlock(t); });
     progress.phaseDone();
     noteUnseen(`rows of ${file}`, unseen?.list() ?? [], phase === 'predicting' ? 'predicted' : 'scored', progress);
     return rows;
   } catch (e) {
     progress.phaseDone('failed');
-    if (e instanceof TableError) throw new CliError(trainingHints(e.message));
+    if (e instanceof TableError) throw new CliError(modelReadHints(e.message, m, decimal));
     throw e;
   }
 }

@@ -36,12 +36,28 @@ export async function loadCliModel(path: string): Promise<LoadedModel> {
 
 /** Read a data file with the column types the model was trained on (a zip code stays a category). */
 export async function readForModel(path: string, m: LoadedModel, progress: Progress, decimal?: '.' | ','): Promise<Table> {
+  const d = decimalFor(m, decimal);
   try {
-    return await readData(path, progress, { types: m.pipeline.preprocessor.readTypes, ...(decimal === undefined ? {} : { decimal }) });
+    return await readData(path, progress, { types: m.pipeline.preprocessor.readTypes, ...(d === undefined ? {} : { decimal: d }) });
   } catch (e) {
-    if (e instanceof CliError) throw new CliError(trainingHints(e.message), e.exitCode);
+    if (e instanceof CliError) throw new CliError(modelReadHints(e.message, m, decimal), e.exitCode);
     throw e;
   }
+}
+
+/**
+ * The decimal separator a file for `m` is read with: the flag's, else a comma when the model's training
+ * file had decimal commas (its file says so: training.summary.data.decimal), else the reader's default.
+ */
+export function decimalFor(m: LoadedModel, flag: '.' | ',' | undefined): '.' | ',' | undefined {
+  return flag ?? m.pipeline.summary?.data.decimal;
+}
+
+/** trainingHints, and, when a number did not read with the comma the model's training file used, how to read decimal points. */
+export function modelReadHints(message: string, m: LoadedModel, flag: '.' | ',' | undefined): string {
+  const hinted = trainingHints(message);
+  if (flag !== undefined || decimalFor(m, flag) !== ',' || !/is not a number|no column/.test(message)) return hinted;
+  return `${hinted} The model was trained on a file with decimal commas, so its files are read with decimal ',' (and ',' does not separate columns); for a file with decimal points pass --decimal .`;
 }
 
 /**

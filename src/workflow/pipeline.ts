@@ -21,7 +21,11 @@ import { parseCalibration, predictUncertainty, type PipelineCalibration, type Pr
 /** What a run did, as stored in the model file's `training.summary`. */
 export interface TrainingSummary {
   /** The table trained on (its name in messages) and how many rows went where. */
-  readonly data: { readonly source: string; readonly rows: number; readonly trainRows: number; readonly validationRows: number };
+  readonly data: {
+    readonly source: string; readonly rows: number; readonly trainRows: number; readonly validationRows: number;
+    /** ',' when the table's numbers had decimal commas: the commands read the model's files so by default. */
+    readonly decimal?: ',';
+  };
   readonly epochs: number;
   readonly stopReason: string;
   readonly bestEpoch: number;
@@ -131,6 +135,8 @@ export class Pipeline {
     const tr = file.training ?? {};
     const options = storedOptions(tr.options, `${where}$.training.options`);
     const summary = isSummary(tr.summary) ? tr.summary : null;
+    const decimal: unknown = summary?.data.decimal;
+    if (decimal !== undefined && decimal !== ',') throw new Error(`${where}$.training.summary.data.decimal: expected ',' (or no such field), got ${JSON.stringify(decimal)}`);
     const calibration = tr.calibration === undefined ? null
       : parseCalibration(tr.calibration, `${where}$.training.calibration`, prep.outputWidth, prep.task !== 'regression', predictor instanceof Ensemble);
     return new Pipeline(predictor, prep, options, summary, calibration);

@@ -375,7 +375,7 @@ export async function trainStreamed(src: BlockSource, options: TrainOptions, h: 
     ...(hooks.onBatchEnd === undefined ? {} : { onBatchEnd: hooks.onBatchEnd }),
     ...(hooks.signal === undefined ? {} : { signal: hooks.signal }),
   }, valStream).finally(() => { encoder?.close(); valEncoder?.close(); });
-  let pipeline = new Pipeline(model, prep, resolved, summaryOf({ source: src.summary.source, rows: trainRows }, validationRows, history));
+  let pipeline = new Pipeline(model, prep, resolved, summaryOf({ source: src.summary.source, rows: trainRows, format: src.summary.format }, validationRows, history));
   const scores = scoreBlocks(src, roles, pipeline, testRows > 0);
   const source = `${testRows} held-out rows of ${src.summary.source}`;
   const heldOut = scores.heldOut === null ? null : { source, rows: testRows, evaluation: scores.heldOut, unseen: scores.unseen };

@@ -99,10 +99,11 @@ export async function trainPipeline(table: Table, options: TrainOptions, hooks: 
 }
 
 /** A training run's summary: its rows, epochs, stop and final losses. */
-export function summaryOf(table: Pick<Table, 'source' | 'rows'>, validationRows: number, history: History, restarts?: TrainingSummary['restarts']): TrainingSummary {
+export function summaryOf(table: Pick<Table, 'source' | 'rows' | 'format'>, validationRows: number, history: History, restarts?: TrainingSummary['restarts']): TrainingSummary {
   const last = history.epochs[history.epochs.length - 1];
+  const decimal = table.format.decimal === ',' ? { decimal: ',' as const } : {};
   return {
-    data: { source: table.source, rows: table.rows, trainRows: table.rows - validationRows, validationRows },
+    data: { source: table.source, rows: table.rows, trainRows: table.rows - validationRows, validationRows, ...decimal },
     epochs: history.epochs.length, stopReason: history.stopReason, bestEpoch: history.bestEpoch,
     finalTrainLoss: last?.trainLoss ?? null, finalValLoss: last?.valLoss ?? null,
     ...(restarts === undefined ? {} : { restarts }),
