@@ -57,7 +57,7 @@ export function decimalFor(m: LoadedModel, flag: '.' | ',' | undefined): '.' | '
 export function modelReadHints(message: string, m: LoadedModel, flag: '.' | ',' | undefined): string {
   const hinted = trainingHints(message);
   if (flag !== undefined || decimalFor(m, flag) !== ',' || !/is not a number|no column/.test(message)) return hinted;
-  return `${hinted} The model was trained on a file with decimal commas, so its files are read with decimal ',' (and ',' does not separate columns); for a file with decimal points pass --decimal .`;
+  return `${/[.!?]$/.test(hinted) ? hinted : `${hinted}.`} The model was trained on a file with decimal commas, so its files are read with decimal ',' (and ',' does not separate columns); for a file with decimal points pass --decimal .`;
 }
 
 /**

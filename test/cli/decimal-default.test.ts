@@ -31,7 +31,7 @@ test('predict and evaluate read a decimal-comma model\'s files with decimal comm
   const dots = await run('predict', model, points);
   assert.notEqual(dots.code, 0);
   assert.match(dots.err, /points\.csv: no column 'a' .*the columns are 'a,b,y'/, 'read with decimal commas, the commas did not separate the columns');
-  assert.match(dots.err, /trained on a file with decimal commas.*pass --decimal \./);
+  assert.match(dots.err, /the columns are 'a,b,y'\. The model was trained on a file with decimal commas.*pass --decimal \./);
   assert.doesNotMatch(dots.err, /\n\s+at /, 'no stack trace');
   const told = await run('predict', model, points, '--decimal', '.');
   assert.equal(told.code, 0, told.err);
