@@ -13,7 +13,7 @@ import type { Evaluation } from '../src/workflow/evaluate.js';
 import { findColumn } from '../src/workflow/preprocessor.js';
 import { affineOf, type FeatureStep } from '../src/io/features.js';
 import { CliError, usageError } from './errors.js';
-import { checkOutputPath, loadCliModel, readForModel, trainingHints, writeAll, type LoadedModel } from './model-io.js';
+import { checkOutputPath, loadCliModel, modelReadHints, readForModel, writeAll, type LoadedModel } from './model-io.js';
 import { Progress, outputMode } from './progress.js';
 import { predictionsFile, predictWithProgress } from './predictions.js';
 import { encodeTable } from '../src/io/node/read-table.js';
@@ -25,12 +25,15 @@ import { backendInfo } from '../src/node/native.js';
 const writeText = (path: string, text: string): Promise<void> => writeAll([{ path, data: text }]);
 const writeData = (path: string, data: string | Uint8Array): Promise<void> => writeAll([{ path, data }]);
 
-/** Library errors about the user's table, as the command reports them (for a trained model's data: trainingHints). */
-export function tableErrors<T>(f: () => T, forModel = false): T {
+/**
+ * Library errors about the user's table, as the command reports them; for a trained model's data (`forModel`:
+ * the model and the --decimal flag given), with the hints of modelReadHints.
+ */
+export function tableErrors<T>(f: () => T, forModel: { readonly m: LoadedModel; readonly decimal: '.' | ',' | undefined } | null = null): T {
   try {
     return f();
   } catch (e) {
-    if (e instanceof TableError) throw new CliError(forModel ? trainingHints(e.message) : e.message);
+    if (e instanceof TableError) throw new CliError(forModel === null ? e.message : modelReadHints(e.message, forModel.m, forModel.decimal));
     throw e;
   }
 }
@@ -49,8 +52,8 @@ export async function predict(modelPath: string, dataPath: string, o: { out?: st
   const table = await readForModel(dataPath, m, progress, o.decimal);
   const name = dataPath === '-' ? 'stdin' : basename(dataPath);
   // Quiet, nobody watches: the rows in one call.
-  const pred = tableErrors(() => (progress.mode === 'quiet' ? m.pipeline.predict(table) : progress.during('predicting', name, (report) => predictWithProgress(m.pipeline, table, report))), true);
-  const uncertainty = o.interval === true ? tableErrors(() => m.pipeline.uncertainty(table, pred), true) : undefined;
+  const pred = tableErrors(() => (progress.mode === 'quiet' ? m.pipeline.predict(table) : progress.during('predicting', name, (report) => predictWithProgress(m.pipeline, table, report))), { m, decimal: o.decimal });
+  const uncertainty = o.interval === true ? tableErrors(() => m.pipeline.uncertainty(table, pred), { m, decimal: o.decimal }) : undefined;
   const data = await predictionsFile(outPath, m.pipeline.preprocessor.target, pred, o.proba === true, uncertainty);
   if (await writeOutput(outPath, data, writeData) === 'file') progress.note(`${table.rows} predictions: ${outPath}`);
 }
@@ -166,12 +169,12 @@ export async function trace(modelPath: string | undefined, dataPath: string | un
     const row = o.row ?? 1;
     if (!Number.isInteger(row) || row < 1 || row > table.rows) throw usageError(`--row ${row}: ${basename(dataPath)} has data rows 1 to ${table.rows}`);
     const prep = m.pipeline.preprocessor;
-    const x = tableErrors(() => prep.transform(table), true);
+    const x = tableErrors(() => prep.transform(table), { m, decimal: o.decimal });
     const sample = Array.from(x.data.subarray((row - 1) * x.cols, row * x.cols));
     const t = prep.target;
     const missing = (t.task === 'regression' ? t.names : [t.name]).find((n) => !table.columns.some((c) => c.name === n));
     if (missing !== undefined) throw new CliError(`${basename(dataPath)}: the trace needs the target column '${missing}' to compute the loss`);
-    const { y } = tableErrors(() => prep.transformTarget(table), true);
+    const { y } = tableErrors(() => prep.transformTarget(table), { m, decimal: o.decimal });
     const target = Array.from(y.data.subarray((row - 1) * y.cols, row * y.cols));
     result = traceSample(m.pipeline.model, sample, target, { inputNames: prep.featureNames, ...rawSample(prep, sample) });
   }

@@ -53,7 +53,7 @@ export async function explain(modelPath: string, dataPath: string, o: { target?:
   const { x, y } = tableErrors(() => {
     trained.forEach((n) => findColumn(table, n, 'the target (--target)'));
     return { x: prep.transform(table), y: prep.transformTarget(table, 'float64', trained).y };
-  }, true);
+  }, { m, decimal: o.decimal });
   const names = prep.featureNames;
   let feature: number | undefined;
   if (o.feature !== undefined) {

@@ -360,7 +360,6 @@ async function endEpoch(run: Run, record: EpochRecord, stop: StopReason | null, 
   return stop;
 }
 
-/** The epochs from the run's start to its end. */
 /** Run the epochs, then give back what the run holds in the model's arena, however it ends. */
 async function train(run: Run): Promise<History> {
   try {
@@ -376,6 +375,7 @@ function releaseRun(run: Run): void {
   run.model.arena.free(run.lastFinite);
 }
 
+/** The epochs from the run's start to its end. */
 async function runEpochs(run: Run): Promise<History> {
   const { o, solver } = run;
   const t0 = now();

@@ -33,6 +33,10 @@ test('predict and evaluate read a decimal-comma model\'s files with decimal comm
   assert.match(dots.err, /points\.csv: no column 'a' .*the columns are 'a,b,y'/, 'read with decimal commas, the commas did not separate the columns');
   assert.match(dots.err, /the columns are 'a,b,y'\. The model was trained on a file with decimal commas.*pass --decimal \./);
   assert.doesNotMatch(dots.err, /\n\s+at /, 'no stack trace');
+  // The same hint where the table is read whole (trace) and the missing column is found after reading.
+  const traced = await run('trace', model, points, '--row', '1');
+  assert.notEqual(traced.code, 0);
+  assert.match(traced.err, /no column 'a'.*The model was trained on a file with decimal commas.*pass --decimal \./);
   const told = await run('predict', model, points, '--decimal', '.');
   assert.equal(told.code, 0, told.err);
   assert.equal(told.out, p.out, 'the same predictions from either spelling of the numbers');
