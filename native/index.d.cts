@@ -23,3 +23,9 @@ export function allFinite(data: Float32Array | Float64Array): boolean;
 export function gatherRows(src: Float32Array, idx: Int32Array, start: number, m: number, w: number, buffer: ArrayBuffer, dst: number): void;
 /** src[start .. start+len) into byte offset dst of `buffer`; whether every value copied is finite. */
 export function copyFinite(src: Float32Array, start: number, len: number, buffer: ArrayBuffer, dst: number): boolean;
+/**
+ * C ← A·B, where A is the m×k rows of the row-major `src` from element `start` (read in place) and B (k×n),
+ * C (m×n) are at byte offsets of `buffer`. A is scanned first: false, and nothing computed, when a value of
+ * it is not finite.
+ */
+export function gemmFinite(src: Float32Array, start: number, m: number, n: number, k: number, buffer: ArrayBuffer, B: number, C: number): boolean;

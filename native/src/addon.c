@@ -22,6 +22,9 @@
  *   copyFinite(src, start, len, buffer, dst)
  *     src[start .. start+len) of a caller's Float32Array into the arena at byte offset dst, returning
  *     whether every value copied is finite: a batch to predict is checked in the pass that copies it
+ *   gemmFinite(src, start, m, n, k, buffer, B, C)
+ *     C ← A·B with A the m×k rows of a caller's Float32Array from `start`, read in place: the first product
+ *     of a batch to predict, after one scan of A (false, nothing computed, when a value is not finite)
  *
  * The element kernels are compiled three times (AVX-512, AVX2 with FMA, and the baseline) and the addon
  * picks, when it loads, the one the processor runs. Floating-point contraction is off (binding.gyp): every fused
@@ -472,6 +475,45 @@ static napi_value CopyFinite(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * C ← A·B with A the m×k rows of a caller's row-major Float32Array from element `start` (read in place,
+ * not copied into the arena) and B (k×n), C (m×n) at byte offsets of the arena: the first product of a
+ * batch to predict. A is scanned first; when a value of it is not finite, nothing is computed and it
+ * returns false.
+ */
+static napi_value GemmFinite(napi_env env, napi_callback_info info) {
+  napi_value argv[8];
+  if (!call_args(env, info, argv, 8, "gemmFinite")) return NULL;
+  size_t srcLen = 0;
+  const float *src = typed_data(env, argv[0], napi_float32_array, &srcLen, "mlpkit native: gemmFinite reads a Float32Array");
+  if (src == NULL) return NULL;
+  int32_t start = 0, m = 0, n = 0, k = 0;
+  CHECK(env, napi_get_value_int32(env, argv[1], &start));
+  CHECK(env, napi_get_value_int32(env, argv[2], &m));
+  CHECK(env, napi_get_value_int32(env, argv[3], &n));
+  CHECK(env, napi_get_value_int32(env, argv[4], &k));
+  const size_t len = (size_t)m * (size_t)k;
+  if (start < 0 || m < 0 || n < 0 || k < 0 || (size_t)start + len > srcLen) {
+    napi_throw_range_error(env, NULL, "mlpkit native: gemmFinite: rows outside the source");
+    return NULL;
+  }
+  napi_value arena[3] = {argv[5], argv[6], argv[7]};
+  const float *B = arena_floats(env, arena, 1, (size_t)k * (size_t)n);
+  float *C = B == NULL ? NULL : arena_floats(env, arena, 2, (size_t)m * (size_t)n);
+  if (C == NULL) return NULL;
+  const float *A = src + start;
+  if ((const float *)C < A + len && A < (const float *)C + (size_t)m * (size_t)n) {
+    napi_throw_range_error(env, NULL, "mlpkit native: gemmFinite: source and product overlap");
+    return NULL;
+  }
+  const int ok = len == 0 || finite32((const uint32_t *)A, len);
+  if (ok && m > 0 && n > 0)
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n);
+  napi_value out;
+  CHECK(env, napi_get_boolean(env, ok, &out));
+  return out;
+}
+
 static napi_value SumSq(napi_env env, napi_callback_info info) { return sum_call(env, info, sum_sq); }
 static napi_value SumAbs(napi_env env, napi_callback_info info) { return sum_call(env, info, sum_abs); }
 
@@ -488,6 +530,7 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"allFinite", NULL, AllFinite, NULL, NULL, NULL, napi_default, NULL},
     {"gatherRows", NULL, GatherRows, NULL, NULL, NULL, napi_default, NULL},
     {"copyFinite", NULL, CopyFinite, NULL, NULL, NULL, napi_default, NULL},
+    {"gemmFinite", NULL, GemmFinite, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -72,6 +72,14 @@ export interface Kernels {
    * checked in the pass that copies it into the arena (one read of the caller's table, not two).
    */
   copyFinite(src: Vec, start: number, dst: Vec, len: number): boolean;
+  /**
+   * C ← A·B, where A is the m×k rows of a caller's row-major table `src` from element `start`, and B
+   * (k×n), C (m×n) are in the arena; false, with C not computed, when a value of A is not finite. The
+   * first product of a batch to predict: a backend that can read the table in place does (the native
+   * one: a scan of A, then the BLAS on it), the others copy A into `via` (m×k, in the arena) with
+   * copyFinite and run gemm there.
+   */
+  gemmFinite(src: Vec, start: number, m: number, n: number, k: number, B: Vec, C: Vec, via: Vec): boolean;
   /** Batch gather: row r of dst (width w) ← row idx[start + r] of src, for r < m. */
   gatherRows(src: Vec, idx: Int32Array, start: number, m: number, w: number, dst: Vec): void;
   /** out[i] = a[i]·b[i] for i < len. */

@@ -40,6 +40,11 @@ export interface NativeBlas {
   gatherRows(src: Float32Array, idx: Int32Array, start: number, m: number, w: number, buffer: ArrayBuffer, dst: number): void;
   /** src[start .. start+len) into byte offset dst of `buffer`; whether every value copied is finite. */
   copyFinite(src: Float32Array, start: number, len: number, buffer: ArrayBuffer, dst: number): boolean;
+  /**
+   * C ← A·B with A the m×k rows of `src` from element `start`, read in place, and B, C byte offsets into
+   * `buffer`; A is scanned first: false, and nothing computed, when a value of it is not finite.
+   */
+  gemmFinite(src: Float32Array, start: number, m: number, n: number, k: number, buffer: ArrayBuffer, B: number, C: number): boolean;
 }
 
 /** How a native backend is made: the WebAssembly arena's options, and the BLAS's threads. */
@@ -78,16 +83,27 @@ class BlasProducts implements GemmTeam, ElementHelper {
 
   reserve(): void { /* the BLAS packs into its own buffers */ }
 
-  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
-       A: number, B: number, beta: number, C: number): boolean {
-    if (this.arena === null || m * n * k < this.minWork) return false;
+  /** The arena's buffer for a product of `work` multiply-adds the BLAS takes (its threads set), else null. */
+  private forBlas(work: number): ArrayBuffer | null {
+    if (this.arena === null || work < this.minWork) return null;
     // The thread count is the BLAS's (process-wide) setting: set it when another backend changed it.
     const threads = threadsFor(this.blas, this.threads);
     if (this.blas.threads() !== threads) this.blas.setThreads(threads);
     const buffer = this.arena.memory.buffer;
-    if (!(buffer instanceof ArrayBuffer)) return false;
+    return buffer instanceof ArrayBuffer ? buffer : null;
+  }
+
+  gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
+       A: number, B: number, beta: number, C: number): boolean {
+    const buffer = this.forBlas(m * n * k);
+    if (buffer === null) return false;
     this.blas.sgemm(buffer, transA, transB, m, n, k, alpha, A, transA ? m : k, B, transB ? k : n, beta, C, n);
     return true;
+  }
+
+  gemmFinite(src: Float32Array, start: number, m: number, n: number, k: number, B: number, C: number): boolean | null {
+    const buffer = this.forBlas(m * n * k);
+    return buffer === null ? null : this.blas.gemmFinite(src, start, m, n, k, buffer, B, C);
   }
 
   private buffer(): ArrayBuffer {

@@ -166,6 +166,11 @@ export const tsKernels: Kernels = {
     to.set(src.subarray(start, start + len));
     return allFinite(to);
   },
+  gemmFinite(src, start, m, n, k, B, C, via) {
+    if (!tsKernels.copyFinite(src, start, via, m * k)) return false;
+    tsKernels.gemm(false, false, m, n, k, 1, via, B, 0, C);
+    return true;
+  },
   gatherRows(src, idx, start, m, w, dst) {
     // Wide rows as one block copy each (a memcpy; the view costs ~60 ns), narrow ones element by element.
     if (w >= GATHER_BLOCK_WIDTH) {

@@ -188,6 +188,11 @@ export interface GemmTeam {
   reserve(bytesPerThread: number): void;
   gemm(transA: boolean, transB: boolean, m: number, n: number, k: number, alpha: number,
        A: number, B: number, beta: number, C: number, work: number): boolean;
+  /**
+   * Kernels.gemmFinite with A read in place from a table outside the arena (B, C byte offsets); null when
+   * the team does not take the product (the arena then copies A in and runs gemm).
+   */
+  gemmFinite?(src: Float32Array, start: number, m: number, n: number, k: number, B: number, C: number): boolean | null;
 }
 
 /**
@@ -369,6 +374,17 @@ export class WasmArena implements Arena {
         const pd = at(dst);
         if (pd >= 0 && len >= minLength && at(src) < 0 && src instanceof Float32Array) return helper!.copyFinite(src, start, len, pd);
         return ts.copyFinite(src, start, dst, len);
+      },
+      gemmFinite(src, start, m, n, k, B, C, via) {
+        const pb = at(B); const pc = at(C);
+        const team = arena.team;
+        if (team?.gemmFinite !== undefined && src instanceof Float32Array && at(src) < 0 && pb >= 0 && pc >= 0) {
+          const finite = team.gemmFinite(src, start, m, n, k, pb, pc);
+          if (finite !== null) return finite;
+        }
+        if (!kernels.copyFinite(src, start, via, m * k)) return false;
+        kernels.gemm(false, false, m, n, k, 1, via, B, 0, C);
+        return true;
       },
       gatherRows(src, idx, start, m, w, dst) {
         const ps = at(src); const pd = at(dst);

@@ -9,7 +9,7 @@ import { Model } from '../../src/graph/model.js';
 import type { Backend } from '../../src/kernels/backend.js';
 import { allFinite } from '../../src/kernels/finite.js';
 import { createNativeBackend, measureThreads, type NativeBlas } from '../../src/kernels/native.js';
-import { tsKernels } from '../../src/kernels/ts.js';
+import { TypedArena, tsKernels } from '../../src/kernels/ts.js';
 import { createWasmBackend, relaxedSimdSupported } from '../../src/kernels/wasm.js';
 import { apply as applyOptimizer, init as initOptimizer } from '../../src/optim/rules.js';
 import { chooseBackend, describeBackend, enableRelaxedSimd, nativeBlas, probeNative } from '../../src/node/native.js';
@@ -216,6 +216,47 @@ test('a batch copied into the arena is checked in the same pass: the addon for l
   assert.throws(() => blas.copyFinite(new Float32Array(8), 0, 8, buffer, 4 * 60), /outside its buffer/);
   assert.throws(() => blas.copyFinite(new Float32Array(buffer, 0, 16), 0, 16, buffer, 4 * 8), /overlap/);
   assert.throws(() => blas.copyFinite(new Float64Array(8) as unknown as Float32Array, 0, 8, buffer, 0), /reads a Float32Array/);
+});
+
+test('gemmFinite: the product of a caller\'s rows read in place (native) or through a copy (wasm, TypeScript), refused when a row is not finite', (t) => {
+  const blas = nativeBlas();
+  const backends: [string, Backend][] = [['ts', { name: 'ts', supports: () => true, createArena: (d) => new TypedArena(d) }], ['wasm', createWasmBackend()]];
+  let inPlace = 0;
+  if (blas !== null) backends.push(['native', createNativeBackend(counting(blas, 'gemmFinite', () => inPlace++))]);
+  else t.diagnostic('the native addon is not available here: its in-place product is not tested');
+  const rng = new Rng(8);
+  const [m, n, k, start] = [37, 19, 53, 3 * 53];
+  const table = Float32Array.from({ length: start + m * k + 11 }, () => rng.normal());
+  const w = Float32Array.from({ length: k * n }, () => rng.normal());
+  for (const [name, backend] of backends) {
+    const arena = backend.createArena('float32');
+    const B = arena.alloc(k * n);
+    const C = arena.alloc(m * n);
+    const via = arena.alloc(m * k);
+    B.a.set(w);
+    assert.equal(arena.kernels.gemmFinite(table, start, m, n, k, B.a, C.a, via.a), true, name);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let want = 0;
+        for (let q = 0; q < k; q++) want += table[start + i * k + q]! * w[q * n + j]!;
+        assert.ok(Math.abs(C.a[i * n + j]! - want) <= 1e-5 * (1 + Math.abs(want)), `${name}: C[${i},${j}] ${C.a[i * n + j]} vs ${want}`);
+      }
+    }
+    // A bad value at the first and the last value read, and one just outside on either side (which is not read).
+    for (const [at, bad, want] of [[start, NaN, false], [start + m * k - 1, -Infinity, false], [start - 1, NaN, true], [start + m * k, Infinity, true]] as const) {
+      const src = Float32Array.from(table);
+      src[at] = bad;
+      C.a.fill(7);
+      assert.equal(arena.kernels.gemmFinite(src, start, m, n, k, B.a, C.a, via.a), want, `${name}: ${bad} at ${at}`);
+    }
+  }
+  if (blas === null) return;
+  assert.equal(inPlace, 5, 'every native product read the table in place (the wasm and TypeScript ones copied it)');
+  const buffer = new ArrayBuffer(4 * 64);
+  assert.throws(() => blas.gemmFinite(new Float32Array(8), 4, 2, 2, 4, buffer, 0, 4 * 16), /rows outside the source/);
+  assert.throws(() => blas.gemmFinite(new Float32Array(8), 0, 2, 2, 4, buffer, 0, 4 * 62), /outside its buffer/);
+  assert.throws(() => blas.gemmFinite(new Float32Array(buffer, 0, 8), 0, 2, 2, 4, buffer, 4 * 16, 4 * 4), /overlap/);
+  assert.throws(() => blas.gemmFinite(new Float64Array(8) as unknown as Float32Array, 0, 2, 2, 4, buffer, 0, 4 * 16), /reads a Float32Array/);
 });
 
 test('a backend asked for two BLAS threads uses them only when they measure at least 10% faster than one', () => {
