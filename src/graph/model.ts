@@ -97,7 +97,9 @@ export class Model {
   private hasWeights = false;
   private defaultRng = new Rng(0);
   /** One context object reused by every pass, so the training step allocates nothing. */
-  private readonly ctx: { mode: Mode; m: number; rng: Rng } = { mode: 'eval', m: 0, rng: this.defaultRng };
+  private readonly ctx: { mode: Mode; m: number; rng: Rng; productDone: AnyNode | null } = { mode: 'eval', m: 0, rng: this.defaultRng, productDone: null };
+  /** The dense layer that alone reads the input, if one does: predict runs its product on the caller's rows in place. */
+  private readonly inputReader: Dense | null;
 
   constructor(spec: ModelSpec, options: ModelOptions = {}) {
     this.spec = resolveSpec(spec);
@@ -120,6 +122,7 @@ export class Model {
     this.params = g.params;
     this.ties = g.ties;
     this.penalties = g.penalties;
+    this.inputReader = soleDenseReader(this.nodes, this.input);
     this.compile(options.maxBatch ?? 256);
     this.constrainedDense = this.denseNodes.filter(isConstrained);
     for (const d of this.denseNodes) d.applyMaskToWeights(this.arena);
@@ -176,12 +179,16 @@ export class Model {
     this.arena.kernels.gatherRows(data, idx, start, m, this.inputSize, this.input.O.a);
   }
 
-  /** Run the graph on the rows already in the input buffer. Returns the output (m × outputs) as a view. */
-  forwardRows(m: number, options: ForwardOptions = {}): Vec {
+  /**
+   * Run the graph on the rows already in the input buffer. Returns the output (m × outputs) as a view.
+   * `productDone`: a dense layer whose product is already in its I (predict's first layer).
+   */
+  forwardRows(m: number, options: ForwardOptions = {}, productDone: Dense | null = null): Vec {
     const ctx = this.ctx;
     ctx.mode = options.mode ?? 'eval';
     ctx.m = m;
     ctx.rng = options.rng ?? this.defaultRng;
+    ctx.productDone = productDone;
     this.lastRows = m;
     this.lastMode = ctx.mode;
     this.hasTargets = false;
@@ -210,10 +217,19 @@ export class Model {
     // Inference batches of up to PREDICT_BATCH rows: fewer, larger products (buffers grow once).
     this.compile(Math.min(X.rows, PREDICT_BATCH));
     const step = Math.max(this.maxBatchRows, 1);
+    const first = this.inputReader;
+    const w = this.inputSize;
+    const kernels = this.arena.kernels;
     for (let r = 0; r < X.rows; r += step) {
       const m = Math.min(step, X.rows - r);
-      if (!this.setInputRows(X.data, m, r)) this.notFinite(x);
-      out.set(this.forwardRows(m), r * k);
+      if (first === null) {
+        if (!this.setInputRows(X.data, m, r)) this.notFinite(x);
+        out.set(this.forwardRows(m), r * k);
+      } else {
+        // The first product straight from the caller's rows (checked as it reads them), not from a copy.
+        if (!kernels.gemmFinite(X.data, r * w, m, first.units, w, first.W.value.a, first.I.a, this.input.O.a)) this.notFinite(x);
+        out.set(this.forwardRows(m, {}, first), r * k);
+      }
     }
     return { rows: X.rows, cols: k, data: out };
   }
@@ -425,4 +441,11 @@ export class Model {
     lines.push(`total ${this.parameterCount.toLocaleString('en-US')} trainable parameters; loss ${this.lossFn.name}; ${this.dtype}`);
     return lines.join('\n');
   }
+}
+
+/** The dense layer that is the only reader of the model's input, or null (none, several, or another kind). */
+function soleDenseReader(nodes: readonly AnyNode[], input: InputNode): Dense | null {
+  const readers = nodes.filter((n) => n.inputs.includes(input));
+  const only = readers.length === 1 ? readers[0]! : null;
+  return only !== null && only.kind === 'dense' && only.inputs.length === 1 ? only : null;
 }

@@ -102,7 +102,7 @@ export class Dense extends Node implements ActivationSite {
     const { m } = ctx;
     const X = this.inputs[0]!.O.a;
     const I = this.I.a;
-    k.gemm(false, false, m, this.units, this.fanIn, 1, X, this.W.value.a, 0, I);
+    if (ctx.productDone !== this) k.gemm(false, false, m, this.units, this.fanIn, 1, X, this.W.value.a, 0, I);
     // Bias and f in one pass over each row where the backend fuses them (faster: bench/kernels.ts).
     if (this.b !== null && this.O !== this.I && this.act.type === 'uniform' && hasBiasMap(k)) {
       k.biasMap(this.act.f, I, this.b.value.a, this.O.a, m, this.units);

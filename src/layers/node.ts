@@ -22,6 +22,11 @@ export interface Ctx {
   readonly m: number;
   /** Source of dropout masks and noise; only read in training mode. */
   readonly rng: Rng;
+  /**
+   * A dense layer whose product I = X·W this pass already holds (predict runs the first layer's on the
+   * caller's rows in place: Kernels.gemmFinite); that layer goes on from its bias and activation.
+   */
+  readonly productDone?: Node | null;
 }
 
 /** A trainable tensor a node asks the model for; the model carves it from the flat parameter buffer. */

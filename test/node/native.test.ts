@@ -259,6 +259,37 @@ test('gemmFinite: the product of a caller\'s rows read in place (native) or thro
   assert.throws(() => blas.gemmFinite(new Float64Array(8) as unknown as Float32Array, 0, 2, 2, 4, buffer, 0, 4 * 16), /reads a Float32Array/);
 });
 
+test('predict on the native backend runs the first product on the caller\'s rows in place: forward\'s outputs bit for bit, a bad cell named', (t) => {
+  const blas = nativeBlas();
+  if (blas === null) { t.skip('the native addon is not available here'); return; }
+  let inPlace = 0;
+  const backend = createNativeBackend(counting(blas, 'gemmFinite', () => inPlace++));
+  const model = new Model(mlp({ inputSize: 40, outputSize: 3, task: 'multiclass', hidden: [32, 16], activation: 'relu' }), { seed: 2, backend });
+  const rng = new Rng(9);
+  const rows = 2500;
+  const data = Float32Array.from({ length: rows * 40 }, () => rng.normal());
+  const got = model.predict({ rows, cols: 40, data }).data;
+  assert.equal(inPlace, 3, 'one in-place product per block of 1,024 rows');
+  for (const [r0, r1] of [[0, 1024], [1024, 2048], [2048, rows]] as const) {
+    const want = model.forward({ rows: r1 - r0, cols: 40, data: data.subarray(r0 * 40, r1 * 40) }).data;
+    assert.deepEqual(got.subarray(r0 * 3, r1 * 3), want, `rows ${r0}–${r1}: as forward, which copies the rows in first`);
+  }
+  for (const [row, col, v, shown] of [[0, 0, NaN, 'NaN'], [1500, 39, -Infinity, '-Infinity'], [rows - 1, 7, Infinity, 'Infinity']] as const) {
+    const bad = Float32Array.from(data);
+    bad[row * 40 + col] = v;
+    assert.throws(() => model.predict({ rows, cols: 40, data: bad }), new RegExp(`x: row ${row}, column ${col} is ${shown}; every value must be a finite number`));
+  }
+  // The input also read by a second layer (a skip connection): the rows are copied in, as before.
+  const skip = new Model({
+    inputSize: 40, loss: 'mse',
+    layers: [{ kind: 'dense', name: 'h', units: 40, activation: 'tanh' }, { kind: 'add', name: 'sum', inputs: ['h', 'input'] }, { kind: 'dense', name: 'out', units: 2 }],
+  }, { seed: 2, backend });
+  const before = inPlace;
+  const p = skip.predict({ rows: 100, cols: 40, data: data.subarray(0, 4000) }).data;
+  assert.equal(inPlace, before, 'no in-place product when two layers read the input');
+  assert.deepEqual(p, skip.forward({ rows: 100, cols: 40, data: data.subarray(0, 4000) }).data);
+});
+
 test('a backend asked for two BLAS threads uses them only when they measure at least 10% faster than one', () => {
   for (const [oneUs, twoUs, want] of [[100, 60, 2], [100, 95, 1], [100, 300, 1]] as const) {
     let now = 0;
