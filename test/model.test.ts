@@ -4,6 +4,7 @@ import { Model } from '../src/graph/model.js';
 import { mlp } from '../src/graph/builders.js';
 import type { ModelSpec } from '../src/spec.js';
 import { Rng } from '../src/rng.js';
+import { ACTIVATIONS } from '../src/activations.js';
 
 const small: ModelSpec = { inputSize: 2, layers: [{ kind: 'dense', name: 'h', units: 3, activation: 'tanh' }, { kind: 'dense', name: 'out', units: 1 }], loss: 'mse' };
 
@@ -229,4 +230,42 @@ test('float32 and float64 models with the same seed compute the same outputs to 
   const ya = a.forward(x).data;
   const yb = b.forward(x).data;
   for (let i = 0; i < 2; i++) assert.ok(Math.abs(ya[i]! - yb[i]!) < 1e-6);
+});
+
+test('meanAbsDerivatives: mean |f′(I)| of the last batch per layer, as each activation\'s own derivative gives it (uniform, per-unit, softmax)', () => {
+  const names = ['tanh', 'relu', 'sigmoid', 'gelu', 'elu', 'tanh'] as const;
+  const spec: ModelSpec = {
+    inputSize: 4, loss: 'categoricalCrossEntropy',
+    layers: [
+      { kind: 'dense', name: 'mixed', units: names.length, activation: [...names] },
+      { kind: 'dense', name: 'squash', units: 5, activation: 'sigmoid' },
+      { kind: 'dense', name: 'out', units: 3, activation: 'softmax' },
+    ],
+  };
+  const model = new Model(spec, { seed: 4 });
+  const rng = new Rng(5);
+  const rows = 37;
+  model.forward(Array.from({ length: rows }, () => [rng.normal() * 2, rng.normal(), rng.normal(), rng.normal()]));
+  const want = (layer: string, df: (j: number, i: number, o: number) => number): number => {
+    const n = model.node(layer);
+    const I = n.activation!.I.a; const O = n.O.a; const w = n.width;
+    let s = 0;
+    for (let r = 0; r < rows; r++) for (let j = 0; j < w; j++) s += Math.abs(df(j, I[r * w + j]!, O[r * w + j]!));
+    return s / (rows * w);
+  };
+  const expected = {
+    mixed: want('mixed', (j, i, o) => ACTIVATIONS[names[j]!].df(i, o)),
+    squash: want('squash', (_, i, o) => ACTIVATIONS.sigmoid.df(i, o)),
+    out: want('out', (_, _i, o) => o * (1 - o)),
+  };
+  const got = model.meanAbsDerivatives();
+  assert.deepEqual(got.map((d) => d.layer), ['mixed', 'squash', 'out']);
+  for (const d of got) {
+    const e = expected[d.layer as keyof typeof expected];
+    assert.ok(e > 0.01 && Math.abs(d.value - e) <= 1e-6 * e, `${d.layer}: ${d.value} vs ${e}`);
+  }
+  // The scratch is given back: a second call grows nothing and gives the same values.
+  const used = model.arena.used;
+  assert.deepEqual(model.meanAbsDerivatives(), got);
+  assert.equal(model.arena.used, used);
 });

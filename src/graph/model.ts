@@ -13,7 +13,6 @@
  *             order, each adding δ_k w_jk into its inputs' ∂L/∂O (equation (2)) and δ_j O_i into ∂L/∂w_ij (3)
  */
 
-import { ACTIVATIONS } from '../activations.js';
 import type { Arena, Backend, DType, Slot, Vec } from '../kernels/backend.js';
 import { defaultBackend } from '../kernels/default.js';
 import type { Loss } from '../losses.js';
@@ -21,6 +20,7 @@ import { toMatrix, type Matrix, type MatrixLike } from '../matrix.js';
 import { Rng } from '../rng.js';
 import { resolveSpec, type ModelSpec, type ResolvedSpec } from '../spec.js';
 import type { AnyNode } from '../layers/any-node.js';
+import { sumAbsDerivative } from '../layers/act.js';
 import type { Dense } from '../layers/dense.js';
 import type { InputNode, Mode, Param } from '../layers/node.js';
 import { checkBackend, compileGraph, setGradientPlan } from './compile.js';
@@ -407,25 +407,21 @@ export class Model {
    * geometrically with depth).
    */
   meanAbsDerivatives(): { layer: string; value: number }[] {
-    const out: { layer: string; value: number }[] = [];
     const m = this.lastRows;
-    for (const n of this.live) {
-      if (n.activation === null) continue;
-      const I = n.activation.I.a;
-      const O = n.O.a;
-      const w = n.width;
-      const act = n.activation.act;
-      // The derivative of each column, once (softmax: the diagonal of its Jacobian, O(1 − O)).
-      const fs = Array.from({ length: w }, (_, j) => (act.type === 'uniform' ? act.f : act.type === 'perUnit' ? ACTIVATIONS[act.names[j]!] : null));
-      let s = 0;
-      for (let j = 0; j < w; j++) {
-        const f = fs[j];
-        if (f === null) { for (let idx = j; idx < m * w; idx += w) s += O[idx]! * (1 - O[idx]!); continue; }
-        const df = f!.df;
-        for (let idx = j; idx < m * w; idx += w) s += Math.abs(df(I[idx]!, O[idx]!));
-      }
-      out.push({ layer: n.name, value: m * w === 0 ? 0 : s / (m * w) });
-    }
+    const sites = this.live.filter((n) => n.activation !== null);
+    const len = Math.max(0, ...sites.map((n) => m * n.width));
+    if (len === 0) return sites.map((n) => ({ layer: n.name, value: 0 }));
+    // Scratch for f′ (dO = 1): given back at once, so later calls reuse it and the arena grows once.
+    const ones = this.arena.alloc(len);
+    const scratch = this.arena.alloc(len);
+    const k = this.arena.kernels;
+    k.fill(ones.a, 1, len);
+    const out = sites.map((n) => {
+      const s = sumAbsDerivative(k, n.activation!.act, n.activation!.I.a, n.O.a, m, n.width, ones.a, scratch.a);
+      return { layer: n.name, value: s / (m * n.width) };
+    });
+    this.arena.free(scratch);
+    this.arena.free(ones);
     return out;
   }
 

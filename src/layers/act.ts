@@ -77,3 +77,16 @@ export function activateBackward(k: Kernels, a: CompiledActivation, I: Vec, O: V
     case 'perUnit': for (const g of a.groups) k.mapGradCols(g.f, I, O, dO, dI, m, n, g.cols, beta); return;
   }
 }
+
+/**
+ * Σ |f′(I)| over an m×n matrix, through the kernels: f′ as the backward pass computes it (dO = `ones`,
+ * written into `scratch`), then one Σ|·|. Softmax counts the diagonal of its Jacobian, Σ O(1 − O) =
+ * Σ O − Σ O² (every O is ≥ 0).
+ */
+export function sumAbsDerivative(k: Kernels, a: CompiledActivation, I: Vec, O: Vec, m: number, n: number,
+                                 ones: Vec, scratch: Vec): number {
+  const len = m * n;
+  if (a.type === 'softmax') return k.sumAbs(O, len) - k.sumSq(O, len);
+  activateBackward(k, a, I, O, ones, scratch, m, n, 0);
+  return k.sumAbs(scratch, len);
+}
