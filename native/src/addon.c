@@ -449,14 +449,21 @@ static napi_value GatherRows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* A caller's Float32Array (argv[0], refused naming `what`) and an element index into it (argv[1]). */
+static const float *source_at(napi_env env, napi_value *argv, const char *what, size_t *length, int32_t *start) {
+  const float *src = typed_data(env, argv[0], napi_float32_array, length, what);
+  if (src == NULL) return NULL;
+  CHECK(env, napi_get_value_int32(env, argv[1], start));
+  return src;
+}
+
 static napi_value CopyFinite(napi_env env, napi_callback_info info) {
   napi_value argv[5];
   if (!call_args(env, info, argv, 5, "copyFinite")) return NULL;
   size_t srcLen = 0;
-  const float *src = typed_data(env, argv[0], napi_float32_array, &srcLen, "mlpkit native: copyFinite reads a Float32Array");
-  if (src == NULL) return NULL;
   int32_t start = 0, len = 0;
-  CHECK(env, napi_get_value_int32(env, argv[1], &start));
+  const float *src = source_at(env, argv, "mlpkit native: copyFinite reads a Float32Array", &srcLen, &start);
+  if (src == NULL) return NULL;
   CHECK(env, napi_get_value_int32(env, argv[2], &len));
   if (start < 0 || len < 0 || (size_t)start + (size_t)len > srcLen) {
     napi_throw_range_error(env, NULL, "mlpkit native: copyFinite: values outside the source");
@@ -485,10 +492,9 @@ static napi_value GemmFinite(napi_env env, napi_callback_info info) {
   napi_value argv[8];
   if (!call_args(env, info, argv, 8, "gemmFinite")) return NULL;
   size_t srcLen = 0;
-  const float *src = typed_data(env, argv[0], napi_float32_array, &srcLen, "mlpkit native: gemmFinite reads a Float32Array");
-  if (src == NULL) return NULL;
   int32_t start = 0, m = 0, n = 0, k = 0;
-  CHECK(env, napi_get_value_int32(env, argv[1], &start));
+  const float *src = source_at(env, argv, "mlpkit native: gemmFinite reads a Float32Array", &srcLen, &start);
+  if (src == NULL) return NULL;
   CHECK(env, napi_get_value_int32(env, argv[2], &m));
   CHECK(env, napi_get_value_int32(env, argv[3], &n));
   CHECK(env, napi_get_value_int32(env, argv[4], &k));
