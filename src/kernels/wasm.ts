@@ -14,7 +14,7 @@
 import type { Activation, ActivationName } from '../activations.js';
 import type { Arena, Backend, BiasMapKernels, DType, Slot, Vec } from './backend.js';
 export { hasBiasMap, type BiasMapKernels } from './backend.js';
-import { TypedArena, tsKernels } from './ts.js';
+import { TypedArena, gemmThroughCopy, tsKernels } from './ts.js';
 import { SlotPool } from './slot-pool.js';
 import { WASM_RELAXED_SIMD, WASM_RELAXED_SIMD_SHARED, WASM_SIMD, WASM_SIMD_SHARED } from './wasm-binary.js';
 
@@ -382,9 +382,7 @@ export class WasmArena implements Arena {
           const finite = team.gemmFinite(src, start, m, n, k, pb, pc);
           if (finite !== null) return finite;
         }
-        if (!kernels.copyFinite(src, start, via, m * k)) return false;
-        kernels.gemm(false, false, m, n, k, 1, via, B, 0, C);
-        return true;
+        return gemmThroughCopy(kernels, src, start, m, n, k, B, C, via);
       },
       gatherRows(src, idx, start, m, w, dst) {
         const ps = at(src); const pd = at(dst);
