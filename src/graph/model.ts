@@ -222,14 +222,12 @@ export class Model {
     const kernels = this.arena.kernels;
     for (let r = 0; r < X.rows; r += step) {
       const m = Math.min(step, X.rows - r);
-      if (first === null) {
-        if (!this.setInputRows(X.data, m, r)) this.notFinite(x);
-        out.set(this.forwardRows(m), r * k);
-      } else {
-        // The first product straight from the caller's rows (checked as it reads them), not from a copy.
-        if (!kernels.gemmFinite(X.data, r * w, m, first.units, w, first.W.value.a, first.I.a, this.input.O.a)) this.notFinite(x);
-        out.set(this.forwardRows(m, {}, first), r * k);
-      }
+      // With a sole dense reader, its product straight from the caller's rows (checked as they are read), not from a copy.
+      const finite = first === null
+        ? this.setInputRows(X.data, m, r)
+        : kernels.gemmFinite(X.data, r * w, m, first.units, w, first.W.value.a, first.I.a, this.input.O.a);
+      if (!finite) this.notFinite(x);
+      out.set(this.forwardRows(m, {}, first), r * k);
     }
     return { rows: X.rows, cols: k, data: out };
   }
