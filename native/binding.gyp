@@ -2,8 +2,9 @@
   "targets": [
     {
       "target_name": "mlpkit_native",
-      "sources": ["src/addon.c"],
-      "cflags": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-Wall", "-Wextra"],
+      "sources": ["src/addon.c", "src/sgemm.c"],
+      "cflags": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-pthread", "-Wall", "-Wextra"],
+      "ldflags": ["-pthread"],
       "conditions": [
         ["OS == 'mac'", {
           "defines": ["MLPKIT_ACCELERATE", "ACCELERATE_NEW_LAPACK"],

@@ -5,9 +5,14 @@
  * the layers hold.
  *
  *   sgemm(buffer, transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)
- *     C ← α·op(A)·op(B) + β·C, row-major; A, B, C byte offsets into buffer (4-byte aligned).
- *   setThreads(n), threads()   the BLAS's own thread count (OpenBLAS; Accelerate decides alone: 1)
- *   config()                   the BLAS's build description (OpenBLAS: config and the core it picked)
+ *     C ← α·op(A)·op(B) + β·C, row-major; A, B, C byte offsets into buffer (4-byte aligned). On a
+ *     processor with AVX-512 the product is mlpkit's own (sgemm.c: faster than OpenBLAS's at a small
+ *     network's shapes, and the same bit for bit at any thread count); MLPKIT_NATIVE_PRODUCTS=blas in the
+ *     environment keeps the BLAS's.
+ *   setThreads(n), threads()   the products' threads: sgemm.c's, else the BLAS's (OpenBLAS; Accelerate
+ *                              decides alone: 1)
+ *   config()                   the BLAS's build description (OpenBLAS: config and the core it picked),
+ *                              and whether one-thread products are mlpkit's own
  *   adamStep(buffer, fused, len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2, keep)
  *     the WebAssembly module's Adam step on the same memory, rounded as it rounds (fused: its relaxed-SIMD
  *     build, one fused multiply-add where that build has one; else a product then a sum), bit for bit;
@@ -34,7 +39,10 @@
 #include <node_api.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "sgemm.h"
 
 #ifdef MLPKIT_ACCELERATE
 #include <Accelerate/Accelerate.h>
@@ -60,6 +68,19 @@ static bool call_args(napi_env env, napi_callback_info info, napi_value *argv, s
     return false;
   }
   return true;
+}
+
+/* Whether products run mlpkit's own sgemm (sgemm.c): where the processor has AVX-512, unless
+ * MLPKIT_NATIVE_PRODUCTS=blas asks for the BLAS's. The BLAS then keeps one thread (the products it still
+ * takes are a few rows: its threads would only spin beside sgemm.c's helpers), and `threads` is sgemm.c's. */
+static int own_products = 0, own_threads = 1;
+
+/* C ← α·op(A)·op(B) + β·C, row-major: mlpkit's own sgemm where it takes the product, else the BLAS's. */
+static void product(bool tA, bool tB, int m, int n, int k, float alpha, const float *A, int lda, const float *B,
+                    int ldb, float beta, float *C, int ldc) {
+  if (own_products && mlpkit_sgemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)) return;
+  cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, m, n, k, alpha, A, lda,
+              B, ldb, beta, C, ldc);
 }
 
 static napi_value Sgemm(napi_env env, napi_callback_info info) {
@@ -100,9 +121,8 @@ static napi_value Sgemm(napi_env env, napi_callback_info info) {
   }
   if (m == 0 || n == 0) return NULL;
   char *mem = (char *)base;
-  cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, m, n, k,
-              (float)alpha, (const float *)(mem + pA), lda, (const float *)(mem + pB), ldb,
-              (float)beta, (float *)(mem + pC), ldc);
+  product(tA, tB, m, n, k, (float)alpha, (const float *)(mem + pA), lda, (const float *)(mem + pB), ldb, (float)beta,
+          (float *)(mem + pC), ldc);
   return NULL;
 }
 
@@ -112,8 +132,10 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   int32_t t = 1;
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   CHECK(env, napi_get_value_int32(env, argv[0], &t));
+  own_threads = t < 1 ? 1 : t > 8 ? 8 : t;
+  mlpkit_sgemm_threads(own_threads);
 #ifndef MLPKIT_ACCELERATE
-  openblas_set_num_threads(t < 1 ? 1 : t);
+  openblas_set_num_threads(own_products ? 1 : t < 1 ? 1 : t);
 #endif
   return NULL;
 }
@@ -122,9 +144,9 @@ static napi_value Threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
 #ifdef MLPKIT_ACCELERATE
-  CHECK(env, napi_create_int32(env, 1, &out));
+  CHECK(env, napi_create_int32(env, own_products ? own_threads : 1, &out));
 #else
-  CHECK(env, napi_create_int32(env, openblas_get_num_threads(), &out));
+  CHECK(env, napi_create_int32(env, own_products ? own_threads : openblas_get_num_threads(), &out));
 #endif
   return out;
 }
@@ -137,6 +159,7 @@ static napi_value Config(napi_env env, napi_callback_info info) {
 #else
   snprintf(text, sizeof text, "%s; core %s", openblas_get_config(), openblas_get_corename());
 #endif
+  if (own_products) strncat(text, "; products: mlpkit avx512 (sgemm.c)", sizeof text - strlen(text) - 1);
   napi_value out;
   CHECK(env, napi_create_string_utf8(env, text, strlen(text), &out));
   return out;
@@ -514,7 +537,7 @@ static napi_value GemmFinite(napi_env env, napi_callback_info info) {
   }
   const int ok = len == 0 || finite32((const uint32_t *)A, len);
   if (ok && m > 0 && n > 0)
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n);
+    product(false, false, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n);
   napi_value out;
   CHECK(env, napi_get_boolean(env, ok, &out));
   return out;
@@ -525,6 +548,11 @@ static napi_value SumAbs(napi_env env, napi_callback_info info) { return sum_cal
 
 static napi_value Init(napi_env env, napi_value exports) {
   pick_variants();
+  const char *products = getenv("MLPKIT_NATIVE_PRODUCTS");
+  own_products = mlpkit_sgemm_available() && !(products != NULL && strcmp(products, "blas") == 0);
+#ifndef MLPKIT_ACCELERATE
+  if (own_products) openblas_set_num_threads(1);
+#endif
   napi_property_descriptor props[] = {
     {"sgemm", NULL, Sgemm, NULL, NULL, NULL, napi_default, NULL},
     {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_default, NULL},

@@ -113,7 +113,9 @@ const odd = [1, 3, 4, 5, 8, 17, 33, 129];
 for (const tA of [false, true]) {
   for (const tB of [false, true]) {
     test(`gemm ${tA ? 'Aᵀ' : 'A'}·${tB ? 'Bᵀ' : 'B'} agrees with float64 on odd and random shapes for β = 0, 1 and others`, () => {
-      const shapes: [number, number, number][] = [[1, 1, 1], [3, 17, 5], [17, 3, 129], [129, 33, 17], [4, 8, 300], [1, 129, 33], [2, 10, 128]];
+      // The last two cross the native products' blocks: more than 256 columns, more than 1,024 steps deep.
+      const shapes: [number, number, number][] = [[1, 1, 1], [3, 17, 5], [17, 3, 129], [129, 33, 17], [4, 8, 300], [1, 129, 33], [2, 10, 128],
+        [13, 300, 1100], [25, 529, 40]];
       for (let r = 0; r < 6; r++) shapes.push([odd[rng.int(odd.length)]!, odd[rng.int(odd.length)]!, 1 + rng.int(300)]);
       for (const [m, n, k] of shapes) {
         for (const [alpha, beta] of [[1, 0], [1, 1], [0.5, -2], [-1.5, 0.25]] as const) {

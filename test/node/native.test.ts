@@ -321,3 +321,80 @@ test('a two-thread native backend names the threads its products use, and trains
   const m = measureThreads(blas, 2);
   t.diagnostic(`this machine: ${two.name}; measured again: ${m.oneMs.toFixed(3)} ms at one thread, ${m.askedMs.toFixed(3)} at two`);
 });
+
+/** C ← α·op(A)·op(B) + β·C in float64 on float32 inputs, row-major, packed (lda = op(A)'s stored width). */
+function productRef(tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number,
+                    A: Float32Array, B: Float32Array, beta: number, C: Float32Array): Float64Array {
+  const out = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += (tA ? A[p * m + i]! : A[i * k + p]!) * (tB ? B[j * k + p]! : B[p * n + j]!);
+      out[i * n + j] = alpha * s + beta * C[i * n + j]!;
+    }
+  }
+  return out;
+}
+
+test('the addon\'s products split over two threads agree with float64, and with its own products the same bit for bit as one thread', (t) => {
+  const blas = nativeBlas();
+  if (blas === null) { t.skip('the native addon is not available here'); return; }
+  const own = /products: mlpkit avx512/.test(blas.config());
+  const rng = new Rng(31);
+  // Large enough to be cut into parts: by columns (n ≥ 64), by rows (n = 10), packed (Bᵀ) or read in place.
+  const shapes: [number, number, number][] = [[128, 256, 300], [300, 10, 400], [97, 1000, 30]];
+  const before = blas.threads();
+  try {
+    for (const [m, n, k] of shapes) {
+      for (const [tA, tB] of [[false, false], [false, true], [true, false], [true, true]] as const) {
+        const buffer = new ArrayBuffer(4 * (m * k + k * n + 2 * m * n));
+        const f = new Float32Array(buffer);
+        for (let i = 0; i < m * k + k * n + m * n; i++) f[i] = Math.fround(rng.normal());
+        const [A, B, C] = [f.subarray(0, m * k), f.subarray(m * k, m * k + k * n), f.subarray(m * k + k * n, m * k + k * n + m * n)];
+        const want = productRef(tA, tB, m, n, k, 0.5, A, B, 0.25, C);
+        const results = [1, 2].map((threads) => {
+          blas.setThreads(threads);
+          f.copyWithin(m * k + k * n + m * n, m * k + k * n, m * k + k * n + m * n); // C's start, each time
+          blas.sgemm(buffer, tA, tB, m, n, k, 0.5, 0, tA ? m : k, 4 * m * k, tB ? k : n, 0.25, 4 * (m * k + k * n + m * n), n);
+          return Float32Array.from(f.subarray(m * k + k * n + m * n));
+        });
+        const what = `${tA ? 'Aᵀ' : 'A'}·${tB ? 'Bᵀ' : 'B'} ${m}×${n}×${k}`;
+        const bound = 1e-5 * Math.sqrt(k) * Math.max(1, ...want.map(Math.abs));
+        for (const [i, got] of results.entries()) {
+          for (let e = 0; e < want.length; e++) assert.ok(Math.abs(got[e]! - want[e]!) <= bound, `${what} at ${i + 1} thread(s), element ${e}: ${got[e]} vs ${want[e]}`);
+        }
+        if (own) assert.deepEqual(results[1], results[0], `${what}: two threads differ from one`);
+      }
+    }
+  } finally {
+    blas.setThreads(before);
+  }
+  t.diagnostic(own ? 'products: mlpkit avx512 (two threads checked bit for bit)' : `products: the BLAS (${blas.config()})`);
+});
+
+test('MLPKIT_NATIVE_PRODUCTS=blas keeps the BLAS\'s products, and they agree with mlpkit\'s own within round-off', (t) => {
+  const blas = nativeBlas();
+  if (blas === null) { t.skip('the native addon is not available here'); return; }
+  // The addon reads the variable when it loads: a second process with it set.
+  const script = `
+    const a = require(${JSON.stringify(resolve(root, 'native/index.cjs'))});
+    const [m, n, k] = [64, 96, 200];
+    const buffer = new ArrayBuffer(4 * (m * k + k * n + m * n));
+    const f = new Float32Array(buffer);
+    for (let i = 0; i < m * k + k * n; i++) f[i] = Math.fround(Math.sin(i * 0.37));
+    a.sgemm(buffer, false, false, m, n, k, 1, 0, k, 4 * m * k, n, 0, 4 * (m * k + k * n), n);
+    console.log(JSON.stringify({ config: a.config(), c: Array.from(f.subarray(m * k + k * n)) }));`;
+  const run = (products: string | undefined): { config: string; c: number[] } => {
+    const env = { ...process.env };
+    if (products === undefined) delete env.MLPKIT_NATIVE_PRODUCTS; else env.MLPKIT_NATIVE_PRODUCTS = products;
+    const r = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout) as { config: string; c: number[] };
+  };
+  const viaBlas = run('blas');
+  const viaDefault = run(undefined);
+  assert.doesNotMatch(viaBlas.config, /mlpkit avx512/);
+  const scale = Math.max(...viaBlas.c.map(Math.abs));
+  viaBlas.c.forEach((v, i) => assert.ok(Math.abs(v - viaDefault.c[i]!) <= 1e-5 * Math.sqrt(200) * scale, `element ${i}: ${v} vs ${viaDefault.c[i]}`));
+  t.diagnostic(`default products here: ${/mlpkit avx512/.test(viaDefault.config) ? 'mlpkit avx512' : 'the BLAS'}`);
+});
