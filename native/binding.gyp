@@ -2,7 +2,7 @@
   "targets": [
     {
       "target_name": "mlpkit_native",
-      "sources": ["src/addon.c", "src/sgemm.c"],
+      "sources": ["src/addon.c", "src/pool.c", "src/sgemm.c"],
       "cflags": ["-O3", "-ffp-contract=off", "-fno-math-errno", "-pthread", "-Wall", "-Wextra"],
       "ldflags": ["-pthread"],
       "conditions": [

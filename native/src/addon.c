@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pool.h"
 #include "sgemm.h"
 
 #ifdef MLPKIT_ACCELERATE
@@ -133,7 +134,8 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   CHECK(env, napi_get_value_int32(env, argv[0], &t));
   own_threads = t < 1 ? 1 : t > 8 ? 8 : t;
-  mlpkit_sgemm_threads(own_threads);
+  /* The pool's helpers spin after a part: beside the BLAS's threads they would take its cores. */
+  mlpkit_pool_threads(own_products ? own_threads : 1);
 #ifndef MLPKIT_ACCELERATE
   openblas_set_num_threads(own_products ? 1 : t < 1 ? 1 : t);
 #endif
@@ -233,11 +235,50 @@ typedef uint32_t adam_fn(size_t, float *restrict, const float *restrict, float *
 VARIANTS(ADAM)
 static adam_fn *adam_fused = NULL, *adam_plain = NULL;
 
+/*
+ * The lanes of an Adam step over the pool's threads (pool.c) when there are enough of them: each part is a
+ * run of whole vectors, every value computed as on one thread, and the largest |θ| the maximum of the parts'
+ * (exact in any order): the result is the same bit for bit at any thread count.
+ */
+#define ADAM_SPLIT 65536
+typedef struct {
+  adam_fn *fn;
+  size_t chunk, n4;
+  float *p, *m, *v, *keep;
+  const float *g;
+  float step, b1, b2, eps, inv;
+  uint32_t top[POOL_MAX_THREADS];
+} adam_job;
+
+static void adam_part(void *ctx, int part) {
+  adam_job *j = ctx;
+  const size_t lo = (size_t)part * j->chunk, hi = lo + j->chunk < j->n4 ? lo + j->chunk : j->n4;
+  j->top[part] = lo >= hi ? 0
+    : j->fn(hi - lo, j->p + lo, j->g + lo, j->m + lo, j->v + lo, j->keep == NULL ? NULL : j->keep + lo, j->step, j->b1,
+            j->b2, j->eps, j->inv);
+}
+
+static uint32_t adam_body(adam_fn *fn, size_t n4, float *p, const float *g, float *m, float *v, float *keep,
+                          float step, float b1, float b2, float eps, float inv) {
+  const int threads = mlpkit_pool_wanted();
+  if (threads > 1 && n4 >= ADAM_SPLIT) {
+    adam_job j = {fn, ((n4 + (size_t)threads - 1) / (size_t)threads + 15) & ~(size_t)15, n4, p, m, v, keep, g,
+                  step, b1, b2, eps, inv, {0}};
+    const int parts = (int)((n4 + j.chunk - 1) / j.chunk);
+    if (mlpkit_pool_run(adam_part, &j, parts)) {
+      uint32_t top = 0;
+      for (int i = 0; i < parts; i++) top = j.top[i] > top ? j.top[i] : top;
+      return top;
+    }
+  }
+  return fn(n4, p, g, m, v, keep, step, b1, b2, eps, inv);
+}
+
 /* The wasm module's adamStep: its lanes, then its scalar tail; returns the largest |θ| after the step. */
 static float adam(int fused, size_t len, float *p, const float *g, float *m, float *v, float *keep, float step,
                   float b1, float b2, float eps, float sqrtC2) {
   const size_t n4 = len & ~(size_t)3;
-  uint32_t top = (fused ? adam_fused : adam_plain)(n4, p, g, m, v, keep, step, b1, b2, eps, 1.0f / sqrtC2);
+  uint32_t top = adam_body(fused ? adam_fused : adam_plain, n4, p, g, m, v, keep, step, b1, b2, eps, 1.0f / sqrtC2);
   /* The wasm module's scalar tail: no fused step there, and a division by √(1 − β₂ᵗ). */
   for (size_t i = n4; i < len; i++) {
     const float mi = b1 * m[i] + (1.0f - b1) * g[i];

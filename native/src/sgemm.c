@@ -18,6 +18,8 @@
  */
 #include "sgemm.h"
 
+#include "pool.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,16 +27,13 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #include <pthread.h>
-#include <stdatomic.h>
 
 #define KC 1024
 #define NC 256
 #define MR 12
 #define MIN_ROWS 4
 #define IN_PLACE_FLOATS (256 * 1024)
-#define MAX_THREADS 8
 #define SPLIT_WORK (1 << 20)
-#define HELPER_SPINS 40000 /* about 1 ms of pause instructions on a Zen 4 */
 #define TARGET __attribute__((target("avx512f,avx512vl,avx2,fma")))
 
 typedef struct {
@@ -186,35 +185,34 @@ static void one_thread(int transA, int transB, int m, int n, int k, float alpha,
 /* ---- threads ------------------------------------------------------------------------------------ */
 
 /*
- * A product of at least SPLIT_WORK multiply-adds is cut into one part per thread: column blocks (multiples
- * of 32), or row blocks when C is too narrow. Each element of C is still one thread's sum in the same order,
- * so the result is the same bit for bit at any thread count. The calling thread runs part 0 and then takes
- * any part no helper has started, so a helper that the machine's other load keeps from running costs a
- * wait only for a part it has begun. Helpers spin a while after a part (the next product of a training
- * step follows within microseconds), then sleep on a condition variable.
+ * A product of at least SPLIT_WORK multiply-adds is cut into one part per thread (pool.c): column blocks
+ * (multiples of 32), or row blocks when C is too narrow. Each element of C is still one thread's sum in the
+ * same order, so the result is the same bit for bit at any thread count.
  */
 typedef struct {
-  int transA, transB, m, n, k, lda, ldb, ldc, parts, byColumns, chunk;
+  int transA, transB, m, n, k, lda, ldb, ldc, byColumns, chunk;
   float alpha, beta;
   const float *A, *B;
   float *C;
 } job;
 
-static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake = PTHREAD_COND_INITIALIZER;
-static job current;
-static atomic_uint_fast64_t published = 0; /* jobs published so far */
-/* The current job's claims in one word: its part count above bit 32, the next part to take below it. A claim
- * below the count is of the job that `current` holds: the next job is published only once every part of
- * this one has finished. */
-static atomic_uint_fast64_t claims = 0;
-static atomic_int finished = 0, sleepers = 0;
-static atomic_flag busy = ATOMIC_FLAG_INIT; /* a thread of the process (a Node worker's, say) is using the helpers */
-static int helpers = 0;
-static atomic_int wanted = 1;
-static float *part_buffers[MAX_THREADS];
+/* A packing buffer for each part, made by the caller before the parts run (and kept). */
+static float *part_buffers[POOL_MAX_THREADS];
+static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void run_part(const job *jb, int part) {
+static int ensure_part_buffers(int parts) {
+  int ok = 1;
+  pthread_mutex_lock(&buffers_lock);
+  for (int i = 0; i < parts && ok; i++) {
+    if (part_buffers[i] == NULL) part_buffers[i] = aligned_alloc(64, (size_t)NC * KC * sizeof(float));
+    ok = part_buffers[i] != NULL;
+  }
+  pthread_mutex_unlock(&buffers_lock);
+  return ok;
+}
+
+static void run_part(void *ctx, int part) {
+  const job *jb = ctx;
   const int lo = part * jb->chunk, total = jb->byColumns ? jb->n : jb->m;
   const int len = total - lo < jb->chunk ? total - lo : jb->chunk;
   if (len <= 0) return;
@@ -234,75 +232,14 @@ static void run_part(const job *jb, int part) {
              part_buffers[part]);
 }
 
-/* Claims and runs parts of the current job until none is left. */
-static void take_parts(void) {
-  for (;;) {
-    const uint_fast64_t claim = atomic_fetch_add(&claims, 1);
-    const uint32_t part = (uint32_t)claim;
-    if (part >= (uint32_t)(claim >> 32)) return;
-    run_part(&current, (int)part);
-    atomic_fetch_add(&finished, 1);
-  }
-}
-
-static void *helper_main(void *arg) {
-  (void)arg;
-  uint_fast64_t seen = atomic_load(&published);
-  for (;;) {
-    for (long spin = 0; spin < HELPER_SPINS && atomic_load(&published) == seen; spin++) _mm_pause();
-    if (atomic_load(&published) == seen) {
-      pthread_mutex_lock(&wake_lock);
-      atomic_fetch_add(&sleepers, 1);
-      while (atomic_load(&published) == seen) pthread_cond_wait(&wake, &wake_lock);
-      atomic_fetch_sub(&sleepers, 1);
-      pthread_mutex_unlock(&wake_lock);
-    }
-    seen = atomic_load(&published);
-    take_parts();
-  }
-  return NULL;
-}
-
-/* Helpers up to wanted − 1, each with a packing buffer; false when none could be made. */
-static int ensure_helpers(void) {
-  while (helpers + 1 < wanted) {
-    const int part = helpers + 1;
-    if (part_buffers[part] == NULL) part_buffers[part] = aligned_alloc(64, (size_t)NC * KC * sizeof(float));
-    pthread_t t;
-    if (part_buffers[part] == NULL || pthread_create(&t, NULL, helper_main, NULL) != 0) break;
-    pthread_detach(t);
-    helpers++;
-  }
-  if (part_buffers[0] == NULL) part_buffers[0] = aligned_alloc(64, (size_t)NC * KC * sizeof(float));
-  return helpers > 0 && part_buffers[0] != NULL;
-}
-
-/* The product cut into parts over the helpers; false (nothing done) when it is not worth cutting. */
-static int split(const job *jb) {
-  const int threads = helpers + 1 < wanted ? helpers + 1 : wanted;
-  job cut = *jb;
+/* The product cut into parts over the pool's threads; false (nothing done) when it is not cut. */
+static int split(job *jb, int threads) {
   const int colChunk = ((jb->n + threads - 1) / threads + 31) & ~31;
   const int rowChunk = ((jb->m + threads - 1) / threads + MR - 1) / MR * MR;
-  cut.byColumns = colChunk < jb->n;
-  cut.chunk = cut.byColumns ? colChunk : rowChunk;
-  cut.parts = ((cut.byColumns ? jb->n : jb->m) + cut.chunk - 1) / cut.chunk;
-  if (cut.parts < 2) return 0;
-  current = cut;
-  atomic_store(&finished, 0);
-  atomic_store(&claims, (uint_fast64_t)cut.parts << 32);
-  atomic_fetch_add(&published, 1);
-  if (atomic_load(&sleepers) > 0) {
-    pthread_mutex_lock(&wake_lock);
-    pthread_cond_broadcast(&wake);
-    pthread_mutex_unlock(&wake_lock);
-  }
-  take_parts();
-  while (atomic_load(&finished) < cut.parts) _mm_pause();
-  return 1;
-}
-
-void mlpkit_sgemm_threads(int threads) {
-  atomic_store(&wanted, threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads);
+  jb->byColumns = colChunk < jb->n;
+  jb->chunk = jb->byColumns ? colChunk : rowChunk;
+  const int parts = ((jb->byColumns ? jb->n : jb->m) + jb->chunk - 1) / jb->chunk;
+  return parts >= 2 && ensure_part_buffers(parts) && mlpkit_pool_run(run_part, jb, parts);
 }
 
 int mlpkit_sgemm_available(void) {
@@ -314,12 +251,9 @@ int mlpkit_sgemm(int transA, int transB, int m, int n, int k, float alpha, const
   if (m <= 0 || n <= 0) return 1;
   /* One to three rows: the BLAS's matrix-vector path is faster than a kernel built for twelve. */
   if (m < MIN_ROWS) return 0;
-  const job jb = {transA, transB, m, n, k, lda, ldb, ldc, 0, 0, 0, alpha, beta, A, B, C};
-  if (wanted > 1 && (double)m * n * k >= SPLIT_WORK && !atomic_flag_test_and_set(&busy)) {
-    const int done = ensure_helpers() && split(&jb);
-    atomic_flag_clear(&busy);
-    if (done) return 1;
-  }
+  job jb = {transA, transB, m, n, k, lda, ldb, ldc, 0, 0, alpha, beta, A, B, C};
+  const int threads = mlpkit_pool_wanted();
+  if (threads > 1 && (double)m * n * k >= SPLIT_WORK && split(&jb, threads)) return 1;
   float *bp = pack_buffer();
   if (bp == NULL) return 0;
   one_thread(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, bp);
@@ -328,7 +262,6 @@ int mlpkit_sgemm(int transA, int transB, int m, int n, int k, float alpha, const
 
 #else
 int mlpkit_sgemm_available(void) { return 0; }
-void mlpkit_sgemm_threads(int threads) { (void)threads; }
 int mlpkit_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
                  const float *B, int ldb, float beta, float *C, int ldc) {
   (void)transA, (void)transB, (void)m, (void)n, (void)k, (void)alpha, (void)A, (void)lda, (void)B, (void)ldb;
