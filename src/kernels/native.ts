@@ -1,6 +1,7 @@
 /**
- * The native backend: the WebAssembly arena and kernels, with the products handed to the platform's
- * BLAS (cblas_sgemm from OpenBLAS or Accelerate, through the optional `@mlpkit/native` addon). The BLAS
+ * The native backend: the WebAssembly arena and kernels, with the products handed to the optional
+ * `@mlpkit/native` addon: its own AVX-512 sgemm where the processor has it, else the platform's BLAS
+ * (cblas_sgemm from OpenBLAS or Accelerate). The BLAS
  * runs on the arena's own memory — the addon gets the memory's ArrayBuffer and byte offsets — so the
  * layers' Float32Arrays are read and written in place, with no copy per call.
  *
@@ -145,8 +146,8 @@ const PER_RUN = 3;
  * the threads only when their median is at least 10% faster. With another process spinning on the second
  * core, two OpenBLAS threads trained W1 at a third of one thread's speed (15k against 48k samples/s); on
  * the idle machine at 1.1–1.3× it. The count then stays for the process's life (measured once for each
- * count asked), so a run's products round the same way throughout (the BLAS's results at one and at two
- * threads differ in the last bits).
+ * count asked), so a run's products round the same way throughout (OpenBLAS's results at one and at two
+ * threads differ in the last bits; the addon's own products, where the processor has AVX-512, do not).
  */
 export function measureThreads(blas: NativeBlas, asked: number, clock: () => number = () => performance.now()): ThreadMeasurement {
   if (asked <= 1) return { threads: 1, oneMs: NaN, askedMs: NaN };
