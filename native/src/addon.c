@@ -247,10 +247,11 @@ typedef struct {
   float *p, *m, *v, *keep;
   const float *g;
   float step, b1, b2, eps, inv;
-  uint32_t top[POOL_MAX_THREADS];
+  uint32_t top[POOL_MAX_PARTS];
 } adam_job;
 
-static void adam_part(void *ctx, int part) {
+static void adam_part(void *ctx, int part, int thread) {
+  (void)thread;
   adam_job *j = ctx;
   const size_t lo = (size_t)part * j->chunk, hi = lo + j->chunk < j->n4 ? lo + j->chunk : j->n4;
   j->top[part] = lo >= hi ? 0
@@ -262,7 +263,8 @@ static uint32_t adam_body(adam_fn *fn, size_t n4, float *p, const float *g, floa
                           float step, float b1, float b2, float eps, float inv) {
   const int threads = mlpkit_pool_wanted();
   if (threads > 1 && n4 >= ADAM_SPLIT) {
-    adam_job j = {fn, ((n4 + (size_t)threads - 1) / (size_t)threads + 15) & ~(size_t)15, n4, p, m, v, keep, g,
+    const size_t parts4 = 4 * (size_t)threads; /* four parts a thread: one kept from running delays a quarter */
+    adam_job j = {fn, ((n4 + parts4 - 1) / parts4 + 15) & ~(size_t)15, n4, p, m, v, keep, g,
                   step, b1, b2, eps, inv, {0}};
     const int parts = (int)((n4 + j.chunk - 1) / j.chunk);
     if (mlpkit_pool_run(adam_part, &j, parts)) {

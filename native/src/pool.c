@@ -2,11 +2,15 @@
  * The native addon's helper threads. A job is cut into parts by its caller; the calling thread runs part 0
  * and then takes any part no helper has started, so a helper that the machine's other load keeps from
  * running costs a wait only for a part it has begun. Helpers spin a while after a part (in a training step
- * the next product follows within microseconds), then sleep on a condition variable.
+ * the next product follows within microseconds), then sleep on a condition variable. On Linux each helper is
+ * pinned to a CPU the process may use other than the caller's when it started: unpinned, a spinning helper
+ * and the caller shared one core in a tenth of the products (128×256×784 at two threads: 90th percentile
+ * 443 µs, the one-thread time, against 240 pinned).
  *
  * One job at a time in the process: a second thread (a Node worker's) that finds the helpers busy is told
  * so and works alone.
  */
+#define _GNU_SOURCE
 #include "pool.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -51,18 +55,18 @@ void mlpkit_pool_threads(int threads) {
 int mlpkit_pool_wanted(void) { return atomic_load(&wanted); }
 
 /* Claims and runs parts of the current job until none is left. */
-static void take_parts(void) {
+static void take_parts(int thread) {
   for (;;) {
     const uint_fast64_t claim = atomic_fetch_add(&claims, 1);
     const uint32_t part = (uint32_t)claim;
     if (part >= (uint32_t)(claim >> 32)) return;
-    job_run(job_ctx, (int)part);
+    job_run(job_ctx, (int)part, thread);
     atomic_fetch_add(&finished, 1);
   }
 }
 
 static void *helper_main(void *arg) {
-  (void)arg;
+  const int thread = (int)(intptr_t)arg;
   uint_fast64_t seen = atomic_load(&published);
   for (;;) {
     for (long spin = 0; spin < HELPER_SPINS && atomic_load(&published) == seen; spin++) spin_step(spin);
@@ -74,25 +78,48 @@ static void *helper_main(void *arg) {
       pthread_mutex_unlock(&wake_lock);
     }
     seen = atomic_load(&published);
-    take_parts();
+    take_parts(thread);
   }
   return NULL;
 }
+
+#ifdef __linux__
+/* Helper i onto the i-th CPU the process may use after the one the caller runs on. */
+static void pin_helper(pthread_t t, int i) {
+  cpu_set_t allowed;
+  if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return;
+  const int here = sched_getcpu();
+  int seen = 0;
+  for (int c = 0; c < CPU_SETSIZE; c++) {
+    if (!CPU_ISSET(c, &allowed) || c == here) continue;
+    if (++seen == i) {
+      cpu_set_t one;
+      CPU_ZERO(&one);
+      CPU_SET(c, &one);
+      pthread_setaffinity_np(t, sizeof one, &one);
+      return;
+    }
+  }
+}
+#endif
 
 /* Helpers up to `threads` − 1 (started once, kept for the process's life); how many there are. */
 static int ensure_helpers(int threads) {
   while (helpers + 1 < threads) {
     pthread_t t;
-    if (pthread_create(&t, NULL, helper_main, NULL) != 0) break;
+    if (pthread_create(&t, NULL, helper_main, (void *)(intptr_t)(helpers + 1)) != 0) break;
     pthread_detach(t);
     helpers++;
+#ifdef __linux__
+    pin_helper(t, helpers);
+#endif
   }
   return helpers;
 }
 
 int mlpkit_pool_run(mlpkit_part_fn *run, void *ctx, int parts) {
-  if (parts < 2 || atomic_flag_test_and_set(&busy)) return 0;
-  if (ensure_helpers(parts) + 1 < parts) {
+  if (parts < 2 || parts > POOL_MAX_PARTS || atomic_flag_test_and_set(&busy)) return 0;
+  if (ensure_helpers(atomic_load(&wanted)) == 0) {
     atomic_flag_clear(&busy);
     return 0;
   }
@@ -106,7 +133,7 @@ int mlpkit_pool_run(mlpkit_part_fn *run, void *ctx, int parts) {
     pthread_cond_broadcast(&wake);
     pthread_mutex_unlock(&wake_lock);
   }
-  take_parts();
+  take_parts(0);
   for (long spin = 0; atomic_load(&finished) < parts; spin++) spin_step(spin);
   atomic_flag_clear(&busy);
   return 1;

@@ -185,9 +185,10 @@ static void one_thread(int transA, int transB, int m, int n, int k, float alpha,
 /* ---- threads ------------------------------------------------------------------------------------ */
 
 /*
- * A product of at least SPLIT_WORK multiply-adds is cut into one part per thread (pool.c): column blocks
- * (multiples of 32), or row blocks when C is too narrow. Each element of C is still one thread's sum in the
- * same order, so the result is the same bit for bit at any thread count.
+ * A product of at least SPLIT_WORK multiply-adds is cut into parts for the pool's threads (pool.c): blocks of
+ * 32 columns, or of rows when C is too narrow; several per thread, so that a thread kept from running delays
+ * the product by one part. Each element of C is still one thread's sum in the same order, so the result is
+ * the same bit for bit at any thread count.
  */
 typedef struct {
   int transA, transB, m, n, k, lda, ldb, ldc, byColumns, chunk;
@@ -196,22 +197,23 @@ typedef struct {
   float *C;
 } job;
 
-/* A packing buffer for each part, made by the caller before the parts run (and kept). */
-static float *part_buffers[POOL_MAX_THREADS];
+/* A packing buffer for each of the pool's threads, made before a job runs (and kept): a thread's id is below
+ * the most threads ever asked for, and each of those has its buffer. */
+static float *thread_buffers[POOL_MAX_THREADS];
 static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static int ensure_part_buffers(int parts) {
+static int ensure_thread_buffers(int threads) {
   int ok = 1;
   pthread_mutex_lock(&buffers_lock);
-  for (int i = 0; i < parts && ok; i++) {
-    if (part_buffers[i] == NULL) part_buffers[i] = aligned_alloc(64, (size_t)NC * KC * sizeof(float));
-    ok = part_buffers[i] != NULL;
+  for (int i = 0; i < threads && ok; i++) {
+    if (thread_buffers[i] == NULL) thread_buffers[i] = aligned_alloc(64, (size_t)NC * KC * sizeof(float));
+    ok = thread_buffers[i] != NULL;
   }
   pthread_mutex_unlock(&buffers_lock);
   return ok;
 }
 
-static void run_part(void *ctx, int part) {
+static void run_part(void *ctx, int part, int thread) {
   const job *jb = ctx;
   const int lo = part * jb->chunk, total = jb->byColumns ? jb->n : jb->m;
   const int len = total - lo < jb->chunk ? total - lo : jb->chunk;
@@ -229,17 +231,19 @@ static void run_part(void *ctx, int part) {
     m = len;
   }
   one_thread(jb->transA, jb->transB, m, n, jb->k, jb->alpha, A, jb->lda, B, jb->ldb, jb->beta, C, jb->ldc,
-             part_buffers[part]);
+             thread_buffers[thread]);
 }
 
-/* The product cut into parts over the pool's threads; false (nothing done) when it is not cut. */
+/* The product cut into parts over the pool's threads; false (nothing done) when it is not cut. Columns in
+ * blocks of 32 when there are at least two per thread, else rows in blocks of MR (up to four per thread). */
 static int split(job *jb, int threads) {
-  const int colChunk = ((jb->n + threads - 1) / threads + 31) & ~31;
-  const int rowChunk = ((jb->m + threads - 1) / threads + MR - 1) / MR * MR;
-  jb->byColumns = colChunk < jb->n;
-  jb->chunk = jb->byColumns ? colChunk : rowChunk;
-  const int parts = ((jb->byColumns ? jb->n : jb->m) + jb->chunk - 1) / jb->chunk;
-  return parts >= 2 && ensure_part_buffers(parts) && mlpkit_pool_run(run_part, jb, parts);
+  const int want = 4 * threads;
+  const int colBlocks = (jb->n + 31) / 32, rowBlocks = (jb->m + MR - 1) / MR;
+  jb->byColumns = colBlocks >= 2 * threads;
+  const int blocks = jb->byColumns ? colBlocks : rowBlocks;
+  const int parts = blocks < want ? blocks : want;
+  jb->chunk = (blocks + parts - 1) / parts * (jb->byColumns ? 32 : MR);
+  return parts >= 2 && ensure_thread_buffers(threads) && mlpkit_pool_run(run_part, jb, parts);
 }
 
 int mlpkit_sgemm_available(void) {
