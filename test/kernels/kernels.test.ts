@@ -14,6 +14,7 @@ import { createWasmBackend, hasBiasMap, relaxedSimdSupported, WasmArena } from '
 import { createNativeBackend } from '../../src/kernels/native.js';
 import { enableRelaxedSimd, nativeBlas } from '../../src/node/native.js';
 import { Rng } from '../../src/rng.js';
+import { gemmRef } from '../helpers/gemm-ref.js';
 
 // The command turns relaxed SIMD on where the runtime can validate it (Node 20: a V8 flag), so the suite does too.
 enableRelaxedSimd();
@@ -94,19 +95,6 @@ function check(what: string, init: readonly Float64Array[], outputs: readonly nu
 
 // ---------------------------------------------------------------------------------------------
 // float64 references
-
-function gemmRef(tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number,
-                 A: Float64Array, B: Float64Array, beta: number, C: Float64Array): Float64Array {
-  const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += (tA ? A[p * m + i]! : A[i * k + p]!) * (tB ? B[j * k + p]! : B[p * n + j]!);
-      out[i * n + j] = alpha * s + (beta === 0 ? 0 : beta * C[i * n + j]!);
-    }
-  }
-  return out;
-}
 
 const odd = [1, 3, 4, 5, 8, 17, 33, 129];
 

@@ -14,6 +14,7 @@ import { createWasmBackend, relaxedSimdSupported } from '../../src/kernels/wasm.
 import { apply as applyOptimizer, init as initOptimizer } from '../../src/optim/rules.js';
 import { chooseBackend, describeBackend, enableRelaxedSimd, nativeBlas, probeNative } from '../../src/node/native.js';
 import { Rng } from '../../src/rng.js';
+import { gemmRef } from '../helpers/gemm-ref.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const fail = (message: string, code: string) => (): never => { throw Object.assign(new Error(message), { code }); };
@@ -328,20 +329,6 @@ test('a two-thread native backend names the threads its products use, and trains
   t.diagnostic(`this machine: ${two.name}; measured again: ${m.oneMs.toFixed(3)} ms at one thread, ${m.askedMs.toFixed(3)} at two`);
 });
 
-/** C ← α·op(A)·op(B) + β·C in float64 on float32 inputs, row-major, packed (lda = op(A)'s stored width). */
-function productRef(tA: boolean, tB: boolean, m: number, n: number, k: number, alpha: number,
-                    A: Float32Array, B: Float32Array, beta: number, C: Float32Array): Float64Array {
-  const out = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let p = 0; p < k; p++) s += (tA ? A[p * m + i]! : A[i * k + p]!) * (tB ? B[j * k + p]! : B[p * n + j]!);
-      out[i * n + j] = alpha * s + beta * C[i * n + j]!;
-    }
-  }
-  return out;
-}
-
 test('the addon\'s products split over two threads agree with float64, and with its own products the same bit for bit as one thread', (t) => {
   const blas = nativeBlas();
   if (blas === null) { t.skip('the native addon is not available here'); return; }
@@ -357,7 +344,7 @@ test('the addon\'s products split over two threads agree with float64, and with 
         const f = new Float32Array(buffer);
         for (let i = 0; i < m * k + k * n + m * n; i++) f[i] = Math.fround(rng.normal());
         const [A, B, C] = [f.subarray(0, m * k), f.subarray(m * k, m * k + k * n), f.subarray(m * k + k * n, m * k + k * n + m * n)];
-        const want = productRef(tA, tB, m, n, k, 0.5, A, B, 0.25, C);
+        const want = gemmRef(tA, tB, m, n, k, 0.5, A, B, 0.25, C);
         const results = [1, 2].map((threads) => {
           blas.setThreads(threads);
           f.copyWithin(m * k + k * n + m * n, m * k + k * n, m * k + k * n + m * n); // C's start, each time
