@@ -12,7 +12,7 @@
  *   setThreads(n), threads()   the products' threads: sgemm.c's, else the BLAS's (OpenBLAS; Accelerate
  *                              decides alone: 1)
  *   config()                   the BLAS's build description (OpenBLAS: config and the core it picked),
- *                              and whether one-thread products are mlpkit's own
+ *                              and whether the products are mlpkit's own
  *   adamStep(buffer, fused, len, params, grads, m, v, stepSize, beta1, beta2, epsilon, sqrtC2, keep)
  *     the WebAssembly module's Adam step on the same memory, rounded as it rounds (fused: its relaxed-SIMD
  *     build, one fused multiply-add where that build has one; else a product then a sum), bit for bit;
@@ -73,8 +73,8 @@ static bool call_args(napi_env env, napi_callback_info info, napi_value *argv, s
 
 /* Whether products run mlpkit's own sgemm (sgemm.c): where the processor has AVX-512, unless
  * MLPKIT_NATIVE_PRODUCTS=blas asks for the BLAS's. The BLAS then keeps one thread (the products it still
- * takes are a few rows: its threads would only spin beside sgemm.c's helpers), and `threads` is sgemm.c's. */
-static int own_products = 0, own_threads = 1;
+ * takes are a few rows: its threads would only spin beside sgemm.c's helpers), and `threads` is the pool's. */
+static int own_products = 0;
 
 /* C ← α·op(A)·op(B) + β·C, row-major: mlpkit's own sgemm where it takes the product, else the BLAS's. */
 static void product(bool tA, bool tB, int m, int n, int k, float alpha, const float *A, int lda, const float *B,
@@ -133,9 +133,8 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   int32_t t = 1;
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   CHECK(env, napi_get_value_int32(env, argv[0], &t));
-  own_threads = t < 1 ? 1 : t > 8 ? 8 : t;
   /* The pool's helpers spin after a part: beside the BLAS's threads they would take its cores. */
-  mlpkit_pool_threads(own_products ? own_threads : 1);
+  mlpkit_pool_threads(own_products ? t : 1);
 #ifndef MLPKIT_ACCELERATE
   openblas_set_num_threads(own_products ? 1 : t < 1 ? 1 : t);
 #endif
@@ -146,10 +145,11 @@ static napi_value Threads(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out;
 #ifdef MLPKIT_ACCELERATE
-  CHECK(env, napi_create_int32(env, own_products ? own_threads : 1, &out));
+  const int blas = 1;
 #else
-  CHECK(env, napi_create_int32(env, own_products ? own_threads : openblas_get_num_threads(), &out));
+  const int blas = openblas_get_num_threads();
 #endif
+  CHECK(env, napi_create_int32(env, own_products ? mlpkit_pool_wanted() : blas, &out));
   return out;
 }
 

@@ -133,16 +133,15 @@ typedef void kernel_fn(view, const float *, size_t, int, float *, size_t, int, f
 /* [masked][two halves][rows − 1] */
 static kernel_fn *const kernels[2][2][MR] = {{ROW_TABLE(1, 0), ROW_TABLE(2, 0)}, {ROW_TABLE(1, 1), ROW_TABLE(2, 1)}};
 
-/* A kc×nc block of op(B) against every row of op(A): packed (bs = 32, panel after panel) or where it lies
- * (bs = ldb, the columns side by side). */
-TARGET static void block(view A, const float *bp, size_t bs, int m, int kc, int nc, float *C, size_t ldc,
-                         float alpha, float beta, int first) {
+/* A kc×nc block of op(B) against every row of op(A): packed (panel after panel, 32 floats a row) or where
+ * it lies (the columns side by side, bs = ldb floats a row). */
+TARGET static void block(view A, const float *bp, int packed, size_t bs, int m, int kc, int nc, float *C,
+                         size_t ldc, float alpha, float beta, int first) {
   for (int i = 0; i < m; i += MR) {
     const int rows = m - i < MR ? m - i : MR;
     const view Ai = {A.a + (size_t)i * A.rs, A.rs, A.cs};
     for (int j = 0; j < nc; j += 32) {
       const int w = nc - j < 32 ? nc - j : 32;
-      const int packed = bs == 32;
       const float *b = bp + (packed ? (size_t)j * kc : (size_t)j);
       kernels[!packed && w < 32][w > 16][rows - 1](Ai, b, bs, kc, C + (size_t)i * ldc + j, ldc, w, alpha, beta, first);
     }
@@ -165,19 +164,19 @@ static void one_thread(int transA, int transB, int m, int n, int k, float alpha,
    * each of its values once or twice: packing it costs more than it saves (W1's first layer: 117 against
    * 111 GFLOP/s at 128 rows). */
   if (!transB && (m <= MR || (size_t)k * (size_t)n <= IN_PLACE_FLOATS)) {
-    block(full, B, (size_t)ldb, m, k, n, C, (size_t)ldc, alpha, beta, 1);
+    block(full, B, 0, (size_t)ldb, m, k, n, C, (size_t)ldc, alpha, beta, 1);
     return;
   }
   const int step = even_depth(k);
   for (int j = 0; j < n; j += NC) {
     const int nc = n - j < NC ? n - j : NC;
-    if (k == 0) block(full, bp, 32, m, 0, nc, C + j, (size_t)ldc, alpha, beta, 1);
+    if (k == 0) block(full, bp, 1, 32, m, 0, nc, C + j, (size_t)ldc, alpha, beta, 1);
     for (int p = 0; p < k; p += step) {
       const int kc = k - p < step ? k - p : step;
       if (transB) pack_cols(bp, B + (size_t)j * ldb + p, (size_t)ldb, kc, nc);
       else pack_rows(bp, B + (size_t)p * ldb + j, (size_t)ldb, kc, nc);
       const view Ap = {A + (size_t)p * full.cs, full.rs, full.cs};
-      block(Ap, bp, 32, m, kc, nc, C + j, (size_t)ldc, alpha, beta, p == 0);
+      block(Ap, bp, 1, 32, m, kc, nc, C + j, (size_t)ldc, alpha, beta, p == 0);
     }
   }
 }
@@ -195,9 +194,10 @@ typedef struct {
   float alpha, beta;
   const float *A, *B;
   float *C;
+  float *callerBuffer; /* the calling thread's own packing buffer, for the parts it runs */
 } job;
 
-/* A packing buffer for each of the pool's threads, made before a job runs (and kept): a thread's id is below
+/* A packing buffer for each of the pool's helpers, made before a job runs (and kept): a helper's id is below
  * the most threads ever asked for, and each of those has its buffer. */
 static float *thread_buffers[POOL_MAX_THREADS];
 static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -205,7 +205,7 @@ static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
 static int ensure_thread_buffers(int threads) {
   int ok = 1;
   pthread_mutex_lock(&buffers_lock);
-  for (int i = 0; i < threads && ok; i++) {
+  for (int i = 1; i < threads && ok; i++) {
     if (thread_buffers[i] == NULL) thread_buffers[i] = aligned_alloc(64, (size_t)NC * KC * sizeof(float));
     ok = thread_buffers[i] != NULL;
   }
@@ -231,7 +231,7 @@ static void run_part(void *ctx, int part, int thread) {
     m = len;
   }
   one_thread(jb->transA, jb->transB, m, n, jb->k, jb->alpha, A, jb->lda, B, jb->ldb, jb->beta, C, jb->ldc,
-             thread_buffers[thread]);
+             thread == 0 ? jb->callerBuffer : thread_buffers[thread]);
 }
 
 /* The product cut into parts over the pool's threads; false (nothing done) when it is not cut. Columns in
@@ -255,11 +255,11 @@ int mlpkit_sgemm(int transA, int transB, int m, int n, int k, float alpha, const
   if (m <= 0 || n <= 0) return 1;
   /* One to three rows: the BLAS's matrix-vector path is faster than a kernel built for twelve. */
   if (m < MIN_ROWS) return 0;
-  job jb = {transA, transB, m, n, k, lda, ldb, ldc, 0, 0, alpha, beta, A, B, C};
-  const int threads = mlpkit_pool_wanted();
-  if (threads > 1 && (double)m * n * k >= SPLIT_WORK && split(&jb, threads)) return 1;
   float *bp = pack_buffer();
   if (bp == NULL) return 0;
+  job jb = {transA, transB, m, n, k, lda, ldb, ldc, 0, 0, alpha, beta, A, B, C, bp};
+  const int threads = mlpkit_pool_wanted();
+  if (threads > 1 && (double)m * n * k >= SPLIT_WORK && split(&jb, threads)) return 1;
   one_thread(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, bp);
   return 1;
 }
