@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync, statSync, unlinkSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { estimateMemory, formatBytes } from '../src/graph/memory.js';
+import { ARENA_MAX_BYTES } from '../src/kernels/backend.js';
 import type { ModelSpec } from '../src/spec.js';
 import { loadModelFile, outputTarget, TEMP_PREFIX, writeFileAtomic } from '../src/io/node/files.js';
 import { CliError, describeErrno, usageError } from './errors.js';
@@ -145,7 +146,7 @@ export function checkModelMemory(spec: ModelSpec, batchSize: number, flags: stri
 /** Memory a model may use here: most of the machine's, and at most 4 GiB for a float32 (WebAssembly) arena. */
 function memoryLimit(spec: ModelSpec): { bytes: number; what: string } {
   const machine = Math.floor(totalmem() * 0.8);
-  const wasm = 4 * 1024 ** 3;
+  const wasm = ARENA_MAX_BYTES;
   return (spec.dtype ?? 'float32') === 'float32' && wasm < machine
     ? { bytes: wasm, what: 'a WebAssembly arena can address' }
     : { bytes: machine, what: "80% of this machine's memory" };

@@ -12,7 +12,7 @@
  */
 
 import type { Activation, ActivationName } from '../activations.js';
-import type { Arena, Backend, BiasMapKernels, DType, Slot, Vec } from './backend.js';
+import { ARENA_MAX_BYTES, type Arena, type Backend, type BiasMapKernels, type DType, type Slot, type Vec } from './backend.js';
 export { hasBiasMap, type BiasMapKernels } from './backend.js';
 import { TypedArena, gemmThroughCopy, tsKernels } from './ts.js';
 import { SlotPool } from './slot-pool.js';
@@ -299,8 +299,9 @@ export class WasmArena implements Arena {
   private ensureBytes(bytes: number): void {
     const have = this.memory.buffer.byteLength;
     if (bytes <= have) return;
-    // Grow geometrically so a model compiled layer by layer moves memory a few times only.
-    const want = Math.max(bytes, have * 2);
+    // Grow geometrically so a model compiled layer by layer moves memory a few times only (never past what
+    // the arena can address, which would refuse a request that fits).
+    const want = Math.max(bytes, Math.min(have * 2, ARENA_MAX_BYTES));
     this.memory.grow(Math.ceil((want - have) / PAGE));
     const buf = this.memory.buffer;
     for (const s of this.slots) s.a = new Float32Array(buf, s.offset * 4, s.length);

@@ -97,7 +97,10 @@ const share = (v: number): string => (v > 2 ? `${g3(v)} ×` : `${pct(v)} of`);
 /** Every finding for a run, warnings first. */
 export function diagnose(history: History, options: DiagnoseOptions): Finding[] {
   const epochs = history.epochs;
-  const x = options.x === undefined ? null : toNumericMatrix(options.x, { what: 'diagnose: x', ...(options.model === undefined ? {} : { cols: options.model.inputSize }) });
+  // In the model's precision (float32 rows as training saw them are read where they lie, not copied).
+  const x = options.x === undefined ? null : toNumericMatrix(options.x, {
+    what: 'diagnose: x', ...(options.model === undefined ? {} : { dtype: options.model.dtype, cols: options.model.inputSize }),
+  });
   const y = options.y === undefined ? null : toTargetMatrix(options.y, {
     what: 'diagnose: y', ...(x === null ? {} : { rows: x.rows }), ...(options.model === undefined ? {} : { cols: options.model.outputSize }),
   });
@@ -363,19 +366,23 @@ export function constantLoss(loss: Loss, y: NumericMatrix): number {
 }
 
 function scaleFindings(x: NumericMatrix, names: readonly string[] | undefined): Finding[] {
-  const bad: string[] = [];
-  for (let j = 0; j < x.cols; j++) {
-    let s = 0;
-    let s2 = 0;
-    let binary = true;
-    for (let i = 0; i < x.rows; i++) {
-      const v = x.data[i * x.cols + j]!;
-      s += v; s2 += v * v;
-      if (v !== 0 && v !== 1) binary = false;
+  const { rows, cols, data } = x;
+  // Row by row (the rows are row-major): sums, sums of squares and whether a column holds only 0 and 1.
+  const s = new Float64Array(cols);
+  const s2 = new Float64Array(cols);
+  const binary = new Uint8Array(cols).fill(1);
+  for (let i = 0, o = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++, o++) {
+      const v = data[o]!;
+      s[j] = s[j]! + v; s2[j] = s2[j]! + v * v;
+      if (v !== 0 && v !== 1) binary[j] = 0;
     }
-    if (binary) continue;
-    const mean = s / x.rows;
-    const sd = Math.sqrt(Math.max(0, s2 / x.rows - mean * mean));
+  }
+  const bad: string[] = [];
+  for (let j = 0; j < cols; j++) {
+    if (binary[j] === 1) continue;
+    const mean = s[j]! / rows;
+    const sd = Math.sqrt(Math.max(0, s2[j]! / rows - mean * mean));
     const large = Math.max(Math.abs(mean), sd) > T.unscaledLarge;
     const small = sd > 0 && sd < T.unscaledSmall && Math.abs(mean) < T.unscaledLarge;
     if (large || small) bad.push(`${names?.[j] ?? `x${j + 1}`} (mean ${g3(mean)}, sd ${g3(sd)})`);

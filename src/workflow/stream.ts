@@ -23,7 +23,8 @@
 
 import { Model } from '../graph/model.js';
 import type { Matrix } from '../matrix.js';
-import type { Slot } from '../kernels/backend.js';
+import type { ModelSpec } from '../spec.js';
+import { ARENA_MAX_BYTES, type Slot } from '../kernels/backend.js';
 import { Rng } from '../rng.js';
 import { blockTable, lazyTable, type BlockSource } from '../table/blocks.js';
 import { takeTableRows } from '../table/rows.js';
@@ -348,6 +349,14 @@ function planStream(src: BlockSource, options: TrainOptions, h: HoldOutOptions, 
 }
 
 /**
+ * Whether training rows of `bytes` are held: within half the memory, and for a float32 model within three
+ * quarters of what its arena (which holds them beside the network) can address.
+ */
+function holds(bytes: number, memory: number, spec: ModelSpec): boolean {
+  return bytes <= memory / 2 && ((spec.dtype ?? 'float32') === 'float64' || bytes <= ARENA_MAX_BYTES * 0.75);
+}
+
+/**
  * Train a pipeline on a table held in blocks (e.g. `openTableCache` of `mlpkit/node`), with held-out rows
  * as `trainHeldOut` holds them out, and score it on them.
  */
@@ -365,7 +374,7 @@ export async function trainStreamed(src: BlockSource, options: TrainOptions, h: 
   const valStream = validationRows > 0 && !holdValidation ? new BlockStream(src, roles, prep, 0, Role.Validation, valEncoder) : null;
   const model = new Model(spec, { seed: resolved.seed!, ...(hooks.backend === undefined ? {} : { backend: hooks.backend }) });
   const quantiles = quantilesOf(resolved.loss);
-  const hold = so.hold ?? (so.memory !== undefined && (trainRows - validationRows) * rowBytes <= so.memory / 2);
+  const hold = so.hold ?? (so.memory !== undefined && holds((trainRows - validationRows) * rowBytes, so.memory, spec));
   const encoder = hold || so.encoder === undefined ? null : so.encoder(src, prep, roles, Role.Train);
   const rows = hold ? new HeldRows(model, src, roles, prep) : new BlockStream(src, roles, prep, capacity, Role.Train, encoder, model);
   const history = await fitStream(model, rows, {

@@ -208,6 +208,40 @@ test('mlpkit train refuses, before any work, what a streamed run cannot give', a
   assert.match(bad.err, /--memory must be a size of at least 1MB such as 512MB/);
 });
 
+/** A small file (far below --memory 1MB's in-memory share by its size) whose 400-level category encodes to 13 MB. */
+const wide = join(dir, 'wide.csv');
+{
+  const rng = new Rng(3);
+  const lines = ['store,x,y'];
+  for (let i = 0; i < 2000; i++) {
+    const store = rng.int(400);
+    const x = rng.normal();
+    lines.push(`S${store},${x.toFixed(3)},${(0.5 * x + (store % 7) / 7 + 0.1 * rng.normal()).toFixed(3)}`);
+  }
+  writeFileSync(wide, `${lines.join('\n')}\n`);
+}
+
+test('mlpkit train streams a small file whose encoded rows exceed --memory (a many-level category), and the model is the in-memory one', async () => {
+  assert.ok(statSync(wide).size * 4.5 < 1024 ** 2);
+  const args = [wide, '--target', 'y', '--epochs', '2', '--hidden', '4', '--no-shuffle'];
+  const a = await runMlpkit('train', ...args, '--out', join(dir, 'wide-mem.json'));
+  assert.equal(a.code, 0, a.err);
+  assert.doesNotMatch(a.err, /streams/);
+  const b = await runMlpkit('train', ...args, '--out', join(dir, 'wide-streamed.json'), '--memory', '1MB', '--cache-dir', join(dir, 'wide-cache'));
+  assert.equal(b.code, 0, b.err);
+  assert.match(b.err, /2,000 rows × 400 encoded values need about 10 MB in memory, more than --memory 1 MB: training streams instead/);
+  assert.match(b.err, /training rows stream from the cache each epoch/);
+  // The same network and preprocessing; the validation loss the streamed run sums block by block agrees to round-off.
+  const read = (p: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, p), 'utf8'), (k, v) => (k === 'seconds' ? 0 : v));
+  const [streamed, mem] = [read('wide-streamed.json'), read('wide-mem.json')];
+  for (const k of ['spec', 'weights', 'state', 'task', 'preprocessing']) assert.deepEqual(streamed[k], mem[k], k);
+  const valLoss = (m: Record<string, unknown>): number => (m.training as { summary: { finalValLoss: number } }).summary.finalValLoss;
+  assert.ok(Math.abs(valLoss(streamed) - valLoss(mem)) < 1e-12 * valLoss(mem));
+  const r = await runMlpkit('train', ...args, '--out', join(dir, 'wide-r.json'), '--memory', '1MB', '--report', join(dir, 'wide.html'));
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^mlpkit: 2,000 rows × 400 encoded values need about 10 MB in memory, more than --memory 1 MB, and --report needs them there: give a larger --memory, or leave --report out$/m);
+});
+
 test('block-by-block scores are exact up to their capacity, and a uniform sample past it', async () => {
   const t = await readTableFile(csv);
   const { pipeline } = await trainHeldOut(t, { ...options, epochs: 4 });
