@@ -208,7 +208,7 @@ test('mlpkit train refuses, before any work, what a streamed run cannot give', a
   assert.match(bad.err, /--memory must be a size of at least 1MB such as 512MB/);
 });
 
-/** A small file (far below --memory 1MB's in-memory share by its size) whose 400-level category encodes to 13 MB. */
+/** A small file (far below --memory 1MB's in-memory share by its size) whose 400-level category encodes to about 5 MB in memory. */
 const wide = join(dir, 'wide.csv');
 {
   const rng = new Rng(3);
@@ -229,7 +229,7 @@ test('mlpkit train streams a small file whose encoded rows exceed --memory (a ma
   assert.doesNotMatch(a.err, /streams/);
   const b = await runMlpkit('train', ...args, '--out', join(dir, 'wide-streamed.json'), '--memory', '1MB', '--cache-dir', join(dir, 'wide-cache'));
   assert.equal(b.code, 0, b.err);
-  assert.match(b.err, /2,000 rows × 400 encoded values need about 10 MB in memory, more than --memory 1 MB: training streams instead/);
+  assert.match(b.err, /2,000 rows × 400 encoded values need about 5 MB in memory, more than --memory 1 MB: training streams instead/);
   assert.match(b.err, /training rows stream from the cache each epoch/);
   // The same network and preprocessing; the validation loss the streamed run sums block by block agrees to round-off.
   const read = (p: string): Record<string, unknown> => JSON.parse(readFileSync(join(dir, p), 'utf8'), (k, v) => (k === 'seconds' ? 0 : v));
@@ -239,7 +239,7 @@ test('mlpkit train streams a small file whose encoded rows exceed --memory (a ma
   assert.ok(Math.abs(valLoss(streamed) - valLoss(mem)) < 1e-12 * valLoss(mem));
   const r = await runMlpkit('train', ...args, '--out', join(dir, 'wide-r.json'), '--memory', '1MB', '--report', join(dir, 'wide.html'));
   assert.equal(r.code, 2);
-  assert.match(r.err, /^mlpkit: 2,000 rows × 400 encoded values need about 10 MB in memory, more than --memory 1 MB, and --report needs them there: give a larger --memory, or leave --report out$/m);
+  assert.match(r.err, /^mlpkit: 2,000 rows × 400 encoded values need about 5 MB in memory, more than --memory 1 MB, and --report needs them there: give a larger --memory, or leave --report out$/m);
 });
 
 test('block-by-block scores are exact up to their capacity, and a uniform sample past it', async () => {
