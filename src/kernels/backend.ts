@@ -21,10 +21,10 @@
 
 import type { Activation } from '../activations.js';
 
-/** Storage precision of a model: float32 (training) or float64 (gradient checks). */
 /** The most a WebAssembly (float32) arena can address: 65,536 pages of 64 KiB. */
 export const ARENA_MAX_BYTES = 4 * 1024 ** 3;
 
+/** Storage precision of a model: float32 (training) or float64 (gradient checks). */
 export type DType = 'float32' | 'float64';
 /** A flat typed array of either precision. */
 export type Vec = Float32Array | Float64Array;
