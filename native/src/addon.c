@@ -554,9 +554,45 @@ static napi_value CopyFinite(napi_env env, napi_callback_info info) {
  * batch to predict. A is scanned first; when a value of it is not finite, nothing is computed and it
  * returns false.
  */
-static napi_value GemmFinite(napi_env env, napi_callback_info info) {
-  napi_value argv[8];
-  if (!call_args(env, info, argv, 8, "gemmFinite")) return NULL;
+/* C ← C + b, O ← f(C) for the m×n C (ldc floats a row), O (ldo): the epilogue where sgemm.c did not take the
+ * product, as sgemm.c and the module's biasAct compute it. */
+static void epilogue_rows(int m, int n, float *C, int ldc, const epilogue *ep) {
+  for (int i = 0; i < m; i++) {
+    float *c = C + (size_t)i * ldc, *o = ep->out + (size_t)i * ep->ldo;
+    for (int j = 0; j < n; j++) {
+      const float v = c[j] + ep->bias[j];
+      c[j] = v;
+      o[j] = ep->relu && v < 0.0f ? 0.0f : v;
+    }
+  }
+}
+
+/* C ← A·B (A m×k, lda k; B k×n; C m×n), then the epilogue when there is one. */
+static void product_epilogue(int m, int n, int k, const float *A, const float *B, float *C, const epilogue *ep) {
+  if (own_products && mlpkit_sgemm_epilogue(0, 0, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n, ep)) return;
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n);
+  if (ep != NULL) epilogue_rows(m, n, C, n, ep);
+}
+
+/* The epilogue's bias (n floats) at byte offset argv[1], its O (m×n) at argv[2], ReLU or not argv[3]
+ * (argv[0] the arena); false (thrown) when an operand is outside the arena. */
+static bool epilogue_args(napi_env env, napi_value *argv, int m, int n, epilogue *ep) {
+  bool relu = false;
+  const float *bias = arena_floats(env, argv, 1, (size_t)n);
+  float *out = bias == NULL ? NULL : arena_floats(env, argv, 2, (size_t)m * (size_t)n);
+  if (out == NULL) return false;
+  if (napi_get_value_bool(env, argv[3], &relu) != napi_ok) {
+    napi_throw_type_error(env, NULL, "mlpkit native: relu must be a boolean");
+    return false;
+  }
+  *ep = (epilogue){bias, out, (size_t)n, relu};
+  return true;
+}
+
+/* gemmFinite, and with `fused` its epilogue: the arguments after C are bias, O and relu. */
+static napi_value gemm_finite_call(napi_env env, napi_callback_info info, bool fused) {
+  napi_value argv[11];
+  if (!call_args(env, info, argv, fused ? 11 : 8, fused ? "gemmFiniteBiasAct" : "gemmFinite")) return NULL;
   size_t srcLen = 0;
   int32_t start = 0, m = 0, n = 0, k = 0;
   const float *src = source_at(env, argv, "mlpkit native: gemmFinite reads a Float32Array", &srcLen, &start);
@@ -573,17 +609,46 @@ static napi_value GemmFinite(napi_env env, napi_callback_info info) {
   const float *B = arena_floats(env, arena, 1, (size_t)k * (size_t)n);
   float *C = B == NULL ? NULL : arena_floats(env, arena, 2, (size_t)m * (size_t)n);
   if (C == NULL) return NULL;
+  epilogue ep;
+  napi_value epi[4] = {argv[5], argv[8], argv[9], argv[10]};
+  if (fused && !epilogue_args(env, epi, m, n, &ep)) return NULL;
   const float *A = src + start;
   if ((const float *)C < A + len && A < (const float *)C + (size_t)m * (size_t)n) {
     napi_throw_range_error(env, NULL, "mlpkit native: gemmFinite: source and product overlap");
     return NULL;
   }
   const int ok = len == 0 || finite32((const uint32_t *)A, len);
-  if (ok && m > 0 && n > 0)
-    product(false, false, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n);
+  if (ok && m > 0 && n > 0) product_epilogue(m, n, k, A, B, C, fused ? &ep : NULL);
   napi_value out;
   CHECK(env, napi_get_boolean(env, ok, &out));
   return out;
+}
+
+static napi_value GemmFinite(napi_env env, napi_callback_info info) { return gemm_finite_call(env, info, false); }
+
+static napi_value GemmFiniteBiasAct(napi_env env, napi_callback_info info) { return gemm_finite_call(env, info, true); }
+
+/* gemmBiasAct(buffer, m, n, k, A, B, C, bias, O, relu): C ← A·B + b and O ← C or ReLU(C), all in the arena. */
+static napi_value GemmBiasAct(napi_env env, napi_callback_info info) {
+  napi_value argv[10];
+  if (!call_args(env, info, argv, 10, "gemmBiasAct")) return NULL;
+  int32_t m = 0, n = 0, k = 0;
+  CHECK(env, napi_get_value_int32(env, argv[1], &m));
+  CHECK(env, napi_get_value_int32(env, argv[2], &n));
+  CHECK(env, napi_get_value_int32(env, argv[3], &k));
+  if (m < 0 || n < 0 || k < 0) {
+    napi_throw_range_error(env, NULL, "mlpkit native: gemmBiasAct needs non-negative sizes");
+    return NULL;
+  }
+  napi_value ops[4] = {argv[0], argv[4], argv[5], argv[6]};
+  const float *A = arena_floats(env, ops, 1, (size_t)m * (size_t)k);
+  const float *B = A == NULL ? NULL : arena_floats(env, ops, 2, (size_t)k * (size_t)n);
+  float *C = B == NULL ? NULL : arena_floats(env, ops, 3, (size_t)m * (size_t)n);
+  epilogue ep;
+  napi_value epi[4] = {argv[0], argv[7], argv[8], argv[9]};
+  if (C == NULL || !epilogue_args(env, epi, m, n, &ep)) return NULL;
+  if (m > 0 && n > 0) product_epilogue(m, n, k, A, B, C, &ep);
+  return NULL;
 }
 
 static napi_value SumSq(napi_env env, napi_callback_info info) { return sum_call(env, info, sum_sq); }
@@ -608,6 +673,8 @@ static napi_value Init(napi_env env, napi_value exports) {
     {"gatherRows", NULL, GatherRows, NULL, NULL, NULL, napi_default, NULL},
     {"copyFinite", NULL, CopyFinite, NULL, NULL, NULL, napi_default, NULL},
     {"gemmFinite", NULL, GemmFinite, NULL, NULL, NULL, napi_default, NULL},
+    {"gemmFiniteBiasAct", NULL, GemmFiniteBiasAct, NULL, NULL, NULL, napi_default, NULL},
+    {"gemmBiasAct", NULL, GemmBiasAct, NULL, NULL, NULL, napi_default, NULL},
   };
   if (napi_define_properties(env, exports, sizeof props / sizeof props[0], props) != napi_ok) return NULL;
   return exports;

@@ -11,6 +11,8 @@
  * - The kernel keeps a 12×32 block of C in 24 registers and reads two vectors of B a step. The edges run the
  *   same kernel with fewer rows or 16 columns; the columns past n are masked off.
  * - A large product is cut into one part per thread (columns, or rows when C is narrow); see `split`.
+ * - A dense layer's bias and ReLU (`mlpkit_sgemm_epilogue`) are applied to each block of C as it leaves the
+ *   registers, on whichever thread computed it, instead of in a second pass over C.
  *
  * Every product is an explicit fused multiply-add, and each element of C is summed over k in order, in blocks
  * of the same depth whatever the thread count: the result depends on the shape alone, not on the threads,
@@ -40,6 +42,11 @@ typedef struct {
   const float *a;
   size_t rs, cs; /* a(i, p) = a[i·rs + p·cs] */
 } view;
+
+/* The epilogue at row i, column j of C. */
+static inline epilogue shifted(const epilogue *ep, int i, int j) {
+  return (epilogue){ep->bias + j, ep->out + (size_t)i * ep->ldo + j, ep->ldo, ep->relu};
+}
 
 /* The packed panels of one KC×NC block of op(B): panel j holds columns 32j .. 32j+31, row by row. */
 static _Thread_local float *packed = NULL;
@@ -80,20 +87,28 @@ TARGET static void pack_cols(float *dst, const float *B, size_t ldb, int kc, int
   }
 }
 
-/* C ← α·acc + β·C (first block) or C + α·acc (later ones), the columns at or past `w` left alone. */
-#define STORE(acc, c, mask, alpha, beta, first)                                                  \
+/* C ← α·acc + β·C (first block) or C + α·acc (later ones), the columns at or past `w` left alone. On the
+ * last block with an epilogue: C ← C + b, and O ← C (identity) or C < 0 ? 0 : C (ReLU, as the module's
+ * f32x4.pmax(C, 0): NaN and −0 pass through), so one pass over each element instead of a second one. */
+#define STORE(acc, c, mask, alpha, beta, first, ep, bias, out)                                   \
   do {                                                                                           \
     __m512 v_ = _mm512_mul_ps(acc, alpha);                                                       \
     if (!(first)) v_ = _mm512_add_ps(v_, _mm512_maskz_loadu_ps(mask, c));                         \
     else if (beta != 0.0f) v_ = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, c), betav, v_);      \
+    if (ep) v_ = _mm512_add_ps(v_, _mm512_maskz_loadu_ps(mask, bias));                            \
     _mm512_mask_storeu_ps(c, mask, v_);                                                          \
+    if (ep) {                                                                                    \
+      const __mmask16 neg_ = relu ? _mm512_cmp_ps_mask(v_, zero, _CMP_LT_OQ) : 0;                 \
+      _mm512_mask_storeu_ps(out, mask, _mm512_mask_mov_ps(v_, neg_, zero));                       \
+    }                                                                                            \
   } while (0)
 
 /* A ROWS×(16·HALVES) block of C from a kc-deep panel: the register kernel. MASKED reads only the panel's
  * first w columns (B in place, at its last columns); else it reads all 16·HALVES. */
 #define KERNEL(ROWS, HALVES, MASKED)                                                                            \
   TARGET static void kernel_##ROWS##_##HALVES##_##MASKED(view A, const float *bp, size_t bs, int kc, float *C,  \
-                                                         size_t ldc, int w, float alpha, float beta, int first) { \
+                                                         size_t ldc, int w, float alpha, float beta, int first, \
+                                                         const epilogue *ep) {                                 \
     __m512 acc[ROWS][HALVES];                                                                                   \
     _Pragma("GCC unroll 12") for (int r = 0; r < ROWS; r++) _Pragma("GCC unroll 2") for (int h = 0; h < HALVES; h++) \
       acc[r][h] = _mm512_setzero_ps();                                                                          \
@@ -109,11 +124,13 @@ TARGET static void pack_cols(float *dst, const float *B, size_t ldb, int kc, int
         if (HALVES > 1) acc[r][HALVES - 1] = _mm512_fmadd_ps(x, b1, acc[r][HALVES - 1]);                       \
       }                                                                                                         \
     }                                                                                                           \
-    const __m512 alphav = _mm512_set1_ps(alpha), betav = _mm512_set1_ps(beta);                                  \
+    const __m512 alphav = _mm512_set1_ps(alpha), betav = _mm512_set1_ps(beta), zero = _mm512_setzero_ps();       \
+    const int relu = ep != NULL && ep->relu;                                                                    \
     _Pragma("GCC unroll 12") for (int r = 0; r < ROWS; r++) {                                                   \
       float *c = C + (size_t)r * ldc;                                                                           \
-      STORE(acc[r][0], c, m0, alphav, beta, first);                                                             \
-      if (HALVES > 1) STORE(acc[r][HALVES - 1], c + 16, m1, alphav, beta, first);                               \
+      float *o = ep == NULL ? NULL : ep->out + (size_t)r * ep->ldo;                                             \
+      STORE(acc[r][0], c, m0, alphav, beta, first, ep != NULL, ep->bias, o);                                    \
+      if (HALVES > 1) STORE(acc[r][HALVES - 1], c + 16, m1, alphav, beta, first, ep != NULL, ep->bias + 16, o + 16); \
     }                                                                                                           \
   }
 
@@ -125,7 +142,7 @@ ROW_KERNELS(2, 0)
 ROW_KERNELS(1, 1)
 ROW_KERNELS(2, 1)
 
-typedef void kernel_fn(view, const float *, size_t, int, float *, size_t, int, float, float, int);
+typedef void kernel_fn(view, const float *, size_t, int, float *, size_t, int, float, float, int, const epilogue *);
 #define ROW_TABLE(H, M)                                                                                        \
   {kernel_1_##H##_##M, kernel_2_##H##_##M, kernel_3_##H##_##M, kernel_4_##H##_##M, kernel_5_##H##_##M,       \
    kernel_6_##H##_##M, kernel_7_##H##_##M, kernel_8_##H##_##M, kernel_9_##H##_##M, kernel_10_##H##_##M,      \
@@ -136,14 +153,16 @@ static kernel_fn *const kernels[2][2][MR] = {{ROW_TABLE(1, 0), ROW_TABLE(2, 0)},
 /* A kc×nc block of op(B) against every row of op(A): packed (panel after panel, 32 floats a row) or where
  * it lies (the columns side by side, bs = ldb floats a row). */
 TARGET static void block(view A, const float *bp, int packed, size_t bs, int m, int kc, int nc, float *C,
-                         size_t ldc, float alpha, float beta, int first) {
+                         size_t ldc, float alpha, float beta, int first, const epilogue *ep) {
   for (int i = 0; i < m; i += MR) {
     const int rows = m - i < MR ? m - i : MR;
     const view Ai = {A.a + (size_t)i * A.rs, A.rs, A.cs};
     for (int j = 0; j < nc; j += 32) {
       const int w = nc - j < 32 ? nc - j : 32;
       const float *b = bp + (packed ? (size_t)j * kc : (size_t)j);
-      kernels[!packed && w < 32][w > 16][rows - 1](Ai, b, bs, kc, C + (size_t)i * ldc + j, ldc, w, alpha, beta, first);
+      const epilogue at = ep == NULL ? (epilogue){0} : shifted(ep, i, j);
+      kernels[!packed && w < 32][w > 16][rows - 1](Ai, b, bs, kc, C + (size_t)i * ldc + j, ldc, w, alpha, beta, first,
+                                                   ep == NULL ? NULL : &at);
     }
   }
 }
@@ -158,25 +177,27 @@ static int even_depth(int k) {
 
 /* The whole product on the calling thread, packing into `bp` (NC×KC floats) when it packs. */
 static void one_thread(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
-                       const float *B, int ldb, float beta, float *C, int ldc, float *bp) {
+                       const float *B, int ldb, float beta, float *C, int ldc, float *bp, const epilogue *ep) {
   const view full = {A, transA ? 1 : (size_t)lda, transA ? (size_t)lda : 1};
   /* B read in place while it stays in the core's L2 (a 784×256 layer is 800 KB), or when a few rows use
    * each of its values once or twice: packing it costs more than it saves (W1's first layer: 117 against
    * 111 GFLOP/s at 128 rows). */
   if (!transB && (m <= MR || (size_t)k * (size_t)n <= IN_PLACE_FLOATS)) {
-    block(full, B, 0, (size_t)ldb, m, k, n, C, (size_t)ldc, alpha, beta, 1);
+    block(full, B, 0, (size_t)ldb, m, k, n, C, (size_t)ldc, alpha, beta, 1, ep);
     return;
   }
   const int step = even_depth(k);
   for (int j = 0; j < n; j += NC) {
     const int nc = n - j < NC ? n - j : NC;
-    if (k == 0) block(full, bp, 1, 32, m, 0, nc, C + j, (size_t)ldc, alpha, beta, 1);
+    const epilogue at = ep == NULL ? (epilogue){0} : shifted(ep, 0, j);
+    const epilogue *e = ep == NULL ? NULL : &at;
+    if (k == 0) block(full, bp, 1, 32, m, 0, nc, C + j, (size_t)ldc, alpha, beta, 1, e);
     for (int p = 0; p < k; p += step) {
       const int kc = k - p < step ? k - p : step;
       if (transB) pack_cols(bp, B + (size_t)j * ldb + p, (size_t)ldb, kc, nc);
       else pack_rows(bp, B + (size_t)p * ldb + j, (size_t)ldb, kc, nc);
       const view Ap = {A + (size_t)p * full.cs, full.rs, full.cs};
-      block(Ap, bp, 1, 32, m, kc, nc, C + j, (size_t)ldc, alpha, beta, p == 0);
+      block(Ap, bp, 1, 32, m, kc, nc, C + j, (size_t)ldc, alpha, beta, p == 0, p + kc >= k ? e : NULL);
     }
   }
 }
@@ -195,6 +216,7 @@ typedef struct {
   const float *A, *B;
   float *C;
   float *callerBuffer; /* the calling thread's own packing buffer, for the parts it runs */
+  const epilogue *ep;
 } job;
 
 /* A packing buffer for each of the pool's helpers, made before a job runs (and kept): a helper's id is below
@@ -230,8 +252,9 @@ static void run_part(void *ctx, int part, int thread) {
     C += (size_t)lo * jb->ldc;
     m = len;
   }
+  const epilogue at = jb->ep == NULL ? (epilogue){0} : shifted(jb->ep, jb->byColumns ? 0 : lo, jb->byColumns ? lo : 0);
   one_thread(jb->transA, jb->transB, m, n, jb->k, jb->alpha, A, jb->lda, B, jb->ldb, jb->beta, C, jb->ldc,
-             thread == 0 ? jb->callerBuffer : thread_buffers[thread]);
+             thread == 0 ? jb->callerBuffer : thread_buffers[thread], jb->ep == NULL ? NULL : &at);
 }
 
 /* The product cut into parts over the pool's threads; false (nothing done) when it is not cut. Columns in
@@ -252,20 +275,30 @@ int mlpkit_sgemm_available(void) {
 
 int mlpkit_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
                  const float *B, int ldb, float beta, float *C, int ldc) {
+  return mlpkit_sgemm_epilogue(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, NULL);
+}
+
+int mlpkit_sgemm_epilogue(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
+                          const float *B, int ldb, float beta, float *C, int ldc, const epilogue *ep) {
   if (m <= 0 || n <= 0) return 1;
   /* One to three rows: the BLAS's matrix-vector path is faster than a kernel built for twelve. */
   if (m < MIN_ROWS) return 0;
   float *bp = pack_buffer();
   if (bp == NULL) return 0;
-  job jb = {transA, transB, m, n, k, lda, ldb, ldc, 0, 0, alpha, beta, A, B, C, bp};
+  job jb = {transA, transB, m, n, k, lda, ldb, ldc, 0, 0, alpha, beta, A, B, C, bp, ep};
   const int threads = mlpkit_pool_wanted();
   if (threads > 1 && (double)m * n * k >= SPLIT_WORK && split(&jb, threads)) return 1;
-  one_thread(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, bp);
+  one_thread(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, bp, ep);
   return 1;
 }
 
 #else
 int mlpkit_sgemm_available(void) { return 0; }
+int mlpkit_sgemm_epilogue(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
+                          const float *B, int ldb, float beta, float *C, int ldc, const epilogue *ep) {
+  (void)ep;
+  return mlpkit_sgemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
 int mlpkit_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
                  const float *B, int ldb, float beta, float *C, int ldc) {
   (void)transA, (void)transB, (void)m, (void)n, (void)k, (void)alpha, (void)A, (void)lda, (void)B, (void)ldb;

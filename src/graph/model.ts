@@ -97,7 +97,7 @@ export class Model {
   private hasWeights = false;
   private defaultRng = new Rng(0);
   /** One context object reused by every pass, so the training step allocates nothing. */
-  private readonly ctx: { mode: Mode; m: number; rng: Rng; productDone: AnyNode | null } = { mode: 'eval', m: 0, rng: this.defaultRng, productDone: null };
+  private readonly ctx: { mode: Mode; m: number; rng: Rng; productDone: AnyNode | null; layerDone: boolean } = { mode: 'eval', m: 0, rng: this.defaultRng, productDone: null, layerDone: false };
   /** The dense layer that alone reads the input, if one does: predict runs its product on the caller's rows in place. */
   private readonly inputReader: Dense | null;
 
@@ -181,14 +181,16 @@ export class Model {
 
   /**
    * Run the graph on the rows already in the input buffer. Returns the output (m × outputs) as a view.
-   * `productDone`: a dense layer whose product is already in its I (predict's first layer).
+   * `productDone`: a dense layer whose product is already in its I (predict's first layer); `layerDone`: and
+   * its bias and activation (its O) too.
    */
-  forwardRows(m: number, options: ForwardOptions = {}, productDone: Dense | null = null): Vec {
+  forwardRows(m: number, options: ForwardOptions = {}, productDone: Dense | null = null, layerDone = false): Vec {
     const ctx = this.ctx;
     ctx.mode = options.mode ?? 'eval';
     ctx.m = m;
     ctx.rng = options.rng ?? this.defaultRng;
     ctx.productDone = productDone;
+    ctx.layerDone = productDone !== null && layerDone;
     this.lastRows = m;
     this.lastMode = ctx.mode;
     this.hasTargets = false;
@@ -223,11 +225,11 @@ export class Model {
     for (let r = 0; r < X.rows; r += step) {
       const m = Math.min(step, X.rows - r);
       // With a sole dense reader, its product straight from the caller's rows (checked as they are read), not from a copy.
-      const finite = first === null
-        ? this.setInputRows(X.data, m, r)
-        : kernels.gemmFinite(X.data, r * w, m, first.units, w, first.W.value.a, first.I.a, this.input.O.a);
-      if (!finite) this.notFinite(x);
-      out.set(this.forwardRows(m, {}, first), r * k);
+      const done = first === null
+        ? (this.setInputRows(X.data, m, r) ? 'input' : 'notFinite')
+        : first.productFromRows(kernels, X.data, r * w, m, this.input.O.a);
+      if (done === 'notFinite') this.notFinite(x);
+      out.set(this.forwardRows(m, {}, first, done === 'layer'), r * k);
     }
     return { rows: X.rows, cols: k, data: out };
   }

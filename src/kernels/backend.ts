@@ -141,6 +141,14 @@ export interface Kernels {
 export interface BiasMapKernels extends Kernels {
   /** I[i,:] += b for i < m (I is m×n, so I keeps the pre-activation), then O = f(I). */
   biasMap(f: Activation, I: Vec, b: Vec, O: Vec, m: number, n: number): void;
+  /**
+   * A dense layer's forward: I = X·W (X m×k, W k×n), then biasMap(f, I, b, O) — in one pass over each block
+   * of I as the product stores it, where the backend fuses them (the native one, for ReLU and identity).
+   */
+  gemmBiasMap(f: Activation, m: number, n: number, k: number, X: Vec, W: Vec, b: Vec, I: Vec, O: Vec): void;
+  /** gemmFinite into C, then (A finite) biasMap(f, C, b, O), fused where gemmBiasMap is; false as gemmFinite. */
+  gemmFiniteBiasMap(f: Activation, src: Vec, start: number, m: number, n: number, k: number, B: Vec, b: Vec, C: Vec,
+                    O: Vec, via: Vec): boolean;
 }
 
 export function hasBiasMap(k: Kernels): k is BiasMapKernels {

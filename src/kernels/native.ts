@@ -46,6 +46,11 @@ export interface NativeBlas {
    * `buffer`; A is scanned first: false, and nothing computed, when a value of it is not finite.
    */
   gemmFinite(src: Float32Array, start: number, m: number, n: number, k: number, buffer: ArrayBuffer, B: number, C: number): boolean;
+  /** gemmFinite, then C += b (b: n floats at byte offset b) and O ← C, or ReLU(C) with `relu` (0 where C < 0). */
+  gemmFiniteBiasAct(src: Float32Array, start: number, m: number, n: number, k: number, buffer: ArrayBuffer, B: number,
+                    C: number, b: number, O: number, relu: boolean): boolean;
+  /** C ← A·B (A m×k, B k×n, byte offsets), then C += b and O ← C or ReLU(C), each block of C as it is stored. */
+  gemmBiasAct(buffer: ArrayBuffer, m: number, n: number, k: number, A: number, B: number, C: number, b: number, O: number, relu: boolean): void;
 }
 
 /** How a native backend is made: the WebAssembly arena's options, and the BLAS's threads. */
@@ -105,6 +110,19 @@ class BlasProducts implements GemmTeam, ElementHelper {
   gemmFinite(src: Float32Array, start: number, m: number, n: number, k: number, B: number, C: number): boolean | null {
     const buffer = this.forBlas(m * n * k);
     return buffer === null ? null : this.blas.gemmFinite(src, start, m, n, k, buffer, B, C);
+  }
+
+  gemmBiasAct(m: number, n: number, k: number, A: number, B: number, C: number, b: number, O: number, relu: boolean): boolean {
+    const buffer = this.forBlas(m * n * k);
+    if (buffer === null) return false;
+    this.blas.gemmBiasAct(buffer, m, n, k, A, B, C, b, O, relu);
+    return true;
+  }
+
+  gemmFiniteBiasAct(src: Float32Array, start: number, m: number, n: number, k: number, B: number, C: number, b: number,
+                    O: number, relu: boolean): boolean | null {
+    const buffer = this.forBlas(m * n * k);
+    return buffer === null ? null : this.blas.gemmFiniteBiasAct(src, start, m, n, k, buffer, B, C, b, O, relu);
   }
 
   private buffer(): ArrayBuffer {

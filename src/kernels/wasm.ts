@@ -193,7 +193,15 @@ export interface GemmTeam {
    * the team does not take the product (the arena then copies A in and runs gemm).
    */
   gemmFinite?(src: Float32Array, start: number, m: number, n: number, k: number, B: number, C: number): boolean | null;
+  /** C ← A·B + b and O ← C or ReLU(C) (byte offsets; A m×k, B k×n, b n); false when the team does not take it. */
+  gemmBiasAct?(m: number, n: number, k: number, A: number, B: number, C: number, b: number, O: number, relu: boolean): boolean;
+  /** gemmFinite with gemmBiasAct's bias and activation after it; null when the team does not take it. */
+  gemmFiniteBiasAct?(src: Float32Array, start: number, m: number, n: number, k: number, B: number, C: number,
+                     b: number, O: number, relu: boolean): boolean | null;
 }
+
+/** The activations a team's fused product applies (ReLU or not); the others run the module's biasAct after it. */
+const TEAM_FUSED: Readonly<Partial<Record<ActivationName, boolean>>> = { relu: true, identity: false };
 
 /**
  * Runs the optimizer step and the finiteness sums elsewhere on the arena's memory (the native addon,
@@ -429,6 +437,28 @@ export class WasmArena implements Arena {
         } else {
           ex.biasAct(pi, pb, po, m, n, code);
         }
+      },
+      gemmBiasMap(f, m, n, k, X, W, b, I, O) {
+        const relu = TEAM_FUSED[f.name];
+        const team = arena.team;
+        const [px, pw, pi, pb, po] = [at(X), at(W), at(I), at(b), at(O)];
+        const inArena = px >= 0 && pw >= 0 && pi >= 0 && pb >= 0 && po >= 0;
+        if (relu !== undefined && team?.gemmBiasAct !== undefined && inArena && team.gemmBiasAct(m, n, k, px, pw, pi, pb, po, relu)) return;
+        kernels.gemm(false, false, m, n, k, 1, X, W, 0, I);
+        kernels.biasMap(f, I, b, O, m, n);
+      },
+      gemmFiniteBiasMap(f, src, start, m, n, k, B, b, C, O, via) {
+        const relu = TEAM_FUSED[f.name];
+        const team = arena.team;
+        const [pB, pc, pb, po] = [at(B), at(C), at(b), at(O)];
+        if (relu !== undefined && team?.gemmFiniteBiasAct !== undefined && src instanceof Float32Array && at(src) < 0 &&
+            pB >= 0 && pc >= 0 && pb >= 0 && po >= 0) {
+          const finite = team.gemmFiniteBiasAct(src, start, m, n, k, pB, pc, pb, po, relu);
+          if (finite !== null) return finite;
+        }
+        if (!kernels.gemmFinite(src, start, m, n, k, B, C, via)) return false;
+        kernels.biasMap(f, C, b, O, m, n);
+        return true;
       },
     };
     return kernels;

@@ -12,7 +12,7 @@
  * their gradients are zeroed after every backward pass, so they stay zero under any optimizer.
  */
 
-import { hasBiasMap, type Arena, type Slot } from '../kernels/backend.js';
+import { hasBiasMap, type Arena, type Slot, type Vec } from '../kernels/backend.js';
 import { defaultWeightInit, type InitName } from '../init.js';
 import type { DenseSpec } from '../spec.js';
 import { activate, activateBackward, activationLabel, compileActivation, isIdentity, type CompiledActivation } from './act.js';
@@ -102,14 +102,31 @@ export class Dense extends Node implements ActivationSite {
     const { m } = ctx;
     const X = this.inputs[0]!.O.a;
     const I = this.I.a;
-    if (ctx.productDone !== this) k.gemm(false, false, m, this.units, this.fanIn, 1, X, this.W.value.a, 0, I);
-    // Bias and f in one pass over each row where the backend fuses them (faster: bench/kernels.ts).
+    const done = ctx.productDone === this;
+    if (done && ctx.layerDone === true) return;
+    // Bias and f in one pass over each row where the backend fuses them (faster: bench/kernels.ts), or over
+    // each block of I as the product stores it (the native backend: bench/scratch figures in BENCHMARKS.md).
     if (this.b !== null && this.O !== this.I && this.act.type === 'uniform' && hasBiasMap(k)) {
-      k.biasMap(this.act.f, I, this.b.value.a, this.O.a, m, this.units);
+      if (done) k.biasMap(this.act.f, I, this.b.value.a, this.O.a, m, this.units);
+      else k.gemmBiasMap(this.act.f, m, this.units, this.fanIn, X, this.W.value.a, this.b.value.a, I, this.O.a);
       return;
     }
+    if (!done) k.gemm(false, false, m, this.units, this.fanIn, 1, X, this.W.value.a, 0, I);
     if (this.b !== null) k.addRowVector(I, this.b.value.a, m, this.units);
     if (this.O !== this.I) activate(k, this.act, I, this.O.a, m, this.units);
+  }
+
+  /**
+   * Predict's first product, from m of a caller's rows in place (Kernels.gemmFinite; `via` m×fanIn where the
+   * kernels copy them), with the bias and activation where the kernels fuse them: 'notFinite' (nothing
+   * computed), 'product' (I holds X·W; forward goes on from the bias) or 'layer' (O too).
+   */
+  productFromRows(k: Arena['kernels'], src: Vec, start: number, m: number, via: Vec): 'notFinite' | 'product' | 'layer' {
+    const [W, I] = [this.W.value.a, this.I.a];
+    if (this.b !== null && this.O !== this.I && this.act.type === 'uniform' && hasBiasMap(k)) {
+      return k.gemmFiniteBiasMap(this.act.f, src, start, m, this.units, this.fanIn, W, this.b.value.a, I, this.O.a, via) ? 'layer' : 'notFinite';
+    }
+    return k.gemmFinite(src, start, m, this.units, this.fanIn, W, I, via) ? 'product' : 'notFinite';
   }
 
   backward(arena: Arena, ctx: Ctx): void {

@@ -27,6 +27,8 @@ export interface Ctx {
    * caller's rows in place: Kernels.gemmFinite); that layer goes on from its bias and activation.
    */
   readonly productDone?: Node | null;
+  /** With productDone: its bias and activation are done too (Dense.productFromRows fused them). */
+  readonly layerDone?: boolean;
 }
 
 /** A trainable tensor a node asks the model for; the model carves it from the flat parameter buffer. */

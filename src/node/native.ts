@@ -21,7 +21,7 @@ export type Probe = { readonly blas: NativeBlas } | Missing;
 
 const INSTALL_HINT = 'apt-get install libopenblas-dev (macOS: Xcode command-line tools), then npm rebuild @mlpkit/native';
 
-const BLAS_EXPORTS = ['sgemm', 'setThreads', 'threads', 'config', 'adamStep', 'sumSq', 'sumAbs', 'allFinite', 'gatherRows', 'copyFinite', 'gemmFinite'] as const;
+const BLAS_EXPORTS = ['sgemm', 'setThreads', 'threads', 'config', 'adamStep', 'sumSq', 'sumAbs', 'allFinite', 'gatherRows', 'copyFinite', 'gemmFinite', 'gemmFiniteBiasAct', 'gemmBiasAct'] as const;
 
 function isBlas(x: unknown): x is NativeBlas {
   if (typeof x !== 'object' || x === null) return false;

@@ -10,10 +10,11 @@ import type { Backend } from '../../src/kernels/backend.js';
 import { allFinite } from '../../src/kernels/finite.js';
 import { createNativeBackend, measureThreads, type NativeBlas } from '../../src/kernels/native.js';
 import { TypedArena, tsKernels } from '../../src/kernels/ts.js';
-import { createWasmBackend, relaxedSimdSupported } from '../../src/kernels/wasm.js';
+import { createWasmBackend, relaxedSimdSupported, type WasmArena } from '../../src/kernels/wasm.js';
 import { apply as applyOptimizer, init as initOptimizer } from '../../src/optim/rules.js';
 import { chooseBackend, describeBackend, enableRelaxedSimd, nativeBlas, probeNative } from '../../src/node/native.js';
 import { Rng } from '../../src/rng.js';
+import { ACTIVATIONS } from '../../src/activations.js';
 import { gemmRef } from '../helpers/gemm-ref.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -268,7 +269,8 @@ test('predict on the native backend runs the first product on the caller\'s rows
   const blas = nativeBlas();
   if (blas === null) { t.skip('the native addon is not available here'); return; }
   let inPlace = 0;
-  const backend = createNativeBackend(counting(blas, 'gemmFinite', () => inPlace++));
+  // In place either way: the product alone (a tanh layer), or with its bias and ReLU (gemmFiniteBiasAct).
+  const backend = createNativeBackend(counting(counting(blas, 'gemmFinite', () => inPlace++), 'gemmFiniteBiasAct', () => inPlace++));
   const model = new Model(mlp({ inputSize: 40, outputSize: 3, task: 'multiclass', hidden: [32, 16], activation: 'relu' }), { seed: 2, backend });
   const rng = new Rng(9);
   const rows = 2500;
@@ -363,6 +365,47 @@ test('the addon\'s products split over two threads agree with float64, and with 
     blas.setThreads(before);
   }
   t.diagnostic(own ? 'products: mlpkit avx512 (two threads checked bit for bit)' : `products: the BLAS (${blas.config()})`);
+});
+
+test('the fused bias and activation after a product are the product and then the module\'s biasMap, bit for bit, on every path and thread count', (t) => {
+  const blas = nativeBlas();
+  if (blas === null) { t.skip('the native addon is not available here'); return; }
+  const rng = new Rng(41);
+  // Three rows (the BLAS, then the addon's loop), in place, cut by columns or rows, packed in two depth blocks (k 1,100).
+  const shapes: [number, number, number][] = [[3, 40, 20], [37, 45, 53], [300, 256, 200], [300, 10, 400], [64, 70, 1100]];
+  const before = blas.threads();
+  try {
+    for (const [m, n, k] of shapes) {
+      for (const [act, relu] of [['relu', true], ['identity', false]] as const) {
+        for (const threads of [1, 2]) {
+          blas.setThreads(threads);
+          const arena = createWasmBackend().createArena('float32') as WasmArena;
+          const [X, W, b, I, O, I2, O2] = [m * k, k * n, n, m * n, m * n, m * n, m * n].map((len) => arena.alloc(len));
+          for (const v of [X!, W!, b!]) for (let i = 0; i < v.length; i++) v.a[i] = Math.fround(rng.normal());
+          // A column of zero weights: its pre-activations are the bias alone (±0 in the first), ReLU's edge.
+          b!.a[0] = -0; for (let p = 0; p < k; p++) W!.a[p * n] = 0;
+          const buffer = arena.memory.buffer as ArrayBuffer;
+          const off = (v: { offset: number }): number => v.offset * 4;
+          blas.gemmBiasAct(buffer, m, n, k, off(X!), off(W!), off(I!), off(b!), off(O!), relu);
+          blas.sgemm(buffer, false, false, m, n, k, 1, off(X!), k, off(W!), n, 0, off(I2!), n);
+          arena.kernels.biasMap(ACTIVATIONS[act], I2!.a, b!.a, O2!.a, m, n);
+          const what = `${m}×${n}×${k} ${act} at ${threads} thread(s)`;
+          assert.deepEqual(I!.a, I2!.a, `${what}: the pre-activation`);
+          assert.deepEqual(O!.a, O2!.a, `${what}: the output`);
+          const table = Float32Array.from(X!.a);
+          assert.equal(blas.gemmFiniteBiasAct(table, 0, m, n, k, buffer, off(W!), off(I!), off(b!), off(O!), relu), true, what);
+          assert.deepEqual(O!.a, O2!.a, `${what}: from a caller's rows`);
+          table[table.length - 1] = NaN;
+          assert.equal(blas.gemmFiniteBiasAct(table, 0, m, n, k, buffer, off(W!), off(I!), off(b!), off(O!), relu), false, `${what}: a NaN row`);
+        }
+      }
+    }
+  } finally {
+    blas.setThreads(before);
+  }
+  const buffer = new ArrayBuffer(4 * 64);
+  assert.throws(() => blas.gemmBiasAct(buffer, 2, 2, 4, 0, 4 * 8, 4 * 16, 4 * 63, 4 * 20, true), /outside its buffer/);
+  assert.throws(() => blas.gemmBiasAct(buffer, 2, 2, 4, 0, 4 * 8, 4 * 16, 4 * 24, 4 * 62, true), /outside its buffer/);
 });
 
 test('MLPKIT_NATIVE_PRODUCTS=blas keeps the BLAS\'s products, and they agree with mlpkit\'s own within round-off', (t) => {
