@@ -29,7 +29,7 @@
  *     whether every value copied is finite: a batch to predict is checked in the pass that copies it
  *   gemmFinite(src, start, m, n, k, buffer, B, C)
  *     C ← A·B with A the m×k rows of a caller's Float32Array from `start`, read in place: the first product
- *     of a batch to predict, after one scan of A (false, nothing computed, when a value is not finite)
+ *     of a batch to predict; false (C then unspecified) when a value of A is not finite (finite_product)
  *
  * The element kernels are compiled three times (AVX-512, AVX2 with FMA, and the baseline) and the addon
  * picks, when it loads, the one the processor runs. Floating-point contraction is off (binding.gyp): every fused
@@ -551,8 +551,7 @@ static napi_value CopyFinite(napi_env env, napi_callback_info info) {
 /*
  * C ← A·B with A the m×k rows of a caller's row-major Float32Array from element `start` (read in place,
  * not copied into the arena) and B (k×n), C (m×n) at byte offsets of the arena: the first product of a
- * batch to predict. A is scanned first; when a value of it is not finite, nothing is computed and it
- * returns false.
+ * batch to predict. False when a value of A is not finite, and C is then unspecified (finite_product).
  */
 /* C ← C + b, O ← f(C) for the m×n C (ldc floats a row), O (ldo): the epilogue where sgemm.c did not take the
  * product, as sgemm.c and the module's biasAct compute it. */
@@ -572,6 +571,29 @@ static void product_epilogue(int m, int n, int k, const float *A, const float *B
   if (own_products && mlpkit_sgemm_epilogue(0, 0, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n, ep)) return;
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n);
   if (ep != NULL) epilogue_rows(m, n, C, n, ep);
+}
+
+/* Whether the first element of each of C's m rows (n floats a row) is finite. */
+static int first_column_finite(const float *C, int m, int n) {
+  uint32_t bad = 0;
+  for (int i = 0; i < m; i++) bad |= (magnitude_bits(C[(size_t)i * n]) >= 0x7f800000u);
+  return !bad;
+}
+
+/*
+ * A·B (and the epilogue) and whether A is finite. Where sgemm.c takes the product, the product comes first
+ * and A is read again only if C's first column is not finite: sgemm.c adds every term (none is skipped for a
+ * zero), so a NaN or ±∞ in row i of A makes every element of row i of C NaN or ±∞, bias or not. A batch of
+ * 1,024 input rows (3.2 MB) is then read once instead of twice. The BLAS may skip terms: A is scanned first.
+ */
+static int finite_product(int m, int n, int k, const float *A, const float *B, float *C, const epilogue *ep) {
+  const size_t len = (size_t)m * (size_t)k;
+  if (len == 0 || n == 0) return len == 0 || finite32((const uint32_t *)A, len);
+  if (own_products && mlpkit_sgemm_epilogue(0, 0, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n, ep))
+    return first_column_finite(C, m, n) || finite32((const uint32_t *)A, len);
+  if (!finite32((const uint32_t *)A, len)) return 0;
+  product_epilogue(m, n, k, A, B, C, ep);
+  return 1;
 }
 
 /* The epilogue's bias (n floats) at byte offset argv[1], its O (m×n) at argv[2], ReLU or not argv[3]
@@ -617,8 +639,7 @@ static napi_value gemm_finite_call(napi_env env, napi_callback_info info, bool f
     napi_throw_range_error(env, NULL, "mlpkit native: gemmFinite: source and product overlap");
     return NULL;
   }
-  const int ok = len == 0 || finite32((const uint32_t *)A, len);
-  if (ok && m > 0 && n > 0) product_epilogue(m, n, k, A, B, C, fused ? &ep : NULL);
+  const int ok = finite_product(m, n, k, A, B, C, fused ? &ep : NULL);
   napi_value out;
   CHECK(env, napi_get_boolean(env, ok, &out));
   return out;

@@ -77,9 +77,9 @@ export interface Kernels {
   copyFinite(src: Vec, start: number, dst: Vec, len: number): boolean;
   /**
    * C ← A·B, where A is the m×k rows of a caller's row-major table `src` from element `start`, and B
-   * (k×n), C (m×n) are in the arena; false, with C not computed, when a value of A is not finite. The
+   * (k×n), C (m×n) are in the arena; false, and C unspecified, when a value of A is not finite. The
    * first product of a batch to predict: a backend that can read the table in place does (the native
-   * one: a scan of A, then the BLAS on it), the others copy A into `via` (m×k, in the arena) with
+   * one: its product, then a look at C's first column, A scanned only when that is not finite), the others copy A into `via` (m×k, in the arena) with
    * copyFinite and run gemm there.
    */
   gemmFinite(src: Vec, start: number, m: number, n: number, k: number, B: Vec, C: Vec, via: Vec): boolean;

@@ -43,7 +43,7 @@ export interface NativeBlas {
   copyFinite(src: Float32Array, start: number, len: number, buffer: ArrayBuffer, dst: number): boolean;
   /**
    * C ← A·B with A the m×k rows of `src` from element `start`, read in place, and B, C byte offsets into
-   * `buffer`; A is scanned first: false, and nothing computed, when a value of it is not finite.
+   * `buffer`; false, and C unspecified, when a value of A is not finite.
    */
   gemmFinite(src: Float32Array, start: number, m: number, n: number, k: number, buffer: ArrayBuffer, B: number, C: number): boolean;
   /** gemmFinite, then C += b (b: n floats at byte offset b) and O ← C, or ReLU(C) with `relu` (0 where C < 0). */

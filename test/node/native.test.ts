@@ -265,6 +265,26 @@ test('gemmFinite: the product of a caller\'s rows read in place (native) or thro
   assert.throws(() => blas.gemmFinite(new Float64Array(8) as unknown as Float32Array, 0, 2, 2, 4, buffer, 0, 4 * 16), /reads a Float32Array/);
 });
 
+test('gemmFinite answers for A, not for C: a product that overflows from finite rows is finite input; ±∞ against zero weights is not', (t) => {
+  const blas = nativeBlas();
+  if (blas === null) { t.skip('the native addon is not available here'); return; }
+  const [m, n, k] = [40, 33, 17];
+  const buffer = new ArrayBuffer(4 * (k * n + 2 * m * n + n));
+  const f = new Float32Array(buffer);
+  const [B, C, b, O] = [0, 4 * k * n, 4 * (k * n + m * n), 4 * (k * n + m * n + n)];
+  f.fill(0, 0, k * n); // every weight 0: ±∞ · 0 is NaN, finite · 0 is 0
+  for (let p = 0; p < k; p++) f[p * n + 1] = 3e38; // column 1 overflows from large finite inputs
+  const rows = new Float32Array(m * k).fill(3e38);
+  assert.equal(blas.gemmFinite(rows, 0, m, n, k, buffer, B, C), true, 'C holds ∞, A is finite');
+  assert.equal(f[k * n + 1], Infinity);
+  for (const [row, v] of [[0, Infinity], [17, -Infinity], [m - 1, NaN]] as const) {
+    const bad = new Float32Array(m * k).fill(1);
+    bad[row * k + 5] = v;
+    assert.equal(blas.gemmFinite(bad, 0, m, n, k, buffer, B, C), false, `${v} in row ${row}`);
+    assert.equal(blas.gemmFiniteBiasAct(bad, 0, m, n, k, buffer, B, C, b, O, true), false, `${v} in row ${row}, fused`);
+  }
+});
+
 test('predict on the native backend runs the first product on the caller\'s rows in place: forward\'s outputs bit for bit, a bad cell named', (t) => {
   const blas = nativeBlas();
   if (blas === null) { t.skip('the native addon is not available here'); return; }
