@@ -105,7 +105,7 @@ export class Dense extends Node implements ActivationSite {
     const done = ctx.productDone === this;
     if (done && ctx.layerDone === true) return;
     // Bias and f in one pass over each row where the backend fuses them (faster: bench/kernels.ts), or over
-    // each block of I as the product stores it (the native backend: bench/scratch figures in BENCHMARKS.md).
+    // each block of I as the product stores it (the native backend: BENCHMARKS.md, 2026-12-04 21:21 UTC).
     if (this.b !== null && this.O !== this.I && this.act.type === 'uniform' && hasBiasMap(k)) {
       if (done) k.biasMap(this.act.f, I, this.b.value.a, this.O.a, m, this.units);
       else k.gemmBiasMap(this.act.f, m, this.units, this.fanIn, X, this.W.value.a, this.b.value.a, I, this.O.a);
@@ -118,11 +118,12 @@ export class Dense extends Node implements ActivationSite {
 
   /**
    * Predict's first product, from m of a caller's rows in place (Kernels.gemmFinite; `via` m×fanIn where the
-   * kernels copy them), with the bias and activation where the kernels fuse them: 'notFinite' (nothing
-   * computed), 'product' (I holds X·W; forward goes on from the bias) or 'layer' (O too).
+   * kernels copy them), with the bias and activation where the kernels fuse them: 'notFinite' (a row is
+   * not finite; I and O unspecified), 'product' (I holds X·W; forward goes on from the bias) or 'layer' (O too).
    */
   productFromRows(k: Arena['kernels'], src: Vec, start: number, m: number, via: Vec): 'notFinite' | 'product' | 'layer' {
-    const [W, I] = [this.W.value.a, this.I.a];
+    const W = this.W.value.a;
+    const I = this.I.a;
     if (this.b !== null && this.O !== this.I && this.act.type === 'uniform' && hasBiasMap(k)) {
       return k.gemmFiniteBiasMap(this.act.f, src, start, m, this.units, this.fanIn, W, this.b.value.a, I, this.O.a, via) ? 'layer' : 'notFinite';
     }
