@@ -356,8 +356,9 @@ test('the addon\'s products split over two threads agree with float64, and with 
   if (blas === null) { t.skip('the native addon is not available here'); return; }
   const own = /products: mlpkit avx512/.test(blas.config());
   const rng = new Rng(31);
-  // Large enough to be cut into parts: by columns (n ≥ 64), by rows (n = 10), packed (Bᵀ) or read in place.
-  const shapes: [number, number, number][] = [[128, 256, 300], [300, 10, 400], [97, 1000, 30]];
+  // Large enough to be cut into parts: by columns (n ≥ 64), by rows (n = 10), packed (Bᵀ) or read in place; and two
+  // rows, which the BLAS takes (on one thread whatever the count).
+  const shapes: [number, number, number][] = [[128, 256, 300], [300, 10, 400], [97, 1000, 30], [2, 256, 300]];
   const before = blas.threads();
   try {
     for (const [m, n, k] of shapes) {
@@ -391,8 +392,8 @@ test('the fused bias and activation after a product are the product and then the
   const blas = nativeBlas();
   if (blas === null) { t.skip('the native addon is not available here'); return; }
   const rng = new Rng(41);
-  // Three rows (the BLAS, then the addon's loop), in place, cut by columns or rows, packed in two depth blocks (k 1,100).
-  const shapes: [number, number, number][] = [[3, 40, 20], [37, 45, 53], [300, 256, 200], [300, 10, 400], [64, 70, 1100]];
+  // One and three rows (the BLAS, then the addon's loop), in place, cut by columns or rows, packed in two depth blocks (k 1,100).
+  const shapes: [number, number, number][] = [[1, 256, 784], [3, 40, 20], [37, 45, 53], [300, 256, 200], [300, 10, 400], [64, 70, 1100]];
   const before = blas.threads();
   try {
     for (const [m, n, k] of shapes) {
@@ -439,18 +440,29 @@ test('MLPKIT_NATIVE_PRODUCTS=blas keeps the BLAS\'s products, and they agree wit
     const f = new Float32Array(buffer);
     for (let i = 0; i < m * k + k * n; i++) f[i] = Math.fround(Math.sin(i * 0.37));
     a.sgemm(buffer, false, false, m, n, k, 1, 0, k, 4 * m * k, n, 0, 4 * (m * k + k * n), n);
-    console.log(JSON.stringify({ config: a.config(), c: Array.from(f.subarray(m * k + k * n)) }));`;
-  const run = (products: string | undefined): { config: string; c: number[] } => {
+    const fused = new ArrayBuffer(4 * (m * k + k * n + 2 * m * n + n));
+    const g = new Float32Array(fused);
+    g.set(f.subarray(0, m * k + k * n));
+    for (let j = 0; j < n; j++) g[m * k + k * n + m * n + j] = Math.cos(j);
+    a.gemmBiasAct(fused, m, n, k, 0, 4 * m * k, 4 * (m * k + k * n), 4 * (m * k + k * n + m * n), 4 * (m * k + k * n + m * n + n), true);
+    console.log(JSON.stringify({ config: a.config(), c: Array.from(f.subarray(m * k + k * n)), o: Array.from(g.subarray(m * k + k * n + m * n + n)) }));`;
+  const run = (products: string | undefined): { config: string; c: number[]; o: number[] } => {
     const env = { ...process.env };
     if (products === undefined) delete env.MLPKIT_NATIVE_PRODUCTS; else env.MLPKIT_NATIVE_PRODUCTS = products;
     const r = spawnSync(process.execPath, ['-e', script], { env, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout) as { config: string; c: number[] };
+    return JSON.parse(r.stdout) as { config: string; c: number[]; o: number[] };
   };
   const viaBlas = run('blas');
   const viaDefault = run(undefined);
   assert.doesNotMatch(viaBlas.config, /mlpkit avx512/);
   const scale = Math.max(...viaBlas.c.map(Math.abs));
   viaBlas.c.forEach((v, i) => assert.ok(Math.abs(v - viaDefault.c[i]!) <= 1e-5 * Math.sqrt(200) * scale, `element ${i}: ${v} vs ${viaDefault.c[i]}`));
+  // The bias and ReLU after the BLAS's product (the addon's own loop) are those of mlpkit's fused kernel, to round-off.
+  const relu = (v: number, j: number): number => Math.max(0, v + Math.fround(Math.cos(j % 96)));
+  viaBlas.o.forEach((v, i) => {
+    assert.ok(Math.abs(v - relu(viaBlas.c[i]!, i)) <= 1e-6 * (1 + Math.abs(v)), `BLAS path, output ${i}: ${v}`);
+    assert.ok(Math.abs(v - viaDefault.o[i]!) <= 1e-5 * Math.sqrt(200) * scale, `output ${i}: ${v} vs ${viaDefault.o[i]}`);
+  });
   t.diagnostic(`default products here: ${/mlpkit avx512/.test(viaDefault.config) ? 'mlpkit avx512' : 'the BLAS'}`);
 });
