@@ -67,29 +67,28 @@ export function encodedPlan(table: Table, o: TrainOptions, dataPath: string): { 
   return size.bytes >= LARGE_ENCODED && dataPath !== '-' && !needsTable(o) ? { size, plan: 'large' } : null;
 }
 
-/** What the note of an encoded plan starts with. */
-const needText = (size: EncodedSize): string => `${size.rows.toLocaleString('en-US')} rows × ${size.values} encoded values need about ${sizeText(size.bytes)} in memory`;
-
-/** The note of a 'large' encoded plan. */
-export function noteLargeEncoded(size: EncodedSize, progress: Progress): void {
-  progress.note(`${needText(size)}: only the encoded rows are held, read through an on-disk cache`);
-}
-
 /**
- * A file whose table fitted but whose encoded rows are over the budget: stream it (false: the run goes on in
- * memory, said in a note, when a flag needs the table and the budget is the default one); refused when
- * --memory was given and a flag needs the table.
+ * Whether a read table trains through the on-disk cache after all, by its encoded plan (said in a note): a
+ * 'large' one holds only its encoded rows; an 'over' one streams, unless something needs the table — then,
+ * over an explicit --memory, it is refused naming what; over the default budget, it goes on in memory.
  */
-export function streamOverBudget(size: EncodedSize, dataPath: string, o: TrainOptions, progress: Progress): boolean {
-  const budget = memoryBudget(o);
-  const need = needText(size);
-  const table = needsTable(o) || dataPath === '-';
-  if (table && budget.given) {
-    const f = TABLE_FLAGS.find((x) => x.given(o));
-    throw usageError(`${need}, more than --memory ${sizeText(budget.bytes)}${f === undefined ? ': give a file, not - (stdin), to stream it' : `, and ${f.flag} needs them there: give a larger --memory, or leave ${f.flag} out`}`);
+export function streamsForWidth(table: Table, o: TrainOptions, dataPath: string, progress: Progress): boolean {
+  const encoded = encodedPlan(table, o, dataPath);
+  if (encoded === null) return false;
+  const need = `${encoded.size.rows.toLocaleString('en-US')} rows × ${encoded.size.values} encoded values need about ${sizeText(encoded.size.bytes)} in memory`;
+  if (encoded.plan === 'large') {
+    progress.note(`${need}: only the encoded rows are held, read through an on-disk cache`);
+    return true;
   }
-  if (table) {
-    progress.note(`${need}, more than half of this machine's memory (${sizeText(budget.bytes)}); the run goes on in memory${dataPath === '-' ? '' : ' because a flag needs the table (without it, it would stream)'}`);
+  const budget = memoryBudget(o);
+  const what = tableNeed(o);
+  const inMemory = what !== null || dataPath === '-';
+  if (inMemory && budget.given) {
+    // --memory with stdin is refused before the table is read (readPlan): here something needs the table.
+    throw usageError(`${need}, more than --memory ${sizeText(budget.bytes)}, and ${what!} needs them there: give a larger --memory, or leave ${what!} out`);
+  }
+  if (inMemory) {
+    progress.note(`${need}, more than half of this machine's memory (${sizeText(budget.bytes)}); the run goes on in memory${what === null ? '' : ` because ${what} needs the table (without it, it would stream)`}`);
     return false;
   }
   progress.note(`${need}, more than ${budget.given ? `--memory ${sizeText(budget.bytes)}` : `half of this machine's memory (${sizeText(budget.bytes)}; --memory sets it)`}: training streams instead`);
@@ -106,9 +105,14 @@ const TABLE_FLAGS: readonly { readonly flag: string; readonly why: string; reado
   { flag: '--intervals', why: 'intervals are not available', given: (o) => o.intervals !== undefined },
 ];
 
-/** Options that need the raw table in memory (the report, predictions, a test file, …): with them a file that fits is read whole. */
+/** The first flag or option given that needs the raw table in memory (the report, predictions, a test file, …), or null. */
+function tableNeed(o: TrainOptions): string | null {
+  return TABLE_FLAGS.find((f) => f.given(o))?.flag ?? unstreamable(workflowOptions(o));
+}
+
+/** Whether something needs the raw table in memory: then a file that fits is read whole. */
 function needsTable(o: TrainOptions): boolean {
-  return TABLE_FLAGS.some((f) => f.given(o)) || unstreamable(workflowOptions(o)) !== null;
+  return tableNeed(o) !== null;
 }
 
 /**

@@ -27,7 +27,7 @@ import { lenientFor, trainHeldOut, type HeldOutOutcome, type HoldOutOptions } fr
 import { CliError, divergedMessage, flagOf, requireReportRenderer, scheduleAttribute, usageError } from './errors.js';
 import { onInterrupt, openInput } from './io.js';
 import { checkModelMemory, checkOutputFolder, checkOutputPath, readData, writeAll } from './model-io.js';
-import { encodedPlan, noteLargeEncoded, readPlan, streamOverBudget, trainStreamedFile } from './streamed.js';
+import { readPlan, streamsForWidth, trainStreamedFile } from './streamed.js';
 import { predictionsFile } from './predictions.js';
 import { Progress, outputMode } from './progress.js';
 import { VERSION } from '../src/version.js';
@@ -240,11 +240,7 @@ export async function train(dataPath: string, o: TrainOptions): Promise<TrainRes
     if (!table.columns.some((x) => x.name === c)) throw usageError(`--categorical ${c}: ${table.source} has no column '${c}'; the columns are ${table.columns.map((x) => `'${x.name}'`).join(', ')}`);
   }
   // A small file can still encode large (a category of many levels): over the budget, it streams.
-  const encoded = encodedPlan(table, o, dataPath);
-  if (encoded?.plan === 'large') noteLargeEncoded(encoded.size, progress);
-  if (encoded?.plan === 'large' || (encoded?.plan === 'over' && streamOverBudget(encoded.size, dataPath, o, progress))) {
-    return trainStreamedFile(dataPath, o, paths.model, progress, started, 'encoded');
-  }
+  if (streamsForWidth(table, o, dataPath, progress)) return trainStreamedFile(dataPath, o, paths.model, progress, started, 'encoded');
   const testPath = o.test;
   const holdOutOptions: HoldOutOptions = testPath === undefined
     ? (o.testSize === undefined ? {} : { testSize: o.testSize })

@@ -240,6 +240,10 @@ test('mlpkit train streams a small file whose encoded rows exceed --memory (a ma
   const r = await runMlpkit('train', ...args, '--out', join(dir, 'wide-r.json'), '--memory', '1MB', '--report', join(dir, 'wide.html'));
   assert.equal(r.code, 2);
   assert.match(r.err, /^mlpkit: 2,000 rows × 400 encoded values need about 5 MB in memory, more than --memory 1 MB, and --report needs them there: give a larger --memory, or leave --report out$/m);
+  // An option a streamed run cannot honour is named too (not taken for standard input).
+  const l = await runMlpkit('train', ...args, '--out', join(dir, 'wide-l.json'), '--memory', '1MB', '--optimizer', 'lbfgs');
+  assert.equal(l.code, 2);
+  assert.match(l.err, /more than --memory 1 MB, and the lbfgs optimizer \(--optimizer lbfgs\) needs them there: give a larger --memory, or leave the lbfgs optimizer \(--optimizer lbfgs\) out$/m);
 });
 
 test('block-by-block scores are exact up to their capacity, and a uniform sample past it', async () => {
