@@ -439,21 +439,22 @@ export class WasmArena implements Arena {
         }
       },
       gemmBiasMap(f, m, n, k, X, W, b, I, O) {
+        // Offsets only where a team could fuse: the module's own layers (W2's small ones) pay nothing more.
         const relu = TEAM_FUSED[f.name];
         const team = arena.team;
-        const [px, pw, pi, pb, po] = [at(X), at(W), at(I), at(b), at(O)];
-        const inArena = px >= 0 && pw >= 0 && pi >= 0 && pb >= 0 && po >= 0;
-        if (relu !== undefined && team?.gemmBiasAct !== undefined && inArena && team.gemmBiasAct(m, n, k, px, pw, pi, pb, po, relu)) return;
+        if (relu !== undefined && team?.gemmBiasAct !== undefined) {
+          const px = at(X); const pw = at(W); const pi = at(I); const pb = at(b); const po = at(O);
+          if (px >= 0 && pw >= 0 && pi >= 0 && pb >= 0 && po >= 0 && team.gemmBiasAct(m, n, k, px, pw, pi, pb, po, relu)) return;
+        }
         kernels.gemm(false, false, m, n, k, 1, X, W, 0, I);
         kernels.biasMap(f, I, b, O, m, n);
       },
       gemmFiniteBiasMap(f, src, start, m, n, k, B, b, C, O, via) {
         const relu = TEAM_FUSED[f.name];
         const team = arena.team;
-        const [pB, pc, pb, po] = [at(B), at(C), at(b), at(O)];
-        if (relu !== undefined && team?.gemmFiniteBiasAct !== undefined && src instanceof Float32Array && at(src) < 0 &&
-            pB >= 0 && pc >= 0 && pb >= 0 && po >= 0) {
-          const finite = team.gemmFiniteBiasAct(src, start, m, n, k, pB, pc, pb, po, relu);
+        if (relu !== undefined && team?.gemmFiniteBiasAct !== undefined && src instanceof Float32Array && at(src) < 0) {
+          const pB = at(B); const pc = at(C); const pb = at(b); const po = at(O);
+          const finite = pB >= 0 && pc >= 0 && pb >= 0 && po >= 0 ? team.gemmFiniteBiasAct(src, start, m, n, k, pB, pc, pb, po, relu) : null;
           if (finite !== null) return finite;
         }
         if (!kernels.gemmFinite(src, start, m, n, k, B, C, via)) return false;
