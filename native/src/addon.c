@@ -76,12 +76,28 @@ static bool call_args(napi_env env, napi_callback_info info, napi_value *argv, s
  * takes are a few rows: its threads would only spin beside sgemm.c's helpers), and `threads` is the pool's. */
 static int own_products = 0;
 
-/* C ← α·op(A)·op(B) + β·C, row-major: mlpkit's own sgemm where it takes the product, else the BLAS's. */
-static void product(bool tA, bool tB, int m, int n, int k, float alpha, const float *A, int lda, const float *B,
-                    int ldb, float beta, float *C, int ldc) {
-  if (own_products && mlpkit_sgemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc)) return;
+/* C ← C + b, O ← f(C) for the m×n C (ldc floats a row), O (ldo): the epilogue where sgemm.c did not take the
+ * product, as sgemm.c and the module's biasAct compute it. */
+static void epilogue_rows(int m, int n, float *C, int ldc, const epilogue *ep) {
+  for (int i = 0; i < m; i++) {
+    float *c = C + (size_t)i * ldc, *o = ep->out + (size_t)i * ep->ldo;
+    for (int j = 0; j < n; j++) {
+      const float v = c[j] + ep->bias[j];
+      c[j] = v;
+      o[j] = ep->relu && v < 0.0f ? 0.0f : v;
+    }
+  }
+}
+
+/* C ← α·op(A)·op(B) + β·C, row-major, then the epilogue when there is one (ep NULL: none): mlpkit's own
+ * sgemm where it takes the product (then true), else the BLAS's and epilogue_rows. */
+static bool product(bool tA, bool tB, int m, int n, int k, float alpha, const float *A, int lda, const float *B,
+                    int ldb, float beta, float *C, int ldc, const epilogue *ep) {
+  if (own_products && mlpkit_sgemm(tA, tB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, ep)) return true;
   cblas_sgemm(CblasRowMajor, tA ? CblasTrans : CblasNoTrans, tB ? CblasTrans : CblasNoTrans, m, n, k, alpha, A, lda,
               B, ldb, beta, C, ldc);
+  if (ep != NULL) epilogue_rows(m, n, C, ldc, ep);
+  return false;
 }
 
 static napi_value Sgemm(napi_env env, napi_callback_info info) {
@@ -123,7 +139,7 @@ static napi_value Sgemm(napi_env env, napi_callback_info info) {
   if (m == 0 || n == 0) return NULL;
   char *mem = (char *)base;
   product(tA, tB, m, n, k, (float)alpha, (const float *)(mem + pA), lda, (const float *)(mem + pB), ldb, (float)beta,
-          (float *)(mem + pC), ldc);
+          (float *)(mem + pC), ldc, NULL);
   return NULL;
 }
 
@@ -548,31 +564,6 @@ static napi_value CopyFinite(napi_env env, napi_callback_info info) {
   return out;
 }
 
-/*
- * C ← A·B with A the m×k rows of a caller's row-major Float32Array from element `start` (read in place,
- * not copied into the arena) and B (k×n), C (m×n) at byte offsets of the arena: the first product of a
- * batch to predict. False when a value of A is not finite, and C is then unspecified (finite_product).
- */
-/* C ← C + b, O ← f(C) for the m×n C (ldc floats a row), O (ldo): the epilogue where sgemm.c did not take the
- * product, as sgemm.c and the module's biasAct compute it. */
-static void epilogue_rows(int m, int n, float *C, int ldc, const epilogue *ep) {
-  for (int i = 0; i < m; i++) {
-    float *c = C + (size_t)i * ldc, *o = ep->out + (size_t)i * ep->ldo;
-    for (int j = 0; j < n; j++) {
-      const float v = c[j] + ep->bias[j];
-      c[j] = v;
-      o[j] = ep->relu && v < 0.0f ? 0.0f : v;
-    }
-  }
-}
-
-/* C ← A·B (A m×k, lda k; B k×n; C m×n), then the epilogue when there is one. */
-static void product_epilogue(int m, int n, int k, const float *A, const float *B, float *C, const epilogue *ep) {
-  if (own_products && mlpkit_sgemm_epilogue(0, 0, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n, ep)) return;
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n);
-  if (ep != NULL) epilogue_rows(m, n, C, n, ep);
-}
-
 /* Whether the first element of each of C's m rows (n floats a row) is finite. */
 static int first_column_finite(const float *C, int m, int n) {
   uint32_t bad = 0;
@@ -581,19 +572,15 @@ static int first_column_finite(const float *C, int m, int n) {
 }
 
 /*
- * A·B (and the epilogue) and whether A is finite. Where sgemm.c takes the product, the product comes first
- * and A is read again only if C's first column is not finite: sgemm.c adds every term (none is skipped for a
- * zero), so a NaN or ±∞ in row i of A makes every element of row i of C NaN or ±∞, bias or not. A batch of
- * 1,024 input rows (3.2 MB) is then read once instead of twice. The BLAS may skip terms: A is scanned first.
+ * A·B (and the epilogue) and whether A is finite. The product comes first: where sgemm.c takes it, A is read
+ * again only if C's first column is not finite, since sgemm.c adds every term (none is skipped for a zero) and a
+ * NaN or ±∞ in row i of A makes every element of row i of C NaN or ±∞, bias or not. A batch of 1,024 input rows
+ * (3.2 MB) is then read once instead of twice. The BLAS may skip terms: after its product A is scanned in full.
  */
 static int finite_product(int m, int n, int k, const float *A, const float *B, float *C, const epilogue *ep) {
   const size_t len = (size_t)m * (size_t)k;
-  if (len == 0 || n == 0) return len == 0 || finite32((const uint32_t *)A, len);
-  if (own_products && mlpkit_sgemm_epilogue(0, 0, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n, ep))
-    return first_column_finite(C, m, n) || finite32((const uint32_t *)A, len);
-  if (!finite32((const uint32_t *)A, len)) return 0;
-  product_epilogue(m, n, k, A, B, C, ep);
-  return 1;
+  const bool own = m > 0 && n > 0 && product(false, false, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n, ep);
+  return len == 0 || (own && first_column_finite(C, m, n)) || finite32((const uint32_t *)A, len);
 }
 
 /* The epilogue's bias (n floats) at byte offset argv[1], its O (m×n) at argv[2], ReLU or not argv[3]
@@ -611,7 +598,12 @@ static bool epilogue_args(napi_env env, napi_value *argv, int m, int n, epilogue
   return true;
 }
 
-/* gemmFinite, and with `fused` its epilogue: the arguments after C are bias, O and relu. */
+/*
+ * C ← A·B with A the m×k rows of a caller's row-major Float32Array from element `start` (read in place,
+ * not copied into the arena) and B (k×n), C (m×n) at byte offsets of the arena: the first product of a
+ * batch to predict. False when a value of A is not finite, and C is then unspecified (finite_product).
+ * With `fused` (gemmFiniteBiasAct) the arguments after C are the epilogue's bias, O and relu.
+ */
 static napi_value gemm_finite_call(napi_env env, napi_callback_info info, bool fused) {
   napi_value argv[11];
   if (!call_args(env, info, argv, fused ? 11 : 8, fused ? "gemmFiniteBiasAct" : "gemmFinite")) return NULL;
@@ -668,7 +660,7 @@ static napi_value GemmBiasAct(napi_env env, napi_callback_info info) {
   epilogue ep;
   napi_value epi[4] = {argv[0], argv[7], argv[8], argv[9]};
   if (C == NULL || !epilogue_args(env, epi, m, n, &ep)) return NULL;
-  if (m > 0 && n > 0) product_epilogue(m, n, k, A, B, C, &ep);
+  if (m > 0 && n > 0) product(false, false, m, n, k, 1.0f, A, k, B, n, 0.0f, C, n, &ep);
   return NULL;
 }
 

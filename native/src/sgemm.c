@@ -11,7 +11,7 @@
  * - The kernel keeps a 12×32 block of C in 24 registers and reads two vectors of B a step. The edges run the
  *   same kernel with fewer rows or 16 columns; the columns past n are masked off.
  * - A large product is cut into one part per thread (columns, or rows when C is narrow); see `split`.
- * - A dense layer's bias and ReLU (`mlpkit_sgemm_epilogue`) are applied to each block of C as it leaves the
+ * - A dense layer's bias and ReLU (the `epilogue`) are applied to each block of C as it leaves the
  *   registers, on whichever thread computed it, instead of in a second pass over C.
  *
  * Every product is an explicit fused multiply-add, and each element of C is summed over k in order, in blocks
@@ -274,12 +274,7 @@ int mlpkit_sgemm_available(void) {
 }
 
 int mlpkit_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
-                 const float *B, int ldb, float beta, float *C, int ldc) {
-  return mlpkit_sgemm_epilogue(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, NULL);
-}
-
-int mlpkit_sgemm_epilogue(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
-                          const float *B, int ldb, float beta, float *C, int ldc, const epilogue *ep) {
+                 const float *B, int ldb, float beta, float *C, int ldc, const epilogue *ep) {
   if (m <= 0 || n <= 0) return 1;
   /* One to three rows: the BLAS's matrix-vector path is faster than a kernel built for twelve. */
   if (m < MIN_ROWS) return 0;
@@ -294,15 +289,10 @@ int mlpkit_sgemm_epilogue(int transA, int transB, int m, int n, int k, float alp
 
 #else
 int mlpkit_sgemm_available(void) { return 0; }
-int mlpkit_sgemm_epilogue(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
-                          const float *B, int ldb, float beta, float *C, int ldc, const epilogue *ep) {
-  (void)ep;
-  return mlpkit_sgemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
-}
 int mlpkit_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
-                 const float *B, int ldb, float beta, float *C, int ldc) {
+                 const float *B, int ldb, float beta, float *C, int ldc, const epilogue *ep) {
   (void)transA, (void)transB, (void)m, (void)n, (void)k, (void)alpha, (void)A, (void)lda, (void)B, (void)ldb;
-  (void)beta, (void)C, (void)ldc;
+  (void)beta, (void)C, (void)ldc, (void)ep;
   return 0;
 }
 #endif

@@ -7,11 +7,6 @@
 /* Whether this processor runs it (AVX-512 F and VL); when not, mlpkit_sgemm computes nothing. */
 int mlpkit_sgemm_available(void);
 
-/* The product, as cblas_sgemm(CblasRowMajor, …) with these arguments; 0 when it does not take it (no AVX-512,
- * fewer than four rows, or no memory for its packing buffer), and then C is untouched. */
-int mlpkit_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
-                 const float *B, int ldb, float beta, float *C, int ldc);
-
 /* A dense layer's bias and activation on a product's result: C ← C + b (b one value per column), then
  * O ← C, or with `relu` C < 0 ? 0 : C (O is ldo floats a row; it may be C itself). */
 typedef struct {
@@ -21,9 +16,10 @@ typedef struct {
   int relu;
 } epilogue;
 
-/* mlpkit_sgemm, then the epilogue on each block of C as it is stored (ep NULL: none); 0 when it does not take
- * the product, and then neither C nor O is touched. */
-int mlpkit_sgemm_epilogue(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
-                          const float *B, int ldb, float beta, float *C, int ldc, const epilogue *ep);
+/* The product, as cblas_sgemm(CblasRowMajor, …) with these arguments, then the epilogue on each block of C as
+ * it is stored (ep NULL: none); 0 when it does not take the product (no AVX-512, fewer than four rows, or no
+ * memory for its packing buffer), and then neither C nor O is touched. */
+int mlpkit_sgemm(int transA, int transB, int m, int n, int k, float alpha, const float *A, int lda,
+                 const float *B, int ldb, float beta, float *C, int ldc, const epilogue *ep);
 
 #endif
